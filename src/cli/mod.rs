@@ -1,0 +1,226 @@
+//! The command line: argument definitions and one function per command.
+//!
+//! Commands return an [`Exit`] code instead of exiting, and write to the
+//! writers they are given, so tests can run them in-process. Colour is used
+//! only when stdout is a terminal (and `NO_COLOR` is unset), or when asked.
+
+mod style;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::guide::{self, Reference};
+use crate::search::{IndexOptions, SearchIndex};
+pub use style::Style;
+
+/// Exit codes: 0 success, 1 nothing found, 2 usage or input error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    NotFound = 1,
+    Error = 2,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pyguide",
+    version,
+    about = "Senior-level Python and Django practice, in your editor and your terminal.",
+    long_about = "pyguide carries a guide of expert Python and Django topics and searches it.\n\
+                  Try: pyguide search \"n+1 queries\", pyguide explain asyncio-gather, pyguide topics."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Add a folder of topic files in the guide's format (repeatable).
+    #[arg(long = "guide", value_name = "DIR", global = true)]
+    pub guides: Vec<PathBuf>,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Log level for messages on stderr (also: PYGUIDE_LOG).
+    #[arg(long, value_name = "LEVEL", global = true)]
+    pub log_level: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search the guide's topics (typos and partial words are fine).
+    Search {
+        /// What to look for: words, identifiers (`select_related`) or a question.
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+        /// How many results at most.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print a whole topic as Markdown, by id or else by best search match.
+    Explain {
+        /// A topic id (see `pyguide topics`) or a search query.
+        #[arg(required = true, num_args = 1.., value_name = "ID_OR_QUERY")]
+        topic: Vec<String>,
+    },
+    /// List every topic of the guide.
+    Topics {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// A `pyguide topics --format json` entry.
+#[derive(Serialize)]
+struct TopicEntry<'a> {
+    id: &'a str,
+    title: &'a str,
+    module: &'a str,
+    summary: &'a str,
+    references: &'a [Reference],
+    triggers: &'a [String],
+}
+
+/// Runs a parsed command line.
+pub fn run(
+    cli: Cli,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: Style,
+) -> anyhow::Result<Exit> {
+    let loaded = guide::load(&cli.global.guides);
+    for e in &loaded.errors {
+        writeln!(err, "{} {e} (topic skipped)", style.warning("warning:"))?;
+    }
+    let guide = Arc::new(loaded.guide);
+    match cli.command {
+        Command::Topics { format } => {
+            match format {
+                Format::Json => {
+                    let entries: Vec<TopicEntry> = guide
+                        .topics()
+                        .iter()
+                        .map(|t| TopicEntry {
+                            id: &t.id,
+                            title: &t.title,
+                            module: &t.module,
+                            summary: &t.summary,
+                            references: &t.references,
+                            triggers: &t.triggers,
+                        })
+                        .collect();
+                    serde_json::to_writer_pretty(&mut *out, &entries)?;
+                    writeln!(out)?;
+                }
+                Format::Text => {
+                    let width = guide.topics().iter().map(|t| t.id.len()).max().unwrap_or(0);
+                    let mut module = "";
+                    for t in guide.topics() {
+                        if t.module != module {
+                            module = &t.module;
+                            writeln!(out, "{}", style.heading(module))?;
+                        }
+                        writeln!(
+                            out,
+                            "  {}  {}",
+                            style.id(&format!("{:width$}", t.id)),
+                            t.title
+                        )?;
+                    }
+                }
+            }
+            Ok(Exit::Ok)
+        }
+        Command::Search {
+            query,
+            limit,
+            format,
+        } => {
+            let query = query.join(" ");
+            let index = open_index(guide)?;
+            let hits = index.search(&query, limit)?;
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &hits)?;
+                    writeln!(out)?;
+                }
+                Format::Text => {
+                    for (i, hit) in hits.iter().enumerate() {
+                        writeln!(
+                            out,
+                            "{:>2}. {}  {}  {}",
+                            i + 1,
+                            style.id(&hit.id),
+                            style.title(&hit.title),
+                            style.dim(&format!("[{}] {:.2}", hit.module, hit.score)),
+                        )?;
+                        writeln!(out, "    {}", style.snippet(&hit.snippet))?;
+                    }
+                }
+            }
+            if hits.is_empty() {
+                writeln!(err, "no topic matches {query:?}")?;
+                return Ok(Exit::NotFound);
+            }
+            Ok(Exit::Ok)
+        }
+        Command::Explain { topic } => {
+            let wanted = topic.join(" ");
+            let id = match guide.get(wanted.trim()) {
+                Some(t) => t.id.clone(),
+                None => {
+                    let index = open_index(guide.clone())?;
+                    match index.search(&wanted, 1)?.into_iter().next() {
+                        Some(hit) => {
+                            writeln!(
+                                err,
+                                "no topic has the id {wanted:?}; showing the best match, `{}`",
+                                hit.id
+                            )?;
+                            hit.id
+                        }
+                        None => {
+                            writeln!(
+                                err,
+                                "no topic matches {wanted:?} (list them with `pyguide topics`)"
+                            )?;
+                            return Ok(Exit::NotFound);
+                        }
+                    }
+                }
+            };
+            let topic = guide.get(&id).context("topic vanished from the guide")?;
+            write!(out, "{}", guide::to_markdown(topic, &guide))?;
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+fn open_index(guide: Arc<guide::Guide>) -> anyhow::Result<SearchIndex> {
+    Ok(SearchIndex::open(guide, &IndexOptions::default())?)
+}

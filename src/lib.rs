@@ -1,0 +1,7 @@
+//! pyguide: a language server and CLI that teaches senior-level Python and
+//! Django practice. See ARCHITECTURE.md for the map of the crate.
+
+pub mod cli;
+pub mod guide;
+pub mod search;
+pub mod text;

@@ -1,0 +1,167 @@
+//! Topic search with tantivy: the index is built in memory from a [`Guide`]
+//! at start-up (a few milliseconds for the built-in guide); large guides are
+//! persisted in the user cache directory under a content hash so the next
+//! start opens them instead of rebuilding (see [`cache`]).
+//!
+//! Knows the guide's data types, nothing of the CLI, LSP or Python parsing.
+
+mod cache;
+mod query;
+mod schema;
+mod snippet;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use crate::guide::{Guide, Topic};
+pub use cache::{cache_key, default_cache_dir};
+
+/// Guides with at least this many topics are persisted on disk by default.
+pub const PERSIST_THRESHOLD: usize = 1000;
+
+/// Errors from building, opening or querying the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index cache {path}: {source}")]
+    Cache {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub module: String,
+    pub score: f32,
+    /// A short excerpt with the matched words wrapped in `**`.
+    pub snippet: String,
+}
+
+/// Where the index lives.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Cache folder for persisted indexes; `None` keeps everything in memory.
+    pub cache_dir: Option<PathBuf>,
+    /// Persist only guides with at least this many topics.
+    pub persist_threshold: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            cache_dir: default_cache_dir(),
+            persist_threshold: PERSIST_THRESHOLD,
+        }
+    }
+}
+
+/// The searchable guide.
+pub struct SearchIndex {
+    guide: Arc<Guide>,
+    reader: IndexReader,
+    fields: schema::Fields,
+    analyzers: query::Analyzers,
+    /// Whether this index was opened from the on-disk cache.
+    from_cache: bool,
+}
+
+impl SearchIndex {
+    /// Builds the index in memory.
+    pub fn build(guide: Arc<Guide>) -> Result<SearchIndex, SearchError> {
+        let index = cache::build_in(guide.topics(), tantivy::directory::RamDirectory::create())?;
+        SearchIndex::from_index(guide, index, false)
+    }
+
+    /// Opens the persisted index for this guide when there is one, builds
+    /// (and persists) it otherwise; small guides are built in memory.
+    pub fn open(guide: Arc<Guide>, options: &IndexOptions) -> Result<SearchIndex, SearchError> {
+        match &options.cache_dir {
+            Some(dir) if guide.len() >= options.persist_threshold => {
+                match cache::open_or_build(dir, guide.topics()) {
+                    Ok((index, from_cache)) => SearchIndex::from_index(guide, index, from_cache),
+                    Err(e) => {
+                        tracing::warn!("{e}; building the index in memory instead");
+                        SearchIndex::build(guide)
+                    }
+                }
+            }
+            _ => SearchIndex::build(guide),
+        }
+    }
+
+    fn from_index(
+        guide: Arc<Guide>,
+        index: Index,
+        from_cache: bool,
+    ) -> Result<SearchIndex, SearchError> {
+        let (_, fields) = schema::schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            guide,
+            reader,
+            fields,
+            analyzers: query::Analyzers::new(),
+            from_cache,
+        })
+    }
+
+    pub fn guide(&self) -> &Guide {
+        &self.guide
+    }
+
+    /// True when the index was opened from the on-disk cache, not built.
+    pub fn from_cache(&self) -> bool {
+        self.from_cache
+    }
+
+    /// The best `limit` topics for `input`, best first. Empty when nothing
+    /// matches (or the input has no word in it).
+    pub fn search(&self, input: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let mut analyzers = self.analyzers.clone();
+        let Some(plan) = query::plan(input, &self.fields, &searcher, &mut analyzers) else {
+            return Ok(Vec::new());
+        };
+        let top = searcher.search(&plan.query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(topic) = doc
+                .get_first(self.fields.ord)
+                .and_then(|v| v.as_u64())
+                .and_then(|ord| self.guide.topics().get(ord as usize))
+            else {
+                continue;
+            };
+            hits.push(Hit {
+                id: topic.id.clone(),
+                title: topic.title.clone(),
+                module: topic.module.clone(),
+                score,
+                snippet: snippet::make(topic, &plan, &mut analyzers.stem),
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The topic with this exact id.
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.guide.get(id)
+    }
+}

@@ -1,0 +1,186 @@
+//! Small pure text helpers shared by the guide and the search index:
+//! Markdown to plain prose, code identifiers, words and edit distance.
+//! No IO, no tantivy.
+
+/// Python keywords and builtins too common in code to say anything about a topic.
+const IDENT_NOISE: &[&str] = &[
+    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+    "else", "except", "false", "finally", "for", "from", "global", "if", "import", "in", "is",
+    "lambda", "none", "nonlocal", "not", "or", "pass", "raise", "return", "self", "true", "try",
+    "while", "with", "yield", "print", "x", "y", "i", "n", "a", "b", "f", "s", "_",
+];
+
+/// The prose of a Markdown body: fenced code blocks dropped, heading marks,
+/// emphasis, backticks and link targets removed, whitespace kept per line.
+pub fn markdown_to_plain(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut in_fence = false;
+    for line in md.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let t = t.trim_start_matches('#').trim_start();
+        let t = t
+            .strip_prefix("- ")
+            .or_else(|| t.strip_prefix("* "))
+            .unwrap_or(t);
+        if t.is_empty() {
+            continue;
+        }
+        push_inline_plain(t, &mut out);
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+/// Appends `line` without inline Markdown: `[text](url)` → `text`, and the
+/// `` ` ``, `*` and `_`-emphasis marks (identifiers keep their underscores).
+fn push_inline_plain(line: &str, out: &mut String) {
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let Some(close_rel) = rest[open..].find("](") else {
+            break;
+        };
+        let close = open + close_rel;
+        let Some(end_rel) = rest[close..].find(')') else {
+            break;
+        };
+        push_without_marks(&rest[..open], out);
+        push_without_marks(&rest[open + 1..close], out);
+        rest = &rest[close + end_rel + 1..];
+    }
+    push_without_marks(rest, out);
+}
+
+fn push_without_marks(s: &str, out: &mut String) {
+    out.extend(s.chars().filter(|c| !matches!(c, '`' | '*')));
+}
+
+/// Identifiers that appear in code: fenced blocks and inline `code` spans,
+/// lower-cased, deduplicated, keywords and one-letter names left out.
+pub fn code_identifiers(md: &str) -> Vec<String> {
+    let mut code = String::new();
+    let mut in_fence = false;
+    for line in md.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            code.push_str(line);
+            code.push('\n');
+        } else {
+            for (i, span) in line.split('`').enumerate() {
+                if i % 2 == 1 {
+                    code.push_str(span);
+                    code.push('\n');
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    identifiers(&code)
+        .filter(|id| !IDENT_NOISE.contains(&id.as_str()) && seen.insert(id.clone()))
+        .collect()
+}
+
+/// Every `[A-Za-z_][A-Za-z0-9_]*` run, lower-cased.
+pub fn identifiers(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .map(str::to_ascii_lowercase)
+}
+
+/// Lower-cased alphanumeric words (the same split as tantivy's simple tokenizer).
+pub fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent
+/// transpositions), or `None` when it exceeds `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut prev2 = vec![0usize; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0usize; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_drops_code_and_marks() {
+        let md = "## Answer\n\nUse `select_related` and **JOINs**, see [docs](https://x.y).\n\n```python\nqs = 1\n```\n- item";
+        assert_eq!(
+            markdown_to_plain(md),
+            "Answer\nUse select_related and JOINs, see docs.\nitem"
+        );
+    }
+
+    #[test]
+    fn identifiers_come_from_code_only() {
+        let md = "Prose words `Book.objects.select_related(\"author\")`.\n```python\nfor book in qs:\n    print(book.author)\n```";
+        assert_eq!(
+            code_identifiers(md),
+            vec!["book", "objects", "select_related", "author", "qs"]
+        );
+    }
+
+    #[test]
+    fn edit_distance_table() {
+        for (a, b, max, want) in [
+            ("decoratr", "decorator", 1, Some(1)),
+            ("relatd", "related", 1, Some(1)),
+            ("gahter", "gather", 1, Some(1)),
+            ("gather", "gather", 0, Some(0)),
+            ("gil", "mro", 1, None),
+            ("abc", "abcdef", 2, None),
+            ("", "ab", 2, Some(2)),
+        ] {
+            assert_eq!(edit_distance(a, b, max), want, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn words_split_like_the_tokenizer() {
+        assert_eq!(
+            words("N+1 in select_related()"),
+            vec!["n", "1", "in", "select", "related"]
+        );
+    }
+}
