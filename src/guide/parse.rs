@@ -212,8 +212,7 @@ fn split_front_matter(text: &str) -> Result<Layout<'_>, (usize, String)> {
     }
     let toml_start = first.len();
     let mut offset = toml_start;
-    let mut line_no = 2;
-    for line in lines {
+    for (line_no, line) in (2..).zip(lines) {
         if line.trim_end() == "+++" {
             return Ok(Layout {
                 toml: &text[toml_start..offset],
@@ -223,7 +222,6 @@ fn split_front_matter(text: &str) -> Result<Layout<'_>, (usize, String)> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err((
         1,
@@ -519,7 +517,7 @@ x = 2
         );
         check(
             &GOOD.replace("title = \"A sample\"", "title = \"A sample"),
-            &["t.md:3: invalid front matter: missing quotes on string"],
+            &["t.md:3: invalid front matter: invalid basic string, expected `\"`"],
         );
     }
 
@@ -551,7 +549,7 @@ x = 2
         check(
             &GOOD.replace("## Pitfalls\n\n- One.\n", ""),
             &[
-                "t.md:15: the body has no `## Pitfalls` section (required: ## Answer, ## Example, ## Pitfalls)",
+                "t.md:14: the body has no `## Pitfalls` section (required: ## Answer, ## Example, ## Pitfalls)",
             ],
         );
         check(
@@ -559,19 +557,19 @@ x = 2
                 "### Good\n\n```python\nx = 2\n```\n",
                 "### Good\n\nnothing\n",
             ),
-            &["t.md:35: `### Good` has no fenced code block"],
+            &["t.md:27: `### Good` has no fenced code block"],
         );
         check(
             &GOOD.replace("```python\nx = 1", "```\nx = 1"),
-            &["t.md:25: code block has no language tag (```python, ```sql, ...)"],
+            &["t.md:23: code block has no language tag (```python, ```sql, ...)"],
         );
         check(
             &GOOD.replace("- One.", "Just prose."),
-            &["t.md:39: `## Pitfalls` needs a bullet list"],
+            &["t.md:33: `## Pitfalls` needs a bullet list"],
         );
         check(
             &format!("{GOOD}\n```python\nopen fence\n"),
-            &["t.md:43: code fence opened here is never closed"],
+            &["t.md:37: code fence opened here is never closed"],
         );
     }
 

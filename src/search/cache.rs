@@ -53,7 +53,7 @@ pub fn cache_key(topics: &[Topic]) -> u128 {
 
 /// Memory for the indexing arena: enough to hold the guide in one segment.
 fn mem_budget(topics: usize) -> usize {
-    (topics * 16 * 1024).clamp(4 << 20, 1 << 30)
+    (topics * 16 * 1024).clamp(256 << 10, 1 << 30)
 }
 
 /// Indexes `topics` (document `ord` = position) into `dir` as one segment.
@@ -133,7 +133,7 @@ fn prune(base: &Path, keep: &str) {
             Some((modified, e.path()))
         })
         .collect();
-    dirs.sort_by(|a, b| b.0.cmp(&a.0));
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     for (_, path) in dirs.into_iter().skip(KEEP.saturating_sub(1)) {
         let _ = fs::remove_dir_all(path);
     }

@@ -207,7 +207,9 @@ pub(crate) fn plan(
             && ident.len() >= FUZZY_MIN_LEN
             && typed_idents.contains(&ident)
         {
-            let distance = max_edits(ident.len());
+            // One edit: a two-edit automaton for a long identifier costs
+            // more to build than the rest of the query together.
+            let distance = 1;
             clauses.extend(fuzzy(fields.idents, &ident, distance, IDENT_BOOST));
             typos.push((ident, distance));
         }

@@ -16,32 +16,80 @@ use crate::text;
 const MAX_CHARS: usize = 180;
 
 pub(crate) fn make(topic: &Topic, plan: &Plan, stem: &mut TextAnalyzer) -> String {
-    let body = text::markdown_to_plain(&topic.body);
     let mut terms: BTreeMap<String, f32> =
         plan.highlight.iter().map(|t| (t.clone(), 1.0)).collect();
-    if !plan.typos.is_empty() {
-        let candidates = text::words(&format!("{} {} {}", topic.title, topic.summary, body));
-        for (typo, distance) in &plan.typos {
-            for part in typo.split('_') {
-                if let Some(word) = candidates
-                    .iter()
-                    .find(|w| text::edit_distance(part, w, *distance).is_some_and(|d| d > 0))
-                {
-                    for s in analyze(stem, word) {
-                        terms.insert(s, 1.0);
-                    }
-                }
-            }
+    for word in corrections(topic, &plan.typos) {
+        for s in analyze(stem, &word) {
+            terms.insert(s, 1.0);
         }
     }
-    let generator = SnippetGenerator::new(terms, stem.clone(), Field::from_field_id(0), MAX_CHARS);
-    for source in [topic.summary.as_str(), body.as_str()] {
-        let snippet = generator.snippet(source);
+    let generator = SnippetGenerator::new(
+        terms.clone(),
+        stem.clone(),
+        Field::from_field_id(0),
+        MAX_CHARS,
+    );
+    let snippet = generator.snippet(&topic.summary);
+    if !snippet.highlighted().is_empty() {
+        return render(&snippet);
+    }
+    // Stemming a whole body per hit is the dominant cost of a search, so the
+    // body snippet is cut from a window around the first place a term occurs.
+    let body = text::markdown_to_plain(&topic.body);
+    if let Some(window) = window_around_first(&body, terms.keys()) {
+        let snippet = generator.snippet(window);
         if !snippet.highlighted().is_empty() {
             return render(&snippet);
         }
     }
     truncate_words(&topic.summary, MAX_CHARS)
+}
+
+/// The words of the topic's fuzzy-matched fields that each typo was
+/// matched to (the `raw` field: title, question, summary, aliases, tags).
+fn corrections(topic: &Topic, typos: &[(String, usize)]) -> Vec<String> {
+    if typos.is_empty() {
+        return Vec::new();
+    }
+    let mut candidates: Vec<String> = [&topic.title, &topic.question, &topic.summary]
+        .into_iter()
+        .chain(&topic.aliases)
+        .chain(&topic.tags)
+        .flat_map(|s| text::words(s))
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut found = Vec::new();
+    for (typo, distance) in typos {
+        for part in typo.split('_').filter(|p| !p.is_empty()) {
+            if let Some(word) = candidates
+                .iter()
+                .find(|w| text::edit_distance(part, w, *distance).is_some_and(|d| d > 0))
+            {
+                found.push(word.clone());
+            }
+        }
+    }
+    found
+}
+
+/// About `2 * MAX_CHARS` bytes of `body` from shortly before the first
+/// (ASCII case-insensitive) occurrence of any of `stems`.
+fn window_around_first<'a>(
+    body: &'a str,
+    stems: impl Iterator<Item = &'a String>,
+) -> Option<&'a str> {
+    let lower = body.to_ascii_lowercase();
+    let first = stems.filter_map(|s| lower.find(s.as_str())).min()?;
+    let mut start = first.saturating_sub(MAX_CHARS / 2);
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (first + 2 * MAX_CHARS).min(body.len());
+    while !body.is_char_boundary(end) {
+        end += 1;
+    }
+    Some(&body[start..end])
 }
 
 /// The fragment with each highlighted range wrapped in `**`.
@@ -81,7 +129,24 @@ pub(crate) fn truncate_words(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::truncate_words;
+    use super::{truncate_words, window_around_first};
+
+    #[test]
+    fn window_starts_near_the_first_match() {
+        let body = format!(
+            "{}Select_related joins é{}",
+            "x ".repeat(200),
+            "y ".repeat(400)
+        );
+        let stems = ["select".to_string(), "absent".to_string()];
+        let w = window_around_first(&body, stems.iter()).unwrap();
+        assert!(w.contains("Select_related joins é"));
+        assert!(w.len() <= 2 * super::MAX_CHARS + super::MAX_CHARS / 2 + 4);
+        assert_eq!(
+            window_around_first(&body, ["absent".to_string()].iter()),
+            None
+        );
+    }
 
     #[test]
     fn truncates_at_words() {
