@@ -10,9 +10,10 @@ const IDENT_NOISE: &[&str] = &[
     "while", "with", "yield", "print", "x", "y", "i", "n", "a", "b", "f", "s", "_",
 ];
 
-/// The prose of a Markdown body: fenced code blocks dropped, heading marks,
-/// emphasis, backticks and link targets removed, whitespace kept per line.
-pub fn markdown_to_plain(md: &str) -> String {
+/// The prose of a Markdown body: fenced code blocks and the headings named in
+/// `omit_headings` dropped; heading marks, emphasis, backticks and link
+/// targets removed; one line per source line.
+pub fn markdown_to_plain(md: &str, omit_headings: &[&str]) -> String {
     let mut out = String::with_capacity(md.len());
     let mut in_fence = false;
     for line in md.lines() {
@@ -24,7 +25,11 @@ pub fn markdown_to_plain(md: &str) -> String {
         if in_fence {
             continue;
         }
+        let heading = t.starts_with('#');
         let t = t.trim_start_matches('#').trim_start();
+        if heading && omit_headings.contains(&t) {
+            continue;
+        }
         let t = t
             .strip_prefix("- ")
             .or_else(|| t.strip_prefix("* "))
@@ -145,10 +150,10 @@ mod tests {
 
     #[test]
     fn plain_drops_code_and_marks() {
-        let md = "## Answer\n\nUse `select_related` and **JOINs**, see [docs](https://x.y).\n\n```python\nqs = 1\n```\n- item";
+        let md = "## Answer\n\nUse `select_related` and **JOINs**, see [docs](https://x.y).\n\n```python\nqs = 1\n```\n### Bounding\n- item";
         assert_eq!(
-            markdown_to_plain(md),
-            "Answer\nUse select_related and JOINs, see docs.\nitem"
+            markdown_to_plain(md, &["Answer"]),
+            "Use select_related and JOINs, see docs.\nBounding\nitem"
         );
     }
 

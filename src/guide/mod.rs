@@ -30,6 +30,13 @@ pub const SUMMARY_MAX_CHARS: usize = 400;
 /// A summary is one to three sentences.
 pub const SUMMARY_MAX_SENTENCES: usize = 3;
 
+/// The body sections every topic has, in this order.
+pub const REQUIRED_SECTIONS: [&str; 3] = ["Answer", "Example", "Pitfalls"];
+/// The subsections of `## Example`.
+pub const EXAMPLE_PARTS: [&str; 2] = ["Bad", "Good"];
+/// Headings every topic has: they say nothing about any one topic.
+pub const STANDARD_HEADINGS: [&str; 5] = ["Answer", "Example", "Pitfalls", "Bad", "Good"];
+
 /// The built-in modules in teaching order (the outline's order); topics are
 /// listed module by module in this order, user modules after them.
 pub const MODULES: [&str; 7] = [

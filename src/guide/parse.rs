@@ -6,14 +6,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    FieldLines, Origin, Reference, SUMMARY_MAX_CHARS, SUMMARY_MAX_SENTENCES, SUMMARY_MIN_CHARS,
-    Topic, TopicError, Versions,
+    EXAMPLE_PARTS, FieldLines, Origin, REQUIRED_SECTIONS, Reference, SUMMARY_MAX_CHARS,
+    SUMMARY_MAX_SENTENCES, SUMMARY_MIN_CHARS, Topic, TopicError, Versions,
 };
-
-/// The body sections every topic has, in this order.
-const REQUIRED_SECTIONS: [&str; 3] = ["Answer", "Example", "Pitfalls"];
-/// The subsections of `## Example`.
-const EXAMPLE_PARTS: [&str; 2] = ["Bad", "Good"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

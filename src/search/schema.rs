@@ -10,7 +10,7 @@ use tantivy::tokenizer::{
     TokenizerManager,
 };
 
-use crate::guide::Topic;
+use crate::guide::{STANDARD_HEADINGS, Topic};
 use crate::text;
 
 /// Bump when the schema, analyzers or document contents change: it is part
@@ -120,7 +120,7 @@ impl TopicText {
             identifiers.extend(text::identifiers(alias).filter(|i| i.contains('_')));
         }
         TopicText {
-            plain_body: text::markdown_to_plain(&topic.body),
+            plain_body: text::markdown_to_plain(&topic.body, &STANDARD_HEADINGS),
             identifiers,
         }
     }

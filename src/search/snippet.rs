@@ -10,7 +10,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::query::Plan;
 use super::schema::analyze;
-use crate::guide::Topic;
+use crate::guide::{STANDARD_HEADINGS, Topic};
 use crate::text;
 
 const MAX_CHARS: usize = 180;
@@ -31,15 +31,16 @@ pub(crate) fn make(topic: &Topic, plan: &Plan, stem: &mut TextAnalyzer) -> Strin
     );
     let snippet = generator.snippet(&topic.summary);
     if !snippet.highlighted().is_empty() {
-        return render(&snippet);
+        return render(&snippet, topic.summary.len(), false);
     }
     // Stemming a whole body per hit is the dominant cost of a search, so the
     // body snippet is cut from a window around the first place a term occurs.
-    let body = text::markdown_to_plain(&topic.body);
+    let body = text::markdown_to_plain(&topic.body, &STANDARD_HEADINGS);
     if let Some(window) = window_around_first(&body, terms.keys()) {
         let snippet = generator.snippet(window);
         if !snippet.highlighted().is_empty() {
-            return render(&snippet);
+            let cut_before = window.as_ptr() != body.as_ptr();
+            return render(&snippet, window.len(), cut_before);
         }
     }
     truncate_words(&topic.summary, MAX_CHARS)
@@ -85,6 +86,13 @@ fn window_around_first<'a>(
     while !body.is_char_boundary(start) {
         start -= 1;
     }
+    // Start on a word: after the first whitespace at or past `start`, unless
+    // that would skip the match itself.
+    if start > 0
+        && let Some(ws) = body[start..first].find(char::is_whitespace)
+    {
+        start += ws + 1;
+    }
     let mut end = (first + 2 * MAX_CHARS).min(body.len());
     while !body.is_char_boundary(end) {
         end += 1;
@@ -92,20 +100,30 @@ fn window_around_first<'a>(
     Some(&body[start..end])
 }
 
-/// The fragment with each highlighted range wrapped in `**`.
-fn render(snippet: &Snippet) -> String {
+/// The fragment with each highlighted range wrapped in `**`, and an
+/// ellipsis on each side where text of the source (`source_len` bytes long,
+/// itself cut from a longer text when `cut_before`) was left out.
+fn render(snippet: &Snippet, source_len: usize, cut_before: bool) -> String {
     let fragment = snippet.fragment();
+    let range = snippet.fragment_range();
     let mut out = String::with_capacity(fragment.len() + 16);
+    if range.start > 0 || cut_before {
+        out.push('…');
+    }
     let mut last = 0;
-    for range in snippet.highlighted() {
-        out.push_str(&fragment[last..range.start]);
+    for hl in snippet.highlighted() {
+        out.push_str(&fragment[last..hl.start]);
         out.push_str("**");
-        out.push_str(&fragment[range.clone()]);
+        out.push_str(&fragment[hl.clone()]);
         out.push_str("**");
-        last = range.end;
+        last = hl.end;
     }
     out.push_str(&fragment[last..]);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if range.end < source_len {
+        out.push('…');
+    }
+    out
 }
 
 /// At most `max` characters, cut at a word boundary, with an ellipsis when cut.
@@ -141,6 +159,7 @@ mod tests {
         let stems = ["select".to_string(), "absent".to_string()];
         let w = window_around_first(&body, stems.iter()).unwrap();
         assert!(w.contains("Select_related joins é"));
+        assert!(w.starts_with("x "), "starts on a word: {w:?}");
         assert!(w.len() <= 2 * super::MAX_CHARS + super::MAX_CHARS / 2 + 4);
         assert_eq!(
             window_around_first(&body, ["absent".to_string()].iter()),
