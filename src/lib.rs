@@ -2,6 +2,8 @@
 //! Django practice. See ARCHITECTURE.md for the map of the crate.
 
 pub mod cli;
+pub mod detect;
 pub mod guide;
+pub mod python;
 pub mod search;
 pub mod text;

@@ -192,3 +192,156 @@ fn a_broken_user_guide_is_reported_by_file_and_line_and_skipped() {
     );
     assert!(run.stderr.trim_end().ends_with("(topic skipped)"));
 }
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |rel: &str, text: &[u8]| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    w("app/views.py", "import time\n\nasync def view():\n    time.sleep(1)\n\ndef f(x):\n    return x in {}.keys()\n".as_bytes());
+    w(
+        "app/emoji.py",
+        "label = \"😀é\"; ok = label is \"x\"\n".as_bytes(),
+    );
+    w("app/clean.py", b"def add(a, b):\n    return a + b\n");
+    w(".venv/lib/site.py", b"x is 1\n");
+    w("myenv/pyvenv.cfg", b"home = /usr\n");
+    w("myenv/bad.py", b"x is 1\n");
+    w("generated/out.py", b"x is 1\n");
+    w(".gitignore", b"generated/\n");
+    dir
+}
+
+#[test]
+fn check_reports_like_ruff_and_exits_1_on_warnings() {
+    let dir = project();
+    let run = pyguide(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let views = dir.path().join("app/views.py").display().to_string();
+    let emoji = dir.path().join("app/emoji.py").display().to_string();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with(&format!("{emoji}:1:20: PG401 ")),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(&format!("{views}:4:5: PG206 ")),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].ends_with("(topic: asyncio-event-loop) [fix available]"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[2],
+        "Found 2 findings in 3 files (2 with a fix available)."
+    );
+    // Virtualenvs and .gitignored folders are skipped; hints are off by default.
+    assert!(
+        !run.stdout.contains(".venv")
+            && !run.stdout.contains("myenv")
+            && !run.stdout.contains("generated")
+    );
+    assert!(!run.stdout.contains("PG102"));
+}
+
+#[test]
+fn check_json_has_1_based_character_columns_and_fix_edits() {
+    let dir = project();
+    let run = pyguide(&[
+        "check",
+        dir.path().join("app").to_str().unwrap(),
+        "--format",
+        "json",
+        "--hints",
+    ]);
+    assert_eq!(run.code, 1);
+    let findings = json(&run);
+    assert_eq!(
+        keys(&findings[0]),
+        [
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "fix",
+            "line",
+            "message",
+            "path",
+            "severity",
+            "topic"
+        ]
+    );
+    let emoji = findings.iter().find(|f| f["code"] == "PG401").unwrap();
+    // `label = "😀é"; ok = ` is 19 characters (but 24 bytes and 20 UTF-16 units).
+    assert_eq!(
+        (
+            emoji["line"].as_u64(),
+            emoji["column"].as_u64(),
+            emoji["end_column"].as_u64()
+        ),
+        (Some(1), Some(20), Some(32))
+    );
+    let edit = &emoji["fix"]["edits"][0];
+    assert_eq!(
+        (
+            edit["column"].as_u64(),
+            edit["end_column"].as_u64(),
+            edit["content"].as_str()
+        ),
+        (Some(26), Some(28), Some("=="))
+    );
+    let hint = findings
+        .iter()
+        .find(|f| f["code"] == "PG102")
+        .expect("--hints reports hints");
+    assert_eq!(hint["severity"], "hint");
+    assert_eq!(
+        findings.iter().find(|f| f["code"] == "PG206").unwrap()["severity"],
+        "warning"
+    );
+}
+
+#[test]
+fn check_select_ignore_and_exit_zero() {
+    let dir = project();
+    let app = dir.path().join("app");
+    let app = app.to_str().unwrap();
+    let run = pyguide(&["check", app, "--select", "PG4"]);
+    assert_eq!((run.code, run.stdout.matches(": PG").count()), (1, 1));
+    let run = pyguide(&["check", app, "--ignore", "PG206,PG401"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.starts_with("All checks passed"));
+    let run = pyguide(&["check", app, "--exit-zero"]);
+    assert_eq!(run.code, 0);
+    let run = pyguide(&["check", app, "--select", "XY1"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("unknown rule code `XY1`"));
+}
+
+#[test]
+fn check_reports_unreadable_files_by_name_and_goes_on() {
+    let dir = project();
+    std::fs::write(dir.path().join("app/latin.py"), b"# caf\xe9\nx = 1\n").unwrap();
+    let run = pyguide(&["check", dir.path().join("app").to_str().unwrap()]);
+    assert_eq!(run.code, 2, "IO errors exit 2");
+    let latin = dir.path().join("app/latin.py").display().to_string();
+    assert!(
+        run.stderr.contains(&format!("{latin}:1: not valid UTF-8")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("PG206"),
+        "the other files are still checked"
+    );
+    let run = pyguide(&["check", "/no/such/path"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("/no/such/path: no such file or folder"));
+}

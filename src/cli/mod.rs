@@ -4,6 +4,7 @@
 //! writers they are given, so tests can run them in-process. Colour is used
 //! only when stdout is a terminal (and `NO_COLOR` is unset), or when asked.
 
+mod check;
 mod style;
 
 use std::io::Write;
@@ -18,7 +19,8 @@ use crate::guide::{self, Reference};
 use crate::search::{IndexOptions, SearchIndex};
 pub use style::Style;
 
-/// Exit codes: 0 success, 1 nothing found, 2 usage or input error.
+/// Exit codes: 0 success, 1 nothing found (or, for `check`, warnings
+/// reported), 2 usage or input error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Ok = 0,
@@ -87,6 +89,29 @@ pub enum Command {
         #[arg(required = true, num_args = 1.., value_name = "ID_OR_QUERY")]
         topic: Vec<String>,
     },
+    /// Check Python files for the constructs the guide explains and the
+    /// anti-patterns it warns about.
+    Check {
+        /// Files or folders (folders are walked, honouring .gitignore and
+        /// skipping virtualenvs).
+        #[arg(required = true, num_args = 1.., value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also report educational hints (links from constructs to topics).
+        #[arg(long)]
+        hints: bool,
+        /// Only these rule codes or prefixes (comma-separated, e.g. PG401,PG2).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Skip these rule codes or prefixes (comma-separated).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Exit 0 even when warnings are reported.
+        #[arg(long)]
+        exit_zero: bool,
+    },
     /// List every topic of the guide.
     Topics {
         /// Output format.
@@ -113,12 +138,71 @@ pub fn run(
     err: &mut dyn Write,
     style: Style,
 ) -> anyhow::Result<Exit> {
-    let loaded = guide::load(&cli.global.guides);
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            hints,
+            select,
+            ignore,
+            exit_zero,
+        } => run_check(
+            &paths, format, hints, &select, &ignore, exit_zero, out, err, style,
+        ),
+        command => run_guide(command, &cli.global, out, err, style),
+    }
+}
+
+/// `pyguide check`: needs no guide, only the detectors.
+#[allow(clippy::too_many_arguments)]
+fn run_check(
+    paths: &[PathBuf],
+    format: Format,
+    hints: bool,
+    select: &[String],
+    ignore: &[String],
+    exit_zero: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: Style,
+) -> anyhow::Result<Exit> {
+    let codes = check::parse_codes(select).and_then(|s| Ok((s, check::parse_codes(ignore)?)));
+    let (select, ignore) = match codes {
+        Ok(c) => c,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Exit::Error);
+        }
+    };
+    let selection = crate::detect::Selection {
+        select,
+        ignore,
+        hints,
+    };
+    let outcome = check::run(paths, &selection, format, out, err, style)?;
+    Ok(if outcome.errors > 0 {
+        Exit::Error
+    } else if outcome.warnings > 0 && !exit_zero {
+        Exit::NotFound
+    } else {
+        Exit::Ok
+    })
+}
+
+/// The commands that read the guide: topics, search, explain.
+fn run_guide(
+    command: Command,
+    global: &GlobalArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: Style,
+) -> anyhow::Result<Exit> {
+    let loaded = guide::load(&global.guides);
     for e in &loaded.errors {
         writeln!(err, "{} {e} (topic skipped)", style.warning("warning:"))?;
     }
     let guide = Arc::new(loaded.guide);
-    match cli.command {
+    match command {
         Command::Topics { format } => {
             match format {
                 Format::Json => {
@@ -217,6 +301,15 @@ pub fn run(
             let topic = guide.get(&id).context("topic vanished from the guide")?;
             write!(out, "{}", guide::to_markdown(topic, &guide))?;
             Ok(Exit::Ok)
+        }
+        Command::Check { paths, .. } => {
+            // `run` sends `check` to `run_check`; reaching here is a wiring bug.
+            writeln!(
+                err,
+                "error: `check` ({} paths) was routed to the guide commands",
+                paths.len()
+            )?;
+            Ok(Exit::Error)
         }
     }
 }

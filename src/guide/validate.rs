@@ -4,17 +4,19 @@
 //! for each one rejected. Earlier topics win, so a user file can never knock
 //! out a built-in topic by reusing its id.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Topic, TopicError};
 
 /// Splits `topics` into the accepted ones and errors for the rejected ones.
 ///
 /// A topic is rejected when its id was already taken by an earlier topic, or
-/// when one of its `related` ids names no accepted topic (which is checked
-/// until nothing changes, since rejecting one topic can break links to it).
+/// when one of its `related` ids names no topic at all. Links are checked
+/// against every topic that parsed, so rejecting one topic never takes its
+/// neighbours down with it: one typo in a user guide costs one topic.
 pub fn validate(topics: Vec<Topic>) -> (Vec<Topic>, Vec<TopicError>) {
     let mut errors = Vec::new();
+    let known: HashSet<String> = topics.iter().map(|t| t.id.clone()).collect();
     let mut first_seen: HashMap<String, (String, usize)> = HashMap::new();
     let mut accepted = Vec::with_capacity(topics.len());
     for topic in topics {
@@ -30,38 +32,20 @@ pub fn validate(topics: Vec<Topic>) -> (Vec<Topic>, Vec<TopicError>) {
             continue;
         }
         first_seen.insert(topic.id.clone(), (topic.path.clone(), topic.lines.id));
-        accepted.push(topic);
-    }
-
-    loop {
-        let ids: HashMap<&str, ()> = accepted.iter().map(|t| (t.id.as_str(), ())).collect();
-        let broken: Vec<(usize, TopicError)> = accepted
+        let dangling = topic
+            .related
             .iter()
-            .enumerate()
-            .filter_map(|(i, t)| {
-                t.related
-                    .iter()
-                    .zip(t.lines.related.iter())
-                    .find(|(id, _)| !ids.contains_key(id.as_str()))
-                    .map(|(id, &line)| {
-                        (
-                            i,
-                            TopicError::new(
-                                &t.path,
-                                line,
-                                format!("`related` names unknown topic `{id}`"),
-                            ),
-                        )
-                    })
-            })
-            .collect();
-        if broken.is_empty() {
-            break;
+            .zip(topic.lines.related.iter())
+            .find(|(id, _)| !known.contains(id.as_str()));
+        if let Some((id, &line)) = dangling {
+            errors.push(TopicError::new(
+                &topic.path,
+                line,
+                format!("`related` names unknown topic `{id}`"),
+            ));
+            continue;
         }
-        for (i, e) in broken.into_iter().rev() {
-            accepted.remove(i);
-            errors.push(e);
-        }
+        accepted.push(topic);
     }
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     (accepted, errors)
@@ -113,16 +97,16 @@ mod tests {
     }
 
     #[test]
-    fn unknown_related_is_rejected_transitively() {
+    fn unknown_related_rejects_only_that_topic() {
+        // `b` links to nothing and goes; `a` links to `b`, which parsed, and stays.
         check(
             vec![
                 topic("a", "a.md", &["b"]),
                 topic("b", "b.md", &["c"]),
                 topic("d", "d.md", &["a", "d2"]),
             ],
-            &[],
+            &["a"],
             &[
-                "a.md:10: `related` names unknown topic `b`",
                 "b.md:10: `related` names unknown topic `c`",
                 "d.md:11: `related` names unknown topic `d2`",
             ],

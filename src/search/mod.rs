@@ -9,9 +9,10 @@ mod cache;
 mod query;
 mod schema;
 mod snippet;
+mod vocab;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -73,6 +74,8 @@ pub struct SearchIndex {
     analyzers: query::Analyzers,
     /// Whether this index was opened from the on-disk cache.
     from_cache: bool,
+    /// Read from the `raw_key` term dictionary on the first query that needs it.
+    vocab: OnceLock<vocab::Vocabulary>,
 }
 
 impl SearchIndex {
@@ -115,6 +118,7 @@ impl SearchIndex {
             fields,
             analyzers: query::Analyzers::new(),
             from_cache,
+            vocab: OnceLock::new(),
         })
     }
 
@@ -135,7 +139,10 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let mut analyzers = self.analyzers.clone();
-        let Some(plan) = query::plan(input, &self.fields, &searcher, &mut analyzers) else {
+        let vocab = self
+            .vocab
+            .get_or_init(|| read_vocabulary(&searcher, self.fields.raw_key));
+        let Some(plan) = query::plan(input, &self.fields, &searcher, &mut analyzers, vocab) else {
             return Ok(Vec::new());
         };
         let top = searcher.search(&plan.query, &TopDocs::with_limit(limit).order_by_score())?;
@@ -164,4 +171,30 @@ impl SearchIndex {
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.guide.get(id)
     }
+}
+
+/// Every term of `field` across segments, sorted and unique. A term
+/// dictionary that cannot be read leaves the vocabulary empty: typo
+/// correction is then off, and fuzzy terms still match.
+fn read_vocabulary(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+) -> vocab::Vocabulary {
+    let mut words = Vec::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(word) = std::str::from_utf8(stream.key()) {
+                words.push(word.to_string());
+            }
+        }
+    }
+    words.sort_unstable();
+    words.dedup();
+    vocab::Vocabulary::from_sorted(words)
 }

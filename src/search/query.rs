@@ -1,7 +1,10 @@
 //! Turns what a user typed into a tantivy query: stemmed terms over every
 //! field with title and alias boosts, whole identifiers (`select_related`,
 //! also when typed as "select related"), phrases, fuzzy terms for typos and a
-//! prefix term for the word being typed.
+//! prefix term for the word being typed. A typo is also corrected, and the
+//! word being typed completed, against the words that name topics (see
+//! `vocab`); those words are then searched like typed ones, so they rank by
+//! field and frequency rather than scoring the flat constant of a fuzzy term.
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -11,6 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use super::schema::{Fields, analyze, ident_analyzer, raw_analyzer, stem_analyzer};
+use super::vocab::Vocabulary;
 
 /// Words that carry no topic on their own. Dropped from term clauses (kept in
 /// phrases) unless the query has nothing else.
@@ -69,6 +73,10 @@ const PHRASE_BOOSTS: &[(FieldName, f32)] = &[
 const IDENT_BOOST: f32 = 3.0;
 const FUZZY_BOOST: f32 = 1.5;
 const PREFIX_BOOST: f32 = 1.0;
+/// Weight of a typo's corrections and a prefix's completions relative to a
+/// word typed in full.
+const CORRECTION_FACTOR: f32 = 0.8;
+const PREFIX_FACTOR: f32 = 0.5;
 /// The shortest word that gets a fuzzy term, and the shortest that may be
 /// two edits away.
 const FUZZY_MIN_LEN: usize = 4;
@@ -131,6 +139,7 @@ pub(crate) fn plan(
     fields: &Fields,
     searcher: &Searcher,
     an: &mut Analyzers,
+    vocab: &Vocabulary,
 ) -> Option<Plan> {
     let all_words = analyze(&mut an.raw, input);
     if all_words.is_empty() {
@@ -158,12 +167,8 @@ pub(crate) fn plan(
 
     for (i, word) in words.iter().enumerate() {
         let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for stem in analyze(&mut an.stem, word) {
-            for &(name, boost) in TERM_BOOSTS {
-                per_word.push(should(boosted(term(name.field(fields), &stem), boost)));
-            }
-            highlight.push(stem);
-        }
+        per_word.extend(stemmed_terms(fields, &mut an.stem, word, 1.0));
+        highlight.extend(analyze(&mut an.stem, word));
         per_word.push(should(boosted(term(fields.idents, word), IDENT_BOOST)));
         let len = word.chars().count();
         if len >= FUZZY_MIN_LEN
@@ -172,6 +177,14 @@ pub(crate) fn plan(
         {
             let distance = max_edits(len);
             per_word.extend(fuzzy(fields.raw, word, distance, FUZZY_BOOST));
+            for correction in vocab.correct(word, distance) {
+                per_word.extend(stemmed_terms(
+                    fields,
+                    &mut an.stem,
+                    correction,
+                    CORRECTION_FACTOR,
+                ));
+            }
             typos.push(((*word).clone(), distance));
         }
         if typing_last_word
@@ -184,6 +197,14 @@ pub(crate) fn plan(
                 Box::new(FuzzyTermQuery::new_prefix(t, 0, true)),
                 PREFIX_BOOST,
             )));
+            for completion in vocab.expand_prefix(word) {
+                per_word.extend(stemmed_terms(
+                    fields,
+                    &mut an.stem,
+                    completion,
+                    PREFIX_FACTOR,
+                ));
+            }
         }
         clauses.push(should(Box::new(BooleanQuery::new(per_word))));
     }
@@ -238,6 +259,26 @@ pub(crate) fn plan(
         highlight,
         typos,
     })
+}
+
+/// Term clauses for `word`'s stems over every stemmed field, with the field
+/// boosts scaled by `factor`.
+fn stemmed_terms(
+    fields: &Fields,
+    stem: &mut TextAnalyzer,
+    word: &str,
+    factor: f32,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut out = Vec::new();
+    for s in analyze(stem, word) {
+        for &(name, boost) in TERM_BOOSTS {
+            out.push(should(boosted(
+                term(name.field(fields), &s),
+                boost * factor,
+            )));
+        }
+    }
+    out
 }
 
 /// How many edits a typo of a word this long may have.

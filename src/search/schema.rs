@@ -15,7 +15,7 @@ use crate::text;
 
 /// Bump when the schema, analyzers or document contents change: it is part
 /// of the persisted index's cache key.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// English words, stemmed: "decorators" and "decorating" meet at "decor".
 pub(crate) const STEM: &str = "pyguide_stem";
@@ -37,6 +37,9 @@ pub(crate) struct Fields {
     pub body: Field,
     pub idents: Field,
     pub raw: Field,
+    /// Unstemmed words of what names the topic (title, aliases, tags): a
+    /// fuzzy or prefix match here counts more than one in the question.
+    pub raw_key: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -60,6 +63,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text(STEM, freqs)),
         idents: b.add_text_field("idents", text(IDENT, freqs)),
         raw: b.add_text_field("raw", text(RAW, IndexRecordOption::Basic)),
+        raw_key: b.add_text_field("raw_key", text(RAW, IndexRecordOption::Basic)),
     };
     (b.build(), fields)
 }
@@ -153,6 +157,12 @@ pub(crate) fn document(fields: &Fields, ord: usize, topic: &Topic) -> TantivyDoc
         .chain(&extra.identifiers)
     {
         doc.add_text(fields.raw, value);
+    }
+    for value in std::iter::once(&topic.title)
+        .chain(&topic.aliases)
+        .chain(&topic.tags)
+    {
+        doc.add_text(fields.raw_key, value);
     }
     doc
 }

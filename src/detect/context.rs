@@ -1,0 +1,105 @@
+//! What every rule may ask about the file: node text, qualified names,
+//! enclosing functions, indentation, and how to add an import.
+
+use tree_sitter::Node;
+
+use super::{Edit, ImportMap};
+use crate::python::Document;
+
+pub(crate) struct Ctx<'a> {
+    pub src: &'a str,
+    pub imports: ImportMap,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(doc: &'a Document) -> Ctx<'a> {
+        Ctx {
+            src: doc.text(),
+            imports: ImportMap::from_tree(doc.root(), doc.text()),
+        }
+    }
+
+    pub fn text(&self, node: Node) -> &'a str {
+        &self.src[node.byte_range()]
+    }
+
+    /// Qualified name of a name/attribute expression (`aio.gather` → `asyncio.gather`).
+    pub fn resolve(&self, expr: Node) -> Option<String> {
+        self.imports.resolve(expr, self.src)
+    }
+
+    /// The innermost function or lambda that contains `node`.
+    pub fn enclosing_function<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let mut n = node.parent();
+        while let Some(p) = n {
+            if matches!(p.kind(), "function_definition" | "lambda") {
+                return Some(p);
+            }
+            n = p.parent();
+        }
+        None
+    }
+
+    /// True when `node` runs directly in an `async def` (not in a nested
+    /// `def` or `lambda` inside it).
+    pub fn in_async_function(&self, node: Node) -> bool {
+        self.enclosing_function(node).is_some_and(is_async_def)
+    }
+
+    /// The whitespace that starts the line containing `offset`.
+    pub fn indent_at(&self, offset: usize) -> &'a str {
+        let start = self.src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = &self.src[start..];
+        &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+    }
+
+    /// An edit that adds `import {module}` after the file's leading imports,
+    /// or `None` when the module is already imported under its own name.
+    pub fn add_import(&self, root: Node, module: &str) -> Option<Edit> {
+        if self.imports.is_imported_module(module) {
+            return None;
+        }
+        let mut at = 0;
+        let mut c = root.walk();
+        for child in root.named_children(&mut c) {
+            match child.kind() {
+                "import_statement"
+                | "import_from_statement"
+                | "future_import_statement"
+                | "comment" => {
+                    at = child.end_byte();
+                }
+                "expression_statement"
+                    if at == 0 && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
+                {
+                    at = child.end_byte(); // the module docstring
+                }
+                _ => break,
+            }
+        }
+        Some(if at == 0 {
+            Edit {
+                range: 0..0,
+                content: format!("import {module}\n"),
+            }
+        } else {
+            Edit {
+                range: at..at,
+                content: format!("\nimport {module}"),
+            }
+        })
+    }
+}
+
+pub(crate) fn is_async_def(func: Node) -> bool {
+    func.kind() == "function_definition" && func.child(0).is_some_and(|c| c.kind() == "async")
+}
+
+/// The top of the tree.
+pub(crate) fn root_of(node: Node) -> Node {
+    let mut n = node;
+    while let Some(p) = n.parent() {
+        n = p;
+    }
+    n
+}

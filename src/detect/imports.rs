@@ -1,0 +1,323 @@
+//! What a name refers to, from the file's imports: `import asyncio as aio`
+//! makes `aio.gather` mean `asyncio.gather`; `from asyncio import gather as g`
+//! makes `g` mean `asyncio.gather`. A name that no import binds resolves to
+//! nothing (so a local function called `gather` is not `asyncio.gather`),
+//! except Python's builtins, which resolve to `builtins.<name>` unless the
+//! file defines or imports that name itself.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::Node;
+
+/// Names bound by imports, and names the file binds itself.
+#[derive(Debug, Clone, Default)]
+pub struct ImportMap {
+    /// Local name → qualified name.
+    names: HashMap<String, String>,
+    /// Names defined in the file (def, class, assignment targets, parameters).
+    defined: HashSet<String>,
+}
+
+const BUILTINS: &[&str] = &[
+    "open",
+    "sum",
+    "any",
+    "all",
+    "min",
+    "max",
+    "sorted",
+    "print",
+    "len",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "super",
+    "isinstance",
+    "iter",
+    "next",
+    "input",
+];
+
+impl ImportMap {
+    pub fn from_tree(root: Node, src: &str) -> ImportMap {
+        let mut map = ImportMap::default();
+        let mut cursor = root.walk();
+        'walk: loop {
+            let node = cursor.node();
+            let mut descend = true;
+            match node.kind() {
+                "import_statement" => {
+                    map.add_import(node, src);
+                    descend = false;
+                }
+                "import_from_statement" => {
+                    map.add_from_import(node, src);
+                    descend = false;
+                }
+                "function_definition" | "class_definition" => {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        map.defined.insert(text(name, src).to_string());
+                    }
+                }
+                "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                    if let Some(left) = node.child_by_field_name("left") {
+                        collect_identifiers(left, src, &mut map.defined);
+                    }
+                }
+                "parameters" | "lambda_parameters" => {
+                    collect_identifiers(node, src, &mut map.defined)
+                }
+                _ => {}
+            }
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        map
+    }
+
+    fn add_import(&mut self, node: Node, src: &str) {
+        let mut c = node.walk();
+        for name in node.children_by_field_name("name", &mut c) {
+            match name.kind() {
+                "dotted_name" => {
+                    // `import os.path` binds `os`.
+                    let full = text(name, src);
+                    let head = full.split('.').next().unwrap_or(full).trim();
+                    self.names.insert(head.to_string(), head.to_string());
+                }
+                "aliased_import" => {
+                    if let (Some(n), Some(a)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) {
+                        self.names.insert(text(a, src).to_string(), dotted(n, src));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_from_import(&mut self, node: Node, src: &str) {
+        let Some(module) = node.child_by_field_name("module_name") else {
+            return;
+        };
+        if module.kind() != "dotted_name" {
+            return; // relative imports name this project's modules
+        }
+        let module = dotted(module, src);
+        let mut c = node.walk();
+        for name in node.children_by_field_name("name", &mut c) {
+            match name.kind() {
+                "dotted_name" => {
+                    let n = dotted(name, src);
+                    self.names.insert(n.clone(), format!("{module}.{n}"));
+                }
+                "aliased_import" => {
+                    if let (Some(n), Some(a)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) {
+                        self.names.insert(
+                            text(a, src).to_string(),
+                            format!("{module}.{}", dotted(n, src)),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The qualified name a bare local name stands for.
+    pub fn resolve_name(&self, name: &str) -> Option<String> {
+        if let Some(q) = self.names.get(name) {
+            return Some(q.clone());
+        }
+        (BUILTINS.contains(&name) && !self.defined.contains(name))
+            .then(|| format!("builtins.{name}"))
+    }
+
+    /// The qualified name of an expression made of names and attributes
+    /// (`aio.gather`, `cf.ThreadPoolExecutor`), or `None`.
+    pub fn resolve(&self, expr: Node, src: &str) -> Option<String> {
+        match expr.kind() {
+            "identifier" => self.resolve_name(text(expr, src)),
+            "attribute" => {
+                let object = expr.child_by_field_name("object")?;
+                let attr = expr.child_by_field_name("attribute")?;
+                Some(format!(
+                    "{}.{}",
+                    self.resolve(object, src)?,
+                    text(attr, src)
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// The local name under which `qualified` (e.g. `functools.wraps`) or its
+    /// module is reachable: `Some("wraps")` after `from functools import
+    /// wraps`, `Some("functools.wraps")` after `import functools`.
+    pub fn spelling_of(&self, qualified: &str) -> Option<String> {
+        let mut best: Option<String> = None;
+        for (local, q) in &self.names {
+            let spelling = if q == qualified {
+                local.clone()
+            } else if let Some(rest) = qualified
+                .strip_prefix(q.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+            {
+                format!("{local}.{rest}")
+            } else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| {
+                spelling.len() < b.len() || (spelling.len() == b.len() && spelling < *b)
+            }) {
+                best = Some(spelling);
+            }
+        }
+        best
+    }
+
+    pub fn is_imported_module(&self, module: &str) -> bool {
+        self.names.get(module).is_some_and(|q| q == module)
+    }
+}
+
+fn text<'a>(node: Node, src: &'a str) -> &'a str {
+    &src[node.byte_range()]
+}
+
+/// A dotted name without any whitespace or comments inside it.
+fn dotted(node: Node, src: &str) -> String {
+    let mut c = node.walk();
+    let parts: Vec<&str> = node.named_children(&mut c).map(|n| text(n, src)).collect();
+    if parts.is_empty() {
+        text(node, src).to_string()
+    } else {
+        parts.join(".")
+    }
+}
+
+fn collect_identifiers(node: Node, src: &str, out: &mut HashSet<String>) {
+    if node.kind() == "identifier" {
+        out.insert(text(node, src).to_string());
+        return;
+    }
+    // Only the bound names of a parameter list, not its defaults or annotations.
+    if matches!(
+        node.kind(),
+        "default_parameter" | "typed_default_parameter" | "typed_parameter"
+    ) {
+        if let Some(name) = node
+            .child_by_field_name("name")
+            .or_else(|| node.named_child(0))
+        {
+            collect_identifiers(name, src, out);
+        }
+        return;
+    }
+    if matches!(node.kind(), "attribute" | "subscript" | "call") {
+        return;
+    }
+    let mut c = node.walk();
+    for child in node.named_children(&mut c) {
+        collect_identifiers(child, src, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::python::Document;
+
+    /// Resolves each expression statement of `src` after its imports.
+    fn check(src: &str, expect: &[(&str, Option<&str>)]) {
+        let doc = Document::parse(src);
+        let map = ImportMap::from_tree(doc.root(), src);
+        for (expr, want) in expect {
+            let full = format!("{src}\n{expr}\n");
+            let doc = Document::parse(full.clone());
+            let root = doc.root();
+            let stmt = root
+                .named_child(root.named_child_count() as u32 - 1)
+                .unwrap();
+            let node = stmt.named_child(0).unwrap();
+            assert_eq!(
+                map.resolve(node, &full).as_deref(),
+                *want,
+                "{expr} after {src:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn resolves_every_import_spelling() {
+        check(
+            "import asyncio",
+            &[("asyncio.gather", Some("asyncio.gather"))],
+        );
+        check(
+            "import asyncio as aio",
+            &[
+                ("aio.gather", Some("asyncio.gather")),
+                ("asyncio.gather", None),
+            ],
+        );
+        check(
+            "from asyncio import gather",
+            &[("gather", Some("asyncio.gather"))],
+        );
+        check(
+            "from asyncio import gather as g",
+            &[("g", Some("asyncio.gather")), ("gather", None)],
+        );
+        check(
+            "from django.db import models",
+            &[("models.Model", Some("django.db.models.Model"))],
+        );
+        check(
+            "import concurrent.futures as cf",
+            &[(
+                "cf.ThreadPoolExecutor",
+                Some("concurrent.futures.ThreadPoolExecutor"),
+            )],
+        );
+        check("import os.path", &[("os.path.join", Some("os.path.join"))]);
+        check("from . import gather", &[("gather", None)]);
+        check(
+            "",
+            &[
+                ("gather", None),
+                ("gather_results", None),
+                ("open", Some("builtins.open")),
+            ],
+        );
+        check("def open(p): pass", &[("open", None)]);
+    }
+
+    #[test]
+    fn spelling_prefers_the_shortest_local_name() {
+        let src = "import functools\nfrom functools import wraps\n";
+        let doc = Document::parse(src);
+        let map = ImportMap::from_tree(doc.root(), src);
+        assert_eq!(map.spelling_of("functools.wraps").as_deref(), Some("wraps"));
+        let src = "import asyncio as aio\n";
+        let doc = Document::parse(src);
+        let map = ImportMap::from_tree(doc.root(), src);
+        assert_eq!(
+            map.spelling_of("asyncio.sleep").as_deref(),
+            Some("aio.sleep")
+        );
+        assert_eq!(map.spelling_of("functools.wraps"), None);
+    }
+}

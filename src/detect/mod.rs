@@ -1,0 +1,139 @@
+//! Detection: where a Python file touches a topic of the guide, and, for
+//! real anti-patterns, what to change.
+//!
+//! Input is a parsed [`Document`]; output is plain [`Finding`] data with byte
+//! ranges and fixes as text edits. This layer knows nothing of LSP, tantivy,
+//! files or the CLI, and does no IO. Each rule lives in its own file under
+//! `rules/` with a doc comment (what it matches, why, example, fix); the
+//! registry in `rules/mod.rs` lists them with their codes.
+
+mod context;
+mod imports;
+mod rules;
+mod suppress;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::python::Document;
+pub use imports::ImportMap;
+pub use rules::RULES;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Educational: a link from this construct to a topic.
+    Hint,
+    /// A real problem with a known better way.
+    Warning,
+}
+
+/// A detector's identity: a stable code, the construct it recognises (the
+/// id that topics list in `triggers`), its severity and its topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code, `PG` + three digits (see `src/detect/README.md`).
+    pub code: &'static str,
+    /// The construct id (kebab-case), as used in topics' `triggers`.
+    pub construct: &'static str,
+    pub severity: Severity,
+    /// Id of the guide topic that explains it.
+    pub topic: &'static str,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+}
+
+/// One text replacement, in bytes of the analysed text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub content: String,
+}
+
+/// A fix: a title and the edits that make it (non-overlapping).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Something a rule found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    /// The construct itself, in bytes.
+    pub range: Range<usize>,
+    pub message: String,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+    pub fn severity(&self) -> Severity {
+        self.rule.severity
+    }
+    pub fn topic(&self) -> &'static str {
+        self.rule.topic
+    }
+}
+
+/// Runs every rule over `doc`; findings are sorted by position, and those on
+/// a line with a matching `# pyguide: ignore[...]` comment are dropped.
+pub fn analyze(doc: &Document) -> Vec<Finding> {
+    let ctx = context::Ctx::new(doc);
+    let mut findings = Vec::new();
+    let mut cursor = doc.tree().walk();
+    'walk: loop {
+        rules::visit(&ctx, cursor.node(), &mut findings);
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    let suppressions = suppress::Suppressions::parse(doc);
+    findings.retain(|f| !suppressions.silences(f));
+    findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
+    });
+    findings.dedup_by(|a, b| a.range == b.range && a.rule.code == b.rule.code);
+    findings
+}
+
+/// Applies a fix's edits to `text`. Edits may come in any order; they must
+/// not overlap, except that an insertion may share its start with a
+/// replacement (it then goes before the replaced text).
+pub fn apply_fix(text: &str, fix: &Fix) -> String {
+    let mut edits: Vec<&Edit> = fix.edits.iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse((e.range.start, e.range.end)));
+    let mut out = text.to_string();
+    for e in edits {
+        out.replace_range(e.range.clone(), &e.content);
+    }
+    out
+}
+
+/// Which codes to report: `select` (prefixes; empty = all) minus `ignore`
+/// (prefixes), and hints only when `hints` is set.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub hints: bool,
+}
+
+impl Selection {
+    pub fn allows(&self, rule: &Rule) -> bool {
+        let matches = |list: &[String]| list.iter().any(|p| rule.code.starts_with(p.as_str()));
+        (self.hints || rule.severity >= Severity::Warning)
+            && (self.select.is_empty() || matches(&self.select))
+            && !matches(&self.ignore)
+    }
+}

@@ -1,0 +1,49 @@
+//! PG104 `decorator`: any decorator, `@name`, `@a.b`, `@factory(args)`.
+//!
+//! **What it matches**: every `@...` line above a `def` or `class`.
+//!
+//! **Why**: educational. `@d` above `def f` is `f = d(f)`, run once when the
+//! `def` executes; `@factory(args)` first calls the factory, then applies
+//! what it returns; stacked decorators apply bottom-up.
+//!
+//! **References**: <https://docs.python.org/3/reference/compound_stmts.html#function-definitions>
+
+use tree_sitter::Node;
+
+use crate::detect::context::Ctx;
+use crate::detect::{Finding, Rule, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "PG104",
+    construct: "decorator",
+    severity: Severity::Hint,
+    topic: "decorators-under-the-hood",
+    summary: "decorator: `@d` over `def f` runs `f = d(f)` once, at definition time",
+};
+
+pub(crate) fn check(ctx: &Ctx, decorator: Node, out: &mut Vec<Finding>) {
+    let Some(expr) = decorator.named_child(0) else {
+        return;
+    };
+    let shown = ctx.text(expr).split('(').next().unwrap_or("").trim();
+    let target = decorator
+        .parent()
+        .and_then(|d| d.child_by_field_name("definition"))
+        .and_then(|d| d.child_by_field_name("name"))
+        .map_or("the definition below", |n| ctx.text(n));
+    let message = if expr.kind() == "call" {
+        format!(
+            "`@{shown}(...)` calls the factory `{shown}` first; the decorator it returns then rebinds `{target}`"
+        )
+    } else {
+        format!(
+            "`@{shown}` rebinds `{target}` to `{shown}({target})`, once, when the definition runs"
+        )
+    };
+    out.push(Finding {
+        rule: &RULE,
+        range: decorator.byte_range(),
+        message,
+        fix: None,
+    });
+}

@@ -1,0 +1,74 @@
+//! PG102 `dict-keys-membership`: `key in d.keys()`.
+//!
+//! **What it matches**: `k in d.keys()` and `k not in d.keys()`.
+//!
+//! **Why**: membership on a dict already tests its keys, through the hash
+//! table; `.keys()` only adds a view object and a method call. (It is still
+//! O(1) in Python 3; this is about saying it plainly.)
+//!
+//! **Example**: `if name in settings.keys():` → **Fix**: `if name in settings:`.
+//!
+//! **References**: <https://docs.python.org/3/library/stdtypes.html#mapping-types-dict>
+
+use tree_sitter::Node;
+
+use super::comparisons::{links, op_text};
+use crate::detect::context::Ctx;
+use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "PG102",
+    construct: "dict-keys-membership",
+    severity: Severity::Hint,
+    topic: "dict-internals",
+    summary: "`in d.keys()`: a dict's membership test already checks its keys",
+};
+
+pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
+    for link in links(cmp) {
+        let op = op_text(link.op, ctx.src);
+        if op != "in" && op != "not in" {
+            continue;
+        }
+        let call = link.right;
+        if call.kind() != "call" {
+            continue;
+        }
+        let (Some(func), Some(args)) = (
+            call.child_by_field_name("function"),
+            call.child_by_field_name("arguments"),
+        ) else {
+            continue;
+        };
+        if func.kind() != "attribute"
+            || args.named_child_count() != 0
+            || args.kind() != "argument_list"
+        {
+            continue;
+        }
+        let (Some(obj), Some(attr)) = (
+            func.child_by_field_name("object"),
+            func.child_by_field_name("attribute"),
+        ) else {
+            continue;
+        };
+        if ctx.text(attr) != "keys" {
+            continue;
+        }
+        out.push(Finding {
+            rule: &RULE,
+            range: link.left.start_byte()..call.end_byte(),
+            message: format!(
+                "`{op} {0}.keys()` is `{op} {0}`: a dict's membership test uses its keys",
+                ctx.text(obj)
+            ),
+            fix: Some(Fix {
+                message: "Remove `.keys()`".into(),
+                edits: vec![Edit {
+                    range: call.byte_range(),
+                    content: ctx.text(obj).to_string(),
+                }],
+            }),
+        });
+    }
+}

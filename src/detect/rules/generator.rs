@@ -1,0 +1,78 @@
+//! PG106 `generator-function` and PG107 `yield-from`.
+//!
+//! **What it matches**: a `def` whose own body contains `yield` (PG106, on
+//! the function's name), and each `yield from` expression (PG107).
+//!
+//! **Why**: educational. Calling a generator function runs nothing: it
+//! returns a lazy, one-shot iterator that executes the body up to each
+//! `yield` on demand, in constant memory. `yield from` delegates to a
+//! sub-iterator, forwarding `send()`/`throw()` and returning its value.
+//!
+//! **References**: <https://docs.python.org/3/reference/expressions.html#yield-expressions>,
+//! <https://peps.python.org/pep-0380/>
+
+use tree_sitter::Node;
+
+use super::missing_wraps::visit_own;
+use crate::detect::context::{Ctx, is_async_def};
+use crate::detect::{Finding, Rule, Severity};
+
+pub(crate) static GENERATOR: Rule = Rule {
+    code: "PG106",
+    construct: "generator-function",
+    severity: Severity::Hint,
+    topic: "generators-vs-iterators",
+    summary: "generator function: calling it returns a lazy, one-shot iterator",
+};
+
+pub(crate) static YIELD_FROM: Rule = Rule {
+    code: "PG107",
+    construct: "yield-from",
+    severity: Severity::Hint,
+    topic: "generators-vs-iterators",
+    summary: "`yield from`: delegates iteration, send() and throw() to a sub-iterator",
+};
+
+/// `func` is a `function_definition`.
+pub(crate) fn check_function(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
+    let (Some(name), Some(body)) = (
+        func.child_by_field_name("name"),
+        func.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    let mut yields = false;
+    visit_own(body, &mut |n| yields |= n.kind() == "yield");
+    if !yields {
+        return;
+    }
+    let message = if is_async_def(func) {
+        format!(
+            "`{}` is an async generator: calling it returns an async iterator for `async for`",
+            ctx.text(name)
+        )
+    } else {
+        format!(
+            "`{}` is a generator function: calling it returns a lazy iterator that runs the body on demand, once",
+            ctx.text(name)
+        )
+    };
+    out.push(Finding {
+        rule: &GENERATOR,
+        range: name.byte_range(),
+        message,
+        fix: None,
+    });
+}
+
+/// `node` is a `yield` expression.
+pub(crate) fn check_yield(_ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
+    if node.child(1).is_some_and(|c| c.kind() == "from") {
+        out.push(Finding {
+            rule: &YIELD_FROM,
+            range: node.byte_range(),
+            message: "`yield from` delegates to the sub-iterator, including send() and throw(), and evaluates to its return value".into(),
+            fix: None,
+        });
+    }
+}

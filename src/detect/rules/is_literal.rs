@@ -1,0 +1,83 @@
+//! PG401 `is-literal`: `is` / `is not` compared against a literal.
+//!
+//! **What it matches**: `x is 1`, `name is "admin"`, `data is b""`, `t is (1, 2)`,
+//! `xs is []`, `d is {}`, `s is {1}` (either side, `is not` too).
+//!
+//! **Why**: `is` tests identity. Whether two equal numbers or strings are the
+//! same object depends on CPython's small-int cache and string interning:
+//! implementation details that change between versions and builds. A new
+//! list, dict or set literal is never identical to anything. CPython 3.8+
+//! emits `SyntaxWarning: "is" with a literal` for constants.
+//!
+//! **Example**: `if status is 200:` → **Fix**: `if status == 200:`.
+//! `is None`, `is True`, `is ...` and `is` between names are never reported.
+//!
+//! **References**: <https://docs.python.org/3/reference/expressions.html#is-not>
+
+use tree_sitter::Node;
+
+use super::comparisons::{links, op_text};
+use crate::detect::context::Ctx;
+use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "PG401",
+    construct: "is-literal",
+    severity: Severity::Warning,
+    topic: "is-vs-equality",
+    summary: "`is` compared with a literal: identity of equal values is an implementation detail",
+};
+
+fn is_literal(node: Node) -> bool {
+    match node.kind() {
+        "integer"
+        | "float"
+        | "string"
+        | "concatenated_string"
+        | "tuple"
+        | "list"
+        | "dictionary"
+        | "set"
+        | "list_comprehension"
+        | "dictionary_comprehension"
+        | "set_comprehension" => true,
+        "unary_operator" => node
+            .child_by_field_name("argument")
+            .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
+        "parenthesized_expression" => node.named_child(0).is_some_and(is_literal),
+        _ => false,
+    }
+}
+
+pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
+    for link in links(cmp) {
+        let op = op_text(link.op, ctx.src);
+        let replacement = match op.as_str() {
+            "is" => "==",
+            "is not" => "!=",
+            _ => continue,
+        };
+        let literal = if is_literal(link.right) {
+            link.right
+        } else if is_literal(link.left) {
+            link.left
+        } else {
+            continue;
+        };
+        out.push(Finding {
+            rule: &RULE,
+            range: link.left.start_byte()..link.right.end_byte(),
+            message: format!(
+                "`{op}` compares identity; use `{replacement}` to compare with the value `{}`",
+                ctx.text(literal)
+            ),
+            fix: Some(Fix {
+                message: format!("Replace `{op}` with `{replacement}`"),
+                edits: vec![Edit {
+                    range: link.op.byte_range(),
+                    content: replacement.to_string(),
+                }],
+            }),
+        });
+    }
+}

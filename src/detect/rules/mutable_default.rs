@@ -1,0 +1,150 @@
+//! PG101 `mutable-default-argument`: a list, dict or set as a parameter default.
+//!
+//! **What it matches**: `def f(items=[])`, `def f(opts: dict = {})`,
+//! `def f(seen=set())`, `list()`, `dict()`, `collections.defaultdict(...)` and
+//! comprehensions as defaults; in lambdas too (reported without a fix).
+//!
+//! **Why**: a default is evaluated once, when `def` runs, and the same object
+//! is shared by every call that doesn't pass the argument: appending to it in
+//! one call shows up in the next.
+//!
+//! **Example**: `def add(x, acc=[]): acc.append(x)` → **Fix**: `acc=None` and
+//! `if acc is None: acc = []` as the function's first statement (after the
+//! docstring). An annotated parameter becomes `T | None`.
+//!
+//! **References**: <https://docs.python.org/3/tutorial/controlflow.html#default-argument-values>
+
+use tree_sitter::Node;
+
+use crate::detect::context::Ctx;
+use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "PG101",
+    construct: "mutable-default-argument",
+    severity: Severity::Warning,
+    topic: "mutable-default-arguments",
+    summary: "mutable default argument: evaluated once and shared by every call",
+};
+
+const MUTABLE_CALLS: &[&str] = &[
+    "builtins.list",
+    "builtins.dict",
+    "builtins.set",
+    "builtins.bytearray",
+    "collections.defaultdict",
+    "collections.deque",
+    "collections.OrderedDict",
+    "collections.Counter",
+];
+
+fn is_mutable(ctx: &Ctx, value: Node) -> bool {
+    match value.kind() {
+        "list"
+        | "dictionary"
+        | "set"
+        | "list_comprehension"
+        | "dictionary_comprehension"
+        | "set_comprehension" => true,
+        "call" => value
+            .child_by_field_name("function")
+            .and_then(|f| ctx.resolve(f))
+            .is_some_and(|q| MUTABLE_CALLS.contains(&q.as_str())),
+        _ => false,
+    }
+}
+
+/// `param` is a `default_parameter` or `typed_default_parameter`.
+pub(crate) fn check(ctx: &Ctx, param: Node, out: &mut Vec<Finding>) {
+    let (Some(name), Some(value)) = (
+        param.child_by_field_name("name"),
+        param.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    if !is_mutable(ctx, value) {
+        return;
+    }
+    let name_text = ctx.text(name);
+    out.push(Finding {
+        rule: &RULE,
+        range: param.byte_range(),
+        message: format!(
+            "`{name_text}` defaults to a mutable `{}` that is created once and shared by every call",
+            ctx.text(value)
+        ),
+        fix: fix(ctx, param, name_text, value),
+    });
+}
+
+fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
+    let func = param
+        .parent()?
+        .parent()
+        .filter(|f| f.kind() == "function_definition")?;
+    let body = func.child_by_field_name("body")?;
+    let first = body.named_child(0)?;
+    // A docstring stays first.
+    let anchor = if first.kind() == "expression_statement"
+        && first.named_child(0).is_some_and(|s| s.kind() == "string")
+    {
+        body.named_child(1)
+    } else {
+        Some(first)
+    };
+    let mut edits = Vec::new();
+    if let Some(ty) = param.child_by_field_name("type") {
+        let ty_text = ctx.text(ty);
+        if !ty_text.contains("None") {
+            edits.push(Edit {
+                range: ty.byte_range(),
+                content: format!("{ty_text} | None"),
+            });
+        }
+    }
+    edits.push(Edit {
+        range: value.byte_range(),
+        content: "None".into(),
+    });
+    let init = |indent: &str| {
+        let step = if indent.contains('\t') { "\t" } else { "    " };
+        format!(
+            "{indent}if {name} is None:\n{indent}{step}{name} = {}\n",
+            ctx.text(value)
+        )
+    };
+    match anchor {
+        Some(stmt) => {
+            // The statement must start its own line (not `def f(x=[]): return x`).
+            let line_start = ctx.src[..stmt.start_byte()]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            if !ctx.src[line_start..stmt.start_byte()].trim().is_empty() {
+                return None;
+            }
+            edits.push(Edit {
+                range: line_start..line_start,
+                content: init(ctx.indent_at(stmt.start_byte())),
+            });
+        }
+        None => {
+            // Only a docstring: add after it.
+            let indent = ctx.indent_at(first.start_byte());
+            let line_start = ctx.src[..first.start_byte()]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            if !ctx.src[line_start..first.start_byte()].trim().is_empty() {
+                return None;
+            }
+            let end = first.end_byte();
+            edits.push(Edit {
+                range: end..end,
+                content: format!("\n{}", init(indent).trim_end_matches('\n')),
+            });
+        }
+    }
+    Some(Fix {
+        message: format!("Default `{name}` to `None` and create the value in the body"),
+        edits,
+    })
+}

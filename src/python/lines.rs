@@ -1,0 +1,98 @@
+//! Byte offset ↔ line/column conversion. tree-sitter speaks bytes; the CLI
+//! reports columns in characters and LSP in UTF-16 (or UTF-8) code units.
+
+/// Start offsets of every line of a text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+/// A 0-based line and a 0-based column in some unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line of byte `offset` (offsets past the end map to the last line).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Line and column counted in Unicode scalar values (characters).
+    pub fn char_pos(&self, text: &str, offset: usize) -> LineCol {
+        self.pos(text, offset, |s| s.chars().count())
+    }
+
+    /// Line and column counted in UTF-16 code units (LSP's default).
+    pub fn utf16_pos(&self, text: &str, offset: usize) -> LineCol {
+        self.pos(text, offset, |s| s.encode_utf16().count())
+    }
+
+    fn pos(&self, text: &str, offset: usize, width: impl Fn(&str) -> usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        LineCol {
+            line,
+            col: width(&text[start..end]),
+        }
+    }
+
+    /// Byte offset of a line and a UTF-16 column; a column past the end of
+    /// the line clamps to the line's end (before its newline), a line past
+    /// the end of the text to the end of the text.
+    pub fn offset_utf16(&self, text: &str, line: usize, col: usize) -> usize {
+        if line >= self.starts.len() {
+            return text.len();
+        }
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).map_or(text.len(), |&e| e);
+        let line_text = text[start..end].trim_end_matches(['\n', '\r']);
+        let mut units = 0;
+        for (i, c) in line_text.char_indices() {
+            if units >= col {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        start + line_text.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_in_each_unit() {
+        let text = "a = 1\né😀 = x is 1\n";
+        let idx = LineIndex::new(text);
+        let at = text.find("x is").unwrap();
+        assert_eq!(idx.char_pos(text, at), LineCol { line: 1, col: 5 });
+        assert_eq!(idx.utf16_pos(text, at), LineCol { line: 1, col: 6 });
+        assert_eq!(idx.offset_utf16(text, 1, 6), at);
+        assert_eq!(idx.offset_utf16(text, 1, 999), text.len() - 1);
+        assert_eq!(idx.offset_utf16(text, 9, 0), text.len());
+        assert_eq!(idx.line_of(text.len() + 5), 2);
+    }
+}

@@ -1,0 +1,171 @@
+//! Python source held as text plus its tree-sitter tree, re-parsed
+//! incrementally after each edit (`Tree::edit` + parse with the old tree),
+//! and the line index that maps byte offsets to lines and columns.
+//!
+//! Parsing never fails: a file with syntax errors still has a tree, with
+//! `ERROR`/`MISSING` nodes where it is broken, and detectors keep working on
+//! its well-formed parts. Knows nothing of detectors, LSP or files.
+
+mod lines;
+
+use std::ops::Range;
+
+use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
+
+pub use lines::LineIndex;
+
+/// A Python source text and its syntax tree.
+pub struct Document {
+    text: String,
+    tree: Tree,
+    parser: Parser,
+}
+
+fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("the bundled Python grammar matches the tree-sitter ABI");
+    parser
+}
+
+/// Parses `text`, reusing `old` (already edited to match) where it can.
+/// tree-sitter only returns `None` when no language is set or a timeout or
+/// cancellation flag is set; this module sets a language and neither of the others.
+fn parse_with(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Tree {
+    parser
+        .parse(text, old)
+        .expect("tree-sitter always yields a tree without timeout or cancellation")
+}
+
+impl Document {
+    pub fn parse(text: impl Into<String>) -> Document {
+        let text = text.into();
+        let mut parser = new_parser();
+        let tree = parse_with(&mut parser, &text, None);
+        Document { text, tree, parser }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    pub fn root(&self) -> Node<'_> {
+        self.tree.root_node()
+    }
+
+    /// Replaces the bytes in `range` with `new_text` and re-parses
+    /// incrementally. `range` is clamped to the text and to char boundaries,
+    /// so a stale or out-of-range edit cannot panic.
+    pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
+        let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
+        let old_end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
+        let start_position = point_at(&self.text, start);
+        let old_end_position = point_at(&self.text, old_end);
+        self.text.replace_range(start..old_end, new_text);
+        let new_end = start + new_text.len();
+        let new_end_position = point_at(&self.text, new_end);
+        self.tree.edit(&InputEdit {
+            start_byte: start,
+            old_end_byte: old_end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position,
+        });
+        self.tree = parse_with(&mut self.parser, &self.text, Some(&self.tree));
+    }
+
+    /// Byte ranges of syntax errors (`ERROR` and `MISSING` nodes).
+    pub fn syntax_errors(&self) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        if !self.root().has_error() {
+            return out;
+        }
+        let mut cursor = self.tree.walk();
+        'walk: loop {
+            let node = cursor.node();
+            if node.is_error() || node.is_missing() {
+                out.push(node.byte_range());
+            } else if node.has_error() && cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Clone for Document {
+    fn clone(&self) -> Self {
+        Document {
+            text: self.text.clone(),
+            tree: self.tree.clone(),
+            parser: new_parser(),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// tree-sitter's point (row, byte column) of byte offset `at`.
+fn point_at(text: &str, at: usize) -> Point {
+    let before = &text[..at];
+    let row = before.bytes().filter(|&b| b == b'\n').count();
+    let column = before.rfind('\n').map_or(at, |nl| at - nl - 1);
+    Point { row, column }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sexp(doc: &Document) -> String {
+        doc.root().to_sexp()
+    }
+
+    #[test]
+    fn incremental_edits_match_a_fresh_parse() {
+        let mut doc = Document::parse("import asyncio\n\nasync def f():\n    time.sleep(1)\n");
+        let at = doc.text().find("time.sleep").unwrap();
+        doc.edit(at..at + "time.sleep".len(), "await asyncio.sleep");
+        assert_eq!(
+            doc.text(),
+            "import asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n"
+        );
+        assert_eq!(sexp(&doc), sexp(&Document::parse(doc.text().to_string())));
+        doc.edit(0..0, "# é😀\n");
+        doc.edit(doc.text().len()..doc.text().len(), "x = [\n");
+        assert_eq!(sexp(&doc), sexp(&Document::parse(doc.text().to_string())));
+        assert!(!doc.syntax_errors().is_empty());
+    }
+
+    #[test]
+    fn out_of_range_edits_are_clamped() {
+        let mut doc = Document::parse("é = 1\n");
+        doc.edit(1..100, "x");
+        assert_eq!(doc.text(), "x");
+        doc.edit(50..60, "y");
+        assert_eq!(doc.text(), "xy");
+    }
+
+    #[test]
+    fn broken_code_still_has_a_tree() {
+        let doc = Document::parse("def f(:\n    return 1\nx is 1\n");
+        assert!(!doc.syntax_errors().is_empty());
+        assert!(doc.root().child_count() > 0);
+    }
+}

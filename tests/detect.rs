@@ -1,0 +1,579 @@
+//! Detector tables: for each rule, sources that must be reported (with the
+//! exact text of each finding's range) and sources that must not. Every fix
+//! met here is applied, re-parsed and re-analysed: no new syntax errors and
+//! the finding is gone.
+
+use pyguide::detect::{Finding, RULES, analyze, apply_fix};
+use pyguide::guide;
+use pyguide::python::Document;
+
+/// Analyses `src` and returns the text of every finding with `code`;
+/// also round-trips every fix of those findings.
+fn found(code: &str, src: &str) -> Vec<String> {
+    let doc = Document::parse(src);
+    let findings: Vec<Finding> = analyze(&doc)
+        .into_iter()
+        .filter(|f| f.code() == code)
+        .collect();
+    for f in &findings {
+        if let Some(fix) = &f.fix {
+            let fixed = apply_fix(src, fix);
+            let after = Document::parse(fixed.clone());
+            assert!(
+                after.syntax_errors().len() <= doc.syntax_errors().len(),
+                "{code} fix introduced a syntax error:\n--- before\n{src}\n--- after\n{fixed}"
+            );
+            let again = analyze(&after)
+                .into_iter()
+                .filter(|g| g.code() == code)
+                .count();
+            assert!(
+                again < findings.len(),
+                "{code} fix did not remove the finding:\n{fixed}"
+            );
+        }
+    }
+    findings
+        .iter()
+        .map(|f| src[f.range.clone()].to_string())
+        .collect()
+}
+
+/// One table row: `code` reports exactly `expect` (texts) in `src`.
+fn check(code: &str, src: &str, expect: &[&str]) {
+    assert_eq!(found(code, src), expect, "{code} on:\n{src}");
+}
+
+/// The result of applying the first `code` fix to `src`.
+fn fixed(code: &str, src: &str) -> String {
+    let doc = Document::parse(src);
+    let f = analyze(&doc)
+        .into_iter()
+        .find(|f| f.code() == code)
+        .expect("a finding");
+    apply_fix(src, f.fix.as_ref().expect("a fix"))
+}
+
+#[test]
+fn rules_have_unique_codes_and_existing_topics() {
+    let guide = guide::load_builtin().guide;
+    let mut codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    codes.dedup();
+    assert_eq!(codes.len(), RULES.len(), "duplicate codes");
+    for r in RULES.iter() {
+        assert!(r.code.starts_with("PG") && r.code.len() == 5, "{}", r.code);
+        let topic = guide
+            .get(r.topic)
+            .unwrap_or_else(|| panic!("{}: no topic {}", r.code, r.topic));
+        assert!(
+            topic.triggers.iter().any(|t| t == r.construct),
+            "{}: topic {} does not list trigger {}",
+            r.code,
+            r.topic,
+            r.construct
+        );
+    }
+}
+
+#[test]
+fn is_literal() {
+    check("PG401", "if x is 1: pass\n", &["x is 1"]);
+    check("PG401", "if x is not 'a': pass\n", &["x is not 'a'"]);
+    check("PG401", "ok = b'' is data\n", &["b'' is data"]);
+    for lit in ["-1", "1.5", "(1, 2)", "[]", "{}", "{1}", "\"a\" \"b\""] {
+        check(
+            "PG401",
+            &format!("y = x is {lit}\n"),
+            &[&format!("x is {lit}")],
+        );
+    }
+    check("PG401", "y = a < b is 3\n", &["b is 3"]);
+    for ok in [
+        "x is None",
+        "x is not None",
+        "x is True",
+        "x is ...",
+        "x is y",
+        "x == 1",
+        "x is f()",
+        "type(x) is int",
+    ] {
+        check("PG401", &format!("y = {ok}\n"), &[]);
+    }
+    assert_eq!(fixed("PG401", "if x is not 0: pass\n"), "if x != 0: pass\n");
+}
+
+#[test]
+fn eq_none() {
+    check("PG402", "if x == None: pass\n", &["x == None"]);
+    check("PG402", "assert None != y\n", &["None != y"]);
+    check("PG402", "ok = a and b == None\n", &["b == None"]);
+    // SQLAlchemy / NumPy style expressions stay as written.
+    check("PG402", "q = select(T).where(T.c.deleted == None)\n", &[]);
+    check("PG402", "rows = df[df.x == None]\n", &[]);
+    check(
+        "PG402",
+        "q = session.query(User).filter(and_(User.a == None, User.b == 1))\n",
+        &[],
+    );
+    check("PG402", "if x is None or y != 0: pass\n", &[]);
+    assert_eq!(
+        fixed("PG402", "if x != None: pass\n"),
+        "if x is not None: pass\n"
+    );
+}
+
+#[test]
+fn eq_bool() {
+    check("PG403", "if done == True: pass\n", &["done == True"]);
+    check("PG403", "if False != flag: pass\n", &["False != flag"]);
+    check("PG403", "active = df[df.active == True]\n", &[]);
+    check("PG403", "if done is True: pass\n", &[]);
+}
+
+#[test]
+fn dict_keys_membership() {
+    check("PG102", "if k in d.keys(): pass\n", &["k in d.keys()"]);
+    check(
+        "PG102",
+        "if k not in self.cfg.keys(): pass\n",
+        &["k not in self.cfg.keys()"],
+    );
+    check("PG102", "for k in d.keys(): pass\n", &[]);
+    check("PG102", "if k in d.keys(1): pass\n", &[]);
+    check("PG102", "if k in d: pass\n", &[]);
+    assert_eq!(
+        fixed("PG102", "if k not in self.cfg.keys(): pass\n"),
+        "if k not in self.cfg: pass\n"
+    );
+}
+
+#[test]
+fn mutable_default_argument() {
+    check("PG101", "def f(a, b=[]):\n    return b\n", &["b=[]"]);
+    check(
+        "PG101",
+        "def f(*, opts: dict = {}):\n    return opts\n",
+        &["opts: dict = {}"],
+    );
+    check(
+        "PG101",
+        "def f(s=set(), l=list(), d=dict()):\n    pass\n",
+        &["s=set()", "l=list()", "d=dict()"],
+    );
+    check(
+        "PG101",
+        "import collections\ndef f(c=collections.defaultdict(int)):\n    pass\n",
+        &["c=collections.defaultdict(int)"],
+    );
+    check("PG101", "g = lambda acc=[]: acc\n", &["acc=[]"]);
+    check(
+        "PG101",
+        "def f(a=(), b=None, c=0, d='', e=frozenset()):\n    pass\n",
+        &[],
+    );
+    check("PG101", "def set(): pass\ndef f(s=set()):\n    pass\n", &[]);
+    assert_eq!(
+        fixed(
+            "PG101",
+            "def add(x, acc=[]):\n    \"\"\"Doc.\"\"\"\n    acc.append(x)\n    return acc\n"
+        ),
+        "def add(x, acc=None):\n    \"\"\"Doc.\"\"\"\n    if acc is None:\n        acc = []\n    acc.append(x)\n    return acc\n"
+    );
+    assert_eq!(
+        fixed(
+            "PG101",
+            "class A:\n    def m(self, opts: dict = {}):\n        return opts\n"
+        ),
+        "class A:\n    def m(self, opts: dict | None = None):\n        if opts is None:\n            opts = {}\n        return opts\n"
+    );
+    assert_eq!(
+        fixed("PG101", "def only_doc(x=[]):\n    \"\"\"Doc.\"\"\"\n"),
+        "def only_doc(x=None):\n    \"\"\"Doc.\"\"\"\n    if x is None:\n        x = []\n"
+    );
+    // One-line bodies get the finding but no fix.
+    let doc = Document::parse("def f(x=[]): return x\n");
+    assert!(
+        analyze(&doc)
+            .iter()
+            .any(|f| f.code() == "PG101" && f.fix.is_none())
+    );
+}
+
+#[test]
+fn list_comprehension_in_call() {
+    check(
+        "PG103",
+        "t = sum([x * x for x in xs])\n",
+        &["[x * x for x in xs]"],
+    );
+    check(
+        "PG103",
+        "ok = any([p(x) for x in xs])\n",
+        &["[p(x) for x in xs]"],
+    );
+    check(
+        "PG103",
+        "m = max([len(w) for w in ws], default=0)\n",
+        &["[len(w) for w in ws]"],
+    );
+    check(
+        "PG103",
+        "s = sorted([x for x in xs])\nj = ''.join([c for c in s])\n",
+        &[],
+    );
+    check("PG103", "m = max([x for x in xs], other)\n", &[]);
+    check("PG103", "def sum(x): pass\nt = sum([x for x in xs])\n", &[]);
+    assert_eq!(
+        fixed("PG103", "t = sum([x for x in xs])\n"),
+        "t = sum(x for x in xs)\n"
+    );
+    assert_eq!(
+        fixed("PG103", "m = max([x for x in xs], default=0)\n"),
+        "m = max((x for x in xs), default=0)\n"
+    );
+}
+
+#[test]
+fn decorators() {
+    check(
+        "PG104",
+        "@property\ndef f(self): pass\n@app.route('/')\ndef g(): pass\n",
+        &["@property", "@app.route('/')"],
+    );
+    check("PG104", "def f(): pass\n", &[]);
+}
+
+#[test]
+fn decorator_without_wraps() {
+    let plain = "def log(func):\n    def wrapper(*a, **kw):\n        return func(*a, **kw)\n    return wrapper\n";
+    check("PG105", plain, &["wrapper"]);
+    assert_eq!(
+        fixed("PG105", plain),
+        "import functools\ndef log(func):\n    @functools.wraps(func)\n    def wrapper(*a, **kw):\n        return func(*a, **kw)\n    return wrapper\n"
+    );
+    let imported = "from functools import wraps\n\ndef retry(n):\n    def deco(fn):\n        @other\n        def inner(*a):\n            return fn(*a)\n        return inner\n    return deco\n";
+    check("PG105", imported, &["inner"]);
+    assert!(
+        fixed("PG105", imported).contains("        @wraps(fn)\n        @other\n        def inner")
+    );
+    check(
+        "PG105",
+        "import functools\ndef log(func):\n    @functools.wraps(func)\n    def wrapper(*a):\n        return func(*a)\n    return wrapper\n",
+        &[],
+    );
+    check(
+        "PG105",
+        "from functools import wraps as w\ndef log(func):\n    @w(func)\n    def wrapper(*a):\n        return func(*a)\n    return wrapper\n",
+        &[],
+    );
+    // Not a decorator: the inner function is not returned, or does not call the parameter.
+    check(
+        "PG105",
+        "def f(func):\n    def helper():\n        return func()\n    return helper()\n",
+        &[],
+    );
+    check(
+        "PG105",
+        "def make(n):\n    def add(x):\n        return x + n\n    return add\n",
+        &[],
+    );
+}
+
+#[test]
+fn generators() {
+    check("PG106", "def gen():\n    yield 1\n", &["gen"]);
+    check("PG106", "async def agen():\n    yield 1\n", &["agen"]);
+    check(
+        "PG106",
+        "def outer():\n    def inner():\n        yield 1\n    return inner\n",
+        &["inner"],
+    );
+    check("PG106", "def f():\n    return [x for x in y]\n", &[]);
+    check(
+        "PG107",
+        "def g():\n    yield from range(3)\n",
+        &["yield from range(3)"],
+    );
+    check("PG107", "def g():\n    yield 3\n", &[]);
+}
+
+#[test]
+fn asyncio_apis_in_any_import_spelling() {
+    check(
+        "PG201",
+        "import asyncio\nasync def m():\n    await asyncio.gather(a(), b())\n",
+        &["asyncio.gather(a(), b())"],
+    );
+    check(
+        "PG201",
+        "import asyncio as aio\nasync def m():\n    await aio.gather(a())\n",
+        &["aio.gather(a())"],
+    );
+    check(
+        "PG201",
+        "from asyncio import gather\nasync def m():\n    await gather(a())\n",
+        &["gather(a())"],
+    );
+    check(
+        "PG201",
+        "from asyncio import gather as g\nasync def m():\n    await g(a())\n",
+        &["g(a())"],
+    );
+    check(
+        "PG201",
+        "async def gather(*a): pass\nasync def m():\n    await gather(a())\n    gather_results = 1\n",
+        &[],
+    );
+    check("PG201", "from asyncio import gather\n", &[]);
+    check(
+        "PG202",
+        "import asyncio\nasyncio.run(main())\n",
+        &["asyncio.run(main())"],
+    );
+    check(
+        "PG204",
+        "import asyncio\nasync def m():\n    async with asyncio.TaskGroup() as tg:\n        tg.create_task(a())\n",
+        &["asyncio.TaskGroup()"],
+    );
+    check(
+        "PG306",
+        "import sys\nprint(sys._is_gil_enabled())\n",
+        &["sys._is_gil_enabled()"],
+    );
+    check(
+        "PG302",
+        "import concurrent.futures as cf\nex = cf.ThreadPoolExecutor(4)\n",
+        &["cf.ThreadPoolExecutor(4)"],
+    );
+    check(
+        "PG305",
+        "from concurrent.futures import ProcessPoolExecutor\nwith ProcessPoolExecutor() as ex: pass\n",
+        &["ProcessPoolExecutor()"],
+    );
+    check(
+        "PG303",
+        "import multiprocessing as mp\np = mp.Pool(2)\n",
+        &["mp.Pool(2)"],
+    );
+    check(
+        "PG301",
+        "from threading import Thread\nt = Thread(target=f)\n",
+        &["Thread(target=f)"],
+    );
+}
+
+#[test]
+fn create_task_discarded() {
+    check(
+        "PG203",
+        "import asyncio\nasync def m():\n    asyncio.create_task(job())\n",
+        &["asyncio.create_task(job())"],
+    );
+    check(
+        "PG203",
+        "from asyncio import ensure_future\nasync def m():\n    ensure_future(job())\n",
+        &["ensure_future(job())"],
+    );
+    check(
+        "PG203",
+        "import asyncio\nasync def m():\n    t = asyncio.create_task(job())\n    await t\n",
+        &[],
+    );
+    check(
+        "PG203",
+        "async def m(tg):\n    tg.create_task(job())\n",
+        &[],
+    );
+}
+
+#[test]
+fn await_in_loop() {
+    check(
+        "PG205",
+        "async def m(urls):\n    for u in urls:\n        r = await fetch(u)\n        await save(r)\n",
+        &["await fetch(u)"],
+    );
+    check(
+        "PG205",
+        "async def m(xs):\n    async for x in xs:\n        await handle(x)\n",
+        &["await handle(x)"],
+    );
+    check(
+        "PG205",
+        "import asyncio\nasync def m(xs):\n    for x in xs:\n        await asyncio.sleep(1)\n",
+        &[],
+    );
+    check(
+        "PG205",
+        "async def m(xs):\n    for x in xs:\n        async def inner():\n            await x\n",
+        &[],
+    );
+    check("PG205", "def m(xs):\n    for x in xs:\n        pass\n", &[]);
+}
+
+#[test]
+fn blocking_calls_in_async_def() {
+    let sleepy = "import time\n\nasync def m():\n    time.sleep(1)\n";
+    check("PG206", sleepy, &["time.sleep(1)"]);
+    assert_eq!(
+        fixed("PG206", sleepy),
+        "import time\nimport asyncio\n\nasync def m():\n    await asyncio.sleep(1)\n"
+    );
+    let aliased =
+        "import asyncio as aio\nfrom time import sleep\nasync def m():\n    x = sleep(0.5)\n";
+    check("PG206", aliased, &["sleep(0.5)"]);
+    assert_eq!(
+        fixed("PG206", aliased),
+        "import asyncio as aio\nfrom time import sleep\nasync def m():\n    x = await aio.sleep(0.5)\n"
+    );
+    check("PG206", "import time\ndef m():\n    time.sleep(1)\n", &[]);
+    check(
+        "PG206",
+        "import time\nasync def m():\n    def sync():\n        time.sleep(1)\n    await asyncio.to_thread(time.sleep, 1)\n",
+        &[],
+    );
+    check(
+        "PG207",
+        "import requests\nasync def m():\n    return requests.get(url)\n",
+        &["requests.get(url)"],
+    );
+    check(
+        "PG207",
+        "from urllib.request import urlopen\nasync def m():\n    urlopen(u)\n",
+        &["urlopen(u)"],
+    );
+    check(
+        "PG207",
+        "async def m(session):\n    await session.get(url)\n",
+        &[],
+    );
+    check(
+        "PG208",
+        "import subprocess\nasync def m():\n    subprocess.run(['ls'])\n",
+        &["subprocess.run(['ls'])"],
+    );
+    check(
+        "PG209",
+        "async def m():\n    with open('f') as fh:\n        pass\n",
+        &["open('f')"],
+    );
+    check(
+        "PG209",
+        "import aiofiles\nasync def m():\n    async with aiofiles.open('f') as fh:\n        pass\n",
+        &[],
+    );
+}
+
+#[test]
+fn classes() {
+    check("PG501", "class C(A, B, metaclass=M): pass\n", &["C"]);
+    check("PG501", "class C(A, object): pass\nclass D(A): pass\n", &[]);
+    check(
+        "PG502",
+        "class C(B):\n    def __init__(self):\n        super().__init__()\n",
+        &["super()"],
+    );
+    check(
+        "PG503",
+        "class C:\n    def __repr__(self): return ''\n    def __len__(self): return 0\n",
+        &["__repr__", "__len__"],
+    );
+    check(
+        "PG503",
+        "def __init__(): pass\nclass C:\n    def _private(self): pass\n",
+        &[],
+    );
+    check(
+        "PG504",
+        "class C:\n    def __call__(self, x): return x\n",
+        &["__call__"],
+    );
+    check(
+        "PG505",
+        "class P:\n    def __eq__(self, o): return True\n",
+        &["__eq__"],
+    );
+    check(
+        "PG505",
+        "class P:\n    def __eq__(self, o): return True\n    def __hash__(self): return 1\n",
+        &[],
+    );
+    check(
+        "PG505",
+        "class P:\n    __hash__ = None\n    def __eq__(self, o): return True\n",
+        &[],
+    );
+    check(
+        "PG505",
+        "@dataclass\nclass P:\n    def __eq__(self, o): return True\n",
+        &[],
+    );
+}
+
+#[test]
+fn tooling_and_typing_apis() {
+    check(
+        "PG801",
+        "from dataclasses import dataclass\n@dataclass\nclass P:\n    x: int\n",
+        &["dataclass"],
+    );
+    check(
+        "PG802",
+        "from pydantic import BaseModel\nclass U(BaseModel):\n    id: int\n",
+        &["BaseModel"],
+    );
+    check(
+        "PG803",
+        "import cProfile\ncProfile.run('main()')\n",
+        &["cProfile.run('main()')"],
+    );
+    check("PG806", "import gc\ngc.collect()\n", &["gc.collect()"]);
+    check(
+        "PG808",
+        "from typing import Protocol\nclass Greeter(Protocol):\n    def hi(self) -> str: ...\n",
+        &["Protocol"],
+    );
+    check(
+        "PG809",
+        "from typing import TypeIs\ndef is_str(x: object) -> TypeIs[str]: ...\n",
+        &["TypeIs"],
+    );
+}
+
+#[test]
+fn suppression_comments() {
+    check("PG401", "if x is 1:  # pyguide: ignore\n    pass\n", &[]);
+    check(
+        "PG401",
+        "if x is 1:  # pyguide: ignore[PG401]\n    pass\n",
+        &[],
+    );
+    check(
+        "PG401",
+        "if x is 1:  # pyguide: ignore[PG4]\n    pass\n",
+        &[],
+    );
+    check(
+        "PG401",
+        "if x is 1:  # pyguide: ignore[PG402]\n    pass\n",
+        &["x is 1"],
+    );
+    check(
+        "PG401",
+        "if x is 1:  # some comment\n    pass\n",
+        &["x is 1"],
+    );
+}
+
+#[test]
+fn broken_files_still_report_their_well_formed_parts() {
+    let src = "def broken(:\n    pass\n\nif x is 1:\n    pass\n\nclass Ok:\n    def __eq__(self, o): return True\n";
+    let doc = Document::parse(src);
+    assert!(!doc.syntax_errors().is_empty());
+    let codes: Vec<&str> = analyze(&doc).iter().map(|f| f.code()).collect();
+    assert!(
+        codes.contains(&"PG401") && codes.contains(&"PG505"),
+        "{codes:?}"
+    );
+}
