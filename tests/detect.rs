@@ -577,3 +577,46 @@ fn broken_files_still_report_their_well_formed_parts() {
         "{codes:?}"
     );
 }
+
+/// The rule table in `src/detect/README.md` is generated from the registry;
+/// `UPDATE_RULES_README=1 cargo test --test detect` rewrites it.
+#[test]
+fn rules_readme_lists_every_rule() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/detect/README.md");
+    let mut table = String::from(
+        "| code | construct | severity | fix | topic | what it reports |\n|---|---|---|---|---|---|\n",
+    );
+    let fixable = [
+        "PG101", "PG102", "PG103", "PG105", "PG206", "PG401", "PG402",
+    ];
+    for r in RULES.iter() {
+        let severity = format!("{:?}", r.severity).to_lowercase();
+        let fix = if fixable.contains(&r.code) { "yes" } else { "" };
+        table.push_str(&format!(
+            "| {} | `{}` | {} | {} | `{}` | {} |\n",
+            r.code,
+            r.construct,
+            severity,
+            fix,
+            r.topic,
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    let (head, tail) = match (
+        current.find("<!-- rules:start -->"),
+        current.find("<!-- rules:end -->"),
+    ) {
+        (Some(a), Some(b)) => (current[..a].to_string(), current[b..].to_string()),
+        _ => panic!("{path} lacks the <!-- rules:start/end --> markers"),
+    };
+    let wanted = format!("{head}<!-- rules:start -->\n{table}{tail}");
+    if std::env::var_os("UPDATE_RULES_README").is_some() {
+        std::fs::write(path, &wanted).unwrap();
+    } else {
+        assert_eq!(
+            current, wanted,
+            "src/detect/README.md is out of date: run UPDATE_RULES_README=1 cargo test --test detect"
+        );
+    }
+}
