@@ -116,6 +116,80 @@ fn natural_language_queries_find_their_topic_in_the_top_3() {
 }
 
 #[test]
+fn queries_for_the_neighbour_topics_find_them_in_the_top_3() {
+    check_table(
+        &[
+            ("TaskGroup cancel on failure", "asyncio-taskgroup"),
+            (
+                "task garbage collected create_task",
+                "asyncio-task-references",
+            ),
+            ("asyncio.timeout wait_for", "asyncio-cancellation-timeouts"),
+            (
+                "limit concurrent requests semaphore",
+                "asyncio-semaphore-concurrency-limits",
+            ),
+            ("contextvars request id", "contextvars"),
+            ("async with __aenter__", "async-context-managers-iterators"),
+            ("run blocking code in thread", "asyncio-to-thread"),
+            ("producer consumer queue", "asyncio-queues"),
+            ("late binding lambda in loop", "closures-late-binding"),
+            ("lru_cache on method memory leak", "functools-lru-cache"),
+            ("with statement __exit__", "context-managers"),
+            (
+                "race condition counter threads lock",
+                "threading-locks-race-conditions",
+            ),
+            ("except* ExceptionGroup", "exception-groups"),
+            ("class body comprehension NameError", "comprehension-scope"),
+            ("__slots__ memory", "slots"),
+            ("descriptor __get__ property", "descriptors-and-property"),
+            ("metaclass __init_subclass__", "metaclasses"),
+            ("__new__ vs __init__", "new-vs-init"),
+            ("abstractmethod ABC", "abstract-base-classes"),
+            ("StrEnum auto", "enums"),
+            ("TypeVar generic ParamSpec", "generics-and-typevar"),
+            ("match case capture pattern", "structural-pattern-matching"),
+            ("def f(x=[]) shared list", "mutable-default-arguments"),
+            (
+                "queryset evaluated lazily cache",
+                "queryset-laziness-caching",
+            ),
+            ("F() race condition update", "f-expressions-race-conditions"),
+            ("select_for_update row lock", "select-for-update"),
+            ("transaction.atomic on_commit", "transaction-atomic"),
+            ("bulk_create without save", "bulk-create-update"),
+            ("exists() vs count()", "exists-vs-count"),
+            ("annotate Count distinct", "annotate-aggregate"),
+            ("post_save signal", "django-signals"),
+            ("async views aget", "async-views-async-orm"),
+            ("cache_page redis", "django-caching"),
+            ("DRF nested serializer queries", "drf-serializer-n-plus-one"),
+            ("CONN_MAX_AGE pool pgbouncer", "database-connection-pooling"),
+            (
+                "add column large table migration",
+                "migrations-large-tables",
+            ),
+            ("db_index Meta.indexes", "django-database-indexes"),
+            ("AUTH_USER_MODEL custom user", "custom-user-model"),
+            ("sql injection raw extra", "sql-injection-raw-extra"),
+            ("X-Frame-Options clickjacking", "clickjacking"),
+            ("ALLOWED_HOSTS host header", "allowed-hosts-host-header"),
+            ("rotate SECRET_KEY", "secret-key-management"),
+            ("argon2 password hashers", "password-hashing"),
+            ("check --deploy HSTS", "django-deployment-checklist"),
+            (
+                "celery retry idempotent acks_late",
+                "celery-idempotency-retries",
+            ),
+            ("logger f-string getLogger", "logging-best-practices"),
+            ("pytest fixture conftest", "pytest-fixtures"),
+        ],
+        3,
+    );
+}
+
+#[test]
 fn typos_still_find_their_topic() {
     check_table(
         &[
