@@ -53,6 +53,22 @@ impl<'a> Ctx<'a> {
         &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
     }
 
+    /// How this file can spell `module.name`: its own spelling when the name
+    /// or module is imported (`wraps`, `aio.sleep`), else `module.name` plus
+    /// the edit that adds `import module`.
+    pub fn spelling_or_import(
+        &self,
+        root: Node,
+        module: &str,
+        name: &str,
+    ) -> (String, Option<Edit>) {
+        let qualified = format!("{module}.{name}");
+        match self.imports.spelling_of(&qualified) {
+            Some(s) => (s, None),
+            None => (qualified, self.add_import(root, module)),
+        }
+    }
+
     /// An edit that adds `import {module}` after the file's leading imports,
     /// or `None` when the module is already imported under its own name.
     pub fn add_import(&self, root: Node, module: &str) -> Option<Edit> {

@@ -197,7 +197,14 @@ pub(crate) fn plan(
                 Box::new(FuzzyTermQuery::new_prefix(t, 0, true)),
                 PREFIX_BOOST,
             )));
-            for completion in vocab.expand_prefix(word) {
+            // A word that exists as typed is finished; completing it would
+            // only add clauses (and latency) for longer words.
+            let completions = if exists(fields.raw, word) {
+                Vec::new()
+            } else {
+                vocab.expand_prefix(word)
+            };
+            for completion in completions {
                 per_word.extend(stemmed_terms(
                     fields,
                     &mut an.stem,

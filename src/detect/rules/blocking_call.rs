@@ -131,14 +131,8 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
 
 fn sleep_fix(ctx: &Ctx, call: Node, func: Node) -> Fix {
     debug_assert_eq!(call.start_byte(), func.start_byte());
-    let mut edits = Vec::new();
-    let spelling = match ctx.imports.spelling_of("asyncio.sleep") {
-        Some(s) => s,
-        None => {
-            edits.extend(ctx.add_import(root_of(call), "asyncio"));
-            "asyncio.sleep".to_string()
-        }
-    };
+    let (spelling, import) = ctx.spelling_or_import(root_of(call), "asyncio", "sleep");
+    let mut edits: Vec<Edit> = import.into_iter().collect();
     // `func` starts the call, so one edit both adds `await` and renames.
     edits.push(Edit {
         range: func.byte_range(),

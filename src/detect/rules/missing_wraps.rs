@@ -85,14 +85,9 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
 }
 
 fn fix(ctx: &Ctx, def_or_decorated: Node, wrapped: &str) -> Fix {
-    let mut edits = Vec::new();
-    let spelling = match ctx.imports.spelling_of("functools.wraps") {
-        Some(s) => s,
-        None => {
-            edits.extend(ctx.add_import(root_of(def_or_decorated), "functools"));
-            "functools.wraps".to_string()
-        }
-    };
+    let (spelling, import) =
+        ctx.spelling_or_import(root_of(def_or_decorated), "functools", "wraps");
+    let mut edits: Vec<Edit> = import.into_iter().collect();
     let at = def_or_decorated.start_byte();
     let indent = ctx.indent_at(at);
     edits.push(Edit {
