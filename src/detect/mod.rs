@@ -39,6 +39,8 @@ pub struct Rule {
     /// The construct id (kebab-case), as used in topics' `triggers`.
     pub construct: &'static str,
     pub severity: Severity,
+    /// Whether its findings (can) carry a fix.
+    pub fixable: bool,
     /// Id of the guide topic that explains it.
     pub topic: &'static str,
     /// One line: what the rule reports.

@@ -19,6 +19,7 @@ macro_rules! hint {
             code: $code,
             construct: $construct,
             severity: Severity::Hint,
+            fixable: false,
             topic: $topic,
             summary: $summary,
         };

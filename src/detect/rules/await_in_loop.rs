@@ -22,6 +22,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG205",
     construct: "await-in-loop",
     severity: Severity::Hint,
+    fixable: false,
     topic: "asyncio-gather",
     summary: "`await` in a loop runs iterations one after another; gather or a TaskGroup runs independent ones concurrently",
 };

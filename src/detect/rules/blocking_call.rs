@@ -28,6 +28,7 @@ pub(crate) static SLEEP: Rule = Rule {
     code: "PG206",
     construct: "blocking-call-in-async",
     severity: Severity::Warning,
+    fixable: true,
     topic: "asyncio-event-loop",
     summary: "`time.sleep` in `async def` blocks the event loop; use `await asyncio.sleep`",
 };
@@ -36,6 +37,7 @@ pub(crate) static HTTP: Rule = Rule {
     code: "PG207",
     construct: "blocking-call-in-async",
     severity: Severity::Warning,
+    fixable: false,
     topic: "asyncio-event-loop",
     summary: "blocking HTTP call in `async def` stalls every task; use an async client or `asyncio.to_thread`",
 };
@@ -44,6 +46,7 @@ pub(crate) static SUBPROCESS: Rule = Rule {
     code: "PG208",
     construct: "blocking-call-in-async",
     severity: Severity::Warning,
+    fixable: false,
     topic: "asyncio-event-loop",
     summary: "blocking subprocess call in `async def`; use `asyncio.create_subprocess_exec` or `asyncio.to_thread`",
 };
@@ -52,6 +55,7 @@ pub(crate) static OPEN: Rule = Rule {
     code: "PG209",
     construct: "blocking-call-in-async",
     severity: Severity::Warning,
+    fixable: false,
     topic: "asyncio-event-loop",
     summary: "synchronous file I/O in `async def`; use `asyncio.to_thread` or an async file library",
 };

@@ -27,6 +27,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG103",
     construct: "list-comprehension-in-call",
     severity: Severity::Hint,
+    fixable: true,
     topic: "generators-vs-iterators",
     summary: "list comprehension consumed once by sum/any/all/min/max: a generator expression suffices",
 };

@@ -22,6 +22,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG203",
     construct: "create-task",
     severity: Severity::Warning,
+    fixable: false,
     topic: "asyncio-task-references",
     summary: "task from `create_task` discarded: the loop holds only a weak reference, so it may vanish mid-run",
 };

@@ -17,6 +17,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG104",
     construct: "decorator",
     severity: Severity::Hint,
+    fixable: false,
     topic: "decorators-under-the-hood",
     summary: "decorator: `@d` over `def f` runs `f = d(f)` once, at definition time",
 };

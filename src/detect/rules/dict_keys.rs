@@ -20,6 +20,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG102",
     construct: "dict-keys-membership",
     severity: Severity::Hint,
+    fixable: true,
     topic: "dict-internals",
     summary: "`in d.keys()`: a dict's membership test already checks its keys",
 };

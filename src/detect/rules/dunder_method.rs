@@ -19,6 +19,7 @@ pub(crate) static DUNDER: Rule = Rule {
     code: "PG503",
     construct: "dunder-method",
     severity: Severity::Hint,
+    fixable: false,
     topic: "dunder-methods",
     summary: "special (dunder) method: hooks the class into Python's data model",
 };
@@ -27,6 +28,7 @@ pub(crate) static CALL: Rule = Rule {
     code: "PG504",
     construct: "dunder-call",
     severity: Severity::Hint,
+    fixable: false,
     topic: "dunder-methods",
     summary: "`__call__`: makes instances callable like functions",
 };

@@ -22,6 +22,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG403",
     construct: "eq-bool",
     severity: Severity::Hint,
+    fixable: false,
     topic: "is-vs-equality",
     summary: "`== True` / `== False`: test the truth value itself",
 };

@@ -25,6 +25,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG402",
     construct: "eq-none",
     severity: Severity::Warning,
+    fixable: true,
     topic: "is-vs-equality",
     summary: "`== None` / `!= None`: compare with the singleton by identity",
 };

@@ -21,6 +21,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG505",
     construct: "eq-without-hash",
     severity: Severity::Hint,
+    fixable: false,
     topic: "dunder-methods",
     summary: "`__eq__` without `__hash__`: instances become unhashable",
 };

@@ -21,6 +21,7 @@ pub(crate) static GENERATOR: Rule = Rule {
     code: "PG106",
     construct: "generator-function",
     severity: Severity::Hint,
+    fixable: false,
     topic: "generators-vs-iterators",
     summary: "generator function: calling it returns a lazy, one-shot iterator",
 };
@@ -29,6 +30,7 @@ pub(crate) static YIELD_FROM: Rule = Rule {
     code: "PG107",
     construct: "yield-from",
     severity: Severity::Hint,
+    fixable: false,
     topic: "generators-vs-iterators",
     summary: "`yield from`: delegates iteration, send() and throw() to a sub-iterator",
 };

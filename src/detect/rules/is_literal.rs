@@ -24,6 +24,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG401",
     construct: "is-literal",
     severity: Severity::Warning,
+    fixable: true,
     topic: "is-vs-equality",
     summary: "`is` compared with a literal: identity of equal values is an implementation detail",
 };

@@ -26,6 +26,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG105",
     construct: "decorator-without-wraps",
     severity: Severity::Warning,
+    fixable: true,
     topic: "decorators-under-the-hood",
     summary: "decorator wrapper without `functools.wraps`: the decorated function loses its name and docstring",
 };

@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG501",
     construct: "multiple-inheritance",
     severity: Severity::Hint,
+    fixable: false,
     topic: "mro-c3-linearization",
     summary: "multiple inheritance: lookups and `super()` follow the C3 MRO",
 };

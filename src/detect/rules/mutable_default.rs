@@ -23,6 +23,7 @@ pub(crate) static RULE: Rule = Rule {
     code: "PG101",
     construct: "mutable-default-argument",
     severity: Severity::Warning,
+    fixable: true,
     topic: "mutable-default-arguments",
     summary: "mutable default argument: evaluated once and shared by every call",
 };
