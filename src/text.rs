@@ -102,6 +102,17 @@ pub fn identifiers(s: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_ascii_lowercase)
 }
 
+/// For bytes that are not UTF-8: the 1-based line of the first bad byte and
+/// its byte offset, for messages that name the place.
+pub fn utf8_error_line(e: &std::string::FromUtf8Error) -> (usize, usize) {
+    let valid = e.utf8_error().valid_up_to();
+    let line = 1 + e.as_bytes()[..valid]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    (line, valid)
+}
+
 /// Lower-cased alphanumeric words (the same split as tantivy's simple tokenizer).
 pub fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())

@@ -180,11 +180,7 @@ fn check_file(path: &Path, selection: &Selection) -> FileResult {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let line = 1 + e.as_bytes()[..valid]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            let (line, valid) = crate::text::utf8_error_line(&e);
             return FileResult::Error(format!(
                 "{shown}:{line}: not valid UTF-8 (byte {valid}); skipped"
             ));

@@ -46,9 +46,19 @@ impl<'a> Ctx<'a> {
         self.enclosing_function(node).is_some_and(is_async_def)
     }
 
+    /// Byte offset where the line containing `offset` starts.
+    pub fn line_start(&self, offset: usize) -> usize {
+        self.src[..offset].rfind('\n').map_or(0, |i| i + 1)
+    }
+
+    /// True when only whitespace precedes `offset` on its line.
+    pub fn starts_line(&self, offset: usize) -> bool {
+        self.src[self.line_start(offset)..offset].trim().is_empty()
+    }
+
     /// The whitespace that starts the line containing `offset`.
     pub fn indent_at(&self, offset: usize) -> &'a str {
-        let start = self.src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let start = self.line_start(offset);
         let line = &self.src[start..];
         &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
     }
@@ -118,4 +128,19 @@ pub(crate) fn root_of(node: Node) -> Node {
         n = p;
     }
     n
+}
+
+/// Visits `node` and its descendants, not entering nested functions,
+/// lambdas or classes.
+pub(crate) fn visit_own<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
+    f(node);
+    let mut c = node.walk();
+    for child in node.named_children(&mut c) {
+        if !matches!(
+            child.kind(),
+            "function_definition" | "lambda" | "class_definition" | "decorated_definition"
+        ) {
+            visit_own(child, f);
+        }
+    }
 }

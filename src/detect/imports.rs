@@ -42,18 +42,15 @@ const BUILTINS: &[&str] = &[
 impl ImportMap {
     pub fn from_tree(root: Node, src: &str) -> ImportMap {
         let mut map = ImportMap::default();
-        let mut cursor = root.walk();
-        'walk: loop {
-            let node = cursor.node();
-            let mut descend = true;
+        crate::python::walk(root, |node| {
             match node.kind() {
                 "import_statement" => {
                     map.add_import(node, src);
-                    descend = false;
+                    return false;
                 }
                 "import_from_statement" => {
                     map.add_from_import(node, src);
-                    descend = false;
+                    return false;
                 }
                 "function_definition" | "class_definition" => {
                     if let Some(name) = node.child_by_field_name("name") {
@@ -70,15 +67,8 @@ impl ImportMap {
                 }
                 _ => {}
             }
-            if descend && cursor.goto_first_child() {
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-            }
-        }
+            true
+        });
         map
     }
 

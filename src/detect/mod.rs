@@ -88,18 +88,10 @@ impl Finding {
 pub fn analyze(doc: &Document) -> Vec<Finding> {
     let ctx = context::Ctx::new(doc);
     let mut findings = Vec::new();
-    let mut cursor = doc.tree().walk();
-    'walk: loop {
-        rules::visit(&ctx, cursor.node(), &mut findings);
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
+    crate::python::walk(doc.root(), |node| {
+        rules::visit(&ctx, node, &mut findings);
+        true
+    });
     let suppressions = suppress::Suppressions::parse(doc);
     findings.retain(|f| !suppressions.silences(f));
     findings.sort_by(|a, b| {

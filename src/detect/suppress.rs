@@ -19,22 +19,15 @@ impl Suppressions {
         let lines = LineIndex::new(src);
         let mut by_line = HashMap::new();
         if src.contains("pyguide:") {
-            let mut cursor = doc.tree().walk();
-            'walk: loop {
-                let node = cursor.node();
-                if node.kind() == "comment" {
-                    if let Some(codes) = parse_comment(&src[node.byte_range()]) {
-                        by_line.insert(lines.line_of(node.start_byte()), codes);
-                    }
-                } else if cursor.goto_first_child() {
-                    continue;
+            crate::python::walk(doc.root(), |node| {
+                if node.kind() != "comment" {
+                    return true;
                 }
-                while !cursor.goto_next_sibling() {
-                    if !cursor.goto_parent() {
-                        break 'walk;
-                    }
+                if let Some(codes) = parse_comment(&src[node.byte_range()]) {
+                    by_line.insert(lines.line_of(node.start_byte()), codes);
                 }
-            }
+                false
+            });
         }
         Suppressions { lines, by_line }
     }

@@ -127,9 +127,7 @@ pub fn read_dir_sources(dir: &Path) -> Result<(Vec<SourceFile>, Vec<TopicError>)
                     origin: Origin::User,
                 }),
                 Err(e) => {
-                    let valid = e.utf8_error().valid_up_to();
-                    let bytes = e.as_bytes();
-                    let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
+                    let (line, valid) = crate::text::utf8_error_line(&e);
                     errors.push(TopicError::new(
                         &shown,
                         line,

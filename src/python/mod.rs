@@ -86,20 +86,13 @@ impl Document {
         if !self.root().has_error() {
             return out;
         }
-        let mut cursor = self.tree.walk();
-        'walk: loop {
-            let node = cursor.node();
+        walk(self.root(), |node| {
             if node.is_error() || node.is_missing() {
                 out.push(node.byte_range());
-            } else if node.has_error() && cursor.goto_first_child() {
-                continue;
+                return false;
             }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-            }
-        }
+            node.has_error()
+        });
         out
     }
 }
@@ -110,6 +103,22 @@ impl Clone for Document {
             text: self.text.clone(),
             tree: self.tree.clone(),
             parser: new_parser(),
+        }
+    }
+}
+
+/// Visits `root` and its descendants in document order; `visit` returns
+/// whether to descend into the node it was given.
+pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    'walk: loop {
+        if visit(cursor.node()) && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
         }
     }
 }

@@ -269,9 +269,6 @@ pub(crate) fn check(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
     {
         return;
     }
-    if node.kind() == "identifier" && ctx.imports.resolve_name(ctx.text(node)).is_none() {
-        return;
-    }
     let Some(name) = ctx.resolve(node) else {
         return;
     };

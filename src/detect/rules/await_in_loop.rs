@@ -14,8 +14,7 @@
 
 use tree_sitter::Node;
 
-use super::missing_wraps::visit_own;
-use crate::detect::context::Ctx;
+use crate::detect::context::{Ctx, visit_own};
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

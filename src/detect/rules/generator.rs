@@ -13,8 +13,7 @@
 
 use tree_sitter::Node;
 
-use super::missing_wraps::visit_own;
-use crate::detect::context::{Ctx, is_async_def};
+use crate::detect::context::{Ctx, is_async_def, visit_own};
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static GENERATOR: Rule = Rule {

@@ -19,7 +19,7 @@
 
 use tree_sitter::Node;
 
-use crate::detect::context::{Ctx, root_of};
+use crate::detect::context::{Ctx, root_of, visit_own};
 use crate::detect::{Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
@@ -150,19 +150,4 @@ fn has_wraps(ctx: &Ctx, decorated: Node) -> bool {
                     || ctx.text(t).rsplit('.').next() == Some("wraps")
             })
         })
-}
-
-/// Visits `node` and its descendants, not entering nested functions,
-/// lambdas or classes.
-pub(crate) fn visit_own<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
-    f(node);
-    let mut c = node.walk();
-    for child in node.named_children(&mut c) {
-        if !matches!(
-            child.kind(),
-            "function_definition" | "lambda" | "class_definition" | "decorated_definition"
-        ) {
-            visit_own(child, f);
-        }
-    }
 }

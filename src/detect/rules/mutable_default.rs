@@ -117,12 +117,10 @@ fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
     match anchor {
         Some(stmt) => {
             // The statement must start its own line (not `def f(x=[]): return x`).
-            let line_start = ctx.src[..stmt.start_byte()]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            if !ctx.src[line_start..stmt.start_byte()].trim().is_empty() {
+            if !ctx.starts_line(stmt.start_byte()) {
                 return None;
             }
+            let line_start = ctx.line_start(stmt.start_byte());
             edits.push(Edit {
                 range: line_start..line_start,
                 content: init(ctx.indent_at(stmt.start_byte())),
@@ -131,10 +129,7 @@ fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
         None => {
             // Only a docstring: add after it.
             let indent = ctx.indent_at(first.start_byte());
-            let line_start = ctx.src[..first.start_byte()]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            if !ctx.src[line_start..first.start_byte()].trim().is_empty() {
+            if !ctx.starts_line(first.start_byte()) {
                 return None;
             }
             let end = first.end_byte();
