@@ -282,6 +282,23 @@ fn decorator_without_wraps() {
         "def make(n):\n    def add(x):\n        return x + n\n    return add\n",
         &[],
     );
+    // A classmethod building a view from `cls`; metadata copied by hand
+    // (both from Django's `View.as_view`).
+    check(
+        "PG105",
+        "class V:\n    @classmethod\n    def as_view(cls, **kw):\n        def view(request):\n            return cls(**kw).dispatch(request)\n        return view\n",
+        &[],
+    );
+    check(
+        "PG105",
+        "def deco(f):\n    def inner(*a):\n        return f(*a)\n    inner.__doc__ = f.__doc__\n    return inner\n",
+        &[],
+    );
+    check(
+        "PG105",
+        "import functools\ndef deco(f):\n    def inner(*a):\n        return f(*a)\n    functools.update_wrapper(inner, f)\n    return inner\n",
+        &[],
+    );
 }
 
 #[test]
@@ -620,4 +637,318 @@ fn rules_readme_lists_every_rule() {
             "src/detect/README.md is out of date: run UPDATE_RULES_README=1 cargo test --test detect"
         );
     }
+}
+
+// ---- Django ORM (PG6xx) ----
+
+const MODELS: &str = r#"from django.db import models
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+class Tag(models.Model):
+    label = models.CharField(max_length=30)
+
+class Post(models.Model):
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    tags = models.ManyToManyField(Tag, related_name="posts")
+    created_at = models.DateTimeField()
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+    body = models.TextField()
+"#;
+
+/// `check` with the blog models prepended.
+fn check_orm(code: &str, body: &str, expect: &[&str]) {
+    check(code, &format!("{MODELS}\n{body}"), expect);
+}
+
+fn fixed_orm(code: &str, body: &str) -> String {
+    let src = format!("{MODELS}\n{body}");
+    fixed(code, &src)[MODELS.len() + 1..].to_string()
+}
+
+#[test]
+fn n_plus_one_loops() {
+    let code = "PG601";
+    // Forward FK, M2M and reverse FK (default `<model>_set` accessor).
+    check_orm(
+        code,
+        "for post in Post.objects.filter(published=True):\n    print(post.author.name)\n",
+        &["post.author"],
+    );
+    check_orm(
+        code,
+        "for post in Post.objects.all():\n    for tag in post.tags.all():\n        print(tag)\n",
+        &["post.tags"],
+    );
+    check_orm(
+        code,
+        "for post in Post.objects.all():\n    n = len(post.comment_set.all())\n",
+        &["post.comment_set"],
+    );
+    check_orm(
+        code,
+        "for tag in Tag.objects.all():\n    titles = [p.id for p in tag.posts.all()]\n",
+        &["tag.posts"],
+    );
+    // A variable assigned a queryset earlier in the function; comprehensions.
+    check_orm(
+        code,
+        "def view():\n    qs = Post.objects.filter(x=1)\n    qs = qs.order_by('-id')\n    for p in qs:\n        p.author.name\n",
+        &["p.author"],
+    );
+    check_orm(
+        code,
+        "names = [p.author.name for p in Post.objects.all()]\n",
+        &["p.author"],
+    );
+    // Once per relation and loop.
+    check_orm(
+        code,
+        "for p in Post.objects.all():\n    a = p.author.name\n    b = p.author.id\n",
+        &["p.author"],
+    );
+    // Negatives: already selected/prefetched, plain fields, the FK id,
+    // filters a prefetch wouldn't serve, plain lists, unknown models,
+    // values(), unknown methods, non-literal arguments, assignments.
+    for body in [
+        "for p in Post.objects.select_related('author'):\n    p.author.name\n",
+        "for p in Post.objects.select_related('author__profile'):\n    p.author.name\n",
+        "for p in Post.objects.select_related():\n    p.author.name\n",
+        "for p in Post.objects.prefetch_related('tags'):\n    list(p.tags.all())\n",
+        "from django.db.models import Prefetch\nfor p in Post.objects.prefetch_related(Prefetch('tags')):\n    list(p.tags.all())\n",
+        "for p in Post.objects.all():\n    p.created_at.year\n",
+        "for p in Post.objects.all():\n    p.author_id\n",
+        "for p in Post.objects.all():\n    p.tags.filter(label='x')\n",
+        "for p in posts:\n    p.author.name\n",
+        "for p in [Post(), Post()]:\n    p.author.name\n",
+        "for p in Article.objects.all():\n    p.author.name\n",
+        "for p in Post.objects.values('author'):\n    p.author\n",
+        "for p in Post.objects.published():\n    p.author.name\n",
+        "for p in Post.objects.select_related(*fields):\n    p.author.name\n",
+        "for p in Post.objects.all():\n    p.author = None\n",
+        "def f(qs):\n    for p in qs:\n        p.author.name\n",
+        "for p in Post.objects.all():\n    def later():\n        return p.author\n",
+    ] {
+        check_orm(code, body, &[]);
+    }
+}
+
+#[test]
+fn n_plus_one_fixes() {
+    let code = "PG601";
+    let table = [
+        (
+            "for p in Post.objects.filter(x=1):\n    p.author.name\n",
+            "for p in Post.objects.filter(x=1).select_related(\"author\"):\n    p.author.name\n",
+        ),
+        (
+            "for p in Post.objects.select_related('editor'):\n    p.author.name\n",
+            "for p in Post.objects.select_related('editor', \"author\"):\n    p.author.name\n",
+        ),
+        (
+            "for p in Post.objects.select_related('editor',):\n    p.author.name\n",
+            "for p in Post.objects.select_related('editor', \"author\"):\n    p.author.name\n",
+        ),
+        (
+            "for p in Post.objects.all():\n    list(p.tags.all())\n",
+            "for p in Post.objects.all().prefetch_related(\"tags\"):\n    list(p.tags.all())\n",
+        ),
+        (
+            "for p in Post.objects.all()[:10]:\n    p.author\n",
+            "for p in Post.objects.all().select_related(\"author\")[:10]:\n    p.author\n",
+        ),
+        (
+            "for p in Post.objects.filter(a=1).iterator(chunk_size=100):\n    p.author\n",
+            "for p in Post.objects.filter(a=1).select_related(\"author\").iterator(chunk_size=100):\n    p.author\n",
+        ),
+        (
+            "def v():\n    qs = Post.objects.all()\n    for p in qs:\n        p.author\n",
+            "def v():\n    qs = Post.objects.all().select_related(\"author\")\n    for p in qs:\n        p.author\n",
+        ),
+    ];
+    for (before, after) in table {
+        assert_eq!(fixed_orm(code, before), after, "{before}");
+    }
+}
+
+#[test]
+fn n_plus_one_with_models_from_other_files() {
+    use pyguide::detect::{ModelIndex, analyze_with};
+    let mut index = ModelIndex::default();
+    index.update_file("blog/models.py", &Document::parse(MODELS));
+    let view = Document::parse(
+        "from blog.models import Post\nfor p in Post.objects.all():\n    p.author.name\n",
+    );
+    let codes = |index: &ModelIndex| -> Vec<&str> {
+        analyze_with(&view, index)
+            .iter()
+            .map(|f| f.code())
+            .filter(|c| *c == "PG601")
+            .collect()
+    };
+    assert_eq!(codes(&index), ["PG601"]);
+    assert!(codes(&ModelIndex::default()).is_empty(), "unknown model");
+    index.remove_file("blog/models.py");
+    assert!(codes(&index).is_empty());
+}
+
+#[test]
+fn queryset_hints() {
+    check(
+        "PG602",
+        "Post.objects.select_related('author')\nqs.select_related('a')\n",
+        &["select_related('author')", "select_related('a')"],
+    );
+    check(
+        "PG603",
+        "Post.objects.prefetch_related('tags')\n",
+        &["prefetch_related('tags')"],
+    );
+    check(
+        "PG604",
+        "from django.db.models import Prefetch\nPrefetch('tags')\n",
+        &["Prefetch('tags')"],
+    );
+    check("PG604", "Prefetch('tags')\n", &[]);
+    check(
+        "PG605",
+        "Post.objects.only('title')\nPost.objects.filter(a=1).defer('body')\n",
+        &["only('title')", "defer('body')"],
+    );
+    // Generic names only on querysets: not on SQLAlchemy, dicts or lists.
+    check(
+        "PG614",
+        "Post.objects.filter(a=1).count()\nsession.query(User).filter(a).count()\nitems.count(3)\n",
+        &["count()"],
+    );
+    check(
+        "PG623",
+        "d = {}\nd.update(a=1)\nPost.objects.filter(a=1).update(b=2)\n",
+        &["update(b=2)"],
+    );
+    // A custom manager method may return anything (Django's
+    // `get_for_models` returns a dict).
+    check(
+        "PG606",
+        "ctypes = ContentType.objects.get_for_models(*models)\nctypes.values()\n",
+        &[],
+    );
+    check(
+        "PG606",
+        "def f():\n    qs = Post.objects.all()\n    return qs.values_list('id', flat=True)\n",
+        &["values_list('id', flat=True)"],
+    );
+    check(
+        "PG620",
+        "from django.db.models import F\nPost.objects.update(views=F('views') + 1)\n",
+        &["F('views')"],
+    );
+    check(
+        "PG608",
+        "from django.db import models\nclass P(models.Model):\n    slug = models.SlugField(db_index=True)\n    x = models.IntegerField(db_index=False)\nother(db_index=True)\n",
+        &["db_index=True"],
+    );
+    // count() used as a truth test gets a specific message.
+    let doc = Document::parse("if Post.objects.filter(a=1).count() > 0:\n    pass\n");
+    let f = analyze(&doc)
+        .into_iter()
+        .find(|f| f.code() == "PG614")
+        .unwrap();
+    assert!(f.message.contains("exists()"), "{}", f.message);
+}
+
+#[test]
+fn sql_string_formatting() {
+    let code = "PG611";
+    check(
+        code,
+        "Post.objects.raw(f\"SELECT * FROM p WHERE slug = '{slug}'\")\n",
+        &["f\"SELECT * FROM p WHERE slug = '{slug}'\""],
+    );
+    check(
+        code,
+        "Post.objects.raw('SELECT * FROM p WHERE id = %s' % pk)\n",
+        &["'SELECT * FROM p WHERE id = %s' % pk"],
+    );
+    check(
+        code,
+        "Post.objects.extra(where=[\"title = '%s'\" % title])\n",
+        &["\"title = '%s'\" % title"],
+    );
+    check(
+        code,
+        "from django.db.models.expressions import RawSQL\nRawSQL('SELECT x FROM t WHERE a = ' + a, [])\n",
+        &["'SELECT x FROM t WHERE a = ' + a"],
+    );
+    check(
+        code,
+        "with connection.cursor() as cur:\n    cur.execute(f\"SELECT * FROM {table} WHERE name LIKE '{q}%'\")\n",
+        &["f\"SELECT * FROM {table} WHERE name LIKE '{q}%'\""],
+    );
+    check(
+        code,
+        "cursor.execute(\"DELETE FROM t WHERE id = {}\".format(pk))\n",
+        &["\"DELETE FROM t WHERE id = {}\".format(pk)"],
+    );
+    for ok in [
+        "Post.objects.raw('SELECT * FROM p WHERE id = %s', [pk])\n",
+        "cursor.execute('SELECT 1')\n",
+        "cursor.execute('SELECT * FROM t WHERE id = %s', [pk])\n",
+        "cursor.execute(sql, params)\n",
+        "cursor.execute('DROP TABLE %s' % qn(name))\n",
+        "runner.execute(f'build {target}')\n",
+        "thing.raw(f'{x}')\n",
+        // Identifiers (tables, columns) formatted in, values as parameters:
+        // how Django's own backends build SQL.
+        "cursor.execute('SELECT COUNT(*) FROM %s' % table)\n",
+        "cursor.execute('SELECT %s FROM %s WHERE %s = %%s' % (a, b, c), [v])\n",
+        "cursor.execute('DELETE FROM %s WHERE %s IN (%s)' % (t, k, ', '.join(['%s'] * n)), keys)\n",
+        "cursor.execute('SELECT `%s` FROM `%s` WHERE `%s` = 1' % (a, b, c))\n",
+        "self.execute('UPDATE %s SET %s = %s' % (t, c, v))\n",
+        "from django.db.models.expressions import RawSQL\nRawSQL('%s.%s' % (qn(t), col), [])\n",
+    ] {
+        check(code, ok, &[]);
+    }
+}
+
+#[test]
+fn sync_orm_in_async_def() {
+    let code = "PG621";
+    check(
+        code,
+        "async def view(pk):\n    post = Post.objects.get(pk=pk)\n    n = Post.objects.filter(a=1).count()\n",
+        &["get(pk=pk)", "count()"],
+    );
+    check(
+        code,
+        "async def view():\n    for p in Post.objects.filter(a=1):\n        print(p)\n",
+        &["Post.objects.filter(a=1)"],
+    );
+    for ok in [
+        "def view(pk):\n    return Post.objects.get(pk=pk)\n",
+        "async def view():\n    qs = Post.objects.filter(a=1)\n    return qs\n",
+        "async def view(pk):\n    return await Post.objects.aget(pk=pk)\n",
+        "async def view():\n    return await sync_to_async(lambda: Post.objects.get(pk=1))()\n",
+        "async def view():\n    async for p in Post.objects.all():\n        print(p)\n",
+        "async def view(d):\n    return d.get('k')\n",
+    ] {
+        check(code, ok, &[]);
+    }
+    assert_eq!(
+        fixed(
+            code,
+            "async def v(pk):\n    t = Post.objects.get(pk=pk).title\n"
+        ),
+        "async def v(pk):\n    t = (await Post.objects.aget(pk=pk)).title\n"
+    );
+    assert_eq!(
+        fixed(
+            code,
+            "async def v():\n    for p in Post.objects.all():\n        pass\n"
+        ),
+        "async def v():\n    async for p in Post.objects.all():\n        pass\n"
+    );
 }

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 
 use super::{Format, Style};
-use crate::detect::{self, Finding, RULES, Selection, Severity};
+use crate::detect::{self, Finding, ModelIndex, RULES, Selection, Severity};
 use crate::python::{Document, LineIndex};
 
 /// Folder names never descended into (besides hidden ones and any folder
@@ -171,44 +171,78 @@ fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
-fn check_file(path: &Path, selection: &Selection) -> FileResult {
-    let shown = path.display().to_string();
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return FileResult::Error(format!("{shown}: cannot read: {e}")),
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let (line, valid) = crate::text::utf8_error_line(&e);
-            return FileResult::Error(format!(
-                "{shown}:{line}: not valid UTF-8 (byte {valid}); skipped"
-            ));
-        }
+/// A file's text, or the message saying why it can't be checked.
+fn read_source(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, valid) = crate::text::utf8_error_line(&e);
+        format!("{shown}:{line}: not valid UTF-8 (byte {valid}); skipped")
+    })
+}
+
+/// Whether a file may define Django models (a cheap test before parsing).
+fn may_define_models(text: &str) -> bool {
+    text.contains("class ") && text.contains("Model")
+}
+
+fn check_file(
+    path: &Path,
+    text: &Result<String, String>,
+    models: &ModelIndex,
+    selection: &Selection,
+) -> FileResult {
+    let text = match text {
+        Ok(t) => t.clone(),
+        Err(e) => return FileResult::Error(e.clone()),
     };
     let doc = Document::parse(text);
-    let findings: Vec<Finding> = detect::analyze(&doc)
+    let findings: Vec<Finding> = detect::analyze_with(&doc, models)
         .into_iter()
         .filter(|f| selection.allows(f.rule))
         .collect();
-    FileResult::Findings(locate(&shown, doc.text(), &findings))
+    FileResult::Findings(locate(&path.display().to_string(), doc.text(), &findings))
 }
 
-/// Checks every file on all cores; results come back in path order.
+/// Checks every file on all cores, in two passes: first the Django models
+/// of the whole tree (so a view's N+1 loop knows the relations of models
+/// defined in another file), then the detectors. Results come back in path
+/// order.
 fn check_all(files: &[PathBuf], selection: &Selection) -> Vec<FileResult> {
+    let texts = par_map(files, |path| read_source(path));
+    let per_file = par_map(&texts, |text| match text {
+        Ok(t) if may_define_models(t) => {
+            Some(ModelIndex::from_document(&Document::parse(t.as_str())))
+        }
+        _ => None,
+    });
+    let mut models = ModelIndex::default();
+    models.extend(
+        files
+            .iter()
+            .zip(per_file)
+            .filter_map(|(path, index)| Some((path.display().to_string(), index?))),
+    );
+    let jobs: Vec<(&PathBuf, &Result<String, String>)> = files.iter().zip(&texts).collect();
+    par_map(&jobs, |(path, text)| {
+        check_file(path, text, &models, selection)
+    })
+}
+
+/// `f` over `items` on all cores, results in the items' order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<FileResult>>> =
-        Mutex::new((0..files.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
-        .min(files.len().max(1));
+        .min(items.len().max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
-                    let r = check_file(path, selection);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
                     results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
                 }
             });

@@ -3,19 +3,23 @@
 
 use tree_sitter::Node;
 
+use super::models::Models;
 use super::{Edit, ImportMap};
 use crate::python::Document;
 
 pub(crate) struct Ctx<'a> {
     pub src: &'a str,
     pub imports: ImportMap,
+    /// Django models: the file's own, then the workspace's.
+    pub models: Models<'a>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(doc: &'a Document) -> Ctx<'a> {
+    pub fn new(doc: &'a Document, models: Models<'a>) -> Ctx<'a> {
         Ctx {
             src: doc.text(),
             imports: ImportMap::from_tree(doc.root(), doc.text()),
+            models,
         }
     }
 

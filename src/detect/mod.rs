@@ -9,6 +9,7 @@
 
 mod context;
 mod imports;
+mod models;
 mod rules;
 mod suppress;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 use crate::python::Document;
 pub use imports::ImportMap;
+pub use models::{ModelIndex, RelationKind};
 pub use rules::RULES;
 
 /// How serious a finding is.
@@ -85,8 +87,16 @@ impl Finding {
 
 /// Runs every rule over `doc`; findings are sorted by position, and those on
 /// a line with a matching `# pyguide: ignore[...]` comment are dropped.
+/// Django relations are known from the models `doc` defines itself.
 pub fn analyze(doc: &Document) -> Vec<Finding> {
-    let ctx = context::Ctx::new(doc);
+    analyze_with(doc, &ModelIndex::default())
+}
+
+/// [`analyze`], also knowing the Django models of other files (`models`);
+/// the models `doc` defines take precedence over `models`' copy of them.
+pub fn analyze_with(doc: &Document, models: &ModelIndex) -> Vec<Finding> {
+    let own = ModelIndex::from_document(doc);
+    let ctx = context::Ctx::new(doc, models::Models::new(&own, models));
     let mut findings = Vec::new();
     crate::python::walk(doc.root(), |node| {
         rules::visit(&ctx, node, &mut findings);

@@ -67,10 +67,17 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
         if !returned.contains(&ctx.text(name)) {
             continue;
         }
-        let Some(wrapped) = param_names.iter().find(|p| calls_name(ctx, def, p)) else {
+        // `self`/`cls` are instances and classes, not wrapped functions.
+        let Some(wrapped) = param_names
+            .iter()
+            .filter(|p| !matches!(**p, "self" | "cls"))
+            .find(|p| calls_name(ctx, def, p))
+        else {
             continue;
         };
-        if decorators.is_some_and(|d| has_wraps(ctx, d)) {
+        if decorators.is_some_and(|d| has_wraps(ctx, d))
+            || copies_metadata(ctx, body, ctx.text(name))
+        {
             continue;
         }
         out.push(Finding {
@@ -83,6 +90,34 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
             fix: Some(fix(ctx, decorators.unwrap_or(def), wrapped)),
         });
     }
+}
+
+/// `wrapper.__doc__ = ...`, `wrapper.__name__ = ...` or
+/// `update_wrapper(wrapper, ...)` in the decorator's body: metadata copied
+/// by hand.
+fn copies_metadata(ctx: &Ctx, body: Node, wrapper: &str) -> bool {
+    let mut copies = false;
+    visit_own(body, &mut |n| {
+        let target = match n.kind() {
+            "assignment" => n.child_by_field_name("left"),
+            "call" => n
+                .child_by_field_name("function")
+                .filter(|f| ctx.text(*f).ends_with("update_wrapper"))
+                .and_then(|_| n.child_by_field_name("arguments")?.named_child(0)),
+            _ => None,
+        };
+        copies |= target.is_some_and(|t| {
+            let t = ctx.text(t);
+            t == wrapper && n.kind() == "call"
+                || t.strip_prefix(wrapper).is_some_and(|rest| {
+                    matches!(
+                        rest,
+                        ".__doc__" | ".__name__" | ".__qualname__" | ".__wrapped__"
+                    )
+                })
+        });
+    });
+    copies
 }
 
 fn fix(ctx: &Ctx, def_or_decorated: Node, wrapped: &str) -> Fix {

@@ -7,6 +7,7 @@ mod blocking_call;
 mod comparisons;
 mod comprehension_in_call;
 mod create_task;
+mod db_index;
 mod decorator;
 mod dict_keys;
 mod dunder_method;
@@ -18,6 +19,11 @@ mod is_literal;
 mod missing_wraps;
 mod multiple_inheritance;
 mod mutable_default;
+mod n_plus_one;
+mod queryset;
+mod queryset_api;
+mod sql_formatting;
+mod sync_orm_in_async;
 
 use std::sync::LazyLock;
 
@@ -49,14 +55,19 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         &dunder_method::DUNDER,
         &dunder_method::CALL,
         &eq_without_hash::RULE,
+        &n_plus_one::RULE,
+        &db_index::RULE,
+        &sql_formatting::RULE,
+        &sync_orm_in_async::RULE,
     ];
     rules.extend(api_usage::rules());
+    rules.extend(queryset_api::rules());
     rules.sort_by_key(|r| r.code);
     rules
 });
 
 /// Runs the rules that look at `node`'s kind.
-pub(crate) fn visit(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
+pub(crate) fn visit<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
     match node.kind() {
         "comparison_operator" => {
             is_literal::check(ctx, node, out);
@@ -68,7 +79,12 @@ pub(crate) fn visit(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
         "call" => {
             comprehension_in_call::check(ctx, node, out);
             blocking_call::check(ctx, node, out);
+            queryset_api::check(ctx, node, out);
+            sql_formatting::check(ctx, node, out);
+            sync_orm_in_async::check_call(ctx, node, out);
         }
+        "keyword_argument" => db_index::check(ctx, node, out),
+        "for_in_clause" => n_plus_one::check(ctx, node, out),
         "decorator" => decorator::check(ctx, node, out),
         "function_definition" => {
             missing_wraps::check(ctx, node, out);
@@ -77,7 +93,11 @@ pub(crate) fn visit(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
         }
         "yield" => generator::check_yield(ctx, node, out),
         "expression_statement" => create_task::check(ctx, node, out),
-        "for_statement" => await_in_loop::check(ctx, node, out),
+        "for_statement" => {
+            await_in_loop::check(ctx, node, out);
+            n_plus_one::check(ctx, node, out);
+            sync_orm_in_async::check_for(ctx, node, out);
+        }
         "class_definition" => {
             multiple_inheritance::check(ctx, node, out);
             eq_without_hash::check(ctx, node, out);

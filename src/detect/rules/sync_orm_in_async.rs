@@ -1,0 +1,155 @@
+//! PG621 `sync-orm-in-async`: a synchronous Django ORM query inside
+//! `async def`.
+//!
+//! **What it matches**, directly in an `async def` (not in a nested `def` or
+//! `lambda`, which `sync_to_async` may run in a thread):
+//! - a call that runs a query on a queryset chain (`Post.objects.get(...)`,
+//!   `qs.count()`, `.first()`, `.exists()`, `.create(...)`, ...), for every
+//!   method that has an `a`-prefixed async twin (Django 4.1+);
+//! - a plain `for` loop over a queryset.
+//!
+//! **Why**: Django refuses to run a synchronous query in the event loop's
+//! thread and raises `SynchronousOnlyOperation`; even where it didn't, a
+//! blocking query would stall every other task on the loop.
+//!
+//! **Example**: `post = Post.objects.get(pk=pk)` → **Fix**: `post = await
+//! Post.objects.aget(pk=pk)`; `for p in qs:` → `async for p in qs:`.
+//!
+//! **Not reported**: building querysets (`filter`, `order_by`, ... are lazy
+//! and run no query), methods without an async twin, code inside nested
+//! functions and lambdas, and receivers that are not surely querysets.
+//!
+//! **References**:
+//! <https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm>
+
+use tree_sitter::Node;
+
+use super::queryset::chain;
+use crate::detect::context::Ctx;
+use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "PG621",
+    construct: "sync-orm-in-async",
+    severity: Severity::Warning,
+    fixable: true,
+    topic: "async-views-async-orm",
+    summary: "synchronous ORM query in `async def`: Django raises `SynchronousOnlyOperation`",
+};
+
+/// Query-running methods with an async twin (`a` + name).
+const HAS_ASYNC_TWIN: &[&str] = &[
+    "get",
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+    "count",
+    "in_bulk",
+    "latest",
+    "earliest",
+    "first",
+    "last",
+    "aggregate",
+    "exists",
+    "contains",
+    "update",
+    "delete",
+    "explain",
+];
+
+/// `call` is a `call` node.
+pub(crate) fn check_call<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
+    let Some(function) = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "attribute")
+    else {
+        return;
+    };
+    let Some(name_node) = function.child_by_field_name("attribute") else {
+        return;
+    };
+    let name = ctx.text(name_node);
+    if !HAS_ASYNC_TWIN.contains(&name) || !ctx.in_async_function(call) {
+        return;
+    }
+    let on_queryset = function
+        .child_by_field_name("object")
+        .and_then(|r| chain(ctx, r))
+        .is_some_and(|c| c.is_queryset());
+    if !on_queryset {
+        return;
+    }
+    let needs_parens = call.parent().is_some_and(|p| match p.kind() {
+        "attribute" => p.child_by_field_name("object") == Some(call),
+        "subscript" => p.child_by_field_name("value") == Some(call),
+        "call" => p.child_by_field_name("function") == Some(call),
+        _ => false,
+    });
+    let (open, close) = if needs_parens {
+        ("(await ", ")")
+    } else {
+        ("await ", "")
+    };
+    let mut edits = vec![
+        Edit {
+            range: call.start_byte()..call.start_byte(),
+            content: open.to_string(),
+        },
+        Edit {
+            range: name_node.byte_range(),
+            content: format!("a{name}"),
+        },
+    ];
+    if !close.is_empty() {
+        edits.push(Edit {
+            range: call.end_byte()..call.end_byte(),
+            content: close.to_string(),
+        });
+    }
+    out.push(Finding {
+        rule: &RULE,
+        range: name_node.start_byte()..call.end_byte(),
+        message: format!(
+            "`{name}()` runs a synchronous query in `async def`, which Django refuses (`SynchronousOnlyOperation`); use `await ….a{name}()`"
+        ),
+        fix: Some(Fix {
+            message: format!("Use `await ….a{name}()`"),
+            edits,
+        }),
+    });
+}
+
+/// `stmt` is a `for_statement`.
+pub(crate) fn check_for<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding>) {
+    if stmt.child(0).is_some_and(|c| c.kind() == "async") || !ctx.in_async_function(stmt) {
+        return;
+    }
+    let Some(iterable) = stmt.child_by_field_name("right") else {
+        return;
+    };
+    if !chain(ctx, iterable).is_some_and(|c| c.instance_model().is_some() || is_values(&c)) {
+        return;
+    }
+    out.push(Finding {
+        rule: &RULE,
+        range: iterable.byte_range(),
+        message: "iterating a queryset in `async def` runs a synchronous query, which Django refuses; use `async for`".into(),
+        fix: Some(Fix {
+            message: "Use `async for`".into(),
+            edits: vec![Edit {
+                range: stmt.start_byte()..stmt.start_byte(),
+                content: "async ".into(),
+            }],
+        }),
+    });
+}
+
+fn is_values(c: &super::queryset::Chain) -> bool {
+    matches!(c.root, super::queryset::Root::Manager(_))
+        && c.calls.iter().all(|call| {
+            super::queryset::INSTANCE_METHODS.contains(&call.name)
+                || matches!(call.name, "values" | "values_list" | "iterator")
+        })
+}
