@@ -952,3 +952,50 @@ fn sync_orm_in_async_def() {
         "async def v():\n    async for p in Post.objects.all():\n        pass\n"
     );
 }
+
+/// The demo project under `examples/` shows every rule at least once (the
+/// README's first command runs `pyguide check` over it).
+#[test]
+fn examples_exercise_every_rule() {
+    use pyguide::detect::{ModelIndex, analyze_with};
+    fn python_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                python_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "py") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    python_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
+        &mut files,
+    );
+    let docs: Vec<(String, Document)> = files
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            (p.display().to_string(), Document::parse(text))
+        })
+        .collect();
+    let mut models = ModelIndex::default();
+    for (path, doc) in &docs {
+        assert!(doc.syntax_errors().is_empty(), "{path} has syntax errors");
+        models.update_file(path, doc);
+    }
+    let mut seen: Vec<&str> = docs
+        .iter()
+        .flat_map(|(_, doc)| analyze_with(doc, &models))
+        .map(|f| f.code())
+        .collect();
+    seen.sort();
+    seen.dedup();
+    let missing: Vec<&str> = RULES
+        .iter()
+        .map(|r| r.code)
+        .filter(|c| !seen.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "examples/ never shows {missing:?}");
+}

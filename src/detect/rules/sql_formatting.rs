@@ -325,11 +325,12 @@ fn brace_placeholders(text: &str) -> Vec<usize> {
 }
 
 fn is_value_position(before: &str) -> bool {
-    let b = before.trim_end();
-    if b.ends_with(['\'', '"']) && !b.ends_with("\"\"\"") {
-        // Inside a quoted SQL literal: `slug = '{slug}'`.
-        return before.len() == b.len() || b.ends_with('\'');
+    // Inside a quoted SQL literal (`slug = '{slug}'`, `LIKE '%{q}%'`): an
+    // odd number of single quotes before it.
+    if before.matches('\'').count() % 2 == 1 {
+        return true;
     }
+    let b = before.trim_end();
     let lower = b.to_ascii_lowercase();
     if lower.ends_with(['=', '<', '>']) || lower.ends_with(" like") {
         return true;
