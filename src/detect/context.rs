@@ -12,14 +12,19 @@ pub(crate) struct Ctx<'a> {
     pub imports: ImportMap,
     /// Django models: the file's own, then the workspace's.
     pub models: Models<'a>,
+    /// Whether the text mentions a model manager or a queryset-only method,
+    /// so a variable may hold a queryset (see `rules/queryset.rs`).
+    pub may_have_querysets: bool,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(doc: &'a Document, models: Models<'a>) -> Ctx<'a> {
+    pub fn new(doc: &'a Document, imports: ImportMap, models: Models<'a>) -> Ctx<'a> {
+        let src = doc.text();
         Ctx {
-            src: doc.text(),
-            imports: ImportMap::from_tree(doc.root(), doc.text()),
+            src,
+            imports,
             models,
+            may_have_querysets: may_have_querysets(src),
         }
     }
 
@@ -119,6 +124,19 @@ impl<'a> Ctx<'a> {
             }
         })
     }
+}
+
+/// Whether `src` mentions a model manager or a queryset-only method.
+pub(crate) fn may_have_querysets(src: &str) -> bool {
+    [
+        "objects",
+        "_manager",
+        "select_related",
+        "prefetch_related",
+        "select_for_update",
+    ]
+    .iter()
+    .any(|w| src.contains(w))
 }
 
 pub(crate) fn is_async_def(func: Node) -> bool {

@@ -14,7 +14,8 @@ use tree_sitter::Node;
 pub struct ImportMap {
     /// Local name → qualified name.
     names: HashMap<String, String>,
-    /// Names defined in the file (def, class, assignment targets, parameters).
+    /// Builtin names the file defines itself (def, class, assignment
+    /// targets, parameters), shadowing the builtin.
     defined: HashSet<String>,
 }
 
@@ -43,6 +44,9 @@ impl ImportMap {
     pub fn from_tree(root: Node, src: &str) -> ImportMap {
         let mut map = ImportMap::default();
         crate::python::walk(root, |node| {
+            if !node.is_named() {
+                return false;
+            }
             match node.kind() {
                 "import_statement" => {
                     map.add_import(node, src);
@@ -54,7 +58,10 @@ impl ImportMap {
                 }
                 "function_definition" | "class_definition" => {
                     if let Some(name) = node.child_by_field_name("name") {
-                        map.defined.insert(text(name, src).to_string());
+                        let name = text(name, src);
+                        if BUILTINS.contains(&name) {
+                            map.defined.insert(name.to_string());
+                        }
                     }
                 }
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
@@ -70,6 +77,30 @@ impl ImportMap {
             true
         });
         map
+    }
+
+    /// Adds `later`'s bindings, as if its statements came after this map's.
+    pub(crate) fn merge(&mut self, later: &ImportMap) {
+        for (k, v) in &later.names {
+            self.names.insert(k.clone(), v.clone());
+        }
+        self.defined.extend(later.defined.iter().cloned());
+    }
+
+    /// Feeds what name resolution depends on into `hasher`: the imports,
+    /// and which builtins the file shadows.
+    pub(crate) fn hash_into(&self, hasher: &mut impl std::hash::Hasher) {
+        let mut names: Vec<(&String, &String)> = self.names.iter().collect();
+        names.sort();
+        for (k, v) in names {
+            hasher.write(k.as_bytes());
+            hasher.write_u8(0);
+            hasher.write(v.as_bytes());
+            hasher.write_u8(1);
+        }
+        for b in BUILTINS {
+            hasher.write_u8(u8::from(self.defined.contains(*b)));
+        }
     }
 
     fn add_import(&mut self, node: Node, src: &str) {
@@ -198,9 +229,13 @@ fn dotted(node: Node, src: &str) -> String {
     }
 }
 
+/// Adds the builtin names bound by `node` (a target or parameter list).
 fn collect_identifiers(node: Node, src: &str, out: &mut HashSet<String>) {
     if node.kind() == "identifier" {
-        out.insert(text(node, src).to_string());
+        let name = text(node, src);
+        if BUILTINS.contains(&name) {
+            out.insert(name.to_string());
+        }
         return;
     }
     // Only the bound names of a parameter list, not its defaults or annotations.

@@ -9,6 +9,7 @@
 
 mod context;
 mod imports;
+mod incremental;
 mod models;
 mod rules;
 mod suppress;
@@ -16,9 +17,11 @@ mod suppress;
 use std::ops::Range;
 
 use serde::Serialize;
+use tree_sitter::Node;
 
 use crate::python::Document;
 pub use imports::ImportMap;
+pub use incremental::Analyzer;
 pub use models::{ModelIndex, RelationKind};
 pub use rules::RULES;
 
@@ -94,14 +97,13 @@ pub fn analyze(doc: &Document) -> Vec<Finding> {
 
 /// [`analyze`], also knowing the Django models of other files (`models`);
 /// the models `doc` defines take precedence over `models`' copy of them.
+/// To analyse the same document after each edit, keep an [`Analyzer`].
 pub fn analyze_with(doc: &Document, models: &ModelIndex) -> Vec<Finding> {
-    let own = ModelIndex::from_document(doc);
-    let ctx = context::Ctx::new(doc, models::Models::new(&own, models));
-    let mut findings = Vec::new();
-    crate::python::walk(doc.root(), |node| {
-        rules::visit(&ctx, node, &mut findings);
-        true
-    });
+    Analyzer::default().analyze(doc, models)
+}
+
+/// Drops suppressed findings, sorts by position and removes duplicates.
+fn finish(doc: &Document, mut findings: Vec<Finding>) -> Vec<Finding> {
     let suppressions = suppress::Suppressions::parse(doc);
     findings.retain(|f| !suppressions.silences(f));
     findings.sort_by(|a, b| {
@@ -109,6 +111,35 @@ pub fn analyze_with(doc: &Document, models: &ModelIndex) -> Vec<Finding> {
     });
     findings.dedup_by(|a, b| a.range == b.range && a.rule.code == b.rule.code);
     findings
+}
+
+/// Visits the named nodes under `root` in document order with their
+/// parents (tree-sitter's `Node::parent` walks down from the root, so it is
+/// kept on a stack instead). Anonymous nodes (punctuation, keywords) are
+/// skipped.
+fn visit_named<'t>(
+    root: Node<'t>,
+    root_parent: Option<Node<'t>>,
+    mut visit: impl FnMut(Node<'t>, Option<Node<'t>>),
+) {
+    let mut cursor = root.walk();
+    let mut ancestors: Vec<Node<'t>> = root_parent.into_iter().collect();
+    'walk: loop {
+        let node = cursor.node();
+        if node.is_named() {
+            visit(node, ancestors.last().copied());
+            if cursor.goto_first_child() {
+                ancestors.push(node);
+                continue;
+            }
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+            ancestors.pop();
+        }
+    }
 }
 
 /// Applies a fix's edits to `text`. Edits may come in any order; they must

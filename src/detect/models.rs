@@ -28,7 +28,7 @@ pub enum RelationKind {
 }
 
 /// A relation field declared on a model.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Field {
     name: String,
     kind: FieldKind,
@@ -39,7 +39,7 @@ struct Field {
     reverse: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum FieldKind {
     ForeignKey,
     OneToOne,
@@ -47,8 +47,8 @@ enum FieldKind {
 }
 
 /// One class that may be a model.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ClassDef {
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ClassDef {
     name: String,
     /// Whether a base is `django.db.models.Model` (or a Django abstract user).
     direct_model: bool,
@@ -62,6 +62,8 @@ struct ClassDef {
 pub struct ModelIndex {
     files: HashMap<String, Vec<ClassDef>>,
     by_name: HashMap<String, Vec<ClassDef>>,
+    /// A hash of the contents, so analyses can tell when it changed.
+    fingerprint: u64,
 }
 
 const MODEL_BASES: &[&str] = &[
@@ -130,7 +132,31 @@ impl ModelIndex {
         self.len() == 0
     }
 
+    /// The models of one file, from its classes.
+    pub(crate) fn from_classes(classes: Vec<ClassDef>) -> ModelIndex {
+        let mut index = ModelIndex::default();
+        if !classes.is_empty() {
+            index.files.insert(String::new(), classes);
+            index.rebuild();
+        }
+        index
+    }
+
+    /// Changes whenever the index's contents change.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
     fn rebuild(&mut self) {
+        use std::hash::{Hash, Hasher};
+        let mut keys: Vec<&String> = self.files.keys().collect();
+        keys.sort();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for k in keys {
+            k.hash(&mut hasher);
+            self.files[k].hash(&mut hasher);
+        }
+        self.fingerprint = hasher.finish();
         self.by_name.clear();
         for classes in self.files.values() {
             for c in classes {
@@ -261,16 +287,55 @@ fn extract(doc: &Document) -> Vec<ClassDef> {
     if !src.contains("class ") {
         return Vec::new();
     }
-    let imports = ImportMap::from_tree(doc.root(), src);
+    extract_with(doc, &ImportMap::from_tree(doc.root(), src))
+}
+
+/// The model-relevant classes in one top-level statement.
+pub(crate) fn extract_statement(stmt: Node, src: &str, imports: &ImportMap) -> Vec<ClassDef> {
     let mut out = Vec::new();
-    crate::python::walk(doc.root(), |node| {
+    crate::python::walk(stmt, |node| {
         if node.kind() == "class_definition"
-            && let Some(c) = class_def(node, src, &imports)
+            && let Some(c) = class_def(node, src, imports)
         {
             out.push(c);
         }
-        // Models are top-level (or nested in `if`/`try`), never in functions.
-        node.kind() != "function_definition"
+        is_statement_container(node.kind())
+    });
+    out
+}
+
+fn is_statement_container(kind: &str) -> bool {
+    matches!(
+        kind,
+        "module"
+            | "block"
+            | "if_statement"
+            | "else_clause"
+            | "elif_clause"
+            | "try_statement"
+            | "except_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "decorated_definition"
+    )
+}
+
+/// [`extract`] with the file's imports already read.
+fn extract_with(doc: &Document, imports: &ImportMap) -> Vec<ClassDef> {
+    let src = doc.text();
+    if !src.contains("class ") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    crate::python::walk(doc.root(), |node| {
+        if node.kind() == "class_definition"
+            && let Some(c) = class_def(node, src, imports)
+        {
+            out.push(c);
+        }
+        // Models are statements at the top level (or nested in `if`/`try`),
+        // never in functions or expressions.
+        is_statement_container(node.kind())
     });
     out
 }

@@ -8,7 +8,8 @@ use super::Finding;
 use crate::python::{Document, LineIndex};
 
 pub(crate) struct Suppressions {
-    lines: LineIndex,
+    /// Built only when the file has suppression comments.
+    lines: Option<LineIndex>,
     /// Line → codes (`None`: every code).
     by_line: HashMap<usize, Option<Vec<String>>>,
 }
@@ -16,9 +17,15 @@ pub(crate) struct Suppressions {
 impl Suppressions {
     pub fn parse(doc: &Document) -> Suppressions {
         let src = doc.text();
-        let lines = LineIndex::new(src);
         let mut by_line = HashMap::new();
-        if src.contains("pyguide:") {
+        if !src.contains("pyguide:") {
+            return Suppressions {
+                lines: None,
+                by_line,
+            };
+        }
+        let lines = LineIndex::new(src);
+        {
             crate::python::walk(doc.root(), |node| {
                 if node.kind() != "comment" {
                     return true;
@@ -29,12 +36,18 @@ impl Suppressions {
                 false
             });
         }
-        Suppressions { lines, by_line }
+        Suppressions {
+            lines: Some(lines),
+            by_line,
+        }
     }
 
     pub fn silences(&self, f: &Finding) -> bool {
+        let Some(lines) = &self.lines else {
+            return false;
+        };
         let end = f.range.end.saturating_sub(1).max(f.range.start);
-        [self.lines.line_of(f.range.start), self.lines.line_of(end)]
+        [lines.line_of(f.range.start), lines.line_of(end)]
             .iter()
             .any(|line| match self.by_line.get(line) {
                 Some(None) => true,

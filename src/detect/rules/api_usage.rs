@@ -8,6 +8,9 @@
 //!
 //! **References**: each rule's topic cites the official documentation.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -251,11 +254,25 @@ pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
     TABLE.iter().map(|(r, _)| *r)
 }
 
-/// `node` is an `identifier` or `attribute`.
-pub(crate) fn check(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
-    let Some(parent) = node.parent() else {
+/// Last segments of every name in the table (`gather`, `Thread`...): an
+/// attribute whose name is not one of them is not resolved at all.
+static LAST_SEGMENTS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    TABLE
+        .iter()
+        .flat_map(|(_, names)| names.iter())
+        .filter_map(|n| n.rsplit('.').next())
+        .collect()
+});
+
+/// `node` is an `identifier` or `attribute`, `parent` its parent.
+pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>) {
+    if node.kind() == "attribute"
+        && !node
+            .child_by_field_name("attribute")
+            .is_some_and(|a| LAST_SEGMENTS.contains(ctx.text(a)))
+    {
         return;
-    };
+    }
     // Only whole dotted names (`aio.gather`, not its `aio` part), and never
     // inside import statements or as a keyword-argument name.
     let is_part = match parent.kind() {

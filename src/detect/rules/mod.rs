@@ -66,43 +66,92 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     rules
 });
 
-/// Runs the rules that look at `node`'s kind.
-pub(crate) fn visit<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
-    match node.kind() {
-        "comparison_operator" => {
-            is_literal::check(ctx, node, out);
-            eq_none::check(ctx, node, out);
-            eq_bool::check(ctx, node, out);
-            dict_keys::check(ctx, node, out);
+/// Node kind ids of the grammar, looked up once: comparing ids is much
+/// cheaper than `Node::kind()` strings on every node.
+struct Kinds {
+    comparison_operator: u16,
+    default_parameter: u16,
+    typed_default_parameter: u16,
+    call: u16,
+    keyword_argument: u16,
+    for_in_clause: u16,
+    decorator: u16,
+    function_definition: u16,
+    yield_: u16,
+    expression_statement: u16,
+    for_statement: u16,
+    class_definition: u16,
+    identifier: u16,
+    attribute: u16,
+}
+
+static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
+    let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    let id = |kind: &str| language.id_for_node_kind(kind, true);
+    Kinds {
+        comparison_operator: id("comparison_operator"),
+        default_parameter: id("default_parameter"),
+        typed_default_parameter: id("typed_default_parameter"),
+        call: id("call"),
+        keyword_argument: id("keyword_argument"),
+        for_in_clause: id("for_in_clause"),
+        decorator: id("decorator"),
+        function_definition: id("function_definition"),
+        yield_: id("yield"),
+        expression_statement: id("expression_statement"),
+        for_statement: id("for_statement"),
+        class_definition: id("class_definition"),
+        identifier: id("identifier"),
+        attribute: id("attribute"),
+    }
+});
+
+/// Runs the rules that look at `node`'s kind; `parent` is its parent.
+pub(crate) fn visit<'t>(
+    ctx: &Ctx<'t>,
+    node: Node<'t>,
+    parent: Option<Node<'t>>,
+    out: &mut Vec<Finding>,
+) {
+    let k = &*KINDS;
+    let kind = node.kind_id();
+    if kind == k.identifier || kind == k.attribute {
+        if let Some(parent) = parent {
+            api_usage::check(ctx, node, parent, out);
         }
-        "default_parameter" | "typed_default_parameter" => mutable_default::check(ctx, node, out),
-        "call" => {
-            comprehension_in_call::check(ctx, node, out);
-            blocking_call::check(ctx, node, out);
-            queryset_api::check(ctx, node, out);
-            sql_formatting::check(ctx, node, out);
-            sync_orm_in_async::check_call(ctx, node, out);
-        }
-        "keyword_argument" => db_index::check(ctx, node, out),
-        "for_in_clause" => n_plus_one::check(ctx, node, out),
-        "decorator" => decorator::check(ctx, node, out),
-        "function_definition" => {
-            missing_wraps::check(ctx, node, out);
-            generator::check_function(ctx, node, out);
-            dunder_method::check(ctx, node, out);
-        }
-        "yield" => generator::check_yield(ctx, node, out),
-        "expression_statement" => create_task::check(ctx, node, out),
-        "for_statement" => {
-            await_in_loop::check(ctx, node, out);
-            n_plus_one::check(ctx, node, out);
-            sync_orm_in_async::check_for(ctx, node, out);
-        }
-        "class_definition" => {
-            multiple_inheritance::check(ctx, node, out);
-            eq_without_hash::check(ctx, node, out);
-        }
-        "identifier" | "attribute" => api_usage::check(ctx, node, out),
-        _ => {}
+    } else if kind == k.call {
+        comprehension_in_call::check(ctx, node, out);
+        blocking_call::check(ctx, node, out);
+        queryset_api::check(ctx, node, out);
+        sql_formatting::check(ctx, node, out);
+        sync_orm_in_async::check_call(ctx, node, out);
+    } else if kind == k.comparison_operator {
+        is_literal::check(ctx, node, out);
+        eq_none::check(ctx, node, out);
+        eq_bool::check(ctx, node, out);
+        dict_keys::check(ctx, node, out);
+    } else if kind == k.keyword_argument {
+        db_index::check(ctx, node, out);
+    } else if kind == k.default_parameter || kind == k.typed_default_parameter {
+        mutable_default::check(ctx, node, out);
+    } else if kind == k.for_in_clause {
+        n_plus_one::check(ctx, node, out);
+    } else if kind == k.decorator {
+        decorator::check(ctx, node, out);
+    } else if kind == k.function_definition {
+        missing_wraps::check(ctx, node, out);
+        generator::check_function(ctx, node, out);
+        dunder_method::check(ctx, node, out);
+    } else if kind == k.yield_ {
+        generator::check_yield(ctx, node, out);
+    } else if kind == k.expression_statement {
+        create_task::check(ctx, node, out);
+    } else if kind == k.for_statement {
+        await_in_loop::check(ctx, node, out);
+        n_plus_one::check(ctx, node, out);
+        sync_orm_in_async::check_for(ctx, node, out);
+    } else if kind == k.class_definition {
+        multiple_inheritance::check(ctx, node, out);
+        eq_without_hash::check(ctx, node, out);
     }
 }

@@ -131,7 +131,7 @@ fn chain_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> Option<Chain<'t>
             "parenthesized_expression" => node = node.named_child(0)?,
             "identifier" => {
                 calls.reverse();
-                let from = (depth < 4)
+                let from = (depth < 4 && ctx.may_have_querysets)
                     .then(|| assigned_value(ctx, node))
                     .flatten()
                     .and_then(|v| chain_at(ctx, v, depth + 1));
