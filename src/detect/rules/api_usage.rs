@@ -251,7 +251,13 @@ pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
     TABLE.iter().map(|(r, _)| *r)
 }
 
-/// `node` is an `identifier` or `attribute`.
+/// Every name table: this file's and the Django one (`django_api.rs`).
+fn tables() -> [&'static [(&'static Rule, &'static [&'static str])]; 2] {
+    [TABLE, super::django_api::TABLE]
+}
+
+/// `node` is an `identifier` or `attribute`: reported when it is a whole
+/// dotted name that resolves to a qualified name of a table row.
 pub(crate) fn check(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
     let Some(parent) = node.parent() else {
         return;
@@ -272,8 +278,9 @@ pub(crate) fn check(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
     let Some(name) = ctx.resolve(node) else {
         return;
     };
-    let Some((rule, _)) = TABLE
-        .iter()
+    let Some((rule, _)) = tables()
+        .into_iter()
+        .flatten()
         .find(|(_, names)| names.contains(&name.as_str()))
     else {
         return;

@@ -1,23 +1,38 @@
 //! The rule registry and the per-node dispatch: each rule file exports its
 //! `Rule` static(s) and a `check` for the node kind it looks at.
 
+mod allowed_hosts_wildcard;
 mod api_usage;
+mod assert_num_queries;
 mod await_in_loop;
 mod blocking_call;
+mod celery;
 mod comparisons;
 mod comprehension_in_call;
 mod create_task;
 mod decorator;
 mod dict_keys;
+mod django_api;
+mod django_settings;
+mod drf_nested_serializer;
 mod dunder_method;
 mod eq_bool;
 mod eq_none;
 mod eq_without_hash;
 mod generator;
 mod is_literal;
+mod mark_safe;
+mod meta_indexes;
+mod middleware_class;
+mod middleware_order;
 mod missing_wraps;
 mod multiple_inheritance;
 mod mutable_default;
+mod secret_key_literal;
+mod set_password;
+mod signal_connect;
+mod weak_password_hasher;
+mod x_frame_allow_from;
 
 use std::sync::LazyLock;
 
@@ -49,8 +64,23 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         &dunder_method::DUNDER,
         &dunder_method::CALL,
         &eq_without_hash::RULE,
+        &middleware_order::RULE,
+        &middleware_class::RULE,
+        &mark_safe::RULE,
+        &x_frame_allow_from::RULE,
+        &allowed_hosts_wildcard::RULE,
+        &secret_key_literal::RULE,
+        &weak_password_hasher::RULE,
+        &set_password::RULE,
+        &meta_indexes::RULE,
+        &signal_connect::RULE,
+        &drf_nested_serializer::RULE,
+        &assert_num_queries::RULE,
     ];
     rules.extend(api_usage::rules());
+    rules.extend(django_api::rules());
+    rules.extend(django_settings::rules());
+    rules.extend(celery::rules());
     rules.sort_by_key(|r| r.code);
     rules
 });
@@ -68,6 +98,10 @@ pub(crate) fn visit(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
         "call" => {
             comprehension_in_call::check(ctx, node, out);
             blocking_call::check(ctx, node, out);
+            mark_safe::check(ctx, node, out);
+            set_password::check(ctx, node, out);
+            signal_connect::check(ctx, node, out);
+            assert_num_queries::check(ctx, node, out);
         }
         "decorator" => decorator::check(ctx, node, out),
         "function_definition" => {
@@ -81,6 +115,13 @@ pub(crate) fn visit(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
         "class_definition" => {
             multiple_inheritance::check(ctx, node, out);
             eq_without_hash::check(ctx, node, out);
+            middleware_class::check(ctx, node, out);
+            meta_indexes::check(ctx, node, out);
+            drf_nested_serializer::check(ctx, node, out);
+        }
+        "module" => {
+            django_settings::check(ctx, node, out);
+            celery::check(ctx, node, out);
         }
         "identifier" | "attribute" => api_usage::check(ctx, node, out),
         _ => {}
