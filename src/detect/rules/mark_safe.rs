@@ -18,10 +18,14 @@
 //! get the message only.
 //!
 //! **Not reported**: a string literal (`mark_safe("<br>")`, concatenated
-//! literals too), and arguments that are already escaped HTML: calls of
-//! `format_html`, `format_html_join`, `escape`, `conditional_escape`,
-//! `json_script`, `linebreaks`, `urlize` and `render_to_string`. A local
-//! function named `mark_safe` is not Django's.
+//! literals, `"a" if x else "b"`); arguments that are already escaped HTML:
+//! calls of `format_html`, `format_html_join`, `escape`,
+//! `conditional_escape`, `json_script`, `linebreaks`, `urlize`,
+//! `render_to_string` or a `.render(...)` method (templates autoescape);
+//! and calls in a function that escapes values itself (calls one of those
+//! functions) or tests `isinstance(x, SafeData)`: its author manages
+//! escaping explicitly, and which parts are safe can't be told statically.
+//! A local function named `mark_safe` is not Django's.
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/utils/#django.utils.safestring.mark_safe>,
 //! <https://docs.djangoproject.com/en/5.2/ref/utils/#django.utils.html.format_html>
@@ -29,7 +33,7 @@
 use tree_sitter::Node;
 
 use super::django_settings::literal_str;
-use crate::detect::context::{Ctx, root_of};
+use crate::detect::context::{Ctx, root_of, visit_own};
 use crate::detect::{Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
@@ -70,7 +74,7 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let Some(arg) = single_argument(call) else {
         return;
     };
-    if literal_str(ctx, arg).is_some() || is_escaped(ctx, arg) {
+    if is_constant(ctx, arg) || is_escaped(ctx, arg) || manages_escaping(ctx, call) {
         return;
     }
     out.push(Finding {
@@ -97,12 +101,63 @@ fn single_argument(call: Node) -> Option<Node> {
     .then_some(first)
 }
 
+/// A string literal, or a conditional choosing between two of them.
+fn is_constant(ctx: &Ctx, arg: Node) -> bool {
+    if arg.kind() == "conditional_expression" {
+        let mut c = arg.walk();
+        let parts: Vec<Node> = arg.named_children(&mut c).collect();
+        return parts.len() == 3 && is_constant(ctx, parts[0]) && is_constant(ctx, parts[2]);
+    }
+    literal_str(ctx, arg).is_some()
+}
+
+/// A call of an escaping function, or of a `render` method (template output
+/// is autoescaped).
 fn is_escaped(ctx: &Ctx, arg: Node) -> bool {
-    arg.kind() == "call"
-        && arg
-            .child_by_field_name("function")
-            .and_then(|f| ctx.resolve(f))
-            .is_some_and(|q| ESCAPING.contains(&q.as_str()))
+    let Some(func) = arg
+        .child_by_field_name("function")
+        .filter(|_| arg.kind() == "call")
+    else {
+        return false;
+    };
+    let method = func
+        .child_by_field_name("attribute")
+        .filter(|_| func.kind() == "attribute")
+        .map(|a| ctx.text(a));
+    let short = |q: &str| q.rsplit('.').next().unwrap_or_default().to_string();
+    matches!(method, Some("render" | "render_to_string"))
+        || match ctx.resolve(func) {
+            Some(q) => ESCAPING.contains(&q.as_str()),
+            // An escaping function defined in this very file (django.utils.html).
+            None => {
+                func.kind() == "identifier"
+                    && ESCAPING.iter().any(|e| short(e) == ctx.text(func))
+            }
+        }
+}
+
+/// True when the function around `call` escapes values itself (calls an
+/// escaping function) or checks `isinstance(x, SafeData)`: its author
+/// manages escaping explicitly, and which parts are safe can't be told
+/// from here.
+fn manages_escaping(ctx: &Ctx, call: Node) -> bool {
+    let Some(body) = ctx
+        .enclosing_function(call)
+        .and_then(|f| f.child_by_field_name("body"))
+    else {
+        return false;
+    };
+    let mut found = false;
+    visit_own(body, &mut |n| {
+        found = found
+            || (n.kind() == "call" && is_escaped(ctx, n))
+            || (n.kind() == "identifier"
+                && ctx.text(n) == "SafeData"
+                && ctx
+                    .resolve(n)
+                    .is_some_and(|q| q.starts_with("django.utils.safestring.")));
+    });
+    found
 }
 
 /// `format_html(template, args...)` for an f-string or `"...".format(...)`.
