@@ -776,7 +776,9 @@ fn django_mark_safe() {
     ] {
         check(
             "PG705",
-            &format!("from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html, escape\nfrom django.template.loader import render_to_string\nx = {ok}\n"),
+            &format!(
+                "from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html, escape\nfrom django.template.loader import render_to_string\nx = {ok}\n"
+            ),
             &[],
         );
     }
@@ -786,7 +788,11 @@ fn django_mark_safe() {
         "from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\ndef f(v):\n    v = escape(v)\n    return mark_safe(v.replace('\\n', '<br>'))\n",
         &[],
     );
-    check("PG705", "def mark_safe(x): return x\ny = mark_safe(data)\n", &[]);
+    check(
+        "PG705",
+        "def mark_safe(x): return x\ny = mark_safe(data)\n",
+        &[],
+    );
 }
 
 #[test]
@@ -839,7 +845,11 @@ fn django_security_settings() {
         "from django.views.decorators.clickjacking import xframe_options_exempt\n@xframe_options_exempt\ndef embed(request): pass\n",
         &["xframe_options_exempt"],
     );
-    check("PG710", "@xframe_options_exempt\ndef embed(request): pass\n", &[]);
+    check(
+        "PG710",
+        "@xframe_options_exempt\ndef embed(request): pass\n",
+        &[],
+    );
 }
 
 #[test]
@@ -849,7 +859,11 @@ fn django_hosts_and_secret_key() {
         "ALLOWED_HOSTS = ['example.com']\n",
         &["ALLOWED_HOSTS = ['example.com']"],
     );
-    check("PG712", "ALLOWED_HOSTS = ['example.com', '.example.org']\n", &[]);
+    check(
+        "PG712",
+        "ALLOWED_HOSTS = ['example.com', '.example.org']\n",
+        &[],
+    );
     check("PG712", "ALLOWED_HOSTS = ['*']\n", &["'*'"]);
     check("PG712", "ALLOWED_HOSTS += (\"*\",)\n", &["\"*\""]);
     // Local development settings.
@@ -905,7 +919,11 @@ fn django_password_hashers_and_users() {
         "from django.contrib.auth.hashers import make_password\nh = make_password(raw)\n",
         &["make_password(raw)"],
     );
-    check("PG721", "def make_password(r): pass\nh = make_password(raw)\n", &[]);
+    check(
+        "PG721",
+        "def make_password(r): pass\nh = make_password(raw)\n",
+        &[],
+    );
     check(
         "PG722",
         "from django.contrib.auth import get_user_model\nuser.set_password(raw)\n",
@@ -946,7 +964,10 @@ fn django_databases() {
     check(
         "PG726",
         "import dj_database_url\nDATABASES = {\"default\": dj_database_url.config(conn_max_age=600)}\nDATABASES[\"default\"][\"CONN_MAX_AGE\"] = 0\n",
-        &["conn_max_age=600", "DATABASES[\"default\"][\"CONN_MAX_AGE\"] = 0"],
+        &[
+            "conn_max_age=600",
+            "DATABASES[\"default\"][\"CONN_MAX_AGE\"] = 0",
+        ],
     );
     // Not inside DATABASES, or `pool` outside OPTIONS.
     check(
@@ -1045,7 +1066,11 @@ fn django_caching_signals_async() {
         "from asgiref.sync import sync_to_async, async_to_sync\nget = sync_to_async(load)\nrun = async_to_sync(fetch)\n",
         &["sync_to_async(load)", "async_to_sync(fetch)"],
     );
-    check("PG742", "def sync_to_async(f): return f\nx = sync_to_async(g)\n", &[]);
+    check(
+        "PG742",
+        "def sync_to_async(f): return f\nx = sync_to_async(g)\n",
+        &[],
+    );
 }
 
 #[test]
@@ -1054,9 +1079,16 @@ fn drf_and_pytest_django() {
     check(
         "PG744",
         serializers,
-        &["AuthorSerializer()", "TagSerializer(many=True, read_only=True)"],
+        &[
+            "AuthorSerializer()",
+            "TagSerializer(many=True, read_only=True)",
+        ],
     );
-    check("PG743", serializers, &["serializers.SerializerMethodField()"]);
+    check(
+        "PG743",
+        serializers,
+        &["serializers.SerializerMethodField()"],
+    );
     check(
         "PG744",
         "class Form:\n    author = AuthorSerializer()\n",
@@ -1070,7 +1102,11 @@ fn drf_and_pytest_django() {
             "pytest.mark.django_db(transaction=True)",
         ],
     );
-    check("PG745", "import pytest\n@pytest.mark.slow\ndef test_a(): pass\n", &[]);
+    check(
+        "PG745",
+        "import pytest\n@pytest.mark.slow\ndef test_a(): pass\n",
+        &[],
+    );
     check(
         "PG746",
         "def test_list(client, django_assert_num_queries):\n    with django_assert_num_queries(3):\n        client.get('/')\nclass T(TestCase):\n    def test_x(self):\n        with self.assertNumQueries(2):\n            pass\n",

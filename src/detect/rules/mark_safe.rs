@@ -130,8 +130,7 @@ fn is_escaped(ctx: &Ctx, arg: Node) -> bool {
             Some(q) => ESCAPING.contains(&q.as_str()),
             // An escaping function defined in this very file (django.utils.html).
             None => {
-                func.kind() == "identifier"
-                    && ESCAPING.iter().any(|e| short(e) == ctx.text(func))
+                func.kind() == "identifier" && ESCAPING.iter().any(|e| short(e) == ctx.text(func))
             }
         }
 }
