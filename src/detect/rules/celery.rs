@@ -144,7 +144,8 @@ struct Facts<'a> {
     task_modules: HashSet<&'a str>,
 }
 
-/// `module` is the tree's root: one pass to learn, one to report.
+/// `module` is the tree's root: one walk to learn, one to report, both only
+/// in files that mention "task".
 pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
     if !ctx.src.contains("task") {
         return;
@@ -163,8 +164,11 @@ pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
     });
 }
 
+/// One walk: imports and `Celery(...)` apps, and the decorated functions,
+/// which are tasks once every app is known.
 fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
     let mut facts = Facts::default();
+    let mut decorated = Vec::new();
     crate::python::walk(module, |node| {
         match node.kind() {
             "import_from_statement" => learn_import(ctx, node, &mut facts),
@@ -182,28 +186,27 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
                     facts.apps.insert(ctx.text(left));
                 }
             }
+            "decorated_definition" => decorated.push(node),
             _ => {}
         }
         !matches!(node.kind(), "import_from_statement" | "import_statement")
     });
-    // Task definitions, once the apps are known.
-    crate::python::walk(module, |node| {
-        if node.kind() == "decorated_definition"
-            && let Some(name) = node
-                .child_by_field_name("definition")
-                .filter(|d| d.kind() == "function_definition")
-                .and_then(|d| d.child_by_field_name("name"))
+    for node in decorated {
+        let Some(name) = node
+            .child_by_field_name("definition")
+            .filter(|d| d.kind() == "function_definition")
+            .and_then(|d| d.child_by_field_name("name"))
+        else {
+            continue;
+        };
+        let mut c = node.walk();
+        if node
+            .named_children(&mut c)
+            .any(|d| d.kind() == "decorator" && task_decorator(ctx, &facts, d).is_some())
         {
-            let mut c = node.walk();
-            if node
-                .named_children(&mut c)
-                .any(|d| d.kind() == "decorator" && task_decorator(ctx, &facts, d).is_some())
-            {
-                facts.tasks.insert(ctx.text(name));
-            }
+            facts.tasks.insert(ctx.text(name));
         }
-        true
-    });
+    }
     facts
 }
 
