@@ -999,3 +999,568 @@ fn examples_exercise_every_rule() {
         .collect();
     assert!(missing.is_empty(), "examples/ never shows {missing:?}");
 }
+
+// ---- PG7xx: Django settings, security, views, signals, caching, migrations, Celery ----
+
+/// A settings module: one Django-only name marks it (`INSTALLED_APPS`).
+fn settings(body: &str) -> String {
+    format!("INSTALLED_APPS = []\n{body}")
+}
+
+#[test]
+fn django_middleware_setting_and_order() {
+    let ok = "MIDDLEWARE = [\n    \"django.middleware.security.SecurityMiddleware\",\n    \"django.contrib.sessions.middleware.SessionMiddleware\",\n    \"django.contrib.auth.middleware.AuthenticationMiddleware\",\n]";
+    check("PG701", &format!("{ok}\n"), &[ok]);
+    check("PG702", &format!("{ok}\n"), &[]);
+    check("PG701", "def f():\n    MIDDLEWARE = []\n", &[]);
+    check("PG701", "settings.MIDDLEWARE = []\nmiddleware = []\n", &[]);
+    check(
+        "PG701",
+        "if DEBUG:\n    MIDDLEWARE += [\"debug_toolbar.middleware.DebugToolbarMiddleware\"]\n",
+        &["MIDDLEWARE += [\"debug_toolbar.middleware.DebugToolbarMiddleware\"]"],
+    );
+    let auth_first = "MIDDLEWARE = [\n    \"django.contrib.auth.middleware.AuthenticationMiddleware\",\n    \"django.contrib.messages.middleware.MessageMiddleware\",\n    \"django.contrib.sessions.middleware.SessionMiddleware\",\n]\n";
+    check(
+        "PG702",
+        auth_first,
+        &[
+            "\"django.contrib.auth.middleware.AuthenticationMiddleware\"",
+            "\"django.contrib.messages.middleware.MessageMiddleware\"",
+        ],
+    );
+    // Cookie-based message storage does not need the session.
+    check(
+        "PG702",
+        "MESSAGE_STORAGE = \"django.contrib.messages.storage.cookie.CookieStorage\"\nMIDDLEWARE = [\"django.contrib.messages.middleware.MessageMiddleware\", \"django.contrib.sessions.middleware.SessionMiddleware\"]\n",
+        &[],
+    );
+    let csrf_first = "MIDDLEWARE = [\"django.middleware.csrf.CsrfViewMiddleware\", \"django.contrib.sessions.middleware.SessionMiddleware\"]\n";
+    check("PG702", csrf_first, &[]);
+    check(
+        "PG702",
+        &format!("CSRF_USE_SESSIONS = True\n{csrf_first}"),
+        &["\"django.middleware.csrf.CsrfViewMiddleware\""],
+    );
+    check(
+        "PG702",
+        "MIDDLEWARE = [\n    \"django.contrib.sessions.middleware.SessionMiddleware\",\n    \"django.middleware.cache.UpdateCacheMiddleware\",\n    \"django.middleware.cache.FetchFromCacheMiddleware\",\n    \"django.middleware.gzip.GZipMiddleware\",\n]\n",
+        &[
+            "\"django.middleware.cache.UpdateCacheMiddleware\"",
+            "\"django.middleware.cache.FetchFromCacheMiddleware\"",
+        ],
+    );
+    let cache_ok = "MIDDLEWARE = [\n    \"django.middleware.cache.UpdateCacheMiddleware\",\n    \"django.contrib.sessions.middleware.SessionMiddleware\",\n    \"django.middleware.cache.FetchFromCacheMiddleware\",\n]\n";
+    check("PG702", cache_ok, &[]);
+    check(
+        "PG739",
+        cache_ok,
+        &[
+            "\"django.middleware.cache.UpdateCacheMiddleware\"",
+            "\"django.middleware.cache.FetchFromCacheMiddleware\"",
+        ],
+    );
+    check(
+        "PG702",
+        "MIDDLEWARE = [\"django.middleware.common.CommonMiddleware\", \"django.middleware.security.SecurityMiddleware\"]\n",
+        &["\"django.middleware.security.SecurityMiddleware\""],
+    );
+    // Third-party middleware above SecurityMiddleware is the documented setup.
+    check(
+        "PG702",
+        "MIDDLEWARE = [\"corsheaders.middleware.CorsMiddleware\", \"django.middleware.security.SecurityMiddleware\"]\n",
+        &[],
+    );
+}
+
+#[test]
+fn django_middleware_class() {
+    check(
+        "PG703",
+        "class Timing:\n    def __init__(self, get_response):\n        self.get_response = get_response\n    def __call__(self, request):\n        return self.get_response(request)\n",
+        &["Timing"],
+    );
+    check(
+        "PG703",
+        "from django.utils.deprecation import MiddlewareMixin\nclass Old(MiddlewareMixin):\n    def process_request(self, request): pass\n",
+        &["Old"],
+    );
+    check(
+        "PG703",
+        "class NotMw:\n    def __init__(self, handler):\n        self.handler = handler\n    def __call__(self, x): pass\nclass NoCall:\n    def __init__(self, get_response):\n        self.get_response = get_response\nclass Mixin(MiddlewareMixin): pass\n",
+        &[],
+    );
+}
+
+#[test]
+fn django_csrf_exempt() {
+    check(
+        "PG704",
+        "from django.views.decorators.csrf import csrf_exempt\n@csrf_exempt\ndef hook(request): pass\n",
+        &["csrf_exempt"],
+    );
+    check(
+        "PG704",
+        "from django.views.decorators import csrf\n@csrf.csrf_exempt\ndef hook(request): pass\nurlpatterns = [path('x/', csrf.csrf_exempt(view))]\n",
+        &["csrf.csrf_exempt", "csrf.csrf_exempt(view)"],
+    );
+    check(
+        "PG704",
+        "def csrf_exempt(f): return f\n@csrf_exempt\ndef hook(request): pass\n",
+        &[],
+    );
+    check(
+        "PG704",
+        "from django.views.decorators.csrf import csrf_protect\n@csrf_protect\ndef v(request): pass\n",
+        &[],
+    );
+}
+
+#[test]
+fn django_mark_safe() {
+    let fstring = "from django.utils.safestring import mark_safe\ndef bio(user):\n    return mark_safe(f\"<p>{user.bio}</p>\")\n";
+    check("PG705", fstring, &["mark_safe(f\"<p>{user.bio}</p>\")"]);
+    assert_eq!(
+        fixed("PG705", fstring),
+        "from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html\ndef bio(user):\n    return format_html(\"<p>{}</p>\", user.bio)\n"
+    );
+    let format = "from django.utils.html import format_html\nfrom django.utils.safestring import mark_safe as safe\nx = safe(\"<a href='{}'>{n}</a>\".format(url, n=name))\n";
+    check(
+        "PG705",
+        format,
+        &["safe(\"<a href='{}'>{n}</a>\".format(url, n=name))"],
+    );
+    assert_eq!(
+        fixed("PG705", format),
+        "from django.utils.html import format_html\nfrom django.utils.safestring import mark_safe as safe\nx = format_html(\"<a href='{}'>{n}</a>\", url, n=name)\n"
+    );
+    // Other shapes: a finding without a fix.
+    let doc = Document::parse(
+        "from django.utils.safestring import mark_safe\nx = mark_safe(html)\ny = mark_safe('<b>%s</b>' % name)\n",
+    );
+    let found: Vec<_> = analyze(&doc)
+        .into_iter()
+        .filter(|f| f.code() == "PG705")
+        .collect();
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|f| f.fix.is_none()));
+    for ok in [
+        "mark_safe('<br>')",
+        "mark_safe('<b>' 'x</b>')",
+        "mark_safe(' class=\"end\"' if last else '')",
+        "mark_safe(format_html('<b>{}</b>', name))",
+        "mark_safe(escape(name))",
+        "mark_safe(render_to_string('t.html', ctx))",
+        "mark_safe(renderer.render(template, context))",
+    ] {
+        check(
+            "PG705",
+            &format!(
+                "from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html, escape\nfrom django.template.loader import render_to_string\nx = {ok}\n"
+            ),
+            &[],
+        );
+    }
+    // A function that escapes values itself manages escaping explicitly.
+    check(
+        "PG705",
+        "from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\ndef f(v):\n    v = escape(v)\n    return mark_safe(v.replace('\\n', '<br>'))\n",
+        &[],
+    );
+    check(
+        "PG705",
+        "def mark_safe(x): return x\ny = mark_safe(data)\n",
+        &[],
+    );
+}
+
+#[test]
+fn django_security_settings() {
+    check(
+        "PG706",
+        "CSRF_COOKIE_HTTPONLY = True\nCSRF_TRUSTED_ORIGINS = ['https://a.example']\n",
+        &[
+            "CSRF_COOKIE_HTTPONLY = True",
+            "CSRF_TRUSTED_ORIGINS = ['https://a.example']",
+        ],
+    );
+    check("PG706", "def f():\n    CSRF_COOKIE_HTTPONLY = True\n", &[]);
+    check(
+        "PG707",
+        "from django.utils.csp import CSP\nSECURE_CSP = {\"default-src\": [CSP.SELF]}\n",
+        &["SECURE_CSP = {\"default-src\": [CSP.SELF]}"],
+    );
+    check("PG707", "SECURE_SSL_REDIRECT = True\n", &[]);
+    check(
+        "PG718",
+        "SECURE_SSL_REDIRECT = True\nSECURE_CSP = {}\n",
+        &["SECURE_SSL_REDIRECT = True"],
+    );
+    // Generic names count only in a settings module.
+    check("PG718", "SESSION_COOKIE_SECURE = True\n", &[]);
+    check(
+        "PG718",
+        &settings("SESSION_COOKIE_SECURE = True\n"),
+        &["SESSION_COOKIE_SECURE = True"],
+    );
+    check(
+        "PG708",
+        "X_FRAME_OPTIONS = 'SAMEORIGIN'\n",
+        &["X_FRAME_OPTIONS = 'SAMEORIGIN'"],
+    );
+    check("PG709", "X_FRAME_OPTIONS = 'SAMEORIGIN'\n", &[]);
+    check(
+        "PG709",
+        "X_FRAME_OPTIONS = \"allow-from https://partner.example\"\n",
+        &["X_FRAME_OPTIONS = \"allow-from https://partner.example\""],
+    );
+    check(
+        "PG708",
+        "X_FRAME_OPTIONS = \"ALLOW-FROM https://partner.example\"\n",
+        &[],
+    );
+    check(
+        "PG710",
+        "from django.views.decorators.clickjacking import xframe_options_exempt\n@xframe_options_exempt\ndef embed(request): pass\n",
+        &["xframe_options_exempt"],
+    );
+    check(
+        "PG710",
+        "@xframe_options_exempt\ndef embed(request): pass\n",
+        &[],
+    );
+}
+
+#[test]
+fn django_hosts_and_secret_key() {
+    check(
+        "PG711",
+        "ALLOWED_HOSTS = ['example.com']\n",
+        &["ALLOWED_HOSTS = ['example.com']"],
+    );
+    check(
+        "PG712",
+        "ALLOWED_HOSTS = ['example.com', '.example.org']\n",
+        &[],
+    );
+    check("PG712", "ALLOWED_HOSTS = ['*']\n", &["'*'"]);
+    check("PG712", "ALLOWED_HOSTS += (\"*\",)\n", &["\"*\""]);
+    // Local development settings.
+    check("PG712", "DEBUG = True\nALLOWED_HOSTS = ['*']\n", &[]);
+    check(
+        "PG713",
+        "USE_X_FORWARDED_HOST = True\n",
+        &["USE_X_FORWARDED_HOST = True"],
+    );
+    let real = "SECRET_KEY = \"k8#2x!q9zv$7m@p4w&r1t^y6u*i0o-a3s5d8f2g4h6j8k0l2z4x6c8v0b2n\"";
+    check("PG715", &settings(&format!("{real}\n")), &[real]);
+    check("PG714", &settings(&format!("{real}\n")), &[]);
+    // Not in a settings module (a Flask config uses the same name).
+    check("PG715", &format!("{real}\n"), &[]);
+    check("PG714", &format!("{real}\n"), &[]);
+    for dev in [
+        "SECRET_KEY = \"django-insecure-k8#2x!q9zv$7m@p4w&r1t^y6u*i0o-a3s5d8f2g4h6j8k0l2z4\"",
+        "SECRET_KEY = 'test'",
+        "SECRET_KEY = os.environ['SECRET_KEY']",
+        "SECRET_KEY = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+    ] {
+        check("PG715", &settings(&format!("{dev}\n")), &[]);
+        check("PG714", &settings(&format!("{dev}\n")), &[dev]);
+    }
+    check(
+        "PG716",
+        "SECRET_KEY_FALLBACKS = [os.environ['OLD_KEY']]\n",
+        &["SECRET_KEY_FALLBACKS = [os.environ['OLD_KEY']]"],
+    );
+    check("PG717", &settings("DEBUG = True\n"), &["DEBUG = True"]);
+    check("PG717", "DEBUG = True\n", &[]);
+    check("PG717", &settings("MY_DEBUG = True\n"), &[]);
+}
+
+#[test]
+fn django_password_hashers_and_users() {
+    let md5 = "PASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.MD5PasswordHasher\",\n]\n";
+    check(
+        "PG720",
+        md5,
+        &["\"django.contrib.auth.hashers.MD5PasswordHasher\""],
+    );
+    check("PG719", md5, &[md5.trim_end()]);
+    // Test settings use MD5 for speed, as Django's docs recommend.
+    check("PG720", &format!("# settings for the test run\n{md5}"), &[]);
+    check(
+        "PG720",
+        "PASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n    \"django.contrib.auth.hashers.UnsaltedMD5PasswordHasher\",\n]\n",
+        &[],
+    );
+    check(
+        "PG721",
+        "from django.contrib.auth.hashers import make_password\nh = make_password(raw)\n",
+        &["make_password(raw)"],
+    );
+    check(
+        "PG721",
+        "def make_password(r): pass\nh = make_password(raw)\n",
+        &[],
+    );
+    check(
+        "PG722",
+        "from django.contrib.auth import get_user_model\nuser.set_password(raw)\n",
+        &["user.set_password(raw)"],
+    );
+    check("PG722", "user.set_password(raw)\n", &[]);
+    check(
+        "PG722",
+        "from django.db import models\nuser.set_password(a, b)\n",
+        &[],
+    );
+    check(
+        "PG723",
+        "AUTH_USER_MODEL = 'accounts.User'\n",
+        &["AUTH_USER_MODEL = 'accounts.User'"],
+    );
+    check(
+        "PG724",
+        "from django.contrib.auth import get_user_model\nUser = get_user_model()\n",
+        &["get_user_model()"],
+    );
+    check("PG724", "User = get_user_model()\n", &[]);
+}
+
+#[test]
+fn django_databases() {
+    check(
+        "PG725",
+        "DATABASE_ROUTERS = ['core.routers.TenantRouter']\n",
+        &["DATABASE_ROUTERS = ['core.routers.TenantRouter']"],
+    );
+    check("PG725", "routers = ['core.routers.TenantRouter']\n", &[]);
+    let dbs = "DATABASES = {\n    \"default\": {\n        \"ENGINE\": \"django.db.backends.postgresql\",\n        \"CONN_MAX_AGE\": 60,\n        \"CONN_HEALTH_CHECKS\": True,\n        \"ATOMIC_REQUESTS\": True,\n        \"OPTIONS\": {\"pool\": True},\n    }\n}\n";
+    check("PG726", dbs, &["\"CONN_MAX_AGE\": 60"]);
+    check("PG727", dbs, &["\"CONN_HEALTH_CHECKS\": True"]);
+    check("PG729", dbs, &["\"ATOMIC_REQUESTS\": True"]);
+    check("PG728", dbs, &["\"pool\": True"]);
+    check(
+        "PG726",
+        "import dj_database_url\nDATABASES = {\"default\": dj_database_url.config(conn_max_age=600)}\nDATABASES[\"default\"][\"CONN_MAX_AGE\"] = 0\n",
+        &[
+            "conn_max_age=600",
+            "DATABASES[\"default\"][\"CONN_MAX_AGE\"] = 0",
+        ],
+    );
+    // Not inside DATABASES, or `pool` outside OPTIONS.
+    check(
+        "PG726",
+        "CACHE = {\"CONN_MAX_AGE\": 60}\nDATABASES = {\"default\": {\"pool\": True}}\n",
+        &[],
+    );
+    check(
+        "PG728",
+        "DATABASES = {\"default\": {\"pool\": True}}\n",
+        &[],
+    );
+}
+
+#[test]
+fn django_transactions_migrations_indexes() {
+    check(
+        "PG730",
+        "from django.db import transaction\n@transaction.atomic\ndef f(): pass\ndef g():\n    with transaction.atomic(using='x'):\n        pass\n",
+        &["transaction.atomic", "transaction.atomic(using='x')"],
+    );
+    check("PG730", "import contextlib\nwith atomic(): pass\n", &[]);
+    check(
+        "PG731",
+        "from django.db.transaction import on_commit\non_commit(lambda: notify(1))\n",
+        &["on_commit(lambda: notify(1))"],
+    );
+    check(
+        "PG732",
+        "from django.db import migrations\nops = [migrations.RunPython(forwards, migrations.RunPython.noop)]\n",
+        &["migrations.RunPython(forwards, migrations.RunPython.noop)"],
+    );
+    check("PG732", "ops = [RunPython(forwards)]\n", &[]);
+    check(
+        "PG733",
+        "from django.contrib.postgres.operations import AddIndexConcurrently\nop = AddIndexConcurrently('book', idx)\n",
+        &["AddIndexConcurrently('book', idx)"],
+    );
+    let model = "from django.db import models\nclass Book(models.Model):\n    class Meta:\n        indexes = [models.Index(fields=['title'])]\n        constraints = [models.UniqueConstraint(fields=['isbn'], name='u')]\n";
+    check("PG734", model, &["models.Index(fields=['title'])"]);
+    check(
+        "PG735",
+        model,
+        &["indexes = [models.Index(fields=['title'])]"],
+    );
+    check(
+        "PG736",
+        model,
+        &["models.UniqueConstraint(fields=['isbn'], name='u')"],
+    );
+    check(
+        "PG735",
+        "class Meta:\n    indexes = []\nclass Book:\n    indexes = []\n",
+        &[],
+    );
+}
+
+#[test]
+fn django_caching_signals_async() {
+    check(
+        "PG737",
+        "from django.views.decorators.cache import cache_page\n@cache_page(60)\ndef v(request): pass\n",
+        &["cache_page(60)"],
+    );
+    check("PG737", "@cache_page(60)\ndef v(request): pass\n", &[]);
+    check(
+        "PG738",
+        "CACHES = {\"default\": {\"BACKEND\": \"django.core.cache.backends.redis.RedisCache\"}}\n",
+        &["CACHES = {\"default\": {\"BACKEND\": \"django.core.cache.backends.redis.RedisCache\"}}"],
+    );
+    check(
+        "PG740",
+        "from django.dispatch import receiver\nfrom django.db.models.signals import post_save\n@receiver(post_save, sender=Book)\ndef on_save(sender, **kw): pass\n",
+        &["receiver(post_save, sender=Book)"],
+    );
+    check(
+        "PG741",
+        "from django.db.models.signals import post_save\nfrom django.db.models import signals\npost_save.connect(on_save, sender=Book)\nsignals.pre_delete.connect(on_delete)\n",
+        &[
+            "post_save.connect(on_save, sender=Book)",
+            "signals.pre_delete.connect(on_delete)",
+        ],
+    );
+    check(
+        "PG741",
+        "import django.dispatch\norder_paid = django.dispatch.Signal()\norder_paid.connect(handler)\n",
+        &["order_paid.connect(handler)"],
+    );
+    check(
+        "PG741",
+        "import sqlite3\ndb = sqlite3.connect('x')\nsignal.connect(handler)\nsock.connect(addr)\n",
+        &[],
+    );
+    check(
+        "PG742",
+        "from asgiref.sync import sync_to_async, async_to_sync\nget = sync_to_async(load)\nrun = async_to_sync(fetch)\n",
+        &["sync_to_async(load)", "async_to_sync(fetch)"],
+    );
+    check(
+        "PG742",
+        "def sync_to_async(f): return f\nx = sync_to_async(g)\n",
+        &[],
+    );
+}
+
+#[test]
+fn drf_and_pytest_django() {
+    let serializers = "from rest_framework import serializers\nclass TagSerializer(serializers.ModelSerializer):\n    pass\nclass BookSerializer(serializers.ModelSerializer):\n    author = AuthorSerializer()\n    tags = TagSerializer(many=True, read_only=True)\n    title = serializers.CharField()\n    n = serializers.SerializerMethodField()\n";
+    check(
+        "PG744",
+        serializers,
+        &[
+            "AuthorSerializer()",
+            "TagSerializer(many=True, read_only=True)",
+        ],
+    );
+    check(
+        "PG743",
+        serializers,
+        &["serializers.SerializerMethodField()"],
+    );
+    check(
+        "PG744",
+        "class Form:\n    author = AuthorSerializer()\n",
+        &[],
+    );
+    check(
+        "PG745",
+        "import pytest\n@pytest.mark.django_db\ndef test_a(): pass\npytestmark = pytest.mark.django_db(transaction=True)\n",
+        &[
+            "pytest.mark.django_db",
+            "pytest.mark.django_db(transaction=True)",
+        ],
+    );
+    check(
+        "PG745",
+        "import pytest\n@pytest.mark.slow\ndef test_a(): pass\n",
+        &[],
+    );
+    check(
+        "PG746",
+        "def test_list(client, django_assert_num_queries):\n    with django_assert_num_queries(3):\n        client.get('/')\nclass T(TestCase):\n    def test_x(self):\n        with self.assertNumQueries(2):\n            pass\n",
+        &["django_assert_num_queries(3)", "self.assertNumQueries(2)"],
+    );
+    check(
+        "PG746",
+        "def test_list(client):\n    with django_assert_num_queries(3):\n        pass\n",
+        &[],
+    );
+}
+
+#[test]
+fn celery_tasks() {
+    let tasks = "from celery import shared_task, Celery\napp = Celery('proj')\n\n@shared_task(bind=True, autoretry_for=(ConnectionError,), acks_late=True)\ndef send(self, order_id):\n    raise self.retry(countdown=5)\n\n@app.task\ndef cleanup():\n    pass\n";
+    check(
+        "PG750",
+        tasks,
+        &[
+            "@shared_task(bind=True, autoretry_for=(ConnectionError,), acks_late=True)",
+            "@app.task",
+        ],
+    );
+    check("PG752", tasks, &["self.retry(countdown=5)"]);
+    check("PG753", tasks, &["autoretry_for=(ConnectionError,)"]);
+    check("PG754", tasks, &[]);
+    check("PG755", tasks, &["acks_late=True"]);
+    check(
+        "PG754",
+        "from celery import shared_task\n@shared_task(autoretry_for=(Exception,), max_retries=None)\ndef t(): pass\n",
+        &["autoretry_for=(Exception,)"],
+    );
+    // Not Celery: an unknown `app`, a local `shared_task`, retry without bind.
+    check(
+        "PG750",
+        "@app.task\ndef a(): pass\ndef shared_task(f): return f\n@shared_task\ndef b(): pass\n",
+        &[],
+    );
+    check(
+        "PG752",
+        "from celery import shared_task\n@shared_task\ndef t(self):\n    self.retry()\n",
+        &[],
+    );
+    // A project's app imported from its celery module.
+    check(
+        "PG750",
+        "from .celery import app\n@app.task(ignore_result=True)\ndef t(): pass\n",
+        &["@app.task(ignore_result=True)"],
+    );
+}
+
+#[test]
+fn celery_enqueue() {
+    let views = "from django.db import transaction\nfrom .tasks import send_receipt\nfrom orders import tasks\n\ndef checkout(order):\n    send_receipt.delay(order.pk)\n    tasks.notify.apply_async((order.pk,), countdown=10)\n    with transaction.atomic():\n        order.save()\n        send_receipt.delay(order.pk)\n        transaction.on_commit(lambda: send_receipt.delay(order.pk))\n        send_receipt.delay_on_commit(order.pk)\n\n@transaction.atomic\ndef pay(order):\n    send_receipt.apply_async((order.pk,))\n";
+    check(
+        "PG751",
+        views,
+        &[
+            "send_receipt.delay(order.pk)",
+            "tasks.notify.apply_async((order.pk,), countdown=10)",
+            "send_receipt.delay(order.pk)",
+            "send_receipt.delay_on_commit(order.pk)",
+        ],
+    );
+    check(
+        "PG756",
+        views,
+        &[
+            "send_receipt.delay(order.pk)",
+            "send_receipt.apply_async((order.pk,))",
+        ],
+    );
+    // `.apply_async` / `.delay` on things not known to be tasks.
+    check(
+        "PG751",
+        "from multiprocessing import Pool\nwith Pool() as pool:\n    pool.apply_async(work, (1,))\nmock.delay(3)\n",
+        &[],
+    );
+}

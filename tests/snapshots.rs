@@ -54,3 +54,6 @@ fixture!(comparisons);
 fixture!(core_patterns);
 fixture!(classes);
 fixture!(concurrency);
+fixture!(django_settings);
+fixture!(django_views);
+fixture!(celery_tasks);

@@ -212,6 +212,14 @@ impl ImportMap {
     pub fn is_imported_module(&self, module: &str) -> bool {
         self.names.get(module).is_some_and(|q| q == module)
     }
+
+    /// True when some import binds a name from `package` or its submodules.
+    pub fn imports_from(&self, package: &str) -> bool {
+        self.names.values().any(|q| {
+            q.strip_prefix(package)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    }
 }
 
 fn text<'a>(node: Node, src: &'a str) -> &'a str {

@@ -254,17 +254,25 @@ pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
     TABLE.iter().map(|(r, _)| *r)
 }
 
-/// Last segments of every name in the table (`gather`, `Thread`...): an
+/// Every name table: this file's and the Django one (`django_api.rs`).
+fn tables() -> [&'static [(&'static Rule, &'static [&'static str])]; 2] {
+    [TABLE, super::django_api::TABLE]
+}
+
+/// Last segments of every name in the tables (`gather`, `Thread`...): an
 /// attribute whose name is not one of them is not resolved at all.
 static LAST_SEGMENTS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    TABLE
-        .iter()
+    tables()
+        .into_iter()
+        .flatten()
         .flat_map(|(_, names)| names.iter())
         .filter_map(|n| n.rsplit('.').next())
         .collect()
 });
 
-/// `node` is an `identifier` or `attribute`, `parent` its parent.
+/// `node` is an `identifier` or `attribute`, `parent` its parent: reported
+/// when it is a whole dotted name that resolves to a qualified name of a
+/// table row.
 pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>) {
     if node.kind() == "attribute"
         && !node
@@ -289,8 +297,9 @@ pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>)
     let Some(name) = ctx.resolve(node) else {
         return;
     };
-    let Some((rule, _)) = TABLE
-        .iter()
+    let Some((rule, _)) = tables()
+        .into_iter()
+        .flatten()
         .find(|(_, names)| names.contains(&name.as_str()))
     else {
         return;

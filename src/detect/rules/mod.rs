@@ -1,29 +1,44 @@
 //! The rule registry and the per-node dispatch: each rule file exports its
 //! `Rule` static(s) and a `check` for the node kind it looks at.
 
+mod allowed_hosts_wildcard;
 mod api_usage;
+mod assert_num_queries;
 mod await_in_loop;
 mod blocking_call;
+mod celery;
 mod comparisons;
 mod comprehension_in_call;
 mod create_task;
 mod db_index;
 mod decorator;
 mod dict_keys;
+mod django_api;
+mod django_settings;
+mod drf_nested_serializer;
 mod dunder_method;
 mod eq_bool;
 mod eq_none;
 mod eq_without_hash;
 mod generator;
 mod is_literal;
+mod mark_safe;
+mod meta_indexes;
+mod middleware_class;
+mod middleware_order;
 mod missing_wraps;
 mod multiple_inheritance;
 mod mutable_default;
 mod n_plus_one;
 mod queryset;
 mod queryset_api;
+mod secret_key_literal;
+mod set_password;
+mod signal_connect;
 mod sql_formatting;
 mod sync_orm_in_async;
+mod weak_password_hasher;
+mod x_frame_allow_from;
 
 use std::sync::LazyLock;
 
@@ -59,9 +74,24 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         &db_index::RULE,
         &sql_formatting::RULE,
         &sync_orm_in_async::RULE,
+        &middleware_order::RULE,
+        &middleware_class::RULE,
+        &mark_safe::RULE,
+        &x_frame_allow_from::RULE,
+        &allowed_hosts_wildcard::RULE,
+        &secret_key_literal::RULE,
+        &weak_password_hasher::RULE,
+        &set_password::RULE,
+        &meta_indexes::RULE,
+        &signal_connect::RULE,
+        &drf_nested_serializer::RULE,
+        &assert_num_queries::RULE,
     ];
     rules.extend(api_usage::rules());
     rules.extend(queryset_api::rules());
+    rules.extend(django_api::rules());
+    rules.extend(django_settings::rules());
+    rules.extend(celery::rules());
     rules.sort_by_key(|r| r.code);
     rules
 });
@@ -83,6 +113,7 @@ struct Kinds {
     class_definition: u16,
     identifier: u16,
     attribute: u16,
+    module: u16,
 }
 
 static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
@@ -103,6 +134,7 @@ static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
         class_definition: id("class_definition"),
         identifier: id("identifier"),
         attribute: id("attribute"),
+        module: id("module"),
     }
 });
 
@@ -125,6 +157,10 @@ pub(crate) fn visit<'t>(
         queryset_api::check(ctx, node, out);
         sql_formatting::check(ctx, node, out);
         sync_orm_in_async::check_call(ctx, node, out);
+        mark_safe::check(ctx, node, out);
+        set_password::check(ctx, node, out);
+        signal_connect::check(ctx, node, out);
+        assert_num_queries::check(ctx, node, out);
     } else if kind == k.comparison_operator {
         is_literal::check(ctx, node, out);
         eq_none::check(ctx, node, out);
@@ -153,5 +189,11 @@ pub(crate) fn visit<'t>(
     } else if kind == k.class_definition {
         multiple_inheritance::check(ctx, node, out);
         eq_without_hash::check(ctx, node, out);
+        middleware_class::check(ctx, node, out);
+        meta_indexes::check(ctx, node, out);
+        drf_nested_serializer::check(ctx, node, out);
+    } else if kind == k.module {
+        django_settings::check(ctx, node, out);
+        celery::check(ctx, node, out);
     }
 }

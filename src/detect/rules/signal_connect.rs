@@ -1,0 +1,86 @@
+//! PG741 `signal-connect`: `<signal>.connect(handler)` on a Django signal.
+//!
+//! **What it matches**: a `.connect(...)` call whose receiver resolves
+//! through the imports to a name under `django.` in a `signals` module
+//! (`post_save.connect(...)` after `from django.db.models.signals import
+//! post_save`, `signals.request_finished.connect(...)`), or a module-level
+//! name assigned `django.dispatch.Signal()` in the same file. The range is
+//! the call.
+//!
+//! **Why**: educational. The handler runs synchronously, inside the
+//! sender's call and its transaction, on every send; `bulk_create`,
+//! `update()` and `bulk_update` send no save signals. Connect in
+//! `AppConfig.ready()` so it happens exactly once.
+//!
+//! **Not reported**: `.connect` on anything else (database drivers,
+//! sockets, Qt signals).
+//!
+//! **References**: <https://docs.djangoproject.com/en/5.2/topics/signals/#connecting-receiver-functions>
+
+use tree_sitter::Node;
+
+use crate::detect::context::{Ctx, root_of};
+use crate::detect::{Finding, Rule, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "PG741",
+    construct: "signal-connect",
+    severity: Severity::Hint,
+    fixable: false,
+    topic: "django-signals",
+    summary: "signal `.connect`: the handler runs synchronously inside the sender's call and transaction",
+};
+
+/// `call` is a `call` node.
+pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+    let Some(func) = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "attribute")
+    else {
+        return;
+    };
+    let (Some(object), Some(attr)) = (
+        func.child_by_field_name("object"),
+        func.child_by_field_name("attribute"),
+    ) else {
+        return;
+    };
+    if ctx.text(attr) != "connect" {
+        return;
+    }
+    let is_signal = match ctx.resolve(object) {
+        Some(q) => q.starts_with("django.") && q.contains(".signals."),
+        None => {
+            object.kind() == "identifier" && defines_signal(ctx, root_of(call), ctx.text(object))
+        }
+    };
+    if is_signal {
+        out.push(Finding {
+            rule: &RULE,
+            range: call.byte_range(),
+            message: RULE.summary.to_string(),
+            fix: None,
+        });
+    }
+}
+
+/// True when the module assigns `name = Signal(...)` (django.dispatch).
+fn defines_signal(ctx: &Ctx, root: Node, name: &str) -> bool {
+    let mut c = root.walk();
+    root.named_children(&mut c).any(|stmt| {
+        let Some(assign) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+            return false;
+        };
+        assign
+            .child_by_field_name("left")
+            .is_some_and(|l| ctx.text(l) == name)
+            && assign
+                .child_by_field_name("right")
+                .filter(|r| r.kind() == "call")
+                .and_then(|r| r.child_by_field_name("function"))
+                .and_then(|f| ctx.resolve(f))
+                .is_some_and(|q| {
+                    q == "django.dispatch.Signal" || q == "django.dispatch.dispatcher.Signal"
+                })
+    })
+}
