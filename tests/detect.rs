@@ -923,6 +923,33 @@ fn lru_cache() {
         "def lru_cache(f): return f\nclass S:\n    @lru_cache\n    def m(self): return 1\n",
         &[],
     );
+    check(
+        "PG118",
+        "import functools\nclass P:\n    @functools.lru_cache()\n    def __new__(cls, root):\n        return super().__new__(cls)\n",
+        &[],
+    );
+    check(
+        "PG118",
+        "import functools\nclass E:\n    @classproperty\n    @functools.lru_cache(maxsize=128)\n    def sig(cls):\n        return 1\n",
+        &[],
+    );
+    let message = |src: &str| {
+        analyze(&Document::parse(src))
+            .into_iter()
+            .find(|f| f.code() == "PG118")
+            .map(|f| f.message)
+            .expect("a PG118 finding")
+    };
+    let m = |deco: &str| {
+        message(&format!(
+            "import functools\nfrom functools import lru_cache, cache\nclass S:\n    @{deco}\n    def m(self, x): return x\n"
+        ))
+    };
+    assert!(m("cache").contains("every instance it has seen alive"));
+    assert!(m("lru_cache(maxsize=None)").contains("every instance"));
+    assert!(m("lru_cache").contains("up to 128 recently used instances"));
+    assert!(m("functools.lru_cache(32)").contains("up to 32 recently used"));
+    assert!(m("lru_cache(maxsize=8, typed=True)").contains("up to 8 recently used"));
 }
 
 #[test]
@@ -1042,6 +1069,11 @@ fn cancelled_error_swallowed() {
     check(
         "PG214",
         "import asyncio\nasync def m(task):\n    task.cancel()\n    try:\n        await task\n    except asyncio.CancelledError:\n        pass\n",
+        &[],
+    );
+    check(
+        "PG214",
+        "import asyncio\nasync def m(loop, fut):\n    loop.call_soon(fut.cancel)\n    try:\n        await fut\n    except asyncio.CancelledError:\n        pass\n",
         &[],
     );
     check(

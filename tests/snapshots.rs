@@ -54,3 +54,5 @@ fixture!(comparisons);
 fixture!(core_patterns);
 fixture!(classes);
 fixture!(concurrency);
+fixture!(modern_python);
+fixture!(async_logging);

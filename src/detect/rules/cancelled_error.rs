@@ -14,9 +14,12 @@
 //! `asyncio.current_task().uncancel()`.
 //!
 //! **Not reported**: the documented pattern that waits for tasks it has
-//! just cancelled (a `.cancel()` call earlier in the function, then `try:
-//! await task` / `except CancelledError: pass`), synchronous code, and
-//! blocks that raise anything (a bare `raise`, or `raise Other from err`).
+//! just cancelled (`x.cancel()` or a `x.cancel` callback earlier in the
+//! function, then `try: await x` / `except CancelledError: pass`),
+//! synchronous code, and blocks that raise anything (a bare `raise`, or
+//! `raise Other from err`).
+//!
+//! flake8-async reports the same as ASYNC103.
 //!
 //! **References**: <https://docs.python.org/3/library/asyncio-task.html#task-cancellation>
 
@@ -103,14 +106,12 @@ fn reraises(ctx: &Ctx, clause: Node) -> bool {
     found
 }
 
-/// True when the function calls `.cancel()` on something before this
-/// `try` (`task.cancel()` then `try: await task`, or a loop cancelling
-/// tasks then gathering them): the caught `CancelledError` is then the
-/// cancelled task's, which is the documented way to wait for it.
+/// True when the function refers to some `x.cancel` before this clause
+/// (`task.cancel()` then `try: await task`, `loop.call_soon(fut.cancel)`,
+/// a loop cancelling tasks then gathering them): the caught
+/// `CancelledError` is then the cancellation it asked for, and waiting for
+/// it this way is the documented idiom.
 fn awaits_cancelled_task(ctx: &Ctx, clause: Node) -> bool {
-    let Some(try_stmt) = clause.parent().filter(|p| p.kind() == "try_statement") else {
-        return false;
-    };
     let Some(body) = ctx
         .enclosing_function(clause)
         .and_then(|f| f.child_by_field_name("body"))
@@ -119,11 +120,9 @@ fn awaits_cancelled_task(ctx: &Ctx, clause: Node) -> bool {
     };
     let mut cancels = false;
     visit_own(body, &mut |n| {
-        cancels |= n.kind() == "call"
-            && n.start_byte() < try_stmt.start_byte()
-            && n.child_by_field_name("function")
-                .filter(|f| f.kind() == "attribute")
-                .and_then(|f| f.child_by_field_name("attribute"))
+        cancels |= n.kind() == "attribute"
+            && n.start_byte() < clause.start_byte()
+            && n.child_by_field_name("attribute")
                 .is_some_and(|a| ctx.text(a) == "cancel");
     });
     cancels

@@ -3,7 +3,7 @@
 //!
 //! **What it matches** (on `logging.<level>(...)` and on `<x>.<level>(...)`
 //! where `x` is a logger: named `logger`/`log`/`_logger`/..., or assigned
-//! from `logging.getLogger(...)`):
+//! from `logging.getLogger(...)` at module level):
 //! - PG811 (hint): the message is an f-string, `"..." % values` or
 //!   `"...".format(...)` (ruff's G004/G002/G001);
 //! - PG814 (hint): `.error(...)` inside an `except` block without
@@ -131,31 +131,28 @@ fn uses_other_logging(ctx: &Ctx) -> bool {
     ctx.src.contains("loguru") || ctx.src.contains("structlog")
 }
 
-/// True when `name` is assigned `logging.getLogger(...)` somewhere in the file.
+/// True when `name` is assigned `logging.getLogger(...)` by a module-level
+/// statement (`audit = logging.getLogger("audit")`).
 fn assigned_from_get_logger(ctx: &Ctx, object: Node) -> bool {
     if object.kind() != "identifier" {
         return false;
     }
     let name = ctx.text(object);
-    let mut found = false;
-    crate::python::walk(root_of(object), |n| {
-        if found {
-            return false;
-        }
-        if n.kind() == "assignment"
-            && n.child_by_field_name("left")
-                .is_some_and(|l| ctx.text(l) == name)
-            && n.child_by_field_name("right")
-                .filter(|r| r.kind() == "call")
-                .and_then(|r| r.child_by_field_name("function"))
-                .and_then(|f| ctx.resolve(f))
-                .is_some_and(|q| q == "logging.getLogger")
-        {
-            found = true;
-        }
-        true
-    });
-    found
+    let root = root_of(object);
+    let mut c = root.walk();
+    root.named_children(&mut c)
+        .filter(|s| s.kind() == "expression_statement")
+        .filter_map(|s| s.named_child(0))
+        .any(|a| {
+            a.kind() == "assignment"
+                && a.child_by_field_name("left")
+                    .is_some_and(|l| ctx.text(l) == name)
+                && a.child_by_field_name("right")
+                    .filter(|r| r.kind() == "call")
+                    .and_then(|r| r.child_by_field_name("function"))
+                    .and_then(|f| ctx.resolve(f))
+                    .is_some_and(|q| q == "logging.getLogger")
+        })
 }
 
 fn has_keyword(ctx: &Ctx, args: Node, name: &str) -> bool {
