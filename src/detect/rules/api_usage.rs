@@ -8,6 +8,9 @@
 //!
 //! **References**: each rule's topic cites the official documentation.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -584,6 +587,17 @@ static TABLE: &[(&Rule, &[&str])] = &[
     (&PYTEST_PARAMETRIZE, &["pytest.mark.parametrize"]),
 ];
 
+/// The table indexed by qualified name (the first row naming it wins).
+static BY_NAME: LazyLock<HashMap<&'static str, &'static Rule>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for (rule, names) in TABLE {
+        for name in *names {
+            map.entry(*name).or_insert(*rule);
+        }
+    }
+    map
+});
+
 pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
     TABLE.iter().map(|(r, _)| *r)
 }
@@ -609,10 +623,7 @@ pub(crate) fn check(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
     let Some(name) = ctx.resolve(node) else {
         return;
     };
-    let Some((rule, _)) = TABLE
-        .iter()
-        .find(|(_, names)| names.contains(&name.as_str()))
-    else {
+    let Some(rule) = BY_NAME.get(name.as_str()).copied() else {
         return;
     };
     let call = (parent.kind() == "call" && parent.child_by_field_name("function") == Some(node))
