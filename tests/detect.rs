@@ -751,6 +751,16 @@ fn closure_in_loop() {
         "for i in range(3):\n    fs.append(lambda: obj.i)\n",
         &[],
     );
+    check(
+        "PG108",
+        "for a in tries:\n    if ok(a):\n        done.append(lambda: report(a))\n        break\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for a in tries:\n    for b in a:\n        done.append(lambda: report(a))\n        break\n",
+        &["lambda: report(a)"],
+    );
     assert_eq!(
         fixed("PG108", "fs = [lambda: i for i in range(3)]\n"),
         "fs = [lambda i=i: i for i in range(3)]\n"

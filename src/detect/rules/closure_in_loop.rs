@@ -22,6 +22,8 @@
 //! is created), for a `def` too.
 //!
 //! **Not reported**: loop variables bound as parameters (`lambda i=i: i`),
+//! a closure stored just before the loop ends (`break` or `return` after it
+//! in the same block),
 //! functions called on the spot (`(lambda: i)()`, `sorted(xs, key=lambda
 //! x: x[i])`), or passed to any other call (which may call them right away),
 //! closures in a generator expression, and a loop's `else` block.
@@ -155,7 +157,7 @@ fn loop_variables<'a>(ctx: &Ctx<'a>, l: Node) -> Vec<&'a str> {
 fn escapes(ctx: &Ctx, func: Node, l: Node) -> bool {
     if func.kind() == "lambda" {
         if l.kind() == "for_statement" {
-            stored(ctx, func)
+            stored(ctx, func) && !leaves_loop_after(func, l)
         } else {
             // A generator expression may hand out each closure before the
             // next iteration: only lists, sets and dicts collect them.
@@ -172,10 +174,48 @@ fn escapes(ctx: &Ctx, func: Node, l: Node) -> bool {
         let name = ctx.text(name);
         let mut found = false;
         visit_own(body, &mut |n| {
-            found |= n.kind() == "identifier" && ctx.text(n) == name && stored(ctx, n);
+            found |= n.kind() == "identifier"
+                && ctx.text(n) == name
+                && stored(ctx, n)
+                && !leaves_loop_after(n, l);
         });
         found
     }
+}
+
+/// True when the statement holding `node` is followed, in its block, by a
+/// `break` or `return` that ends loop `l`: the only closure stored then
+/// sees the value the variable keeps.
+fn leaves_loop_after(node: Node, l: Node) -> bool {
+    let mut stmt = node;
+    while let Some(p) = stmt.parent() {
+        if p.kind() == "block" {
+            break;
+        }
+        stmt = p;
+    }
+    let Some(block) = stmt.parent().filter(|b| b.kind() == "block") else {
+        return false;
+    };
+    // A `break` inside a nested loop ends that loop, not `l`.
+    let mut n = block.parent();
+    while let Some(p) = n {
+        if p == l {
+            break;
+        }
+        if matches!(p.kind(), "for_statement" | "while_statement") {
+            return false;
+        }
+        n = p.parent();
+    }
+    let mut next = stmt.next_named_sibling();
+    while let Some(s) = next {
+        if matches!(s.kind(), "break_statement" | "return_statement") {
+            return true;
+        }
+        next = s.next_named_sibling();
+    }
+    false
 }
 
 /// True when `value` (skipping parentheses and container literals) is the
