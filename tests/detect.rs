@@ -304,7 +304,8 @@ fn decorator_without_wraps() {
 #[test]
 fn generators() {
     check("PG106", "def gen():\n    yield 1\n", &["gen"]);
-    check("PG106", "async def agen():\n    yield 1\n", &["agen"]);
+    check("PG106", "async def agen():\n    yield 1\n", &[]);
+    check("PG224", "async def agen():\n    yield 1\n", &["agen"]);
     check(
         "PG106",
         "def outer():\n    def inner():\n        yield 1\n    return inner\n",
@@ -1561,6 +1562,773 @@ fn celery_enqueue() {
     check(
         "PG751",
         "from multiprocessing import Pool\nwith Pool() as pool:\n    pool.apply_async(work, (1,))\nmock.delay(3)\n",
+        &[],
+    );
+}
+
+// ---- Modern Python topics (hover reachability): closures, scopes,
+// context managers, exception groups, caching, asyncio, classes, typing,
+// match, logging and pytest.
+
+/// The topics a hover can reach: every rule's topic.
+#[test]
+fn topics_reachable_from_hover() {
+    let guide = guide::load_builtin().guide;
+    let mut topics: Vec<&str> = RULES.iter().map(|r| r.topic).collect();
+    topics.sort_unstable();
+    topics.dedup();
+    println!(
+        "{} of {} topics reachable from hover:\n{}",
+        topics.len(),
+        guide.topics().len(),
+        topics.join("\n")
+    );
+    for t in &topics {
+        assert!(guide.get(t).is_some(), "no topic {t}");
+    }
+    for t in [
+        "closures-late-binding",
+        "comprehension-scope",
+        "context-managers",
+        "exception-groups",
+        "functools-lru-cache",
+        "threading-locks-race-conditions",
+        "async-context-managers-iterators",
+        "asyncio-cancellation-timeouts",
+        "asyncio-queues",
+        "asyncio-semaphore-concurrency-limits",
+        "asyncio-to-thread",
+        "contextvars",
+        "abstract-base-classes",
+        "descriptors-and-property",
+        "enums",
+        "generics-and-typevar",
+        "metaclasses",
+        "new-vs-init",
+        "slots",
+        "structural-pattern-matching",
+        "logging-best-practices",
+        "pytest-fixtures",
+    ] {
+        assert!(topics.contains(&t), "{t} is not reachable from any rule");
+    }
+}
+
+#[test]
+fn closure_in_loop() {
+    check(
+        "PG108",
+        "fs = [lambda: i for i in range(3)]\n",
+        &["lambda: i"],
+    );
+    check(
+        "PG108",
+        "fs = {k: lambda x: x + k for k in ks}\n",
+        &["lambda x: x + k"],
+    );
+    check(
+        "PG108",
+        "for n in names:\n    buttons.append(lambda: greet(n))\n",
+        &["lambda: greet(n)"],
+    );
+    check(
+        "PG108",
+        "def f(ks):\n    for k, v in ks:\n        handlers[k] = lambda *a, **kw: v(k, *a, **kw)\n",
+        &["lambda *a, **kw: v(k, *a, **kw)"],
+    );
+    check(
+        "PG108",
+        "for i in range(3):\n    loop.call_soon(lambda: print(i))\n",
+        &["lambda: print(i)"],
+    );
+    check(
+        "PG108",
+        "for row in rows:\n    self.cb = (row.id, lambda: row)\n",
+        &["lambda: row"],
+    );
+    check(
+        "PG108",
+        "for i in range(3):\n    def show():\n        return i\n    callbacks.append(show)\n",
+        &["show"],
+    );
+    // Bound now, called now, passed to an ordinary call, or not a loop variable.
+    check("PG108", "fs = [lambda i=i: i for i in range(3)]\n", &[]);
+    check(
+        "PG108",
+        "for i in range(3):\n    out.append((lambda: i)())\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for i in range(3):\n    ys = sorted(xs, key=lambda x: x[i])\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for i in range(3):\n    fs.append(lambda x: x + 1)\n",
+        &[],
+    );
+    check("PG108", "gen = (lambda: i for i in range(3))\n", &[]);
+    check(
+        "PG108",
+        "for i in range(3):\n    pass\nelse:\n    fs.append(lambda: i)\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for i in range(3):\n    def show(i):\n        return i\n    callbacks.append(show)\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for i in range(3):\n    def show():\n        i = 0\n        return i\n    callbacks.append(show)\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for i in range(3):\n    def show():\n        return i\n    show()\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for i in range(3):\n    fs.append(lambda: obj.i)\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for a in tries:\n    if ok(a):\n        done.append(lambda: report(a))\n        break\n",
+        &[],
+    );
+    check(
+        "PG108",
+        "for a in tries:\n    for b in a:\n        done.append(lambda: report(a))\n        break\n",
+        &["lambda: report(a)"],
+    );
+    assert_eq!(
+        fixed("PG108", "fs = [lambda: i for i in range(3)]\n"),
+        "fs = [lambda i=i: i for i in range(3)]\n"
+    );
+    assert_eq!(
+        fixed(
+            "PG108",
+            "for k, v in d.items():\n    fs.append(lambda x, **kw: f(x, k, v))\n"
+        ),
+        "for k, v in d.items():\n    fs.append(lambda x, k=k, v=v, **kw: f(x, k, v))\n"
+    );
+    assert_eq!(
+        fixed(
+            "PG108",
+            "for i in range(3):\n    def show():\n        return i\n    callbacks.append(show)\n"
+        ),
+        "for i in range(3):\n    def show(i=i):\n        return i\n    callbacks.append(show)\n"
+    );
+    assert_eq!(
+        fixed(
+            "PG108",
+            "for i in r:\n    def show(a, *rest):\n        return i\n    cbs.append(show)\n"
+        ),
+        "for i in r:\n    def show(a, *rest, i=i):\n        return i\n    cbs.append(show)\n"
+    );
+}
+
+#[test]
+fn nonlocal_and_comprehension_scope() {
+    check(
+        "PG109",
+        "def counter():\n    n = 0\n    def inc():\n        nonlocal n\n        n += 1\n    return inc\n",
+        &["nonlocal n"],
+    );
+    check("PG109", "def f():\n    global n\n", &[]);
+    check(
+        "PG110",
+        "def f(xs):\n    ys = [y for x in xs if (y := g(x))]\n    return y\n",
+        &["y := g(x)"],
+    );
+    check("PG110", "if (n := len(xs)) > 3: pass\n", &[]);
+    check(
+        "PG110",
+        "ok = any((m := p.match(s)) for s in lines)\n",
+        &["m := p.match(s)"],
+    );
+    let class_body =
+        "class C:\n    FACTOR = 2\n    xs = [1, 2]\n    ys = [x * FACTOR for x in xs]\n";
+    check("PG111", class_body, &["FACTOR"]);
+    check(
+        "PG111",
+        "class C:\n    xs = [1]\n    ys = [(a, b) for a in range(2) for b in xs if b]\n",
+        &["xs"],
+    );
+    // The first iterable is evaluated in the class body.
+    check(
+        "PG111",
+        "class C:\n    xs = [1]\n    ys = [x for x in xs]\n",
+        &[],
+    );
+    // A module-level name of the same name is what the comprehension sees.
+    check(
+        "PG111",
+        "FACTOR = 3\nclass C:\n    FACTOR = 2\n    ys = [x * FACTOR for x in range(3)]\n",
+        &[],
+    );
+    check(
+        "PG111",
+        "from .conf import FACTOR\nclass C:\n    FACTOR = 2\n    ys = [x * FACTOR for x in range(3)]\n",
+        &[],
+    );
+    check(
+        "PG111",
+        "class C:\n    FACTOR = 2\n    def m(self):\n        return [x * FACTOR for x in range(3)]\n",
+        &[],
+    );
+    check(
+        "PG111",
+        "class C:\n    list = 2\n    ys = [list(x) for x in range(3)]\n",
+        &[],
+    );
+    check(
+        "PG111",
+        "from m import *\nclass C:\n    F = 2\n    ys = [x * F for x in range(3)]\n",
+        &[],
+    );
+}
+
+#[test]
+fn context_managers_and_exception_groups() {
+    check(
+        "PG112",
+        "from contextlib import contextmanager\n@contextmanager\ndef opened():\n    yield 1\n",
+        &["contextmanager"],
+    );
+    check(
+        "PG113",
+        "import contextlib\nwith contextlib.ExitStack() as stack: pass\n",
+        &["contextlib.ExitStack()"],
+    );
+    check(
+        "PG112",
+        "def contextmanager(f): return f\n@contextmanager\ndef g(): yield\n",
+        &[],
+    );
+    check(
+        "PG114",
+        "try:\n    run()\nexcept* ValueError as eg:\n    pass\nexcept* (KeyError, OSError):\n    pass\n",
+        &["except* ValueError as eg", "except* (KeyError, OSError)"],
+    );
+    check(
+        "PG114",
+        "try:\n    run()\nexcept ValueError:\n    pass\n",
+        &[],
+    );
+    check(
+        "PG115",
+        "raise ExceptionGroup('many', [ValueError(1)])\n",
+        &["ExceptionGroup('many', [ValueError(1)])"],
+    );
+    check(
+        "PG115",
+        "class ExceptionGroup(Exception): pass\nraise ExceptionGroup('x')\n",
+        &[],
+    );
+    check(
+        "PG116",
+        "try:\n    run()\nexcept OSError as err:\n    err.add_note('while loading')\n    raise\n",
+        &["err.add_note('while loading')"],
+    );
+    check("PG116", "ticket.add_note('call back')\n", &[]);
+    check(
+        "PG116",
+        "try:\n    run()\nexcept OSError as err:\n    ticket.add_note(str(err))\n",
+        &[],
+    );
+}
+
+#[test]
+fn lru_cache() {
+    check(
+        "PG117",
+        "import functools\n@functools.lru_cache(maxsize=32)\ndef fib(n): return n\n",
+        &["functools.lru_cache(maxsize=32)"],
+    );
+    check(
+        "PG117",
+        "from functools import cache\n@cache\ndef fib(n): return n\n",
+        &["cache"],
+    );
+    let method = "from functools import lru_cache\nclass Shape:\n    @lru_cache\n    def area(self):\n        return 1\n";
+    check("PG118", method, &["@lru_cache"]);
+    check(
+        "PG118",
+        "import functools\nclass S:\n    @property\n    @functools.cache\n    def area(self): return 1\n",
+        &["@functools.cache"],
+    );
+    check(
+        "PG118",
+        "from functools import lru_cache\nclass S:\n    @staticmethod\n    @lru_cache\n    def f(x): return x\n    @classmethod\n    @lru_cache(maxsize=None)\n    def g(cls): return 1\n",
+        &[],
+    );
+    check(
+        "PG118",
+        "from functools import lru_cache\n@lru_cache\ndef f(x): return x\nclass S:\n    def m(self):\n        @lru_cache\n        def inner(x): return x\n",
+        &[],
+    );
+    check(
+        "PG118",
+        "def lru_cache(f): return f\nclass S:\n    @lru_cache\n    def m(self): return 1\n",
+        &[],
+    );
+    check(
+        "PG118",
+        "import functools\nclass P:\n    @functools.lru_cache()\n    def __new__(cls, root):\n        return super().__new__(cls)\n",
+        &[],
+    );
+    check(
+        "PG118",
+        "import functools\nclass E:\n    @classproperty\n    @functools.lru_cache(maxsize=128)\n    def sig(cls):\n        return 1\n",
+        &[],
+    );
+    let message = |src: &str| {
+        analyze(&Document::parse(src))
+            .into_iter()
+            .find(|f| f.code() == "PG118")
+            .map(|f| f.message)
+            .expect("a PG118 finding")
+    };
+    let m = |deco: &str| {
+        message(&format!(
+            "import functools\nfrom functools import lru_cache, cache\nclass S:\n    @{deco}\n    def m(self, x): return x\n"
+        ))
+    };
+    assert!(m("cache").contains("every instance it has seen alive"));
+    assert!(m("lru_cache(maxsize=None)").contains("every instance"));
+    assert!(m("lru_cache").contains("up to 128 recently used instances"));
+    assert!(m("functools.lru_cache(32)").contains("up to 32 recently used"));
+    assert!(m("lru_cache(maxsize=8, typed=True)").contains("up to 8 recently used"));
+}
+
+#[test]
+fn threads_queues_and_contextvars() {
+    check(
+        "PG307",
+        "import threading\nlock = threading.Lock()\n",
+        &["threading.Lock()"],
+    );
+    check(
+        "PG308",
+        "from queue import Queue\nq = Queue(maxsize=10)\n",
+        &["Queue(maxsize=10)"],
+    );
+    check("PG308", "import asyncio\nq = asyncio.Queue()\n", &[]);
+    check(
+        "PG309",
+        "import threading\nstate = threading.local()\n",
+        &["threading.local()"],
+    );
+    check(
+        "PG219",
+        "from contextvars import ContextVar\nrequest_id: ContextVar[str] = ContextVar('request_id')\n",
+        &["ContextVar", "ContextVar('request_id')"],
+    );
+    check(
+        "PG220",
+        "import contextvars\nctx = contextvars.copy_context()\n",
+        &["contextvars.copy_context()"],
+    );
+}
+
+#[test]
+fn asyncio_timeouts_queues_and_threads() {
+    check(
+        "PG211",
+        "import asyncio\nasync def m():\n    async with asyncio.timeout(5):\n        await job()\n",
+        &["asyncio.timeout(5)"],
+    );
+    check(
+        "PG212",
+        "import asyncio as aio\nasync def m():\n    await aio.wait_for(job(), 3)\n",
+        &["aio.wait_for(job(), 3)"],
+    );
+    check(
+        "PG213",
+        "from asyncio import shield\nasync def m(t):\n    await shield(t)\n",
+        &["shield(t)"],
+    );
+    check(
+        "PG215",
+        "import asyncio\nq: asyncio.Queue[int] = asyncio.Queue(maxsize=100)\n",
+        &["asyncio.Queue", "asyncio.Queue(maxsize=100)"],
+    );
+    check(
+        "PG216",
+        "import asyncio\nsem = asyncio.BoundedSemaphore(10)\n",
+        &["asyncio.BoundedSemaphore(10)"],
+    );
+    check(
+        "PG217",
+        "import asyncio\nasync def m():\n    return await asyncio.to_thread(work, 1)\n",
+        &["asyncio.to_thread(work, 1)"],
+    );
+    check(
+        "PG218",
+        "async def m(loop):\n    return await loop.run_in_executor(None, work)\n",
+        &["loop.run_in_executor(None, work)"],
+    );
+    check(
+        "PG218",
+        "def run_in_executor(): pass\nrun_in_executor()\n",
+        &[],
+    );
+    check(
+        "PG221",
+        "from contextlib import asynccontextmanager\n@asynccontextmanager\nasync def conn():\n    yield 1\n",
+        &["asynccontextmanager"],
+    );
+    check(
+        "PG222",
+        "import contextlib\nasync def m():\n    async with contextlib.aclosing(agen()) as it:\n        pass\n",
+        &["contextlib.aclosing(agen())"],
+    );
+    check(
+        "PG223",
+        "class Conn:\n    async def __aenter__(self): return self\n    async def __aexit__(self, *exc): pass\n    def __aiter__(self): return self\n",
+        &["__aenter__", "__aexit__", "__aiter__"],
+    );
+    check(
+        "PG503",
+        "class Conn:\n    async def __aenter__(self): return self\n",
+        &[],
+    );
+}
+
+#[test]
+fn cancelled_error_swallowed() {
+    let swallow = "import asyncio\nasync def worker(q):\n    while True:\n        try:\n            await q.get()\n        except asyncio.CancelledError:\n            break\n";
+    check("PG214", swallow, &["asyncio.CancelledError"]);
+    check(
+        "PG214",
+        "from asyncio import CancelledError\nasync def m():\n    try:\n        await job()\n    except (OSError, CancelledError) as e:\n        log(e)\n",
+        &["CancelledError"],
+    );
+    // Re-raised, uncancelled, or the documented wait for a cancelled task.
+    check(
+        "PG214",
+        "import asyncio\nasync def m():\n    try:\n        await job()\n    except asyncio.CancelledError:\n        cleanup()\n        raise\n",
+        &[],
+    );
+    check(
+        "PG214",
+        "import asyncio\nasync def m():\n    try:\n        await job()\n    except asyncio.CancelledError:\n        asyncio.current_task().uncancel()\n",
+        &[],
+    );
+    check(
+        "PG214",
+        "import asyncio\nasync def m(task):\n    task.cancel()\n    try:\n        await task\n    except asyncio.CancelledError:\n        pass\n",
+        &[],
+    );
+    check(
+        "PG214",
+        "import asyncio\nasync def m(loop, fut):\n    loop.call_soon(fut.cancel)\n    try:\n        await fut\n    except asyncio.CancelledError:\n        pass\n",
+        &[],
+    );
+    check(
+        "PG214",
+        "import asyncio\ndef m(loop):\n    try:\n        loop.run_until_complete(job())\n    except asyncio.CancelledError:\n        pass\n",
+        &[],
+    );
+    check(
+        "PG214",
+        "class CancelledError(Exception): pass\nasync def m():\n    try:\n        await job()\n    except CancelledError:\n        pass\n",
+        &[],
+    );
+}
+
+#[test]
+fn gather_message_is_specific_to_the_call() {
+    let message = |src: &str| {
+        let doc = Document::parse(src);
+        analyze(&doc)
+            .into_iter()
+            .find(|f| f.code() == "PG201")
+            .map(|f| (src[f.range.clone()].to_string(), f.message))
+            .expect("a PG201 finding")
+    };
+    let (range, msg) =
+        message("import asyncio\nasync def m():\n    await asyncio.gather(a(), b(), c())\n");
+    assert_eq!(range, "asyncio.gather(a(), b(), c())");
+    assert!(
+        msg.starts_with("gathers 3 awaitables")
+            && msg.contains("without `return_exceptions=True` the first exception propagates"),
+        "{msg}"
+    );
+    let (_, msg) = message(
+        "import asyncio\nasync def m(cs):\n    await asyncio.gather(*cs, return_exceptions=True)\n",
+    );
+    assert!(
+        msg.starts_with("gathers the unpacked awaitables")
+            && msg.contains("exceptions are returned in the result list"),
+        "{msg}"
+    );
+    let (_, msg) = message("import asyncio\nx = asyncio.gather\n");
+    assert!(msg.starts_with("`asyncio.gather`"), "{msg}");
+}
+
+#[test]
+fn classes_slots_descriptors_metaclasses() {
+    check(
+        "PG506",
+        "class P:\n    __slots__ = ('x', 'y')\n",
+        &["__slots__ = ('x', 'y')"],
+    );
+    check(
+        "PG506",
+        "__slots__ = ()\nclass P:\n    def f(self):\n        __slots__ = 1\n",
+        &[],
+    );
+    check(
+        "PG507",
+        "from dataclasses import dataclass\n@dataclass(slots=True, frozen=True)\nclass P:\n    x: int\n",
+        &["slots=True"],
+    );
+    check(
+        "PG507",
+        "from dataclasses import dataclass\n@dataclass(slots=False)\nclass P:\n    x: int\n",
+        &[],
+    );
+    check(
+        "PG508",
+        "class C:\n    @property\n    def area(self): return 1\n",
+        &["property"],
+    );
+    check(
+        "PG508",
+        "def property(f): return f\nclass C:\n    @property\n    def area(self): return 1\n",
+        &[],
+    );
+    check(
+        "PG509",
+        "from functools import cached_property\nclass C:\n    @cached_property\n    def area(self): return 1\n",
+        &["cached_property"],
+    );
+    check(
+        "PG510",
+        "class Field:\n    def __set_name__(self, owner, name): pass\n    def __get__(self, obj, objtype=None): pass\n    def __set__(self, obj, value): pass\n",
+        &["__set_name__", "__get__", "__set__"],
+    );
+    check("PG510", "def __get__(self, obj): pass\n", &[]);
+    check(
+        "PG511",
+        "class Model(Base, metaclass=ModelMeta): pass\n",
+        &["metaclass=ModelMeta"],
+    );
+    check(
+        "PG511",
+        "from abc import ABCMeta\nclass Model(metaclass=ABCMeta): pass\n",
+        &[],
+    );
+    check("PG512", "class Meta(type):\n    pass\n", &["type"]);
+    check("PG512", "class T(Type): pass\ndef f(type): pass\n", &[]);
+    check(
+        "PG513",
+        "class Plugin:\n    def __init_subclass__(cls, **kw):\n        super().__init_subclass__(**kw)\n",
+        &["__init_subclass__"],
+    );
+    check(
+        "PG514",
+        "class Point(tuple):\n    def __new__(cls, x, y):\n        return super().__new__(cls, (x, y))\n",
+        &["__new__"],
+    );
+    check(
+        "PG503",
+        "class Point(tuple):\n    def __new__(cls): pass\n",
+        &[],
+    );
+}
+
+#[test]
+fn abcs_enums_and_generics() {
+    check(
+        "PG515",
+        "from abc import ABC, abstractmethod\nclass Repo(ABC):\n    @abstractmethod\n    def get(self): ...\n",
+        &["ABC"],
+    );
+    check(
+        "PG516",
+        "import abc\nclass Repo(abc.ABC):\n    @abc.abstractmethod\n    def get(self): ...\n",
+        &["abc.abstractmethod"],
+    );
+    check(
+        "PG515",
+        "import abc\nclass Repo(metaclass=abc.ABCMeta): pass\n",
+        &["abc.ABCMeta"],
+    );
+    check(
+        "PG517",
+        "from enum import Enum, auto\nclass Color(Enum):\n    RED = auto()\n",
+        &["Enum"],
+    );
+    check(
+        "PG519",
+        "from enum import Enum, auto\nclass Color(Enum):\n    RED = auto()\n",
+        &["auto()"],
+    );
+    check(
+        "PG518",
+        "import enum\nclass Status(enum.StrEnum):\n    DRAFT = 'draft'\n",
+        &["enum.StrEnum"],
+    );
+    check(
+        "PG518",
+        "from enum import Enum\nclass Status(str, Enum):\n    DRAFT = 'draft'\n",
+        &["(str, Enum)"],
+    );
+    check(
+        "PG518",
+        "from enum import Enum\nclass Status(Enum):\n    DRAFT = 'draft'\nclass S(str): pass\n",
+        &[],
+    );
+    check(
+        "PG520",
+        "from typing import TypeVar\nT = TypeVar('T', bound=int)\n",
+        &["TypeVar('T', bound=int)"],
+    );
+    check(
+        "PG521",
+        "from typing import Generic, TypeVar\nT = TypeVar('T')\nclass Box(Generic[T]): pass\n",
+        &["Generic"],
+    );
+    check(
+        "PG522",
+        "import typing\nP = typing.ParamSpec('P')\n",
+        &["typing.ParamSpec('P')"],
+    );
+    check(
+        "PG523",
+        "def first[T](xs: list[T]) -> T: ...\nclass Box[T: int, *Ts, **P]: pass\ntype Pair[T] = tuple[T, T]\n",
+        &["[T]", "[T: int, *Ts, **P]", "[T]"],
+    );
+    check("PG523", "xs: list[int] = []\ntype Alias = list[int]\n", &[]);
+}
+
+#[test]
+fn match_statements() {
+    let src = "RED = 1\nmatch color:\n    case 0:\n        pass\n    case RED:\n        pass\n";
+    check("PG524", src, &["match color"]);
+    check("PG525", src, &["RED"]);
+    check(
+        "PG525",
+        "from http import HTTPStatus\ndef f(resp):\n    match resp:\n        case [HTTPStatus, body]:\n            return body\n        case {'code': OK}:\n            pass\n        case Point(x=int):\n            pass\n",
+        &["HTTPStatus", "int"],
+    );
+    check(
+        "PG525",
+        "class Color: pass\nmatch c:\n    case Color:\n        pass\n    case _:\n        pass\n",
+        &["Color"],
+    );
+    // Value patterns, class patterns, wildcards and ordinary captures.
+    check(
+        "PG525",
+        "import enum\nRED = 1\nmatch c:\n    case Color.RED | 2:\n        pass\n    case int() | str():\n        pass\n    case Point(x=0, y=y):\n        pass\n    case [first, *rest]:\n        pass\n    case _:\n        pass\n    case other:\n        pass\n",
+        &[],
+    );
+    check("PG524", "match = 1\nmatch.group(0)\n", &[]);
+    let doc = Document::parse(src);
+    let capture = analyze(&doc)
+        .into_iter()
+        .find(|f| f.code() == "PG525")
+        .unwrap();
+    assert!(
+        capture.message.contains("rebinds `RED`"),
+        "{}",
+        capture.message
+    );
+}
+
+#[test]
+fn logging_calls() {
+    check(
+        "PG810",
+        "import logging\nlogger = logging.getLogger(__name__)\n",
+        &["logging.getLogger(__name__)"],
+    );
+    check(
+        "PG812",
+        "import logging\nlogging.info('started')\n",
+        &["logging.info('started')"],
+    );
+    check(
+        "PG813",
+        "import logging.config\nlogging.config.dictConfig(CONFIG)\n",
+        &["logging.config.dictConfig(CONFIG)"],
+    );
+    check(
+        "PG811",
+        "import logging\nlogger = logging.getLogger(__name__)\nlogger.info(f'paid {order.id}')\n",
+        &["f'paid {order.id}'"],
+    );
+    check(
+        "PG811",
+        "import logging\nlogging.warning('%s failed' % name)\nself.log.debug('{} x'.format(y))\naudit = logging.getLogger('audit')\naudit.log(logging.INFO, f'{a}')\n",
+        &["'%s failed' % name", "'{} x'.format(y)", "f'{a}'"],
+    );
+    // Templates with arguments, constant f-strings, other objects, loguru.
+    check(
+        "PG811",
+        "import logging, math\nlogger = logging.getLogger(__name__)\nlogger.info('paid %s', order.id)\nlogger.info(f'constant')\nmath.log(f'{x}')\nprinter.info(f'{x}')\n",
+        &[],
+    );
+    check(
+        "PG811",
+        "from loguru import logger\nlogger.info(f'{x}')\n",
+        &[],
+    );
+    assert_eq!(
+        fixed(
+            "PG811",
+            "logger.info(f\"paid {order.id!r} at 5% {{ok}}\", extra=e)\n"
+        ),
+        "logger.info(\"paid %r at 5%% {ok}\", order.id, extra=e)\n"
+    );
+    assert_eq!(
+        fixed("PG811", "log.error('%s: %d' % (name, n))\n"),
+        "log.error('%s: %d', name, n)\n"
+    );
+    for no_fix in [
+        "logger.info(f'{x:>3}')\n",
+        "logger.info(f'{x=}')\n",
+        "logger.info(f'{x} %s', y)\n",
+        "logger.info('%s' % pair)\n",
+    ] {
+        let doc = Document::parse(no_fix);
+        let f = analyze(&doc)
+            .into_iter()
+            .find(|f| f.code() == "PG811")
+            .expect(no_fix);
+        assert!(f.fix.is_none(), "{no_fix}");
+    }
+    let in_except = "import logging\nlogger = logging.getLogger(__name__)\ntry:\n    run()\nexcept OSError:\n    logger.error('failed')\n";
+    check("PG814", in_except, &["logger.error('failed')"]);
+    assert!(fixed("PG814", in_except).ends_with("    logger.exception('failed')\n"));
+    check(
+        "PG814",
+        "try:\n    run()\nexcept OSError:\n    logger.error('failed', exc_info=True)\n    def later():\n        logger.error('x')\nlogger.error('outside')\n",
+        &[],
+    );
+}
+
+#[test]
+fn pytest_apis() {
+    check(
+        "PG815",
+        "import pytest\n@pytest.fixture(scope='module')\ndef db():\n    yield 1\n",
+        &["pytest.fixture(scope='module')"],
+    );
+    check(
+        "PG816",
+        "import pytest\n@pytest.mark.parametrize('x', [1, 2])\ndef test_x(x): pass\n",
+        &["pytest.mark.parametrize('x', [1, 2])"],
+    );
+    check(
+        "PG815",
+        "def fixture(f): return f\n@fixture\ndef db(): pass\n",
         &[],
     );
 }

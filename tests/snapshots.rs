@@ -57,3 +57,5 @@ fixture!(concurrency);
 fixture!(django_settings);
 fixture!(django_views);
 fixture!(celery_tasks);
+fixture!(modern_python);
+fixture!(async_logging);

@@ -38,6 +38,14 @@ const BUILTINS: &[&str] = &[
     "iter",
     "next",
     "input",
+    "property",
+    "type",
+    "str",
+    "int",
+    "staticmethod",
+    "classmethod",
+    "ExceptionGroup",
+    "BaseExceptionGroup",
 ];
 
 impl ImportMap {

@@ -7,7 +7,8 @@
 //! same as before, moved by the length change. The context a statement's
 //! findings depend on beyond its own text is hashed into one key: the
 //! file's imports (and shadowed builtins), its model classes, its top-level
-//! assignments (a loop may iterate a module-level queryset), whether it
+//! assignments (a loop may iterate a module-level queryset) and the names
+//! of its top-level functions and classes, whether it
 //! mentions querysets at all, and the project's model index. When the key
 //! changes everything is recomputed.
 //!
@@ -108,6 +109,10 @@ impl Analyzer {
         for (stmt, key) in statements.iter().zip(&keys) {
             if is_assignment(*stmt) {
                 hasher.write_u64(*key);
+            } else if let Some(name) = defined_name(*stmt) {
+                // Rules may ask whether a name is a module-level function or
+                // class (a `case RED:` capture, a local `escape`).
+                hasher.write(&src.as_bytes()[name.byte_range()]);
             }
         }
         let context = hasher.finish();
@@ -163,6 +168,16 @@ fn is_assignment(stmt: Node) -> bool {
         && stmt
             .named_child(0)
             .is_some_and(|c| matches!(c.kind(), "assignment" | "augmented_assignment"))
+}
+
+/// The name a top-level `def` or `class` binds.
+fn defined_name(stmt: Node) -> Option<Node> {
+    let def = match stmt.kind() {
+        "decorated_definition" => stmt.child_by_field_name("definition")?,
+        "function_definition" | "class_definition" => stmt,
+        _ => return None,
+    };
+    def.child_by_field_name("name")
 }
 
 /// Whether the finding's range and every fix edit lie within `span`.

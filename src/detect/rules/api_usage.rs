@@ -8,7 +8,7 @@
 //!
 //! **References**: each rule's topic cites the official documentation.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use tree_sitter::Node;
@@ -170,6 +170,238 @@ hint!(
     "`TypeGuard` / `TypeIs`: user-defined type narrowing functions"
 );
 
+// Context managers, exceptions, caching, threads.
+hint!(
+    CONTEXTMANAGER,
+    "PG112",
+    "contextmanager-decorator",
+    "context-managers",
+    "`@contextmanager`: a generator becomes a context manager; wrap its single `yield` in try/finally"
+);
+hint!(
+    EXIT_STACK,
+    "PG113",
+    "exit-stack",
+    "context-managers",
+    "`ExitStack`: enters a dynamic number of context managers and exits them in reverse order"
+);
+hint!(
+    EXCEPTION_GROUP,
+    "PG115",
+    "exception-group",
+    "exception-groups",
+    "`ExceptionGroup`: several unrelated exceptions raised together; handle them with `except*` (3.11+)"
+);
+hint!(
+    LRU_CACHE,
+    "PG117",
+    "lru-cache-decorator",
+    "functools-lru-cache",
+    "`lru_cache` / `cache`: memoizes by (hashable) arguments; the cache keeps every key and result alive"
+);
+hint!(
+    THREADING_LOCK,
+    "PG307",
+    "threading-lock",
+    "threading-locks-race-conditions",
+    "`threading.Lock`: guards a check-then-act or read-modify-write sequence; the GIL doesn't"
+);
+hint!(
+    QUEUE_QUEUE,
+    "PG308",
+    "queue-queue",
+    "threading-locks-race-conditions",
+    "`queue.Queue`: thread-safe hand-off between threads, with blocking `get`/`put` and `task_done`/`join`"
+);
+hint!(
+    THREADING_LOCAL,
+    "PG309",
+    "threading-local",
+    "contextvars",
+    "`threading.local`: per-thread values; every asyncio task on a loop shares one thread, so use `ContextVar` there"
+);
+
+// asyncio beyond gather.
+hint!(
+    ASYNCIO_TIMEOUT,
+    "PG211",
+    "asyncio-timeout",
+    "asyncio-cancellation-timeouts",
+    "`asyncio.timeout`: cancels the block at the deadline and raises `TimeoutError` outside it (3.11+)"
+);
+hint!(
+    WAIT_FOR,
+    "PG212",
+    "asyncio-wait-for",
+    "asyncio-cancellation-timeouts",
+    "`asyncio.wait_for`: awaits with a timeout, cancelling the awaitable when it expires"
+);
+hint!(
+    SHIELD,
+    "PG213",
+    "asyncio-shield",
+    "asyncio-cancellation-timeouts",
+    "`asyncio.shield`: protects the inner task from cancellation; the awaiting caller is still cancelled"
+);
+hint!(
+    ASYNCIO_QUEUE,
+    "PG215",
+    "asyncio-queue",
+    "asyncio-queues",
+    "`asyncio.Queue`: producer/consumer tasks on one loop; `maxsize` gives backpressure, `task_done`/`join` track work"
+);
+hint!(
+    SEMAPHORE,
+    "PG216",
+    "asyncio-semaphore",
+    "asyncio-semaphore-concurrency-limits",
+    "`asyncio.Semaphore`: caps how many coroutines are inside `async with sem:` at once"
+);
+hint!(
+    TO_THREAD,
+    "PG217",
+    "asyncio-to-thread",
+    "asyncio-to-thread",
+    "`asyncio.to_thread`: runs a blocking function in the default thread pool without blocking the loop"
+);
+hint!(
+    CONTEXT_VAR,
+    "PG219",
+    "context-var",
+    "contextvars",
+    "`ContextVar`: a value per execution context; each asyncio task works on a copy of its creator's context"
+);
+hint!(
+    COPY_CONTEXT,
+    "PG220",
+    "copy-context",
+    "contextvars",
+    "`copy_context()`: a snapshot of the current context, to run a callable in with `ctx.run(...)`"
+);
+hint!(
+    ASYNC_CONTEXTMANAGER,
+    "PG221",
+    "asynccontextmanager-decorator",
+    "async-context-managers-iterators",
+    "`@asynccontextmanager`: an async generator becomes an `async with` context manager"
+);
+hint!(
+    ACLOSING,
+    "PG222",
+    "aclosing",
+    "async-context-managers-iterators",
+    "`aclosing()`: closes an async generator when the block exits, so its cleanup runs now (3.10+)"
+);
+
+// Classes: properties, ABCs, enums, generics.
+hint!(
+    PROPERTY,
+    "PG508",
+    "property-decorator",
+    "descriptors-and-property",
+    "`property`: a data descriptor; attribute access calls its getter/setter and wins over the instance `__dict__`"
+);
+hint!(
+    CACHED_PROPERTY,
+    "PG509",
+    "cached-property",
+    "descriptors-and-property",
+    "`cached_property`: a non-data descriptor; computes once, then the value in the instance `__dict__` wins"
+);
+hint!(
+    ABC_BASE,
+    "PG515",
+    "abc-base",
+    "abstract-base-classes",
+    "`ABC` / `ABCMeta`: the class can't be instantiated while an `@abstractmethod` is unimplemented"
+);
+hint!(
+    ABSTRACT_METHOD,
+    "PG516",
+    "abc-abstractmethod",
+    "abstract-base-classes",
+    "`@abstractmethod`: subclasses must override it before they can be instantiated (needs `ABCMeta`)"
+);
+hint!(
+    ENUM_CLASS,
+    "PG517",
+    "enum-class",
+    "enums",
+    "`Enum`: members are singletons; a plain `Enum` member never equals its raw value"
+);
+hint!(
+    STR_ENUM,
+    "PG518",
+    "str-enum-mixin",
+    "enums",
+    "`StrEnum` / `(str, Enum)`: members are strings; only `StrEnum` formats as its value in f-strings (3.11+)"
+);
+hint!(
+    ENUM_AUTO,
+    "PG519",
+    "enum-auto",
+    "enums",
+    "`auto()`: generated member values (1, 2, 3...; lower-cased names for `StrEnum`; powers of two for `Flag`)"
+);
+hint!(
+    TYPEVAR,
+    "PG520",
+    "typevar-definition",
+    "generics-and-typevar",
+    "`TypeVar`: links types across a signature; 3.12+ can write `def f[T](...)` instead"
+);
+hint!(
+    GENERIC_BASE,
+    "PG521",
+    "generic-base",
+    "generics-and-typevar",
+    "`Generic[T]`: a generic class before 3.12; 3.12+ writes `class Box[T]:`"
+);
+hint!(
+    PARAMSPEC,
+    "PG522",
+    "paramspec",
+    "generics-and-typevar",
+    "`ParamSpec`: captures a callable's parameters, so a decorator's type keeps the signature (3.10+)"
+);
+
+// Logging and pytest.
+hint!(
+    GET_LOGGER,
+    "PG810",
+    "logging-getlogger",
+    "logging-best-practices",
+    "`logging.getLogger`: one logger per module, `getLogger(__name__)`, configured once at the entry point"
+);
+hint!(
+    LOGGING_ROOT,
+    "PG812",
+    "logging-root-call",
+    "logging-best-practices",
+    "module-level `logging.info(...)` logs through the root logger (and configures it if unset); use a named logger"
+);
+hint!(
+    LOGGING_CONFIG,
+    "PG813",
+    "logging-config",
+    "logging-best-practices",
+    "logging configuration: do it once, at the program's entry point, not in library modules"
+);
+hint!(
+    PYTEST_FIXTURE,
+    "PG815",
+    "pytest-fixture",
+    "pytest-fixtures",
+    "`@pytest.fixture`: tests request it by parameter name; code after `yield` is teardown"
+);
+hint!(
+    PYTEST_PARAMETRIZE,
+    "PG816",
+    "pytest-parametrize",
+    "pytest-fixtures",
+    "`@pytest.mark.parametrize`: one test, run once per row of arguments"
+);
+
 /// Each rule with the qualified names that trigger it.
 static TABLE: &[(&Rule, &[&str])] = &[
     (&GATHER, &["asyncio.gather"]),
@@ -248,7 +480,123 @@ static TABLE: &[(&Rule, &[&str])] = &[
             "typing_extensions.TypeIs",
         ],
     ),
+    // Context managers, exceptions, caching, threads.
+    (&CONTEXTMANAGER, &["contextlib.contextmanager"]),
+    (
+        &EXIT_STACK,
+        &["contextlib.ExitStack", "contextlib.AsyncExitStack"],
+    ),
+    (
+        &EXCEPTION_GROUP,
+        &["builtins.ExceptionGroup", "builtins.BaseExceptionGroup"],
+    ),
+    (&LRU_CACHE, &["functools.lru_cache", "functools.cache"]),
+    (&THREADING_LOCK, &["threading.Lock", "threading.RLock"]),
+    (
+        &QUEUE_QUEUE,
+        &[
+            "queue.Queue",
+            "queue.LifoQueue",
+            "queue.PriorityQueue",
+            "queue.SimpleQueue",
+        ],
+    ),
+    (&THREADING_LOCAL, &["threading.local"]),
+    // asyncio beyond gather.
+    (&ASYNCIO_TIMEOUT, &["asyncio.timeout", "asyncio.timeout_at"]),
+    (&WAIT_FOR, &["asyncio.wait_for"]),
+    (&SHIELD, &["asyncio.shield"]),
+    (
+        &ASYNCIO_QUEUE,
+        &[
+            "asyncio.Queue",
+            "asyncio.PriorityQueue",
+            "asyncio.LifoQueue",
+        ],
+    ),
+    (
+        &SEMAPHORE,
+        &["asyncio.Semaphore", "asyncio.BoundedSemaphore"],
+    ),
+    (&TO_THREAD, &["asyncio.to_thread"]),
+    (&CONTEXT_VAR, &["contextvars.ContextVar"]),
+    (&COPY_CONTEXT, &["contextvars.copy_context"]),
+    (&ASYNC_CONTEXTMANAGER, &["contextlib.asynccontextmanager"]),
+    (&ACLOSING, &["contextlib.aclosing"]),
+    // Classes: properties, ABCs, enums, generics.
+    (&PROPERTY, &["builtins.property"]),
+    (&CACHED_PROPERTY, &["functools.cached_property"]),
+    (&ABC_BASE, &["abc.ABC", "abc.ABCMeta"]),
+    (
+        &ABSTRACT_METHOD,
+        &[
+            "abc.abstractmethod",
+            "abc.abstractproperty",
+            "abc.abstractclassmethod",
+            "abc.abstractstaticmethod",
+        ],
+    ),
+    (
+        &ENUM_CLASS,
+        &["enum.Enum", "enum.IntEnum", "enum.Flag", "enum.IntFlag"],
+    ),
+    (&STR_ENUM, &["enum.StrEnum"]),
+    (&ENUM_AUTO, &["enum.auto"]),
+    (
+        &TYPEVAR,
+        &[
+            "typing.TypeVar",
+            "typing.TypeVarTuple",
+            "typing_extensions.TypeVar",
+            "typing_extensions.TypeVarTuple",
+        ],
+    ),
+    (
+        &GENERIC_BASE,
+        &["typing.Generic", "typing_extensions.Generic"],
+    ),
+    (
+        &PARAMSPEC,
+        &["typing.ParamSpec", "typing_extensions.ParamSpec"],
+    ),
+    // Logging and pytest.
+    (&GET_LOGGER, &["logging.getLogger"]),
+    (
+        &LOGGING_ROOT,
+        &[
+            "logging.debug",
+            "logging.info",
+            "logging.warning",
+            "logging.warn",
+            "logging.error",
+            "logging.exception",
+            "logging.critical",
+            "logging.fatal",
+            "logging.log",
+        ],
+    ),
+    (
+        &LOGGING_CONFIG,
+        &[
+            "logging.basicConfig",
+            "logging.config.dictConfig",
+            "logging.config.fileConfig",
+        ],
+    ),
+    (&PYTEST_FIXTURE, &["pytest.fixture"]),
+    (&PYTEST_PARAMETRIZE, &["pytest.mark.parametrize"]),
 ];
+
+/// The table indexed by qualified name (the first row naming it wins).
+static BY_NAME: LazyLock<HashMap<&'static str, &'static Rule>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for (rule, names) in tables().into_iter().flatten() {
+        for name in *names {
+            map.entry(*name).or_insert(*rule);
+        }
+    }
+    map
+});
 
 pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
     TABLE.iter().map(|(r, _)| *r)
@@ -297,22 +645,69 @@ pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>)
     let Some(name) = ctx.resolve(node) else {
         return;
     };
-    let Some((rule, _)) = tables()
-        .into_iter()
-        .flatten()
-        .find(|(_, names)| names.contains(&name.as_str()))
-    else {
+    let Some(rule) = BY_NAME.get(name.as_str()).copied() else {
         return;
     };
-    let range = if parent.kind() == "call" && parent.child_by_field_name("function") == Some(node) {
-        parent.byte_range()
-    } else {
-        node.byte_range()
-    };
+    let call = (parent.kind() == "call" && parent.child_by_field_name("function") == Some(node))
+        .then_some(parent);
+    let message = call
+        .and_then(|c| specific_message(ctx, rule, c))
+        .unwrap_or_else(|| rule.summary.to_string());
     out.push(Finding {
         rule,
-        range,
-        message: rule.summary.to_string(),
+        range: call.unwrap_or(node).byte_range(),
+        message,
         fix: None,
     });
+}
+
+/// A message about this very call, for the rules that have one.
+fn specific_message(ctx: &Ctx, rule: &Rule, call: Node) -> Option<String> {
+    let args = call
+        .child_by_field_name("arguments")
+        .filter(|a| a.kind() == "argument_list")?;
+    match rule.code {
+        "PG201" => Some(gather_message(ctx, args)),
+        _ => None,
+    }
+}
+
+/// `asyncio.gather(a(), b(), return_exceptions=True)`: how many awaitables
+/// it runs and what happens when one fails.
+fn gather_message(ctx: &Ctx, args: Node) -> String {
+    let mut c = args.walk();
+    let mut count = 0;
+    let mut splat = false;
+    let mut return_exceptions = None;
+    for arg in args.named_children(&mut c) {
+        match arg.kind() {
+            "keyword_argument" => {
+                if arg
+                    .child_by_field_name("name")
+                    .is_some_and(|n| ctx.text(n) == "return_exceptions")
+                {
+                    return_exceptions = arg.child_by_field_name("value").map(|v| ctx.text(v));
+                }
+            }
+            "list_splat" => splat = true,
+            "comment" | "dictionary_splat" => {}
+            _ => count += 1,
+        }
+    }
+    let what = match (count, splat) {
+        (_, true) => "gathers the unpacked awaitables".to_string(),
+        (1, false) => "gathers 1 awaitable".to_string(),
+        (n, false) => format!("gathers {n} awaitables"),
+    };
+    match return_exceptions {
+        Some("True") => format!(
+            "{what} concurrently; with `return_exceptions=True` exceptions are returned in the result list, in argument order, so check each result"
+        ),
+        Some("False") | None => format!(
+            "{what} concurrently; without `return_exceptions=True` the first exception propagates here and the other awaitables keep running (they are not cancelled)"
+        ),
+        Some(v) => format!(
+            "{what} concurrently; when `{v}` is true exceptions are returned in the result list, otherwise the first one propagates and the others keep running"
+        ),
+    }
 }

@@ -1,12 +1,16 @@
-//! PG106 `generator-function` and PG107 `yield-from`.
+//! PG106 `generator-function`, PG224 `async-generator-function` and PG107
+//! `yield-from`.
 //!
 //! **What it matches**: a `def` whose own body contains `yield` (PG106, on
-//! the function's name), and each `yield from` expression (PG107).
+//! the function's name; PG224 for an `async def`), and each `yield from`
+//! expression (PG107).
 //!
 //! **Why**: educational. Calling a generator function runs nothing: it
 //! returns a lazy, one-shot iterator that executes the body up to each
 //! `yield` on demand, in constant memory. `yield from` delegates to a
-//! sub-iterator, forwarding `send()`/`throw()` and returning its value.
+//! sub-iterator, forwarding `send()`/`throw()` and returning its value. An
+//! async generator is consumed with `async for`; one left early should be
+//! closed (`contextlib.aclosing`) so its `finally` runs in the current task.
 //!
 //! **References**: <https://docs.python.org/3/reference/expressions.html#yield-expressions>,
 //! <https://peps.python.org/pep-0380/>
@@ -23,6 +27,15 @@ pub(crate) static GENERATOR: Rule = Rule {
     fixable: false,
     topic: "generators-vs-iterators",
     summary: "generator function: calling it returns a lazy, one-shot iterator",
+};
+
+pub(crate) static ASYNC_GENERATOR: Rule = Rule {
+    code: "PG224",
+    construct: "async-generator-function",
+    severity: Severity::Hint,
+    fixable: false,
+    topic: "async-context-managers-iterators",
+    summary: "async generator: calling it returns an async iterator for `async for`; close it with `aclosing()` when leaving early",
 };
 
 pub(crate) static YIELD_FROM: Rule = Rule {
@@ -47,19 +60,25 @@ pub(crate) fn check_function(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
     if !yields {
         return;
     }
-    let message = if is_async_def(func) {
-        format!(
-            "`{}` is an async generator: calling it returns an async iterator for `async for`",
-            ctx.text(name)
+    let (rule, message) = if is_async_def(func) {
+        (
+            &ASYNC_GENERATOR,
+            format!(
+                "`{}` is an async generator: calling it returns an async iterator for `async for`; if the loop may stop early, wrap it in `contextlib.aclosing()` so its cleanup runs",
+                ctx.text(name)
+            ),
         )
     } else {
-        format!(
-            "`{}` is a generator function: calling it returns a lazy iterator that runs the body on demand, once",
-            ctx.text(name)
+        (
+            &GENERATOR,
+            format!(
+                "`{}` is a generator function: calling it returns a lazy iterator that runs the body on demand, once",
+                ctx.text(name)
+            ),
         )
     };
     out.push(Finding {
-        rule: &GENERATOR,
+        rule,
         range: name.byte_range(),
         message,
         fix: None,

@@ -6,9 +6,12 @@ mod api_usage;
 mod assert_num_queries;
 mod await_in_loop;
 mod blocking_call;
+mod cancelled_error;
 mod celery;
+mod closure_in_loop;
 mod comparisons;
 mod comprehension_in_call;
+mod comprehension_scope;
 mod create_task;
 mod db_index;
 mod decorator;
@@ -17,26 +20,37 @@ mod django_api;
 mod django_settings;
 mod drf_nested_serializer;
 mod dunder_method;
+mod enum_mixin;
 mod eq_bool;
 mod eq_none;
 mod eq_without_hash;
+mod exception_groups;
 mod generator;
 mod is_literal;
+mod logging_calls;
+mod lru_cache_method;
 mod mark_safe;
+mod match_statement;
 mod meta_indexes;
+mod metaclass;
 mod middleware_class;
 mod middleware_order;
 mod missing_wraps;
 mod multiple_inheritance;
 mod mutable_default;
 mod n_plus_one;
+mod nonlocal_statement;
 mod queryset;
 mod queryset_api;
+mod run_in_executor;
+mod scope;
 mod secret_key_literal;
 mod set_password;
 mod signal_connect;
+mod slots;
 mod sql_formatting;
 mod sync_orm_in_async;
+mod type_params;
 mod weak_password_hasher;
 mod x_frame_allow_from;
 
@@ -86,6 +100,29 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         &signal_connect::RULE,
         &drf_nested_serializer::RULE,
         &assert_num_queries::RULE,
+        &closure_in_loop::RULE,
+        &nonlocal_statement::RULE,
+        &comprehension_scope::WALRUS,
+        &comprehension_scope::CLASS_BODY,
+        &exception_groups::EXCEPT_STAR,
+        &exception_groups::ADD_NOTE,
+        &lru_cache_method::RULE,
+        &cancelled_error::RULE,
+        &run_in_executor::RULE,
+        &dunder_method::ASYNC_DUNDER,
+        &generator::ASYNC_GENERATOR,
+        &slots::SLOTS,
+        &slots::DATACLASS_SLOTS,
+        &dunder_method::DESCRIPTOR,
+        &metaclass::KEYWORD,
+        &metaclass::TYPE_SUBCLASS,
+        &dunder_method::INIT_SUBCLASS,
+        &dunder_method::NEW,
+        &type_params::RULE,
+        &match_statement::MATCH,
+        &match_statement::CAPTURE,
+        &logging_calls::FORMATTED,
+        &logging_calls::ERROR_IN_EXCEPT,
     ];
     rules.extend(api_usage::rules());
     rules.extend(queryset_api::rules());
@@ -114,6 +151,15 @@ struct Kinds {
     identifier: u16,
     attribute: u16,
     module: u16,
+    assignment: u16,
+    decorated_definition: u16,
+    lambda: u16,
+    nonlocal_statement: u16,
+    named_expression: u16,
+    comprehensions: [u16; 4],
+    except_clause: u16,
+    type_parameter: u16,
+    match_statement: u16,
 }
 
 static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
@@ -135,6 +181,20 @@ static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
         identifier: id("identifier"),
         attribute: id("attribute"),
         module: id("module"),
+        assignment: id("assignment"),
+        decorated_definition: id("decorated_definition"),
+        lambda: id("lambda"),
+        nonlocal_statement: id("nonlocal_statement"),
+        named_expression: id("named_expression"),
+        comprehensions: [
+            id("list_comprehension"),
+            id("set_comprehension"),
+            id("dictionary_comprehension"),
+            id("generator_expression"),
+        ],
+        except_clause: id("except_clause"),
+        type_parameter: id("type_parameter"),
+        match_statement: id("match_statement"),
     }
 });
 
@@ -161,6 +221,9 @@ pub(crate) fn visit<'t>(
         set_password::check(ctx, node, out);
         signal_connect::check(ctx, node, out);
         assert_num_queries::check(ctx, node, out);
+        exception_groups::check_add_note(ctx, node, out);
+        run_in_executor::check(ctx, node, out);
+        logging_calls::check(ctx, node, out);
     } else if kind == k.comparison_operator {
         is_literal::check(ctx, node, out);
         eq_none::check(ctx, node, out);
@@ -168,16 +231,24 @@ pub(crate) fn visit<'t>(
         dict_keys::check(ctx, node, out);
     } else if kind == k.keyword_argument {
         db_index::check(ctx, node, out);
+    } else if kind == k.assignment {
+        slots::check_assignment(ctx, node, out);
     } else if kind == k.default_parameter || kind == k.typed_default_parameter {
         mutable_default::check(ctx, node, out);
     } else if kind == k.for_in_clause {
         n_plus_one::check(ctx, node, out);
     } else if kind == k.decorator {
         decorator::check(ctx, node, out);
+        slots::check_decorator(ctx, node, out);
+    } else if kind == k.decorated_definition {
+        lru_cache_method::check(ctx, node, out);
     } else if kind == k.function_definition {
         missing_wraps::check(ctx, node, out);
         generator::check_function(ctx, node, out);
         dunder_method::check(ctx, node, out);
+        closure_in_loop::check(ctx, node, out);
+    } else if kind == k.lambda {
+        closure_in_loop::check(ctx, node, out);
     } else if kind == k.yield_ {
         generator::check_yield(ctx, node, out);
     } else if kind == k.expression_statement {
@@ -192,6 +263,21 @@ pub(crate) fn visit<'t>(
         middleware_class::check(ctx, node, out);
         meta_indexes::check(ctx, node, out);
         drf_nested_serializer::check(ctx, node, out);
+        metaclass::check(ctx, node, out);
+        enum_mixin::check(ctx, node, out);
+    } else if kind == k.nonlocal_statement {
+        nonlocal_statement::check(ctx, node, out);
+    } else if kind == k.named_expression {
+        comprehension_scope::check_walrus(ctx, node, out);
+    } else if k.comprehensions.contains(&kind) {
+        comprehension_scope::check_class_body(ctx, node, out);
+    } else if kind == k.except_clause {
+        exception_groups::check_except(ctx, node, out);
+        cancelled_error::check(ctx, node, out);
+    } else if kind == k.type_parameter {
+        type_params::check(ctx, node, out);
+    } else if kind == k.match_statement {
+        match_statement::check(ctx, node, out);
     } else if kind == k.module {
         django_settings::check(ctx, node, out);
         celery::check(ctx, node, out);

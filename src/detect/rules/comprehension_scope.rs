@@ -1,0 +1,197 @@
+//! PG110 `walrus-in-comprehension` and PG111 `comprehension-in-class-body`:
+//! where a comprehension's names live.
+//!
+//! **What it matches**:
+//! - PG110 (hint): `:=` inside a comprehension or generator expression,
+//!   which binds its target in the enclosing function or module;
+//! - PG111 (warning): in a class body, a comprehension whose element,
+//!   condition or later `for` clause uses a name that only the class body
+//!   binds (`FACTOR = 2` then `[x * FACTOR for x in xs]`): the class scope is
+//!   invisible there, so creating the class raises `NameError`.
+//!
+//! **Why**: a comprehension runs in its own scope (PEP 709 in 3.12 inlines
+//! it but keeps the rules). Only its first iterable is evaluated in the
+//! enclosing scope; the rest resolves names through enclosing *function*
+//! scopes and the module, skipping the class body. `:=` is the exception
+//! that writes outward, so the value is still there after the comprehension.
+//!
+//! **Not reported** (PG111): names the module also binds (they resolve to
+//! the module's value), builtins, names declared `global` anywhere in the
+//! file, files with `from x import *`, and the first iterable, which is
+//! evaluated in the class body (`[x for x in xs]` is fine). Comprehensions
+//! inside methods are not in the class scope.
+//!
+//! **Example**: `scaled = [x * FACTOR for x in xs]` in a class body →
+//! compute it with a loop, a helper function taking `FACTOR` as an
+//! argument, or after the class as `C.scaled = [...]`.
+//!
+//! **References**: <https://docs.python.org/3/reference/executionmodel.html#resolution-of-names>,
+//! <https://peps.python.org/pep-0572/#scope-of-the-target>
+
+use tree_sitter::Node;
+
+use super::scope::{
+    BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, is_comprehension,
+    is_scope, uses_of,
+};
+use crate::detect::context::{Ctx, root_of};
+use crate::detect::{Finding, Rule, Severity};
+
+pub(crate) static WALRUS: Rule = Rule {
+    code: "PG110",
+    construct: "walrus-in-comprehension",
+    severity: Severity::Hint,
+    fixable: false,
+    topic: "comprehension-scope",
+    summary: "`:=` in a comprehension binds in the enclosing scope, and the name outlives the comprehension",
+};
+
+pub(crate) static CLASS_BODY: Rule = Rule {
+    code: "PG111",
+    construct: "comprehension-in-class-body",
+    severity: Severity::Warning,
+    fixable: false,
+    topic: "comprehension-scope",
+    summary: "comprehension in a class body uses a class attribute it can't see: NameError when the class is created",
+};
+
+/// `walrus` is a `named_expression`.
+pub(crate) fn check_walrus(ctx: &Ctx, walrus: Node, out: &mut Vec<Finding>) {
+    let Some(name) = walrus.child_by_field_name("name") else {
+        return;
+    };
+    let mut in_comprehension = false;
+    let mut n = walrus.parent();
+    while let Some(p) = n {
+        if is_comprehension(p.kind()) {
+            in_comprehension = true;
+        } else if is_scope(p.kind()) {
+            break;
+        }
+        n = p.parent();
+    }
+    let (true, Some(scope)) = (in_comprehension, n) else {
+        return;
+    };
+    let target = match scope.kind() {
+        "function_definition" => scope
+            .child_by_field_name("name")
+            .map_or("the enclosing function".to_string(), |f| {
+                format!("function `{}`", ctx.text(f))
+            }),
+        "lambda" => "the enclosing lambda".to_string(),
+        "class_definition" => {
+            "the class body, which is a SyntaxError: `:=` in a comprehension can't bind a class attribute"
+                .to_string()
+        }
+        _ => "the module".to_string(),
+    };
+    out.push(Finding {
+        rule: &WALRUS,
+        range: walrus.byte_range(),
+        message: format!(
+            "`{}` is bound in {target}, not in the comprehension: it keeps the last value assigned after the comprehension ends",
+            ctx.text(name)
+        ),
+        fix: None,
+    });
+}
+
+/// `comp` is a comprehension or generator expression.
+pub(crate) fn check_class_body(ctx: &Ctx, comp: Node, out: &mut Vec<Finding>) {
+    let Some(class) = enclosing_class_body(comp) else {
+        return;
+    };
+    let (Some(body), Some(class_name)) = (
+        class.child_by_field_name("body"),
+        class.child_by_field_name("name"),
+    ) else {
+        return;
+    };
+    let root = root_of(comp);
+    if has_star_import(ctx, root) {
+        return;
+    }
+    let mut module = assigned_names(ctx, root);
+    module.extend(imported_names(ctx, root));
+    let globals = global_names(ctx, root);
+    let own = comprehension_targets(ctx, comp);
+    let mut class_only: Vec<&str> = assigned_names(ctx, body);
+    class_only.retain(|n| {
+        !module.contains(n)
+            && !globals.contains(n)
+            && !own.contains(n)
+            && !BUILTIN_NAMES.contains(n)
+            && ctx.imports.resolve_name(n).is_none()
+    });
+    if class_only.is_empty() {
+        return;
+    }
+    let mut uses = Vec::new();
+    let mut first_iterable_seen = false;
+    let mut c = comp.walk();
+    for part in comp.named_children(&mut c) {
+        if part.kind() == "for_in_clause" {
+            let right = part.child_by_field_name("right");
+            if first_iterable_seen && let Some(r) = right {
+                uses_of(ctx, r, &class_only, &mut uses);
+            }
+            first_iterable_seen = true;
+        } else {
+            uses_of(ctx, part, &class_only, &mut uses);
+        }
+    }
+    let mut reported: Vec<&str> = Vec::new();
+    for u in uses {
+        let name = ctx.text(u);
+        if reported.contains(&name) {
+            continue;
+        }
+        reported.push(name);
+        out.push(Finding {
+            rule: &CLASS_BODY,
+            range: u.byte_range(),
+            message: format!(
+                "`{name}` is an attribute of class `{}`, but only a comprehension's first iterable is evaluated in the class body; here `{name}` is looked up in the module and raises NameError when the class is created",
+                ctx.text(class_name)
+            ),
+            fix: None,
+        });
+    }
+}
+
+/// The class whose body directly holds `comp` (not inside a method or
+/// another comprehension).
+fn enclosing_class_body(comp: Node) -> Option<Node> {
+    let mut n = comp.parent();
+    while let Some(p) = n {
+        if is_comprehension(p.kind()) {
+            return None;
+        }
+        if is_scope(p.kind()) {
+            return (p.kind() == "class_definition").then_some(p);
+        }
+        n = p.parent();
+    }
+    None
+}
+
+fn has_star_import(ctx: &Ctx, root: Node) -> bool {
+    let mut c = root.walk();
+    root.named_children(&mut c)
+        .any(|s| s.kind() == "import_from_statement" && ctx.text(s).contains('*'))
+}
+
+/// Names declared `global` anywhere in the file.
+fn global_names<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    crate::python::walk(root, |n| {
+        if n.kind() == "global_statement" {
+            let mut c = n.walk();
+            out.extend(n.named_children(&mut c).map(|i| ctx.text(i)));
+            return false;
+        }
+        true
+    });
+    out
+}

@@ -1,0 +1,339 @@
+//! PG811 `logging-fstring` and PG814 `logger-exception`: how messages are
+//! passed to the standard `logging` calls.
+//!
+//! **What it matches** (on `logging.<level>(...)` and on `<x>.<level>(...)`
+//! where `x` is a logger: named `logger`/`log`/`_logger`/..., or assigned
+//! from `logging.getLogger(...)` at module level):
+//! - PG811 (hint): the message is an f-string, `"..." % values` or
+//!   `"...".format(...)` (ruff's G004/G002/G001);
+//! - PG814 (hint): `.error(...)` inside an `except` block without
+//!   `exc_info` (ruff's TRY400).
+//!
+//! **Why**: logging formats the message only if a handler will emit the
+//! record, and keeps the template (`"paid %s"`) apart from the values, so
+//! aggregators group identical events and handlers can read `record.args`.
+//! Formatting it yourself does the work even when the level is disabled and
+//! makes every message unique. Inside `except`, `logger.exception(...)`
+//! logs at ERROR level *with* the traceback, which `error()` drops.
+//!
+//! **Fix**: PG811 rewrites a plain f-string into a `%s` template plus
+//! arguments (`f"paid {order.id}"` → `"paid %s", order.id`; `!r` becomes
+//! `%r`, a literal `%` becomes `%%`); no fix when an interpolation has a
+//! format spec or `=`, when arguments already follow, or for `%`/`.format`
+//! (except `"..." % (a, b)`, whose tuple becomes the arguments). PG814
+//! replaces `error` with `exception`.
+//!
+//! **Not reported**: files that use `loguru` or `structlog` (their loggers
+//! format differently), constant messages, and `.error(..., exc_info=...)`.
+//!
+//! **References**: <https://docs.python.org/3/howto/logging.html#optimization>,
+//! <https://docs.python.org/3/library/logging.html#logging.Logger.exception>
+
+use tree_sitter::Node;
+
+use crate::detect::context::{Ctx, root_of};
+use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+
+pub(crate) static FORMATTED: Rule = Rule {
+    code: "PG811",
+    construct: "logging-fstring",
+    severity: Severity::Hint,
+    fixable: true,
+    topic: "logging-best-practices",
+    summary: "log message formatted eagerly (f-string, `%`, `.format`): pass a `%s` template and the values as arguments",
+};
+
+pub(crate) static ERROR_IN_EXCEPT: Rule = Rule {
+    code: "PG814",
+    construct: "logger-exception",
+    severity: Severity::Hint,
+    fixable: true,
+    topic: "logging-best-practices",
+    summary: "`.error()` in an `except` block drops the traceback; `.exception()` logs it",
+};
+
+const LEVELS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "fatal",
+    "log",
+];
+
+/// `call` is a `call`.
+pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+    let (Some(func), Some(args)) = (
+        call.child_by_field_name("function")
+            .filter(|f| f.kind() == "attribute"),
+        call.child_by_field_name("arguments")
+            .filter(|a| a.kind() == "argument_list"),
+    ) else {
+        return;
+    };
+    let (Some(object), Some(method)) = (
+        func.child_by_field_name("object"),
+        func.child_by_field_name("attribute"),
+    ) else {
+        return;
+    };
+    let method_name = ctx.text(method);
+    if !LEVELS.contains(&method_name) || !is_logger(ctx, object) {
+        return;
+    }
+    let mut c = args.walk();
+    let positional: Vec<Node> = args
+        .named_children(&mut c)
+        .filter(|a| a.kind() != "comment" && a.kind() != "keyword_argument")
+        .collect();
+    let msg_index = usize::from(method_name == "log");
+    if let Some(msg) = positional.get(msg_index) {
+        check_message(ctx, *msg, positional.len() > msg_index + 1, out);
+    }
+    if method_name == "error" && in_except_block(call) && !has_keyword(ctx, args, "exc_info") {
+        out.push(Finding {
+            rule: &ERROR_IN_EXCEPT,
+            range: call.byte_range(),
+            message: format!(
+                "inside `except`, `{}.exception(...)` logs the same ERROR record plus the traceback; `error()` drops it",
+                ctx.text(object)
+            ),
+            fix: Some(Fix {
+                message: "Use `.exception(...)`".into(),
+                edits: vec![Edit {
+                    range: method.byte_range(),
+                    content: "exception".into(),
+                }],
+            }),
+        });
+    }
+}
+
+/// True when `object` is the `logging` module or looks like a logger.
+fn is_logger(ctx: &Ctx, object: Node) -> bool {
+    if let Some(q) = ctx.resolve(object) {
+        return q == "logging";
+    }
+    let last = ctx.text(object).rsplit('.').next().unwrap_or("");
+    let lower = last.to_ascii_lowercase();
+    let named_like_logger = matches!(lower.trim_start_matches('_'), "log" | "logger")
+        || lower.ends_with("logger")
+        || lower.ends_with("_log");
+    (named_like_logger || assigned_from_get_logger(ctx, object)) && !uses_other_logging(ctx)
+}
+
+/// True when the file mentions a logging library with its own formatting
+/// conventions (its loggers are named `logger` too).
+fn uses_other_logging(ctx: &Ctx) -> bool {
+    ctx.src.contains("loguru") || ctx.src.contains("structlog")
+}
+
+/// True when `name` is assigned `logging.getLogger(...)` by a module-level
+/// statement (`audit = logging.getLogger("audit")`).
+fn assigned_from_get_logger(ctx: &Ctx, object: Node) -> bool {
+    if object.kind() != "identifier" {
+        return false;
+    }
+    let name = ctx.text(object);
+    let root = root_of(object);
+    let mut c = root.walk();
+    root.named_children(&mut c)
+        .filter(|s| s.kind() == "expression_statement")
+        .filter_map(|s| s.named_child(0))
+        .any(|a| {
+            a.kind() == "assignment"
+                && a.child_by_field_name("left")
+                    .is_some_and(|l| ctx.text(l) == name)
+                && a.child_by_field_name("right")
+                    .filter(|r| r.kind() == "call")
+                    .and_then(|r| r.child_by_field_name("function"))
+                    .and_then(|f| ctx.resolve(f))
+                    .is_some_and(|q| q == "logging.getLogger")
+        })
+}
+
+fn has_keyword(ctx: &Ctx, args: Node, name: &str) -> bool {
+    let mut c = args.walk();
+    args.named_children(&mut c).any(|a| {
+        a.kind() == "keyword_argument"
+            && a.child_by_field_name("name")
+                .is_some_and(|n| ctx.text(n) == name)
+    })
+}
+
+/// True when `node` runs in an `except` block of its own function.
+fn in_except_block(node: Node) -> bool {
+    let mut n = node.parent();
+    while let Some(p) = n {
+        match p.kind() {
+            "except_clause" => return true,
+            "function_definition" | "lambda" | "class_definition" => return false,
+            _ => n = p.parent(),
+        }
+    }
+    false
+}
+
+/// Reports an eagerly formatted message; `more_args` when positional
+/// arguments follow it.
+fn check_message(ctx: &Ctx, msg: Node, more_args: bool, out: &mut Vec<Finding>) {
+    let (how, fix) = match msg.kind() {
+        "string" if is_fstring(ctx, msg) => (
+            "an f-string",
+            (!more_args).then(|| fstring_fix(ctx, msg)).flatten(),
+        ),
+        "concatenated_string"
+            if {
+                let mut c = msg.walk();
+                msg.named_children(&mut c).any(|s| is_fstring(ctx, s))
+            } =>
+        {
+            ("an f-string", None)
+        }
+        "binary_operator"
+            if msg
+                .child_by_field_name("operator")
+                .is_some_and(|o| ctx.text(o) == "%")
+                && msg
+                    .child_by_field_name("left")
+                    .is_some_and(|l| matches!(l.kind(), "string" | "concatenated_string")) =>
+        {
+            (
+                "`%` formatting",
+                (!more_args).then(|| percent_fix(ctx, msg)).flatten(),
+            )
+        }
+        "call" if is_str_format(ctx, msg) => ("`.format()`", None),
+        _ => return,
+    };
+    out.push(Finding {
+        rule: &FORMATTED,
+        range: msg.byte_range(),
+        message: format!(
+            "the message is built with {how} before logging checks the level, and every value makes it a different message; pass a `%s` template and the values as arguments"
+        ),
+        fix,
+    });
+}
+
+fn is_fstring(ctx: &Ctx, s: Node) -> bool {
+    s.kind() == "string"
+        && s.named_child(0)
+            .filter(|st| st.kind() == "string_start")
+            .is_some_and(|st| ctx.text(st).contains(['f', 'F']))
+        && {
+            let mut c = s.walk();
+            s.named_children(&mut c)
+                .any(|p| p.kind() == "interpolation")
+        }
+}
+
+fn is_str_format(ctx: &Ctx, call: Node) -> bool {
+    call.child_by_field_name("function")
+        .filter(|f| f.kind() == "attribute")
+        .is_some_and(|f| {
+            f.child_by_field_name("attribute")
+                .is_some_and(|a| ctx.text(a) == "format")
+                && f.child_by_field_name("object")
+                    .is_some_and(|o| matches!(o.kind(), "string" | "concatenated_string"))
+        })
+}
+
+/// `f"paid {order.id!r} 5%"` → `"paid %r 5%%", order.id`.
+fn fstring_fix(ctx: &Ctx, s: Node) -> Option<Fix> {
+    let mut template = String::new();
+    let mut values: Vec<&str> = Vec::new();
+    let mut c = s.walk();
+    for part in s.named_children(&mut c) {
+        match part.kind() {
+            "string_start" => template.push_str(&ctx.text(part).replace(['f', 'F'], "")),
+            "string_end" => template.push_str(ctx.text(part)),
+            "string_content" => template.push_str(
+                &ctx.text(part)
+                    .replace('%', "%%")
+                    .replace("{{", "{")
+                    .replace("}}", "}"),
+            ),
+            "interpolation" => {
+                let (placeholder, value) = interpolation(ctx, part)?;
+                template.push_str(placeholder);
+                values.push(value);
+            }
+            _ => return None,
+        }
+    }
+    let mut content = template;
+    for v in &values {
+        content.push_str(", ");
+        content.push_str(v);
+    }
+    Some(Fix {
+        message: "Pass a `%s` template and the values as arguments".into(),
+        edits: vec![Edit {
+            range: s.byte_range(),
+            content,
+        }],
+    })
+}
+
+/// The `%` placeholder and the expression of `{expr}` / `{expr!r}`; `None`
+/// for format specs, `=` and expressions that would need parentheses.
+fn interpolation<'a>(ctx: &Ctx<'a>, part: Node) -> Option<(&'static str, &'a str)> {
+    let expr = part.child_by_field_name("expression")?;
+    if part.child_by_field_name("format_specifier").is_some() {
+        return None;
+    }
+    let mut c = part.walk();
+    if part.children(&mut c).any(|t| t.kind() == "=") {
+        return None;
+    }
+    if matches!(
+        expr.kind(),
+        "expression_list" | "tuple" | "lambda" | "yield" | "list_splat" | "named_expression"
+    ) {
+        return None;
+    }
+    let placeholder = match part
+        .child_by_field_name("type_conversion")
+        .map(|t| ctx.text(t))
+    {
+        None | Some("!s") => "%s",
+        Some("!r") => "%r",
+        Some("!a") => "%a",
+        Some(_) => return None,
+    };
+    Some((placeholder, ctx.text(expr)))
+}
+
+/// `"... %s %s" % (a, b)` → `"... %s %s", a, b` (a tuple literal only: a
+/// single value may itself be a tuple or a mapping at run time).
+fn percent_fix(ctx: &Ctx, op: Node) -> Option<Fix> {
+    let (left, right) = (
+        op.child_by_field_name("left")?,
+        op.child_by_field_name("right")?,
+    );
+    let tuple = if right.kind() == "tuple" {
+        right
+    } else {
+        return None;
+    };
+    let mut c = tuple.walk();
+    let items: Vec<&str> = tuple
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .map(|n| ctx.text(n))
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    Some(Fix {
+        message: "Pass the values as arguments".into(),
+        edits: vec![Edit {
+            range: op.byte_range(),
+            content: format!("{}, {}", ctx.text(left), items.join(", ")),
+        }],
+    })
+}
