@@ -1586,6 +1586,26 @@ fn topics_reachable_from_hover() {
     for t in &topics {
         assert!(guide.get(t).is_some(), "no topic {t}");
     }
+    // Every topic is reachable from hover except those with no construct of
+    // their own (reachable through search and `related` links).
+    let unreachable: Vec<&str> = guide
+        .topics()
+        .iter()
+        .map(|t| t.id.as_str())
+        .filter(|id| !topics.contains(id))
+        .collect();
+    assert_eq!(
+        unreachable,
+        [
+            "queryset-laziness-caching",
+            "decorators-in-simple-terms",
+            "list-vs-tuple",
+            "virtual-environments",
+            "project-layout",
+            "rust-extensions-pyo3",
+        ],
+        "topics unreachable from hover changed"
+    );
     for t in [
         "closures-late-binding",
         "comprehension-scope",

@@ -1,6 +1,13 @@
-"""A small blog: the models that blog/views.py queries."""
+"""A small blog: the models that blog/views.py queries, with the indexes and
+constraints its queries need, and the custom user model `AUTH_USER_MODEL`
+names."""
 
+from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+
+class Member(AbstractUser):
+    bio = models.TextField(blank=True)
 
 
 class Author(models.Model):
@@ -19,6 +26,12 @@ class Post(models.Model):
     body = models.TextField()
     views = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["author", "-published_at"], name="post_author_recent_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "title"], name="unique_title_per_author"),
+        ]
 
 
 class Comment(models.Model):

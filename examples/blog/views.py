@@ -1,11 +1,21 @@
 """Views with the ORM habits pyguide knows about: N+1 loops, select/prefetch,
-raw SQL, and the sync ORM inside async views."""
+raw SQL, and the sync ORM inside async views. Then the view-level security
+and caching decorators: `csrf_exempt`, `mark_safe`, `xframe_options_exempt`,
+`cache_page`, a Celery task enqueued inside a transaction, and
+`sync_to_async`."""
 
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, Prefetch
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_page
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
 
 from .models import Author, Comment, Post, Tag
+from .tasks import notify_subscribers, send_digest
 
 
 def post_list(request):
@@ -66,6 +76,10 @@ def publish(request, post_id):
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post_id)
         Post.objects.filter(pk=post.pk).update(views=F("views") + 1)
+        # The worker may run before this transaction commits (and see the
+        # old row) or after it rolled back.
+        notify_subscribers.delay(post.pk)
+    transaction.on_commit(lambda: send_digest.delay(post.author_id))
     Tag.objects.bulk_create([Tag(label="new"), Tag(label="hot")])
     authors = list(Author.objects.all())
     for a in authors:
@@ -78,3 +92,51 @@ async def latest_post(request):
     # Django refuses synchronous queries inside async views.
     post = Post.objects.filter(published_at__isnull=False).latest("published_at")
     return JsonResponse({"title": post.title})
+
+
+# The editor's JavaScript "couldn't get the CSRF token to work", so the
+# check was switched off; the view still trusts the session cookie.
+@csrf_exempt
+def preview(request):
+    title = request.POST.get("title", "")
+    return HttpResponse(mark_safe(f"<h1>{title}</h1>"))
+
+
+def member_card(request, username):
+    member = get_user_model().objects.get(username=username)
+    bio = member.bio.replace("\n", "<br>")
+    return HttpResponse(mark_safe(bio))
+
+
+def change_password(request):
+    user = request.user
+    user.set_password(request.POST["new_password"])
+    user.save(update_fields=["password"])
+    return JsonResponse({"ok": True})
+
+
+# Partners embed a post in an iframe; only this view may be framed.
+@xframe_options_exempt
+def embed(request, post_id):
+    post = Post.objects.select_related("author").get(pk=post_id)
+    return HttpResponse(f"<article>{post.title}</article>")
+
+
+@cache_page(60 * 15)
+def archive(request):
+    months = Post.objects.dates("published_at", "month", order="DESC")
+    return JsonResponse({"months": [m.isoformat() for m in months]})
+
+
+@transaction.atomic
+def import_posts(request):
+    for row in request.POST.getlist("titles"):
+        post = Post.objects.create(author_id=request.user.pk, title=row, body="")
+        notify_subscribers.delay(post.pk)
+    return JsonResponse({"ok": True})
+
+
+async def post_count(request):
+    # The sync ORM call runs in a worker thread instead of the event loop.
+    count = await sync_to_async(Post.objects.filter(published_at__isnull=False).count)()
+    return JsonResponse({"count": count})

@@ -164,8 +164,8 @@ pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
     });
 }
 
-/// One walk: imports and `Celery(...)` apps, and the decorated functions,
-/// which are tasks once every app is known.
+/// One walk over the module's statements: imports and `Celery(...)` apps,
+/// and the decorated functions, which are tasks once every app is known.
 fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
     let mut facts = Facts::default();
     let mut decorated = Vec::new();
@@ -189,7 +189,21 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
             "decorated_definition" => decorated.push(node),
             _ => {}
         }
-        !matches!(node.kind(), "import_from_statement" | "import_statement")
+        // Apps, imports and tasks are module-level statements (maybe under
+        // `if`/`try`): never look inside functions, classes or expressions.
+        matches!(
+            node.kind(),
+            "module"
+                | "block"
+                | "if_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "try_statement"
+                | "except_clause"
+                | "finally_clause"
+                | "with_statement"
+                | "expression_statement"
+        )
     });
     for node in decorated {
         let Some(name) = node
