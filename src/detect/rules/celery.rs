@@ -147,7 +147,18 @@ struct Facts<'a> {
 /// `module` is the tree's root: one walk to learn, one to report, both only
 /// in files that mention "task".
 pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
-    if !ctx.src.contains("task") {
+    // Celery apps, `shared_task`, or tasks imported from a `tasks` module;
+    // not just any file that says "task" (asyncio code does).
+    if ![
+        "celery",
+        "Celery",
+        "shared_task",
+        "tasks import",
+        "import tasks",
+    ]
+    .iter()
+    .any(|w| ctx.src.contains(w))
+    {
         return;
     }
     let facts = learn(ctx, module);
@@ -172,20 +183,6 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
     crate::python::walk(module, |node| {
         match node.kind() {
             "import_from_statement" => learn_import(ctx, node, &mut facts),
-            "assignment" if node.parent().and_then(|p| p.parent()) == Some(module) => {
-                let is_app = node
-                    .child_by_field_name("right")
-                    .filter(|r| r.kind() == "call")
-                    .and_then(|r| r.child_by_field_name("function"))
-                    .and_then(|f| ctx.resolve(f))
-                    .is_some_and(|q| q == "celery.Celery");
-                if let Some(left) = node
-                    .child_by_field_name("left")
-                    .filter(|l| is_app && l.kind() == "identifier")
-                {
-                    facts.apps.insert(ctx.text(left));
-                }
-            }
             "decorated_definition" => decorated.push(node),
             _ => {}
         }
@@ -205,6 +202,28 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
                 | "expression_statement"
         )
     });
+    // `app = Celery(...)` at the top level.
+    let mut c = module.walk();
+    for stmt in module.named_children(&mut c) {
+        let Some(assign) = stmt
+            .named_child(0)
+            .filter(|a| stmt.kind() == "expression_statement" && a.kind() == "assignment")
+        else {
+            continue;
+        };
+        let is_app = assign
+            .child_by_field_name("right")
+            .filter(|r| r.kind() == "call")
+            .and_then(|r| r.child_by_field_name("function"))
+            .and_then(|f| ctx.resolve(f))
+            .is_some_and(|q| q == "celery.Celery");
+        if let Some(left) = assign
+            .child_by_field_name("left")
+            .filter(|l| is_app && l.kind() == "identifier")
+        {
+            facts.apps.insert(ctx.text(left));
+        }
+    }
     for node in decorated {
         let Some(name) = node
             .child_by_field_name("definition")
