@@ -41,20 +41,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, visit_own};
-use crate::detect::{Finding, Rule, Severity};
-
-macro_rules! rule {
-    ($name:ident, $code:literal, $severity:ident, $construct:literal, $topic:literal, $summary:literal) => {
-        pub(crate) static $name: Rule = Rule {
-            code: $code,
-            construct: $construct,
-            severity: Severity::$severity,
-            fixable: false,
-            topic: $topic,
-            summary: $summary,
-        };
-    };
-}
+use crate::detect::{Finding, Rule};
 
 rule!(
     TASK,

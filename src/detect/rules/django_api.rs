@@ -30,20 +30,7 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/csrf/#django.views.decorators.csrf.csrf_exempt>
 //! and each rule's topic.
 
-use crate::detect::{Rule, Severity};
-
-macro_rules! rule {
-    ($name:ident, $code:literal, $severity:ident, $construct:literal, $topic:literal, $summary:literal) => {
-        pub(crate) static $name: Rule = Rule {
-            code: $code,
-            construct: $construct,
-            severity: Severity::$severity,
-            fixable: false,
-            topic: $topic,
-            summary: $summary,
-        };
-    };
-}
+use crate::detect::Rule;
 
 rule!(
     CSRF_EXEMPT,

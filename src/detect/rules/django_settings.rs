@@ -42,20 +42,7 @@ use super::{
     x_frame_allow_from,
 };
 use crate::detect::context::Ctx;
-use crate::detect::{Finding, Rule, Severity};
-
-macro_rules! hint {
-    ($name:ident, $code:literal, $construct:literal, $topic:literal, $summary:literal) => {
-        pub(crate) static $name: Rule = Rule {
-            code: $code,
-            construct: $construct,
-            severity: Severity::Hint,
-            fixable: false,
-            topic: $topic,
-            summary: $summary,
-        };
-    };
-}
+use crate::detect::{Finding, Rule};
 
 hint!(
     MIDDLEWARE,

@@ -1,6 +1,28 @@
 //! The rule registry and the per-node dispatch: each rule file exports its
 //! `Rule` static(s) and a `check` for the node kind it looks at.
 
+/// `rule!(NAME, "PGnnn", Severity, "construct", "topic", "summary")`
+/// declares a `static NAME: Rule` without a fix; `hint!` is the same with
+/// `Hint` severity. Shared by the table-driven rule files.
+macro_rules! rule {
+    ($name:ident, $code:literal, $severity:ident, $construct:literal, $topic:literal, $summary:literal) => {
+        pub(crate) static $name: crate::detect::Rule = crate::detect::Rule {
+            code: $code,
+            construct: $construct,
+            severity: crate::detect::Severity::$severity,
+            fixable: false,
+            topic: $topic,
+            summary: $summary,
+        };
+    };
+}
+
+macro_rules! hint {
+    ($name:ident, $code:literal, $construct:literal, $topic:literal, $summary:literal) => {
+        rule!($name, $code, Hint, $construct, $topic, $summary);
+    };
+}
+
 mod allowed_hosts_wildcard;
 mod api_usage;
 mod assert_num_queries;

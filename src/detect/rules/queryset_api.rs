@@ -16,20 +16,7 @@ use tree_sitter::Node;
 
 use super::queryset::chain;
 use crate::detect::context::Ctx;
-use crate::detect::{Finding, Rule, Severity};
-
-macro_rules! hint {
-    ($name:ident, $code:literal, $construct:literal, $topic:literal, $summary:literal) => {
-        pub(crate) static $name: Rule = Rule {
-            code: $code,
-            construct: $construct,
-            severity: Severity::Hint,
-            fixable: false,
-            topic: $topic,
-            summary: $summary,
-        };
-    };
-}
+use crate::detect::{Finding, Rule};
 
 hint!(
     SELECT_RELATED,
