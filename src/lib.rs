@@ -6,4 +6,5 @@ pub mod detect;
 pub mod guide;
 pub mod python;
 pub mod search;
+pub mod server;
 pub mod text;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use pyguide::cli::{Cli, Exit, Style, run};
+use pyguide::cli::{Cli, Command, Exit, Style, run, serve};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -21,6 +21,16 @@ fn main() -> ExitCode {
         }
     };
     init_logging(cli.global.log_level.as_deref());
+    if matches!(cli.command, Command::Serve) {
+        // Before stdout is locked below: the server writes it from its own thread.
+        return match serve(&cli.global) {
+            Ok(code) => ExitCode::from(code as u8),
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: {e:#}");
+                ExitCode::from(Exit::Error as u8)
+            }
+        };
+    }
     let style = Style::for_stdout(cli.global.color);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

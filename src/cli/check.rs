@@ -130,7 +130,7 @@ pub fn locate(path: &str, text: &str, findings: &[Finding]) -> Vec<Located> {
 
 /// Every Python file under `paths` (files named explicitly are kept whatever
 /// their extension), sorted; unreadable paths are returned as errors.
-fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+pub(crate) fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
@@ -167,12 +167,12 @@ fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     (files, errors)
 }
 
-fn is_python(path: &Path) -> bool {
+pub(crate) fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
 /// A file's text, or the message saying why it can't be checked.
-fn read_source(path: &Path) -> Result<String, String> {
+pub(crate) fn read_source(path: &Path) -> Result<String, String> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -182,7 +182,7 @@ fn read_source(path: &Path) -> Result<String, String> {
 }
 
 /// Whether a file may define Django models (a cheap test before parsing).
-fn may_define_models(text: &str) -> bool {
+pub(crate) fn may_define_models(text: &str) -> bool {
     text.contains("class ") && text.contains("Model")
 }
 

@@ -4,7 +4,7 @@
 //! writers they are given, so tests can run them in-process. Colour is used
 //! only when stdout is a terminal (and `NO_COLOR` is unset), or when asked.
 
-mod check;
+pub(crate) mod check;
 mod style;
 
 use std::io::Write;
@@ -112,6 +112,8 @@ pub enum Command {
         #[arg(long)]
         exit_zero: bool,
     },
+    /// Run the language server (LSP over stdin/stdout; logs on stderr).
+    Serve,
     /// List every topic of the guide.
     Topics {
         /// Output format.
@@ -149,8 +151,24 @@ pub fn run(
         } => run_check(
             &paths, format, hints, &select, &ignore, exit_zero, out, err, style,
         ),
+        Command::Serve => {
+            // The server owns the process's stdin/stdout, not these writers.
+            writeln!(
+                err,
+                "error: `serve` runs only as the `pyguide serve` process"
+            )?;
+            Ok(Exit::Error)
+        }
         command => run_guide(command, &cli.global, out, err, style),
     }
+}
+
+/// `pyguide serve`: LSP over the process's stdin/stdout until `exit`.
+/// Exit 0 when the client shut the server down first, 1 otherwise.
+pub fn serve(global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let options = crate::server::ServerOptions::from_env(global.guides.clone());
+    let clean = crate::server::run_stdio(options)?;
+    Ok(if clean { Exit::Ok } else { Exit::NotFound })
 }
 
 /// `pyguide check`: needs no guide, only the detectors.
@@ -302,13 +320,9 @@ fn run_guide(
             write!(out, "{}", guide::to_markdown(topic, &guide))?;
             Ok(Exit::Ok)
         }
-        Command::Check { paths, .. } => {
-            // `run` sends `check` to `run_check`; reaching here is a wiring bug.
-            writeln!(
-                err,
-                "error: `check` ({} paths) was routed to the guide commands",
-                paths.len()
-            )?;
+        Command::Check { .. } | Command::Serve => {
+            // `run` routes these elsewhere; reaching here is a wiring bug.
+            writeln!(err, "error: {command:?} was routed to the guide commands")?;
             Ok(Exit::Error)
         }
     }

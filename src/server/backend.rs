@@ -1,0 +1,166 @@
+//! The `LanguageServer` implementation: routes each method to its handler
+//! in `handlers/`. Requests that read documents first wait until every
+//! document notification sent before them has been applied.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::ServerOptions;
+use super::handlers::{
+    code_action, configuration, execute_command, hover, lifecycle, symbol, topic, watched_files,
+};
+use super::state::Shared;
+use super::worker::{self, Op, Publish, Queue};
+
+pub struct Backend {
+    client: Client,
+    shared: Arc<Shared>,
+    queue: Arc<Queue>,
+    /// Taken by `initialize`, which starts the publisher task.
+    published: Mutex<Option<UnboundedReceiver<Publish>>>,
+    /// Settings problems found by `initialize`, shown by `initialized`.
+    problems: Mutex<lifecycle::Problems>,
+}
+
+impl Backend {
+    pub fn new(client: Client, options: ServerOptions) -> Backend {
+        let shared = Arc::new(Shared::new(options));
+        let (tx, rx) = unbounded_channel();
+        let queue = Arc::new(worker::start(shared.clone(), tx));
+        Backend {
+            client,
+            shared,
+            queue,
+            published: Mutex::new(Some(rx)),
+            problems: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
+    /// `pyguide/topic`.
+    pub async fn topic(&self, params: topic::TopicParams) -> Result<topic::TopicResult> {
+        topic::topic(&self.shared, params)
+    }
+
+    fn push(&self, method: &str, params: impl serde::Serialize) {
+        if let Ok(value) = serde_json::to_value(params)
+            && let Some(op) = Op::for_method(method, value)
+        {
+            self.queue.push(op);
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let (result, problems) = self.shared.guarded("initialize", || {
+            Ok(lifecycle::initialize(&self.shared, params))
+        })?;
+        *self.problems.lock().unwrap_or_else(|p| p.into_inner()) = problems;
+        let rx = self
+            .published
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(mut rx) = rx {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                while let Some(p) = rx.recv().await {
+                    client
+                        .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                        .await;
+                }
+            });
+        }
+        Ok(result)
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let problems =
+            std::mem::take(&mut *self.problems.lock().unwrap_or_else(|p| p.into_inner()));
+        lifecycle::initialized(
+            self.shared.clone(),
+            self.client.clone(),
+            self.queue.clone(),
+            problems,
+        )
+        .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        lifecycle::shutdown(&self.shared);
+        Ok(())
+    }
+
+    // Document notifications normally never get here: the service wrapper
+    // queues them in arrival order (see `service.rs`). These are for a
+    // backend served without the wrapper.
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        self.push("textDocument/didOpen", params);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.push("textDocument/didChange", params);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        self.push("textDocument/didSave", params);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.push("textDocument/didClose", params);
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.queue.caught_up().await;
+        hover::hover(&self.shared, params).await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.queue.caught_up().await;
+        code_action::code_action(&self.shared, params).await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        symbol::symbol(&self.shared, params).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        execute_command::execute_command(&self.shared, &self.client, params).await
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        configuration::did_change_configuration(
+            self.shared.clone(),
+            self.client.clone(),
+            self.queue.clone(),
+            params,
+        )
+        .await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        watched_files::did_change_watched_files(
+            self.shared.clone(),
+            self.client.clone(),
+            self.queue.clone(),
+            params,
+        )
+        .await;
+    }
+}

@@ -1,0 +1,327 @@
+//! The server's settings: their names and documentation (the one place they
+//! are defined), parsing from the three sources (the `[tool.pyguide]` table
+//! of the workspace's `pyproject.toml`, `initializationOptions`, and
+//! `workspace/didChangeConfiguration`), and merging them.
+//!
+//! Every problem (a wrong type, an unknown rule code, an unknown key) is
+//! returned as a message naming the source and the key; the offending entry
+//! is ignored and the rest of the settings still apply.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::detect::{RULES, Selection};
+
+/// One setting, as documented in the README's settings table.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionDoc {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub default: &'static str,
+    pub doc: &'static str,
+}
+
+pub const SELECT: &str = "select";
+pub const IGNORE: &str = "ignore";
+pub const HINTS: &str = "hints";
+pub const GUIDE: &str = "guide";
+
+/// Every setting the server reads, in the order the README lists them.
+pub const OPTIONS: [OptionDoc; 4] = [
+    OptionDoc {
+        name: SELECT,
+        kind: "list of code prefixes",
+        default: "`[]` (all rules)",
+        doc: "Only report these rule codes or prefixes, e.g. `[\"PG2\", \"PG401\"]`.",
+    },
+    OptionDoc {
+        name: IGNORE,
+        kind: "list of code prefixes",
+        default: "`[]`",
+        doc: "Never report these rule codes or prefixes (also hides them from hovers).",
+    },
+    OptionDoc {
+        name: HINTS,
+        kind: "boolean",
+        default: "`false`",
+        doc: "Also publish educational hints as diagnostics (severity Hint). Hovers show them either way.",
+    },
+    OptionDoc {
+        name: GUIDE,
+        kind: "list of folders",
+        default: "`[]`",
+        doc: "Extra folders of topics in the guide's format; relative paths are resolved against the workspace folder.",
+    },
+];
+
+/// Settings from one source; `None` = not set there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layer {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub hints: Option<bool>,
+    pub guide: Option<Vec<PathBuf>>,
+}
+
+/// The settings in effect.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub hints: bool,
+    pub guide: Vec<PathBuf>,
+}
+
+impl Settings {
+    /// Later layers win, key by key.
+    pub fn merge(layers: &[&Layer]) -> Settings {
+        let mut s = Settings::default();
+        for layer in layers {
+            if let Some(v) = &layer.select {
+                s.select = v.clone();
+            }
+            if let Some(v) = &layer.ignore {
+                s.ignore = v.clone();
+            }
+            if let Some(v) = layer.hints {
+                s.hints = v;
+            }
+            if let Some(v) = &layer.guide {
+                s.guide = v.clone();
+            }
+        }
+        s
+    }
+
+    /// What diagnostics report: select/ignore, hints only when enabled.
+    pub fn diagnostics(&self) -> Selection {
+        Selection {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            hints: self.hints,
+        }
+    }
+
+    /// What hovers and code actions use: select/ignore, hints always.
+    pub fn constructs(&self) -> Selection {
+        Selection {
+            hints: true,
+            ..self.diagnostics()
+        }
+    }
+}
+
+/// The client's settings object: either the settings themselves or nested
+/// under a `pyguide` key (what most clients send for `settings.pyguide`).
+pub fn client_section(value: &Value) -> &Value {
+    match value.get("pyguide") {
+        Some(inner) if inner.is_object() => inner,
+        _ => value,
+    }
+}
+
+/// Parses one source. `origin` names it in messages; relative `guide`
+/// folders are resolved against `base`. `null` is an empty layer.
+pub fn parse_layer(value: &Value, origin: &str, base: Option<&Path>) -> (Layer, Vec<String>) {
+    let mut layer = Layer::default();
+    let mut problems = Vec::new();
+    let object = match value {
+        Value::Null => return (layer, problems),
+        Value::Object(map) => map,
+        other => {
+            problems.push(format!(
+                "{origin}: settings must be an object, not {}",
+                kind_of(other)
+            ));
+            return (layer, problems);
+        }
+    };
+    for (key, v) in object {
+        let result = match key.as_str() {
+            SELECT => codes(v).map(|c| layer.select = Some(c)),
+            IGNORE => codes(v).map(|c| layer.ignore = Some(c)),
+            HINTS => match v {
+                Value::Bool(b) => {
+                    layer.hints = Some(*b);
+                    Ok(())
+                }
+                other => Err(format!("expected true or false, not {}", kind_of(other))),
+            },
+            GUIDE => strings(v).map(|dirs| {
+                layer.guide = Some(dirs.iter().map(|d| resolve(d, base)).collect());
+            }),
+            _ => Err(format!(
+                "unknown setting (known: {})",
+                OPTIONS.map(|o| o.name).join(", ")
+            )),
+        };
+        if let Err(e) = result {
+            problems.push(format!("{origin}: `{key}`: {e}; ignored"));
+        }
+    }
+    (layer, problems)
+}
+
+/// Reads `[tool.pyguide]` from `root/pyproject.toml`. A missing file or
+/// table is an empty layer; an unreadable or invalid file is a problem.
+pub fn read_pyproject(root: &Path) -> (Layer, Vec<String>) {
+    let path = root.join("pyproject.toml");
+    let origin = path.display().to_string();
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => return (Layer::default(), vec![format!("{origin}: not valid UTF-8")]),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Default::default(),
+        Err(e) => return (Layer::default(), vec![format!("{origin}: {e}")]),
+    };
+    let table: toml::Table = match toml::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => {
+            let message = e.message().to_string();
+            return (Layer::default(), vec![format!("{origin}: {message}")]);
+        }
+    };
+    let Some(section) = table.get("tool").and_then(|t| t.get("pyguide")) else {
+        return Default::default();
+    };
+    match serde_json::to_value(section) {
+        Ok(value) => parse_layer(&value, &format!("{origin} [tool.pyguide]"), Some(root)),
+        Err(e) => (
+            Layer::default(),
+            vec![format!("{origin} [tool.pyguide]: {e}")],
+        ),
+    }
+}
+
+/// A list of code prefixes, each a prefix of some rule's code (upper-cased).
+fn codes(v: &Value) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for s in strings(v)? {
+        let code = s.trim().to_ascii_uppercase();
+        if code.is_empty() {
+            continue;
+        }
+        if !RULES.iter().any(|r| r.code.starts_with(&code)) {
+            return Err(format!("unknown rule code `{code}`"));
+        }
+        out.push(code);
+    }
+    Ok(out)
+}
+
+/// A list of strings; a single string is accepted as a one-entry list.
+fn strings(v: &Value) -> Result<Vec<String>, String> {
+    match v {
+        Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(format!(
+                    "expected a list of strings, found {}",
+                    kind_of(other)
+                )),
+            })
+            .collect(),
+        other => Err(format!(
+            "expected a list of strings, not {}",
+            kind_of(other)
+        )),
+    }
+}
+
+fn resolve(dir: &str, base: Option<&Path>) -> PathBuf {
+    let path = PathBuf::from(dir);
+    match base {
+        Some(b) if path.is_relative() => b.join(path),
+        _ => path,
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_every_option_and_reports_problems_by_key() {
+        let (layer, problems) = parse_layer(
+            &json!({"select": ["pg2", "PG401"], "ignore": "PG205", "hints": true, "guide": ["docs"]}),
+            "init",
+            Some(Path::new("/ws")),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(layer.select.unwrap(), ["PG2", "PG401"]);
+        assert_eq!(layer.ignore.unwrap(), ["PG205"]);
+        assert_eq!(layer.hints, Some(true));
+        assert_eq!(layer.guide.unwrap(), [PathBuf::from("/ws/docs")]);
+
+        let (layer, problems) = parse_layer(
+            &json!({"select": ["PG999"], "hints": "yes", "colour": 1}),
+            "init",
+            None,
+        );
+        assert_eq!(layer, Layer::default());
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`select`") && p.contains("PG999"))
+        );
+        assert!(problems.iter().any(|p| p.contains("`hints`")));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`colour`: unknown setting"))
+        );
+    }
+
+    #[test]
+    fn later_layers_win_key_by_key() {
+        let project = Layer {
+            select: Some(vec!["PG2".into()]),
+            hints: Some(true),
+            ..Layer::default()
+        };
+        let client = Layer {
+            hints: Some(false),
+            ..Layer::default()
+        };
+        let s = Settings::merge(&[&project, &client]);
+        assert_eq!(s.select, ["PG2"]);
+        assert!(!s.hints);
+        assert!(s.constructs().hints);
+    }
+
+    #[test]
+    fn reads_pyproject_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname='x'\n[tool.pyguide]\nhints = true\nignore = ['PG4']\n",
+        )
+        .unwrap();
+        let (layer, problems) = read_pyproject(dir.path());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(layer.hints, Some(true));
+        assert_eq!(layer.ignore.unwrap(), ["PG4"]);
+
+        std::fs::write(dir.path().join("pyproject.toml"), "[tool.pyguide\n").unwrap();
+        let (layer, problems) = read_pyproject(dir.path());
+        assert_eq!(layer, Layer::default());
+        assert!(problems[0].contains("pyproject.toml"), "{problems:?}");
+    }
+}

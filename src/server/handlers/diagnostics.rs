@@ -1,0 +1,88 @@
+//! `textDocument/publishDiagnostics`: findings as LSP diagnostics. Each
+//! carries `source: "pyguide"`, the rule code, a link to the topic's first
+//! reference, and in `data` the document version, topic and fix, so a code
+//! action can apply the fix without the server remembering anything (it
+//! checks the version first).
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types::{
+    CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, TextEdit, Uri,
+};
+
+use crate::detect::{Finding, Fix, Selection, Severity};
+use crate::server::documents::Snapshot;
+use crate::server::library::Library;
+use crate::server::position::{Encoding, Lines};
+
+pub const SOURCE: &str = "pyguide";
+
+/// What `Diagnostic.data` holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosticData {
+    /// The document version the diagnostic (and its fix) was computed for.
+    pub version: i32,
+    pub topic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixData>,
+}
+
+/// A fix as LSP text edits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FixData {
+    pub title: String,
+    pub edits: Vec<TextEdit>,
+}
+
+impl FixData {
+    pub fn new(fix: &Fix, lines: &Lines) -> FixData {
+        FixData {
+            title: fix.message.clone(),
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| TextEdit::new(lines.range(&e.range), e.content.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The diagnostics of `findings` that `selection` allows.
+pub fn build(
+    snapshot: &Snapshot,
+    findings: &[Finding],
+    selection: &Selection,
+    library: &Library,
+    encoding: Encoding,
+) -> Vec<Diagnostic> {
+    let lines = snapshot.lines(encoding);
+    findings
+        .iter()
+        .filter(|f| selection.allows(f.rule))
+        .map(|f| diagnostic(f, snapshot.version, &lines, library))
+        .collect()
+}
+
+fn diagnostic(f: &Finding, version: i32, lines: &Lines, library: &Library) -> Diagnostic {
+    let href = library
+        .topic(f.topic())
+        .and_then(|t| t.references.first())
+        .and_then(|r| r.url.parse::<Uri>().ok());
+    let data = DiagnosticData {
+        version,
+        topic: f.topic().to_string(),
+        fix: f.fix.as_ref().map(|fix| FixData::new(fix, lines)),
+    };
+    Diagnostic {
+        range: lines.range(&f.range),
+        severity: Some(match f.severity() {
+            Severity::Hint => DiagnosticSeverity::HINT,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(f.code().to_string())),
+        code_description: href.map(|href| CodeDescription { href }),
+        source: Some(SOURCE.to_string()),
+        message: f.message.clone(),
+        data: serde_json::to_value(data).ok(),
+        ..Diagnostic::default()
+    }
+}

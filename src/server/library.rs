@@ -1,0 +1,169 @@
+//! The guide as the server uses it: loaded once per set of guide folders
+//! (off the initialize path), the tantivy index built on the first search
+//! (never at start-up), and topics rendered as Markdown files in the cache
+//! folder (`<cache>/topics/<id>.md`) on demand, so that any client can open
+//! a topic as a plain file.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::guide::{self, Guide, Topic, TopicError};
+use crate::search::{Hit, IndexOptions, SearchIndex};
+
+/// A loaded guide and what is derived from it lazily.
+pub struct Library {
+    guide: Arc<Guide>,
+    errors: Vec<TopicError>,
+    search: OnceLock<Result<SearchIndex, String>>,
+    cache_dir: Option<PathBuf>,
+    /// Topic ids whose Markdown file this process has written.
+    written: Mutex<HashSet<String>>,
+}
+
+impl Library {
+    /// The built-in guide plus `folders`.
+    pub fn load(folders: &[PathBuf], cache_dir: Option<PathBuf>) -> Library {
+        let loaded = guide::load(folders);
+        Library {
+            guide: Arc::new(loaded.guide),
+            errors: loaded.errors,
+            search: OnceLock::new(),
+            cache_dir,
+            written: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub fn guide(&self) -> &Guide {
+        &self.guide
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.guide.get(id)
+    }
+
+    /// Problems with user topic files (each skipped).
+    pub fn errors(&self) -> &[TopicError] {
+        &self.errors
+    }
+
+    /// The best `limit` topics for `query`; builds the index on first use.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
+        let index = self.search.get_or_init(|| {
+            let options = IndexOptions {
+                cache_dir: self.cache_dir.clone(),
+                ..IndexOptions::default()
+            };
+            SearchIndex::open(self.guide.clone(), &options).map_err(|e| e.to_string())
+        });
+        match index {
+            Ok(index) => index.search(query, limit).map_err(|e| e.to_string()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// The whole topic as Markdown.
+    pub fn markdown(&self, topic: &Topic) -> String {
+        guide::to_markdown(topic, &self.guide)
+    }
+
+    /// The topic's Markdown file, written if this process has not written it
+    /// yet. `None` without a cache folder or when writing fails (logged).
+    pub fn topic_file(&self, id: &str) -> Option<PathBuf> {
+        let topic = self.guide.get(id)?;
+        let path = self
+            .cache_dir
+            .as_ref()?
+            .join("topics")
+            .join(format!("{id}.md"));
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        if written.contains(id) && path.is_file() {
+            return Some(path);
+        }
+        match write_if_changed(&path, &self.markdown(topic)) {
+            Ok(()) => {
+                written.insert(id.to_string());
+                Some(path)
+            }
+            Err(e) => {
+                tracing::warn!("cannot write {}: {e}", path.display());
+                None
+            }
+        }
+    }
+}
+
+fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // Write then rename, so a client never opens a half-written topic.
+    let tmp = path.with_extension(format!("md.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, content)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// A library loaded at most once, on first use or by a background thread.
+pub struct LazyLibrary {
+    folders: Vec<PathBuf>,
+    cache_dir: Option<PathBuf>,
+    cell: OnceLock<Arc<Library>>,
+}
+
+impl LazyLibrary {
+    pub fn new(folders: Vec<PathBuf>, cache_dir: Option<PathBuf>) -> LazyLibrary {
+        LazyLibrary {
+            folders,
+            cache_dir,
+            cell: OnceLock::new(),
+        }
+    }
+
+    pub fn folders(&self) -> &[PathBuf] {
+        &self.folders
+    }
+
+    /// The library, loading it now if nobody has (callers wait for a load
+    /// in progress on another thread).
+    pub fn get(&self) -> Arc<Library> {
+        self.cell
+            .get_or_init(|| Arc::new(Library::load(&self.folders, self.cache_dir.clone())))
+            .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_files_are_written_once_and_rewritten_when_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::load(&[], Some(dir.path().to_path_buf()));
+        let path = lib.topic_file("asyncio-gather").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# "), "{text}");
+        assert_eq!(path, dir.path().join("topics/asyncio-gather.md"));
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(lib.topic_file("asyncio-gather").unwrap(), path);
+        assert!(path.is_file());
+        assert!(lib.topic_file("no-such-topic").is_none());
+        assert!(
+            Library::load(&[], None)
+                .topic_file("asyncio-gather")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn search_builds_the_index_on_first_use() {
+        let lib = Library::load(&[], None);
+        assert!(lib.search.get().is_none());
+        let hits = lib.search("n+1 queries", 3).unwrap();
+        assert!(!hits.is_empty());
+        assert!(lib.search.get().is_some());
+    }
+}

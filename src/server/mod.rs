@@ -1,0 +1,95 @@
+//! `pyguide serve`: the Language Server Protocol server over stdio, built on
+//! tower-lsp-server and tokio. Hover explanations, diagnostics with quick
+//! fixes, code actions, topic search (`workspace/symbol`,
+//! `workspace/executeCommand`, `pyguide/topic`).
+//!
+//! This module is the only one that knows LSP types. It converts between
+//! LSP positions and the byte ranges the rest of the crate speaks, and keeps
+//! no per-request state: only open documents (as snapshots), settings, the
+//! guide and the workspace's model index.
+//!
+//! - `service.rs`: the tower service wrapper (ordering, panics);
+//! - `backend.rs`: method → handler routing; `handlers/`: one file each;
+//! - `worker.rs`: the document worker (edits, analysis, diagnostics);
+//! - `documents.rs`, `position.rs`, `config.rs`, `library.rs`,
+//!   `workspace.rs`, `state.rs`.
+
+mod backend;
+pub mod config;
+mod documents;
+mod handlers;
+mod library;
+mod position;
+mod service;
+mod state;
+mod worker;
+mod workspace;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{ClientSocket, LspService, Server};
+
+pub use backend::Backend;
+pub use service::Ordered;
+
+/// Called with a handler's or method's name before it runs; tests use it to
+/// inject panics. `None` in the real server.
+pub type FaultHook = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// How the server is set up (besides what the client sends).
+#[derive(Clone, Default)]
+pub struct ServerOptions {
+    /// Guide folders given on the command line (`--guide`), before the
+    /// `guide` setting's.
+    pub guide: Vec<PathBuf>,
+    /// Where topics are written as Markdown (`<dir>/topics/<id>.md`) and
+    /// large guides' indexes cached; `None` writes nothing.
+    pub cache_dir: Option<PathBuf>,
+    pub fault: Option<FaultHook>,
+}
+
+impl ServerOptions {
+    /// The real server's options: `PYGUIDE_CACHE_DIR` or the user cache folder.
+    pub fn from_env(guide: Vec<PathBuf>) -> ServerOptions {
+        ServerOptions {
+            guide,
+            cache_dir: crate::search::default_cache_dir(),
+            fault: None,
+        }
+    }
+}
+
+/// The service and the socket its client messages go out on.
+pub fn service(options: ServerOptions) -> (Ordered, ClientSocket) {
+    let (service, socket) = LspService::build(|client| Backend::new(client, options))
+        .custom_method(handlers::topic::METHOD, Backend::topic)
+        .finish();
+    (Ordered::new(service), socket)
+}
+
+/// Serves LSP on `input`/`output` until `exit`. Returns whether `shutdown`
+/// came first (the exit code is 0 then, 1 otherwise).
+pub async fn serve<I, O>(input: I, output: O, options: ServerOptions) -> bool
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let (service, socket) = service(options);
+    let shared = service.backend().shared().clone();
+    Server::new(input, output, socket).serve(service).await;
+    shared.shut_down.load(Ordering::Acquire)
+}
+
+/// `pyguide serve`: LSP on stdin/stdout (logs on stderr).
+pub fn run_stdio(options: ServerOptions) -> anyhow::Result<bool> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), options));
+    // The stdin reader may be blocked in a read that will never return.
+    runtime.shutdown_background();
+    Ok(clean)
+}

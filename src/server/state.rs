@@ -1,0 +1,187 @@
+//! What the server knows between requests, shared by the handlers and the
+//! document worker: the negotiated encoding, client capabilities, settings
+//! (and the layers they come from), the guide, the workspace's Django
+//! models, and the open documents. Nothing here belongs to one request.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tower_lsp_server::jsonrpc;
+
+use super::ServerOptions;
+use super::config::{Layer, Settings};
+use super::documents::{Documents, Snapshot};
+use super::library::{LazyLibrary, Library};
+use super::position::Encoding;
+use crate::detect::{Finding, ModelIndex};
+
+/// What the client said it can do (the parts the server uses).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientCaps {
+    pub show_document: bool,
+    pub watch_files_dynamically: bool,
+}
+
+/// The settings' sources, lowest precedence first.
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    pub project: Layer,
+    pub client: Layer,
+}
+
+pub struct Shared {
+    pub options: ServerOptions,
+    pub encoding: RwLock<Encoding>,
+    pub caps: RwLock<ClientCaps>,
+    pub roots: RwLock<Vec<PathBuf>>,
+    pub layers: Mutex<Layers>,
+    pub settings: RwLock<Arc<Settings>>,
+    pub library: RwLock<Arc<LazyLibrary>>,
+    pub models: RwLock<Arc<ModelIndex>>,
+    pub documents: Documents,
+    pub initialized: AtomicBool,
+    pub shut_down: AtomicBool,
+}
+
+fn read<T: Clone>(lock: &RwLock<T>) -> T {
+    lock.read().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+fn write<T>(lock: &RwLock<T>, value: T) {
+    *lock.write().unwrap_or_else(|p| p.into_inner()) = value;
+}
+
+impl Shared {
+    pub fn new(options: ServerOptions) -> Shared {
+        let library = LazyLibrary::new(options.guide.clone(), options.cache_dir.clone());
+        Shared {
+            options,
+            encoding: RwLock::default(),
+            caps: RwLock::default(),
+            roots: RwLock::default(),
+            layers: Mutex::default(),
+            settings: RwLock::default(),
+            library: RwLock::new(Arc::new(library)),
+            models: RwLock::default(),
+            documents: Documents::default(),
+            initialized: AtomicBool::new(false),
+            shut_down: AtomicBool::new(false),
+        }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        read(&self.encoding)
+    }
+
+    pub fn caps(&self) -> ClientCaps {
+        read(&self.caps)
+    }
+
+    pub fn roots(&self) -> Vec<PathBuf> {
+        read(&self.roots)
+    }
+
+    pub fn settings(&self) -> Arc<Settings> {
+        read(&self.settings)
+    }
+
+    pub fn models(&self) -> Arc<ModelIndex> {
+        read(&self.models)
+    }
+
+    /// Changes the model index under its write lock (copy, change, swap:
+    /// snapshots keep the index they were analysed with).
+    pub fn update_models<R>(&self, change: impl FnOnce(&mut ModelIndex) -> R) -> R {
+        let mut guard = self.models.write().unwrap_or_else(|p| p.into_inner());
+        let mut models = (**guard).clone();
+        let result = change(&mut models);
+        *guard = Arc::new(models);
+        result
+    }
+
+    /// The guide, loading it now if the background load has not finished.
+    pub fn library(&self) -> Arc<Library> {
+        read(&self.library).get()
+    }
+
+    pub fn lazy_library(&self) -> Arc<LazyLibrary> {
+        read(&self.library)
+    }
+
+    /// Recomputes the settings from their layers; returns whether the guide
+    /// folders changed (the caller then reloads the guide).
+    pub fn update_settings(&self, change: impl FnOnce(&mut Layers)) -> bool {
+        let mut layers = self.layers.lock().unwrap_or_else(|p| p.into_inner());
+        change(&mut layers);
+        let settings = Settings::merge(&[&layers.project, &layers.client]);
+        write(&self.settings, Arc::new(settings));
+        let folders = self.guide_folders();
+        if self.lazy_library().folders() != folders.as_slice() {
+            let lazy = LazyLibrary::new(folders, self.options.cache_dir.clone());
+            write(&self.library, Arc::new(lazy));
+            return true;
+        }
+        false
+    }
+
+    /// `--guide` folders, then the `guide` setting's.
+    fn guide_folders(&self) -> Vec<PathBuf> {
+        let mut folders = self.options.guide.clone();
+        folders.extend(self.settings().guide.iter().cloned());
+        folders
+    }
+
+    /// Whether document notifications are accepted (between initialize and
+    /// shutdown; the spec says to drop them otherwise).
+    pub fn accepts_notifications(&self) -> bool {
+        self.initialized.load(Ordering::Acquire) && !self.shut_down.load(Ordering::Acquire)
+    }
+
+    /// Runs a handler's synchronous work, turning a panic into an internal
+    /// error (the server stays up). Calls the fault hook first.
+    pub fn guarded<T>(
+        &self,
+        name: &'static str,
+        work: impl FnOnce() -> jsonrpc::Result<T>,
+    ) -> jsonrpc::Result<T> {
+        catch_unwind(AssertUnwindSafe(|| {
+            if let Some(hook) = &self.options.fault {
+                hook(name);
+            }
+            work()
+        }))
+        .unwrap_or_else(|panic| Err(internal_error(name, panic.as_ref())))
+    }
+}
+
+/// The internal error that answers a request whose handler panicked.
+pub fn internal_error(name: &str, panic: &(dyn std::any::Any + Send)) -> jsonrpc::Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string());
+    tracing::error!("{name} panicked: {what}");
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::InternalError,
+        message: format!("pyguide: {name} failed: {what}").into(),
+        data: None,
+    }
+}
+
+/// A snapshot's findings, analysing off the async threads when they are not
+/// cached yet (a large file takes a while).
+pub async fn findings_of(snapshot: &Arc<Snapshot>) -> jsonrpc::Result<Arc<Vec<Finding>>> {
+    if let Some(f) = snapshot.cached_findings() {
+        return Ok(f);
+    }
+    let snap = snapshot.clone();
+    tokio::task::spawn_blocking(move || snap.findings())
+        .await
+        .map_err(|e| match e.try_into_panic() {
+            Ok(panic) => internal_error("analysis", panic.as_ref()),
+            Err(_) => jsonrpc::Error::request_cancelled(),
+        })
+}
