@@ -246,21 +246,19 @@ async function showMissingBinary(message: string): Promise<void> {
   }
 }
 
-/** The running client, starting it when needed; undefined (and a message) when it cannot run. */
+/**
+ * The running client, starting it when needed; undefined when it cannot run
+ * (startClient has then told the user why: missing binary or failed start).
+ */
 async function readyClient(): Promise<LanguageClient | undefined> {
   if (client?.state !== State.Running) {
+    if (client?.state === State.Stopped) {
+      // Crashed too often and gave up: start afresh.
+      await stopClient();
+    }
     await ensureStarted();
   }
-  if (client?.state === State.Running) {
-    return client;
-  }
-  const choice = await vscode.window.showWarningMessage("PyGuide: the server is not running.", "Show Output", "Restart");
-  if (choice === "Show Output") {
-    output.show(true);
-  } else if (choice === "Restart") {
-    await restart();
-  }
-  return undefined;
+  return client?.state === State.Running ? client : undefined;
 }
 
 // ------------------------------------------------------------------ topics
