@@ -214,6 +214,15 @@ local function run()
   check("topic buffer is a scratch buffer", vim.bo[explained].buftype == "nofile" and not vim.bo[explained].modifiable)
   check("topic buffer holds the topic", buffer_text(explained):find("gather", 1, true) ~= nil)
   close_topic_windows()
+  -- On `return` of the same line: no construct under the cursor, so the
+  -- constructs of the line are explained.
+  vim.api.nvim_win_set_cursor(0, { gather_line + 1, 4 })
+  vim.cmd("PyGuide explain")
+  wait_for(":PyGuide explain falls back to the line", 5000, function()
+    return topic_window_buffer("asyncio-gather")
+  end)
+  check(":PyGuide explain off the construct explains the line's", true)
+  close_topic_windows()
 
   -- :PyGuide search with vim.ui.select stubbed: the items, then the choice opens.
   local offered

@@ -405,15 +405,22 @@ async function explainAtCursor(): Promise<void> {
     return;
   }
   const { document, selection } = editor;
-  const ours = vscode.languages
-    .getDiagnostics(document.uri)
-    .filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(selection) !== undefined);
-  const actions: unknown = await running.sendRequest(CodeActionRequest.type, {
-    textDocument: { uri: running.code2ProtocolConverter.asUri(document.uri) },
-    range: running.code2ProtocolConverter.asRange(selection),
-    context: { diagnostics: await running.code2ProtocolConverter.asDiagnostics(ours) },
-  });
-  const targets = explainTargets(Array.isArray(actions) ? actions : []);
+  const explainable = async (range: vscode.Range) => {
+    const ours = vscode.languages
+      .getDiagnostics(document.uri)
+      .filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(range) !== undefined);
+    const actions: unknown = await running.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: running.code2ProtocolConverter.asUri(document.uri) },
+      range: running.code2ProtocolConverter.asRange(range),
+      context: { diagnostics: await running.code2ProtocolConverter.asDiagnostics(ours) },
+    });
+    return explainTargets(Array.isArray(actions) ? actions : []);
+  };
+  // The construct under the cursor, else those on the cursor's line.
+  let targets = await explainable(selection);
+  if (targets.length === 0 && selection.isSingleLine) {
+    targets = await explainable(document.lineAt(selection.active.line).range);
+  }
   if (targets.length === 1) {
     await openTopic(targets[0].id);
     return;
@@ -428,9 +435,10 @@ async function explainAtCursor(): Promise<void> {
     }
     return;
   }
-  const word = document.getText(document.getWordRangeAtPosition(selection.active));
+  const wordRange = document.getWordRangeAtPosition(selection.active);
+  const word = wordRange ? document.getText(wordRange) : "";
   const choice = await vscode.window.showInformationMessage(
-    "PyGuide explains nothing at the cursor.",
+    "PyGuide explains nothing at the cursor or on its line.",
     word ? `Search the guide for "${word}"` : "Search the guide",
   );
   if (choice) {

@@ -248,13 +248,14 @@ describe("pyguide serve, as the extension drives it", () => {
       previous?.cancel();
       const token = new CancellationTokenSource();
       previous = token;
-      pending.push(
-        session.request(
-          ExecuteCommandRequest.type,
-          { command: SEARCH_COMMAND, arguments: [query] },
-          token.token,
-        ),
+      const answer = session.request(
+        ExecuteCommandRequest.type,
+        { command: SEARCH_COMMAND, arguments: [query] },
+        token.token,
       );
+      // Settled below; a cancellation may arrive before then.
+      answer.catch(() => undefined);
+      pending.push(answer);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const outcomes = await Promise.allSettled(pending);
@@ -365,6 +366,19 @@ describe("pyguide serve, as the extension drives it", () => {
       for (const target of targets) {
         assert.ok(isTopicResult(await session.request(TOPIC_REQUEST, { id: target.id })));
       }
+    });
+
+    it("offers the line's Explain actions for the whole-line fallback", async () => {
+      const line = positionOf("return await asyncio.gather").line;
+      const actions = await session.request(CodeActionRequest.type, {
+        textDocument: { uri: sampleUri },
+        range: { start: { line, character: 0 }, end: { line, character: fixture.split("\n")[line].length } },
+        context: { diagnostics: [] },
+      });
+      assert.deepEqual(
+        explainTargets(actions).map((t) => t.id),
+        ["asyncio-gather"],
+      );
     });
 
     it("returns quick fixes for the published diagnostics", async () => {

@@ -393,40 +393,68 @@ function M.explain_targets(actions)
   return targets
 end
 
+local function choose_target(targets)
+  if #targets == 1 then
+    M.open_topic(targets[1].id)
+    return
+  end
+  vim.ui.select(targets, {
+    prompt = "PyGuide: explain which construct?",
+    format_item = function(t)
+      return t.title
+    end,
+  }, function(target)
+    if target then
+      M.open_topic(target.id)
+    end
+  end)
+end
+
+--- The Explain targets of `range` (LSP) in the current buffer, to `callback`.
+local function explain_range(client, bufnr, range, callback)
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    range = range,
+    context = { diagnostics = {} },
+  }
+  request(client, "textDocument/codeAction", params, function(err, actions)
+    if err then
+      notify("code actions failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    callback(M.explain_targets(actions))
+  end, bufnr)
+end
+
 --- `:PyGuide explain`: opens the topic of the construct under the cursor
---- (from the server's Explain code actions); asks when there are several.
+--- (from the server's Explain code actions), else of the constructs on the
+--- cursor's line; asks when there are several.
 function M.explain()
   local bufnr = vim.api.nvim_get_current_buf()
   local client = M.client()
   if not client then
     return
   end
-  local params = vim.lsp.util.make_range_params(0, client.offset_encoding)
-  params.context = { diagnostics = {} }
-  request(client, "textDocument/codeAction", params, function(err, actions)
-    if err then
-      notify("code actions failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+  local cursor = vim.lsp.util.make_range_params(0, client.offset_encoding).range
+  explain_range(client, bufnr, cursor, function(targets)
+    if #targets > 0 then
+      choose_target(targets)
       return
     end
-    local targets = M.explain_targets(actions)
-    if #targets == 1 then
-      M.open_topic(targets[1].id)
-    elseif #targets > 1 then
-      vim.ui.select(targets, {
-        prompt = "PyGuide: explain which construct?",
-        format_item = function(t)
-          return t.title
-        end,
-      }, function(target)
-        if target then
-          M.open_topic(target.id)
-        end
-      end)
-    else
-      local word = vim.fn.expand("<cword>")
-      notify(string.format("nothing to explain here; try :PyGuide search %s", word))
-    end
-  end, bufnr)
+    local row = cursor.start.line
+    local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ""
+    local whole_line = {
+      start = { line = row, character = 0 },
+      ["end"] = { line = row, character = #line },
+    }
+    explain_range(client, bufnr, whole_line, function(on_line)
+      if #on_line > 0 then
+        choose_target(on_line)
+      else
+        notify(string.format("nothing to explain on this line; try :PyGuide search %s", vim.fn.expand("<cword>")))
+      end
+    end)
+  end)
 end
 
 -- ------------------------------------------------------------------- setup
