@@ -105,7 +105,7 @@ function M.find_root(path, markers)
   local start = dir
   while dir and dir ~= "" do
     for _, marker in ipairs(markers) do
-      if vim.loop.fs_stat(dir .. "/" .. marker) then
+      if (vim.uv or vim.loop).fs_stat(dir .. "/" .. marker) then
         return dir
       end
     end
