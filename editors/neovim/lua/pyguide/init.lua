@@ -1,0 +1,550 @@
+--- pyguide.nvim: starts `pyguide serve` for Python buffers (one client per
+--- project root) and adds what plain LSP does not give: `:PyGuide search`,
+--- `:PyGuide topic`, `:PyGuide explain`, topics rendered in a scratch
+--- Markdown window, and a Telescope picker when Telescope is installed.
+--- Works on Neovim 0.7 (vim.lsp.start_client + buf_attach_client) and uses
+--- vim.lsp.start on 0.8 and later.
+
+local M = {}
+
+local SEARCH_COMMAND = "pyguide.search"
+local OPEN_TOPIC_COMMAND = "pyguide.openTopic"
+local TOPIC_REQUEST = "pyguide/topic"
+local CLIENT_NAME = "pyguide"
+
+local defaults = {
+  -- The server command; `pyguide` must be on PATH, or give a full path.
+  cmd = { "pyguide", "serve" },
+  filetypes = { "python" },
+  -- The first folder upwards holding one of these is the project root.
+  root_markers = { "pyproject.toml", "setup.py", "setup.cfg", "manage.py", ".git" },
+  -- The server's configuration: code prefixes to select / ignore, hints as
+  -- diagnostics, extra guide folders.
+  settings = { select = {}, ignore = {}, hints = false, guide = {} },
+  -- How `:PyGuide topic` shows a topic: "split", "vsplit", "tab" or "float".
+  topic_window = "split",
+  -- Passed on to the client.
+  on_attach = nil,
+  capabilities = nil,
+  -- Use the Telescope picker for `:PyGuide search` when Telescope is installed.
+  telescope = true,
+}
+
+M.config = vim.deepcopy(defaults)
+
+--- Per-root client ids on Neovim 0.7, where vim.lsp.start does not exist.
+local clients_by_root = {}
+
+local has_011 = vim.fn.has("nvim-0.11") == 1
+
+local function notify(message, level)
+  vim.notify("pyguide: " .. message, level or vim.log.levels.INFO)
+end
+
+--- `client:request` on 0.11+, `client.request` before (the colon form is
+--- required from 0.11 on and wrong before).
+local function request(client, method, params, handler, bufnr)
+  if has_011 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+--- Synchronous request (returns `{ err, result }` or nil), for callers that
+--- must answer at once (completion, the Telescope finder).
+function M.request_sync(client, method, params, timeout, bufnr)
+  if has_011 then
+    return client:request_sync(method, params, timeout, bufnr)
+  end
+  return client.request_sync(method, params, timeout, bufnr)
+end
+
+local function notify_server(client, method, params)
+  if has_011 then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
+local function is_stopped(client)
+  if has_011 then
+    return client:is_stopped()
+  end
+  return client.is_stopped()
+end
+
+local function active_clients()
+  local all = vim.lsp.get_clients and vim.lsp.get_clients({ name = CLIENT_NAME }) or vim.lsp.get_active_clients()
+  local found = {}
+  for _, client in ipairs(all) do
+    if client.name == CLIENT_NAME and not is_stopped(client) then
+      table.insert(found, client)
+    end
+  end
+  return found
+end
+
+--- Merges user options over the defaults: tables like `cmd` are replaced
+--- whole (never merged index by index), `settings` key by key.
+local function merge_config(opts)
+  local config = vim.deepcopy(defaults)
+  for key, value in pairs(opts or {}) do
+    if key == "settings" then
+      config.settings = vim.tbl_extend("force", config.settings, value)
+    else
+      config[key] = value
+    end
+  end
+  return config
+end
+
+--- The project root for a file: the nearest folder upwards with a root
+--- marker, else the file's folder.
+function M.find_root(path, markers)
+  local dir = vim.fn.fnamemodify(path, ":p:h")
+  local start = dir
+  while dir and dir ~= "" do
+    for _, marker in ipairs(markers) do
+      if (vim.uv or vim.loop).fs_stat(dir .. "/" .. marker) then
+        return dir
+      end
+    end
+    local parent = vim.fn.fnamemodify(dir, ":h")
+    if parent == dir then
+      break
+    end
+    dir = parent
+  end
+  return start
+end
+
+local function client_config(root)
+  local config = M.config
+  return {
+    name = CLIENT_NAME,
+    cmd = config.cmd,
+    root_dir = root,
+    workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
+    init_options = vim.deepcopy(config.settings),
+    -- Sent with workspace/didChangeConfiguration after initialize, and what
+    -- workspace/configuration answers for the `pyguide` section.
+    settings = { pyguide = vim.deepcopy(config.settings) },
+    capabilities = config.capabilities,
+    on_attach = config.on_attach,
+  }
+end
+
+local function executable_or_warn()
+  local program = M.config.cmd[1]
+  if vim.fn.executable(program) == 1 then
+    return true
+  end
+  notify(
+    string.format(
+      "cannot run %q. Install it (cargo install --locked --path . in a pyguide checkout) or pass "
+        .. "cmd = { '/path/to/pyguide', 'serve' } to require('pyguide').setup().",
+      program
+    ),
+    vim.log.levels.ERROR
+  )
+  return false
+end
+
+--- Starts (or reuses) the client for `root` and attaches `bufnr` when given.
+--- Returns the client id, or nil when the server cannot start.
+local function start_for_root(root, bufnr)
+  local config = client_config(root)
+  if vim.lsp.start and bufnr then
+    -- Reuses a client with the same name and root_dir.
+    return vim.lsp.start(config, { bufnr = bufnr })
+  end
+  local id = clients_by_root[root]
+  local existing = id and vim.lsp.get_client_by_id(id)
+  if not existing or is_stopped(existing) then
+    if has_011 then
+      id = vim.lsp.start(config, { attach = false })
+    else
+      id = vim.lsp.start_client(config)
+    end
+    clients_by_root[root] = id
+  end
+  if id and bufnr then
+    vim.lsp.buf_attach_client(bufnr, id)
+  end
+  return id
+end
+
+--- Attaches the pyguide client for its project to a buffer.
+function M.attach(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if vim.bo[bufnr].buftype ~= "" then
+    return nil
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local root = M.find_root(name ~= "" and name or vim.fn.getcwd() .. "/x", M.config.root_markers)
+  return start_for_root(root, bufnr)
+end
+
+--- A running pyguide client: the one on the current buffer, else any, else
+--- a new one for the working directory (so search works from any buffer).
+--- Waits up to two seconds for it to finish initializing.
+function M.client()
+  local current = vim.api.nvim_get_current_buf()
+  local candidates = active_clients()
+  local chosen
+  for _, client in ipairs(candidates) do
+    if client.attached_buffers and client.attached_buffers[current] then
+      chosen = client
+    end
+  end
+  chosen = chosen or candidates[1]
+  if not chosen then
+    if not executable_or_warn() then
+      return nil
+    end
+    local id = start_for_root(M.find_root(vim.fn.getcwd() .. "/x", M.config.root_markers), nil)
+    chosen = id and vim.lsp.get_client_by_id(id)
+  end
+  if not chosen then
+    notify("the server did not start; see :LspInfo and :lua vim.cmd('e ' .. vim.lsp.get_log_path())", vim.log.levels.ERROR)
+    return nil
+  end
+  if not chosen.initialized then
+    vim.wait(2000, function()
+      return chosen.initialized == true or is_stopped(chosen)
+    end, 10)
+  end
+  if not chosen.initialized then
+    notify("the server is not ready; see the LSP log (:lua print(vim.lsp.get_log_path()))", vim.log.levels.ERROR)
+    return nil
+  end
+  return chosen
+end
+
+--- Changes the server configuration (select, ignore, hints, guide) on every
+--- running client, without a restart.
+function M.set_settings(settings)
+  M.config.settings = vim.tbl_extend("force", M.config.settings, settings or {})
+  for _, client in ipairs(active_clients()) do
+    client.config.settings = { pyguide = vim.deepcopy(M.config.settings) }
+    notify_server(client, "workspace/didChangeConfiguration", { settings = client.config.settings })
+  end
+end
+
+-- ------------------------------------------------------------------ topics
+
+local function topic_buffer_name(id)
+  return "pyguide://" .. id
+end
+
+--- Shows Markdown in a scratch buffer: reuses a window already showing the
+--- same topic, else opens one as `config.topic_window` says.
+local function show_markdown(id, markdown)
+  local name = topic_buffer_name(id)
+  local bufnr = -1
+  for _, candidate in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_valid(candidate) and vim.api.nvim_buf_get_name(candidate) == name then
+      bufnr = candidate
+    end
+  end
+  if bufnr == -1 then
+    bufnr = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(bufnr, name)
+  end
+  vim.bo[bufnr].modifiable = true
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, vim.split(markdown, "\n", { plain = true }))
+  vim.bo[bufnr].modifiable = false
+  vim.bo[bufnr].buftype = "nofile"
+  vim.bo[bufnr].bufhidden = "wipe"
+  vim.bo[bufnr].swapfile = false
+  vim.bo[bufnr].filetype = "markdown"
+  vim.api.nvim_buf_set_keymap(bufnr, "n", "q", "<cmd>close<cr>", { noremap = true, silent = true, nowait = true })
+
+  local shown = vim.fn.bufwinid(bufnr)
+  if shown ~= -1 then
+    vim.api.nvim_set_current_win(shown)
+    return bufnr
+  end
+  local layout = M.config.topic_window
+  if layout == "float" then
+    local width = math.min(100, math.floor(vim.o.columns * 0.8))
+    local height = math.min(#vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), math.floor(vim.o.lines * 0.8))
+    vim.api.nvim_open_win(bufnr, true, {
+      relative = "editor",
+      width = width,
+      height = math.max(height, 1),
+      row = math.floor((vim.o.lines - height) / 2),
+      col = math.floor((vim.o.columns - width) / 2),
+      border = "rounded",
+      style = "minimal",
+    })
+  else
+    vim.cmd(layout == "vsplit" and "vsplit" or layout == "tab" and "tabnew" or "split")
+    vim.api.nvim_win_set_buf(0, bufnr)
+  end
+  vim.wo.wrap = true
+  vim.wo.linebreak = true
+  vim.wo.conceallevel = 2
+  return bufnr
+end
+
+--- Opens a topic by id in a scratch Markdown window (from `pyguide/topic`).
+--- An id the server does not know is searched for instead.
+function M.open_topic(id)
+  if not id or id == "" then
+    notify("usage: :PyGuide topic ID", vim.log.levels.WARN)
+    return
+  end
+  local client = M.client()
+  if not client then
+    return
+  end
+  request(client, TOPIC_REQUEST, { id = id }, function(err, result)
+    if err or type(result) ~= "table" or type(result.markdown) ~= "string" then
+      notify(string.format("no topic %q; searching for it", id), vim.log.levels.WARN)
+      M.search(id)
+      return
+    end
+    show_markdown(result.id, result.markdown)
+  end)
+end
+
+-- ------------------------------------------------------------------ search
+
+--- One line per hit for vim.ui.select: title, module, and the snippet without
+--- its `**` match markers.
+function M.format_hit(hit)
+  local snippet = (hit.snippet or ""):gsub("%*%*", ""):gsub("%s+", " ")
+  if #snippet > 90 then
+    snippet = snippet:sub(1, 87) .. "..."
+  end
+  return string.format("%s [%s] %s", hit.title, hit.module, snippet)
+end
+
+local function pick(hits, query)
+  if M.config.telescope then
+    local ok, picker = pcall(require, "pyguide.telescope")
+    if ok and picker.available() then
+      picker.pick(hits, query, M)
+      return
+    end
+  end
+  vim.ui.select(hits, {
+    prompt = string.format("PyGuide topics for %q", query),
+    format_item = M.format_hit,
+    kind = "pyguide_topic",
+  }, function(hit)
+    if hit then
+      M.open_topic(hit.id)
+    end
+  end)
+end
+
+--- Searches the guide (`pyguide.search`) and calls `on_hits(hits)`.
+function M.query(query, on_hits)
+  local client = M.client()
+  if not client then
+    return
+  end
+  request(client, "workspace/executeCommand", { command = SEARCH_COMMAND, arguments = { query } }, function(err, hits)
+    if err then
+      notify("search failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    on_hits(type(hits) == "table" and hits or {})
+  end)
+end
+
+--- `:PyGuide search [query]`: lists matching topics and opens the chosen one.
+--- Without a query, asks for one.
+function M.search(query)
+  if not query or vim.trim(query) == "" then
+    vim.ui.input({ prompt = "PyGuide search: " }, function(input)
+      if input and vim.trim(input) ~= "" then
+        M.search(input)
+      end
+    end)
+    return
+  end
+  M.query(query, function(hits)
+    if #hits == 0 then
+      notify(string.format("no topic matches %q", query), vim.log.levels.WARN)
+      return
+    end
+    pick(hits, query)
+  end)
+end
+
+-- ----------------------------------------------------------------- explain
+
+--- The topic ids of the "Explain" code actions in a codeAction answer.
+function M.explain_targets(actions)
+  local targets, seen = {}, {}
+  for _, action in ipairs(actions or {}) do
+    local command = type(action.command) == "table" and action.command or action
+    if command.command == OPEN_TOPIC_COMMAND and type(command.arguments) == "table" then
+      local id = command.arguments[1]
+      if type(id) == "string" and not seen[id] then
+        seen[id] = true
+        table.insert(targets, { id = id, title = (action.title or id):gsub("^Explain:%s*", "") })
+      end
+    end
+  end
+  return targets
+end
+
+local function choose_target(targets)
+  if #targets == 1 then
+    M.open_topic(targets[1].id)
+    return
+  end
+  vim.ui.select(targets, {
+    prompt = "PyGuide: explain which construct?",
+    format_item = function(t)
+      return t.title
+    end,
+  }, function(target)
+    if target then
+      M.open_topic(target.id)
+    end
+  end)
+end
+
+--- The Explain targets of `range` (LSP) in the current buffer, to `callback`.
+local function explain_range(client, bufnr, range, callback)
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    range = range,
+    context = { diagnostics = {} },
+  }
+  request(client, "textDocument/codeAction", params, function(err, actions)
+    if err then
+      notify("code actions failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    callback(M.explain_targets(actions))
+  end, bufnr)
+end
+
+--- `:PyGuide explain`: opens the topic of the construct under the cursor
+--- (from the server's Explain code actions), else of the constructs on the
+--- cursor's line; asks when there are several.
+function M.explain()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = M.client()
+  if not client then
+    return
+  end
+  local cursor = vim.lsp.util.make_range_params(0, client.offset_encoding).range
+  explain_range(client, bufnr, cursor, function(targets)
+    if #targets > 0 then
+      choose_target(targets)
+      return
+    end
+    local row = cursor.start.line
+    local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ""
+    local whole_line = {
+      start = { line = row, character = 0 },
+      ["end"] = { line = row, character = #line },
+    }
+    explain_range(client, bufnr, whole_line, function(on_line)
+      if #on_line > 0 then
+        choose_target(on_line)
+      else
+        notify(string.format("nothing to explain on this line; try :PyGuide search %s", vim.fn.expand("<cword>")))
+      end
+    end)
+  end)
+end
+
+-- ------------------------------------------------------------------- setup
+
+--- Handles the server's `pyguide.openTopic` command (from Explain code
+--- actions) in Neovim, rendering the topic in a scratch window.
+local function register_commands()
+  vim.lsp.commands[OPEN_TOPIC_COMMAND] = function(command)
+    local id = command.arguments and command.arguments[1]
+    M.open_topic(id)
+  end
+end
+
+function M.setup(opts)
+  M.config = merge_config(opts)
+  register_commands()
+  local group = vim.api.nvim_create_augroup("pyguide", { clear = true })
+  if not executable_or_warn() then
+    return
+  end
+  vim.api.nvim_create_autocmd("FileType", {
+    group = group,
+    pattern = M.config.filetypes,
+    callback = function(args)
+      M.attach(args.buf)
+    end,
+  })
+  -- Buffers already open when setup() runs.
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype) then
+      M.attach(bufnr)
+    end
+  end
+end
+
+--- `:PyGuide` dispatcher.
+function M.command(args)
+  local sub, rest = (args or ""):match("^%s*(%S*)%s*(.-)%s*$")
+  if sub == "search" then
+    M.search(rest)
+  elseif sub == "topic" then
+    M.open_topic(rest)
+  elseif sub == "explain" then
+    M.explain()
+  elseif sub == "restart" then
+    for _, client in ipairs(active_clients()) do
+      local buffers = vim.tbl_keys(client.attached_buffers or {})
+      if has_011 then
+        client:stop()
+      else
+        client.stop()
+      end
+      clients_by_root = {}
+      vim.defer_fn(function()
+        for _, bufnr in ipairs(buffers) do
+          if vim.api.nvim_buf_is_valid(bufnr) then
+            M.attach(bufnr)
+          end
+        end
+      end, 500)
+    end
+  else
+    notify("usage: :PyGuide search [query] | topic ID | explain | restart", vim.log.levels.WARN)
+  end
+end
+
+--- Completion for `:PyGuide`: subcommands, then topic ids for `topic`.
+function M.complete(arglead, cmdline)
+  local words = vim.split(cmdline, "%s+", { trimempty = false })
+  if #words <= 2 then
+    return vim.tbl_filter(function(s)
+      return s:find(arglead, 1, true) == 1
+    end, { "search", "topic", "explain", "restart" })
+  end
+  if words[2] == "topic" and arglead ~= "" then
+    local clients = active_clients()
+    if #clients == 0 or not clients[1].initialized then
+      return {}
+    end
+    local response = M.request_sync(clients[1], "workspace/executeCommand", {
+      command = SEARCH_COMMAND,
+      arguments = { arglead },
+    }, 500)
+    local ids = {}
+    for _, hit in ipairs(response and response.result or {}) do
+      table.insert(ids, hit.id)
+    end
+    return ids
+  end
+  return {}
+end
+
+return M

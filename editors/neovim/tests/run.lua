@@ -1,0 +1,320 @@
+-- Headless end-to-end test of the plugin against the real `pyguide serve`:
+--   nvim --headless --clean -u NONE -c "luafile editors/neovim/tests/run.lua"
+-- The server binary comes from $PYGUIDE_BIN (default: target/debug/pyguide
+-- at the repo root). Prints one line per check; exits 1 on the first failure.
+
+local script = debug.getinfo(1, "S").source:sub(2)
+local plugin_dir = vim.fn.fnamemodify(script, ":p:h:h")
+local repo = vim.fn.fnamemodify(plugin_dir, ":h:h")
+local binary = vim.env.PYGUIDE_BIN
+if binary == nil or binary == "" then
+  binary = repo .. "/target/debug/pyguide"
+end
+binary = vim.fn.fnamemodify(binary, ":p")
+
+local passed = 0
+local pyguide
+-- Only this run's part of the (shared) LSP log is printed on failure.
+local log_start = #vim.fn.readfile(vim.lsp.get_log_path())
+
+local function out(line)
+  io.stdout:write(line .. "\n")
+end
+
+local function finish(code)
+  io.stdout:flush()
+  vim.cmd((code == 0 and "qall!" or "cquit! " .. code))
+end
+
+local function check(name, ok, detail)
+  if not ok then
+    error(string.format("FAIL %s%s", name, detail and (": " .. detail) or ""), 0)
+  end
+  passed = passed + 1
+  out("ok   " .. name)
+end
+
+--- Waits for `fn()` to return a truthy value; fails `name` after `ms`.
+local function wait_for(name, ms, fn)
+  local value
+  local ok = vim.wait(ms, function()
+    value = fn()
+    return value ~= nil and value ~= false
+  end, 20)
+  if not ok then
+    error(string.format("FAIL %s: timed out after %d ms", name, ms), 0)
+  end
+  return value
+end
+
+--- The clients attached to a buffer, on any Neovim version.
+local function clients_of(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr })
+  end
+  return vim.lsp.buf_get_clients(bufnr)
+end
+
+local function buffer_text(bufnr)
+  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
+end
+
+--- The buffer of the window showing topic `id`, if any.
+local function topic_window_buffer(id)
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    local bufnr = vim.api.nvim_win_get_buf(win)
+    if vim.api.nvim_buf_get_name(bufnr) == "pyguide://" .. id then
+      return bufnr
+    end
+  end
+end
+
+local function close_topic_windows()
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_buf_get_name(vim.api.nvim_win_get_buf(win)):find("^pyguide://") then
+      vim.api.nvim_win_close(win, true)
+    end
+  end
+end
+
+local function run()
+  local v = vim.version()
+  out(string.format("nvim %d.%d.%d, server %s", v.major, v.minor, v.patch, binary))
+  check("server binary exists", vim.fn.executable(binary) == 1, binary .. " (build it: cargo build --locked)")
+
+  vim.opt.runtimepath:prepend(plugin_dir)
+  vim.cmd("filetype on")
+  vim.cmd("runtime plugin/pyguide.lua")
+  check(":PyGuide is defined", vim.fn.exists(":PyGuide") == 2)
+
+  -- A project of its own, so the fix edits a copy and the root is known.
+  local project = vim.fn.tempname()
+  vim.fn.mkdir(project, "p")
+  vim.fn.writefile({ "[project]", 'name = "sample"' }, project .. "/pyproject.toml")
+  local fixture = repo .. "/editors/testdata/sample.py"
+  vim.fn.writefile(vim.fn.readfile(fixture), project .. "/sample.py")
+
+  pyguide = require("pyguide")
+  pyguide.setup({ cmd = { binary, "serve" } })
+  vim.cmd("edit " .. vim.fn.fnameescape(project .. "/sample.py"))
+  local bufnr = vim.api.nvim_get_current_buf()
+  check("fixture is a python buffer", vim.bo[bufnr].filetype == "python", vim.bo[bufnr].filetype)
+
+  local client = wait_for("client attaches", 5000, function()
+    for _, c in ipairs(clients_of(bufnr)) do
+      if c.name == "pyguide" and c.initialized then
+        return c
+      end
+    end
+  end)
+  check("client attached and initialized", client ~= nil)
+  check("root is the project folder", client.config.root_dir == project, tostring(client.config.root_dir))
+
+  -- A second Python file in the same project reuses the client.
+  vim.fn.writefile({ "x = 1" }, project .. "/other.py")
+  vim.cmd("edit " .. vim.fn.fnameescape(project .. "/other.py"))
+  local other = vim.api.nvim_get_current_buf()
+  wait_for("second buffer attaches", 3000, function()
+    return #clients_of(other) > 0
+  end)
+  local ids = {}
+  for _, c in pairs(clients_of(other)) do
+    table.insert(ids, c.id)
+  end
+  check("one client per root", #ids == 1 and ids[1] == client.id, vim.inspect(ids))
+  vim.cmd("buffer " .. bufnr)
+
+  -- Diagnostics: the fixture's three warnings, hints off by default.
+  local diagnostics = wait_for("diagnostics", 5000, function()
+    local found = vim.diagnostic.get(bufnr)
+    return #found > 0 and found or nil
+  end)
+  local codes = {}
+  for _, d in ipairs(diagnostics) do
+    if d.source ~= "pyguide" then
+      check("diagnostic source is pyguide", false, vim.inspect(d))
+    end
+    table.insert(codes, tostring(d.code))
+  end
+  check("diagnostic source is pyguide", true)
+  table.sort(codes)
+  check("diagnostics PG206 PG401 PG402", table.concat(codes, " ") == "PG206 PG401 PG402", table.concat(codes, " "))
+
+  -- Hover on asyncio.gather (line 7).
+  local gather_line = 6
+  local gather_col = vim.api.nvim_buf_get_lines(bufnr, gather_line, gather_line + 1, false)[1]:find("gather") + 1
+  local hover = pyguide.request_sync(client, "textDocument/hover", {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = gather_line, character = gather_col },
+  }, 3000, bufnr)
+  check("hover answered", hover and hover.result, vim.inspect(hover))
+  local hover_text = hover.result.contents.value or vim.inspect(hover.result.contents)
+  out("     hover: " .. (hover_text:gsub("\n.*", "")))
+  check("hover names gather", hover_text:find("gather", 1, true) ~= nil, hover_text)
+  check("hover links the topic", hover_text:find("pyguide.openTopic", 1, true) ~= nil, hover_text)
+  local nothing = pyguide.request_sync(client, "textDocument/hover", {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = 0, character = 0 },
+  }, 3000, bufnr)
+  check("no hover on a plain import", nothing and nothing.result == nil, vim.inspect(nothing))
+
+  -- Quick fix for `value is "ready"` through a codeAction request.
+  local target
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.code == "PG401" then
+      target = d
+    end
+  end
+  -- Back to LSP shape, as vim.lsp.buf.code_action() sends it: the position
+  -- fields, and `data` (the fix) from user_data.lsp.
+  local lsp_diagnostic = vim.tbl_extend("force", target.user_data and target.user_data.lsp or {}, {
+    range = {
+      start = { line = target.lnum, character = target.col },
+      ["end"] = { line = target.end_lnum, character = target.end_col },
+    },
+    severity = target.severity,
+    code = target.code,
+    source = target.source,
+    message = target.message,
+  })
+  local actions = pyguide.request_sync(client, "textDocument/codeAction", {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = lsp_diagnostic.range,
+    context = { diagnostics = { lsp_diagnostic } },
+  }, 3000, bufnr)
+  check("code actions answered", actions and type(actions.result) == "table", vim.inspect(actions))
+  local fix
+  for _, action in ipairs(actions.result) do
+    if action.kind == "quickfix" and action.edit then
+      fix = fix or action
+    end
+  end
+  check("a quick fix is offered", fix ~= nil, vim.inspect(actions.result))
+  out("     fix: " .. fix.title)
+  vim.lsp.util.apply_workspace_edit(fix.edit, client.offset_encoding)
+  local fixed_line = vim.api.nvim_buf_get_lines(bufnr, 10, 11, false)[1]
+  check("the fix rewrote the line", fixed_line == '    if value == "ready":', fixed_line)
+  wait_for("PG401 is gone after the fix", 5000, function()
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      if d.code == "PG401" then
+        return nil
+      end
+    end
+    return true
+  end)
+  check("diagnostics follow the edit", true)
+
+  -- :PyGuide explain on gather opens its topic (via the Explain code action).
+  vim.api.nvim_win_set_cursor(0, { gather_line + 1, gather_col })
+  vim.cmd("PyGuide explain")
+  local explained = wait_for(":PyGuide explain opens the topic", 5000, function()
+    return topic_window_buffer("asyncio-gather")
+  end)
+  check("topic buffer is markdown", vim.bo[explained].filetype == "markdown")
+  check("topic buffer is a scratch buffer", vim.bo[explained].buftype == "nofile" and not vim.bo[explained].modifiable)
+  check("topic buffer holds the topic", buffer_text(explained):find("gather", 1, true) ~= nil)
+  close_topic_windows()
+  -- On `return` of the same line: no construct under the cursor, so the
+  -- constructs of the line are explained.
+  vim.api.nvim_win_set_cursor(0, { gather_line + 1, 4 })
+  vim.cmd("PyGuide explain")
+  wait_for(":PyGuide explain falls back to the line", 5000, function()
+    return topic_window_buffer("asyncio-gather")
+  end)
+  check(":PyGuide explain off the construct explains the line's", true)
+  close_topic_windows()
+
+  -- :PyGuide search with vim.ui.select stubbed: the items, then the choice opens.
+  local offered
+  vim.ui.select = function(items, opts, on_choice)
+    offered = { items = items, opts = opts }
+    on_choice(items[1], 1)
+  end
+  vim.cmd("PyGuide search select_related")
+  wait_for(":PyGuide search calls vim.ui.select", 5000, function()
+    return offered
+  end)
+  check("search offers hits", #offered.items > 0)
+  check("best hit is select_related vs prefetch_related", offered.items[1].id == "select-related-vs-prefetch-related", vim.inspect(offered.items[1]))
+  local line = offered.opts.format_item(offered.items[1])
+  out("     item: " .. line)
+  check("items show title and module", line:find("select_related vs prefetch_related [django-architecture]", 1, true) == 1, line)
+  check("items hide match markers", line:find("**", 1, true) == nil, line)
+  local chosen = wait_for("the chosen topic opens", 5000, function()
+    return topic_window_buffer("select-related-vs-prefetch-related")
+  end)
+  check("chosen topic shown", buffer_text(chosen):find("prefetch_related", 1, true) ~= nil)
+  close_topic_windows()
+
+  -- :PyGuide search with no query prompts with vim.ui.input.
+  offered = nil
+  local prompted
+  vim.ui.input = function(opts, on_confirm)
+    prompted = opts.prompt
+    on_confirm("diamond problem")
+  end
+  vim.cmd("PyGuide search")
+  wait_for(":PyGuide search prompts, then selects", 5000, function()
+    return offered
+  end)
+  check("prompted for a query", prompted ~= nil and prompted:find("PyGuide") ~= nil, tostring(prompted))
+  check("prompted query searched", offered.items[1].id == "mro-c3-linearization", vim.inspect(offered.items[1]))
+  close_topic_windows()
+
+  -- :PyGuide topic ID
+  vim.cmd("PyGuide topic is-vs-equality")
+  local topic = wait_for(":PyGuide topic opens", 5000, function()
+    return topic_window_buffer("is-vs-equality")
+  end)
+  check(":PyGuide topic shows the Markdown", buffer_text(topic):find("==", 1, true) ~= nil)
+  close_topic_windows()
+
+  -- The server's own openTopic command (Explain code actions) renders here.
+  vim.lsp.commands["pyguide.openTopic"]({ title = "Explain", command = "pyguide.openTopic", arguments = { "asyncio-gather" } }, {})
+  wait_for("pyguide.openTopic handled in Neovim", 5000, function()
+    return topic_window_buffer("asyncio-gather")
+  end)
+  check("pyguide.openTopic command renders the topic", true)
+  close_topic_windows()
+
+  -- Settings reach the server without a restart: hints on (PG201 on
+  -- gather appears), PG4 ignored (PG402 on `== None` goes).
+  pyguide.set_settings({ hints = true, ignore = { "PG4" } })
+  wait_for("diagnostics after set_settings", 5000, function()
+    local has_hint, has_pg4 = false, false
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      if d.code == "PG201" and d.severity == vim.diagnostic.severity.HINT then
+        has_hint = true
+      end
+      if tostring(d.code):find("^PG4") then
+        has_pg4 = true
+      end
+    end
+    return has_hint and not has_pg4
+  end)
+  check("set_settings: hint PG201 shown, PG4 ignored", true)
+
+  -- Completion of :PyGuide subcommands and topic ids.
+  check("subcommand completion", vim.deep_equal(pyguide.complete("se", "PyGuide se"), { "search" }))
+  local completed = pyguide.complete("asyncio-ga", "PyGuide topic asyncio-ga")
+  check("topic id completion", vim.tbl_contains(completed, "asyncio-gather"), vim.inspect(completed))
+
+  out(string.format("neovim: %d passed, 0 failed", passed))
+end
+
+local ok, err = xpcall(run, debug.traceback)
+if not ok then
+  out(tostring(err))
+  -- The server's stderr and the client's errors end up in the LSP log.
+  local log = vim.fn.readfile(vim.lsp.get_log_path())
+  if #log > log_start then
+    out("---- this run's lines of " .. vim.lsp.get_log_path())
+    for i = math.max(log_start + 1, #log - 15), #log do
+      out(log[i])
+    end
+  end
+  out(string.format("neovim: %d passed, 1 failed", passed))
+  finish(1)
+else
+  finish(0)
+end

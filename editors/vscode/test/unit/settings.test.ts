@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  classifyChange,
+  didChangeConfigurationParams,
+  logLevel,
+  normalizeCodes,
+  normalizeGuideFolders,
+  toServerSettings,
+} from "../../src/settings";
+
+describe("toServerSettings", () => {
+  it("maps defaults to an empty selection without hints", () => {
+    assert.deepEqual(toServerSettings({}, "/h", "/w"), { select: [], ignore: [], hints: false, guide: [] });
+  });
+
+  it("normalizes codes, hints and guide folders", () => {
+    const settings = toServerSettings(
+      { select: [" pg4", "PG206", "PG4"], ignore: ["pg8"], hints: true, guide: ["docs/guide", "~/house", "", 3] },
+      "/home/ada",
+      "/work/app",
+    );
+    assert.deepEqual(settings, {
+      select: ["PG4", "PG206"],
+      ignore: ["PG8"],
+      hints: true,
+      guide: ["/work/app/docs/guide", "/home/ada/house"],
+    });
+  });
+
+  it("ignores values of the wrong type instead of sending them", () => {
+    assert.deepEqual(toServerSettings({ select: "PG4", ignore: [1, null], hints: "yes", guide: {} }, "/h", undefined), {
+      select: [],
+      ignore: [],
+      hints: false,
+      guide: [],
+    });
+  });
+
+  it("wraps the settings in a pyguide section for didChangeConfiguration", () => {
+    const settings = toServerSettings({ hints: true }, "/h", undefined);
+    assert.deepEqual(didChangeConfigurationParams(settings), { settings: { pyguide: settings } });
+  });
+});
+
+describe("setting helpers", () => {
+  it("keeps known log levels and defaults the rest to warn", () => {
+    assert.equal(logLevel({ logLevel: "debug" }), "debug");
+    assert.equal(logLevel({ logLevel: "loud" }), "warn");
+    assert.equal(logLevel({}), "warn");
+  });
+
+  it("dedupes codes and folders", () => {
+    assert.deepEqual(normalizeCodes(["pg1", "PG1"]), ["PG1"]);
+    assert.deepEqual(normalizeGuideFolders(["/a", "/a"], "/h", undefined), ["/a"]);
+  });
+
+  it("restarts for the binary or log level, notifies for the rest", () => {
+    const affects = (changed: string[]) => (section: string) =>
+      changed.some((c) => c === section || c.startsWith(`${section}.`));
+    assert.equal(classifyChange(affects(["pyguide.path"])), "restart");
+    assert.equal(classifyChange(affects(["pyguide.logLevel"])), "restart");
+    assert.equal(classifyChange(affects(["pyguide.select"])), "notify");
+    assert.equal(classifyChange(affects(["pyguide.hints"])), "notify");
+    assert.equal(classifyChange(affects(["editor.fontSize"])), "none");
+  });
+});
