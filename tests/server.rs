@@ -72,7 +72,10 @@ fn pos(line: usize, character: usize) -> Value {
 
 /// The UTF-16 position of the first occurrence of `needle` (+ `delta` bytes).
 fn find(text: &str, needle: &str, delta: usize) -> Value {
-    let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text")) + delta;
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"))
+        + delta;
     let p = LineIndex::new(text).utf16_pos(text, at);
     pos(p.line, p.col)
 }
@@ -140,7 +143,10 @@ async fn initialize_negotiates_the_encoding_and_announces_capabilities() {
         h.client.notify("initialized", json!({})).await;
         assert_eq!(h.client.call("shutdown", Value::Null).await, Value::Null);
         h.client.notify("exit", Value::Null).await;
-        assert!(h.server.await.unwrap(), "shutdown then exit is a clean exit");
+        assert!(
+            h.server.await.unwrap(),
+            "shutdown then exit is a clean exit"
+        );
     }
 }
 
@@ -207,12 +213,22 @@ async fn hovers_explain_constructs_and_are_null_elsewhere() {
     assert!(std::fs::read_to_string(file).unwrap().starts_with("# "));
 
     // Nothing detected: no hover (not on every identifier).
-    for at in [find(SAMPLE, "bucket.append", 0), find(SAMPLE, "urls", 0), pos(0, 0)] {
+    for at in [
+        find(SAMPLE, "bucket.append", 0),
+        find(SAMPLE, "urls", 0),
+        pos(0, 0),
+    ] {
         assert_eq!(hover(&mut h.client, URI, at).await, Value::Null);
     }
 }
 
-async fn code_actions(client: &mut Pipe, uri: &str, start: Value, end: Value, diagnostics: Value) -> Vec<Value> {
+async fn code_actions(
+    client: &mut Pipe,
+    uri: &str,
+    start: Value,
+    end: Value,
+    diagnostics: Value,
+) -> Vec<Value> {
     let result = client
         .call(
             "textDocument/codeAction",
@@ -227,7 +243,10 @@ async fn code_actions(client: &mut Pipe, uri: &str, start: Value, end: Value, di
 }
 
 fn titles(actions: &[Value]) -> Vec<&str> {
-    actions.iter().map(|a| a["title"].as_str().unwrap()).collect()
+    actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect()
 }
 
 #[tokio::test]
@@ -259,7 +278,10 @@ async fn quick_fixes_edit_the_text_and_explain_actions_open_topics() {
         .find(|a| a["title"].as_str().unwrap().starts_with("Explain: "))
         .unwrap();
     assert_eq!(explain["command"]["command"], "pyguide.openTopic");
-    assert_eq!(explain["command"]["arguments"], json!(["asyncio-event-loop"]));
+    assert_eq!(
+        explain["command"]["arguments"],
+        json!(["asyncio-event-loop"])
+    );
 
     // Without diagnostics in the context (recomputed), cursor-only range.
     let at = find(SAMPLE, "value == None", 3);
@@ -329,19 +351,31 @@ async fn workspace_symbol_finds_topics_as_markdown_files() {
     let mut h = ready(&[], None, Value::Null).await;
     let result = h
         .client
-        .call("workspace/symbol", json!({"query": "too many queries in a loop"}))
+        .call(
+            "workspace/symbol",
+            json!({"query": "too many queries in a loop"}),
+        )
         .await;
     let symbols = result.as_array().unwrap();
     assert!(!symbols.is_empty());
     let first = &symbols[0];
-    assert_eq!(first["containerName"], "django-architecture · n-plus-one-queries");
+    assert_eq!(
+        first["containerName"],
+        "django-architecture · n-plus-one-queries"
+    );
     let uri = first["location"]["uri"].as_str().unwrap();
     let path = uri.strip_prefix("file://").unwrap();
     assert!(path.ends_with("topics/n-plus-one-queries.md"), "{uri}");
     let text = std::fs::read_to_string(path).unwrap();
-    assert_eq!(text.lines().next().unwrap(), format!("# {}", first["name"].as_str().unwrap()));
+    assert_eq!(
+        text.lines().next().unwrap(),
+        format!("# {}", first["name"].as_str().unwrap())
+    );
 
-    let all = h.client.call("workspace/symbol", json!({"query": ""})).await;
+    let all = h
+        .client
+        .call("workspace/symbol", json!({"query": ""}))
+        .await;
     assert_eq!(all.as_array().unwrap().len(), 74);
     let none = h
         .client
@@ -460,11 +494,17 @@ async fn utf16_columns_count_surrogate_pairs_and_cjk() {
     let start = prefix.encode_utf16().count();
     assert_eq!(start, 20);
     assert_eq!(diagnostics[0]["range"]["start"], pos(1, start));
-    assert_eq!(diagnostics[0]["range"]["end"], pos(1, start + "value == None".len()));
+    assert_eq!(
+        diagnostics[0]["range"]["end"],
+        pos(1, start + "value == None".len())
+    );
     let found = hover(&mut h.client, URI, pos(1, start + 2)).await;
     assert_eq!(found["range"], diagnostics[0]["range"]);
     // One unit to the left of the construct is outside it.
-    assert_eq!(hover(&mut h.client, URI, pos(1, start - 1)).await, Value::Null);
+    assert_eq!(
+        hover(&mut h.client, URI, pos(1, start - 1)).await,
+        Value::Null
+    );
     let actions = code_actions(&mut h.client, URI, pos(1, start), pos(1, start), json!([])).await;
     let edits = actions[0]["edit"]["changes"][URI].as_array().unwrap();
     assert_eq!(apply_edits(WIDE, edits), WIDE.replace("== None", "is None"));
@@ -502,7 +542,14 @@ fn expected_diagnostics(text: &str) -> Vec<(String, Value, Value, String)> {
     detect::analyze(&doc)
         .into_iter()
         .filter(|f| f.severity() == Severity::Warning)
-        .map(|f| (f.code().to_string(), p(f.range.start), p(f.range.end), f.message))
+        .map(|f| {
+            (
+                f.code().to_string(),
+                p(f.range.start),
+                p(f.range.end),
+                f.message,
+            )
+        })
         .collect()
 }
 
@@ -535,7 +582,9 @@ async fn a_thousand_rapid_edits_apply_in_order() {
     };
     let mut chars = program.chars().cycle().take(930).enumerate();
     for (i, c) in &mut chars {
-        edits.push(json!({"range": {"start": end(&text), "end": end(&text)}, "text": c.to_string()}));
+        edits.push(
+            json!({"range": {"start": end(&text), "end": end(&text)}, "text": c.to_string()}),
+        );
         text.push(c);
         if i % 25 == 24 {
             let at = end(&text);
@@ -546,7 +595,9 @@ async fn a_thousand_rapid_edits_apply_in_order() {
     }
     assert!(edits.len() >= 1000, "{}", edits.len());
     // Also replace the whole first line through a multi-line range.
-    edits.push(json!({"range": {"start": pos(0, 0), "end": pos(1, 0)}, "text": "import time  # typed\n"}));
+    edits.push(
+        json!({"range": {"start": pos(0, 0), "end": pos(1, 0)}, "text": "import time  # typed\n"}),
+    );
     text.replace_range(0..text.find('\n').unwrap() + 1, "import time  # typed\n");
     let total = edits.len() as i64;
     for (i, change) in edits.into_iter().enumerate() {
@@ -623,7 +674,10 @@ async fn settings_come_from_pyproject_then_the_client() {
     // Pull model: no settings in the notification, the server asks.
     h.client.configuration = json!({"select": ["PG4"], "hints": false});
     h.client
-        .notify("workspace/didChangeConfiguration", json!({"settings": null}))
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        )
         .await;
     h.client
         .wait_for(|m| m["method"] == "workspace/configuration")
@@ -702,7 +756,10 @@ async fn models_from_other_workspace_files_feed_n_plus_one_detection() {
         )
         .await;
     h.client
-        .notify("textDocument/didSave", json!({"textDocument": {"uri": models_uri}}))
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": models_uri}}),
+        )
         .await;
     h.client
         .wait_for(|m| {
@@ -751,14 +808,19 @@ async fn unknown_methods_malformed_params_and_bad_json_get_errors() {
     let mut h = ready(&[], None, Value::Null).await;
     let unknown = h.client.request("pyguide/nope", json!({})).await;
     assert_eq!(unknown["error"]["code"], -32601);
-    h.client.notify("pyguide/unknownNotification", json!({})).await;
+    h.client
+        .notify("pyguide/unknownNotification", json!({}))
+        .await;
     h.client.notify("$/somethingOptional", json!({})).await;
     let malformed = h
         .client
         .request("textDocument/hover", json!({"textDocument": 3}))
         .await;
     assert_eq!(malformed["error"]["code"], -32602);
-    let no_params = h.client.request("textDocument/codeAction", Value::Null).await;
+    let no_params = h
+        .client
+        .request("textDocument/codeAction", Value::Null)
+        .await;
     assert_eq!(no_params["error"]["code"], -32602);
     // Malformed document notifications are dropped.
     h.client
@@ -813,14 +875,23 @@ async fn positions_past_the_end_and_unopened_documents_are_harmless() {
         )
         .await;
     h.client
-        .notify("textDocument/didSave", json!({"textDocument": {"uri": other}}))
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": other}}),
+        )
         .await;
     h.client
-        .notify("textDocument/didClose", json!({"textDocument": {"uri": other}}))
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": other}}),
+        )
         .await;
     // Closing clears the document's diagnostics.
     h.client
-        .notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}))
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": URI}}),
+        )
         .await;
     let cleared = h
         .client
@@ -834,15 +905,16 @@ async fn positions_past_the_end_and_unopened_documents_are_harmless() {
     assert_eq!(hover(&mut h.client, URI, pos(1, 4)).await, Value::Null);
 }
 
-/// About 10 MB of Python: mostly comments, some code, warnings at both ends.
+/// About 10 MB of Python: 10,000 long string constants between two
+/// functions with a warning each. (Not 10 MB of comments: tree-sitter-python
+/// parses a run of comment lines in quadratic time.)
 fn huge_file() -> String {
     let mut text = String::from("def first(x):\n    return x == None\n");
-    let filler = "# ".to_string() + &"padding ".repeat(12) + "\n";
+    let data = "abcdefghij".repeat(100);
+    let mut i = 0;
     while text.len() < 10_000_000 {
-        text.push_str(&filler);
-        if text.len() % 1_000_000 < filler.len() {
-            text.push_str("value = compute()\n");
-        }
+        text.push_str(&format!("DATA_{i} = \"{data}\"\n"));
+        i += 1;
     }
     text.push_str("def last(y):\n    return y != None\n");
     text
@@ -909,7 +981,9 @@ async fn cancelled_requests_get_the_cancel_error_and_the_server_stays_up() {
         "{response}"
     );
     // Cancelling something finished or unknown is harmless.
-    h.client.notify("$/cancelRequest", json!({"id": 9999})).await;
+    h.client
+        .notify("$/cancelRequest", json!({"id": 9999}))
+        .await;
     let found = hover(&mut h.client, big_uri, pos(1, 12)).await;
     assert_eq!(found["range"]["start"], pos(1, 11));
 }
@@ -940,7 +1014,12 @@ async fn a_panicking_handler_is_answered_with_an_internal_error() {
         )
         .await;
     assert_eq!(failed["error"]["code"], -32603);
-    assert!(failed["error"]["message"].as_str().unwrap().contains("injected fault"));
+    assert!(
+        failed["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("injected fault")
+    );
     let failed = h
         .client
         .request("workspace/symbol", json!({"query": "slots"}))
@@ -948,7 +1027,10 @@ async fn a_panicking_handler_is_answered_with_an_internal_error() {
     assert_eq!(failed["error"]["code"], -32603);
     armed.store(false, Ordering::SeqCst);
     assert!(!hover(&mut h.client, URI, at).await.is_null());
-    let symbols = h.client.call("workspace/symbol", json!({"query": "slots"})).await;
+    let symbols = h
+        .client
+        .call("workspace/symbol", json!({"query": "slots"}))
+        .await;
     assert!(!symbols.as_array().unwrap().is_empty());
     assert!(h.client.call("shutdown", Value::Null).await.is_null());
 }

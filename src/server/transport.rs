@@ -54,7 +54,9 @@ enum Frame {
 }
 
 /// One frame; `None` at the end of the input.
-async fn read_frame<R: AsyncRead + Unpin>(input: &mut BufReader<R>) -> std::io::Result<Option<Frame>> {
+async fn read_frame<R: AsyncRead + Unpin>(
+    input: &mut BufReader<R>,
+) -> std::io::Result<Option<Frame>> {
     let mut length: Option<usize> = None;
     let mut saw_header = false;
     loop {
@@ -136,7 +138,14 @@ mod tests {
         ]
         .concat();
         let stand_in = frame(&String::from_utf8(stand_in()).unwrap());
-        let expected = [frame(ok), stand_in.clone(), stand_in.clone(), stand_in, frame(ok)].concat();
+        let expected = [
+            frame(ok),
+            stand_in.clone(),
+            stand_in.clone(),
+            stand_in,
+            frame(ok),
+        ]
+        .concat();
         assert_eq!(run(input.as_bytes()).await, expected);
         // A truncated frame at the end of the input ends the copy.
         assert_eq!(run(b"Content-Length: 50\r\n\r\n{}").await, "");
