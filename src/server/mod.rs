@@ -22,12 +22,14 @@ mod library;
 mod position;
 mod service;
 mod state;
+mod transport;
 mod worker;
 mod workspace;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{ClientSocket, LspService, Server};
@@ -70,8 +72,17 @@ pub fn service(options: ServerOptions) -> (Ordered, ClientSocket) {
     (Ordered::new(service), socket)
 }
 
-/// Serves LSP on `input`/`output` until `exit`. Returns whether `shutdown`
-/// came first (the exit code is 0 then, 1 otherwise).
+/// How many requests and notifications may be in progress at once (a
+/// request waiting for the document worker must not hold up the others,
+/// `$/cancelRequest` included).
+const CONCURRENCY: usize = 64;
+
+/// How long pending output may take to drain after `exit`, or after the
+/// input ends.
+const GRACE: Duration = Duration::from_millis(200);
+
+/// Serves LSP on `input`/`output` until `exit` (or the end of the input).
+/// Returns whether `shutdown` came first (exit code 0 then, 1 otherwise).
 pub async fn serve<I, O>(input: I, output: O, options: ServerOptions) -> bool
 where
     I: AsyncRead + Unpin,
@@ -79,7 +90,22 @@ where
 {
     let (service, socket) = service(options);
     let shared = service.backend().shared().clone();
-    Server::new(input, output, socket).serve(service).await;
+    let (frames, sink) = tokio::io::duplex(1 << 16);
+    let server = Server::new(frames, output, socket)
+        .concurrency_level(CONCURRENCY)
+        .serve(service);
+    tokio::pin!(server);
+    let exited = async {
+        shared.exit.notified().await;
+        tokio::time::sleep(GRACE).await;
+    };
+    tokio::select! {
+        () = &mut server => {}
+        () = exited => {}
+        () = transport::sanitize(input, sink) => {
+            let _ = tokio::time::timeout(GRACE, &mut server).await;
+        }
+    }
     shared.shut_down.load(Ordering::Acquire)
 }
 

@@ -6,7 +6,11 @@
 //!   read: edits apply strictly in the order sent, whatever order the
 //!   concurrent request handlers run in;
 //! - a panic anywhere in a request's future is answered with an internal
-//!   error (handlers also guard their synchronous work themselves).
+//!   error (handlers also guard their synchronous work themselves);
+//! - the stand-in for a frame that was not a message (see `transport.rs`)
+//!   is answered with a parse error;
+//! - `exit` is signalled to `serve`, which then returns even if some
+//!   handler still waits (e.g. for a client that will never answer).
 
 use std::panic::AssertUnwindSafe;
 use std::task::{Context, Poll};
@@ -14,11 +18,12 @@ use std::task::{Context, Poll};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use tower::Service;
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
 use tower_lsp_server::{ExitedError, LspService};
 
 use super::backend::Backend;
 use super::state::internal_error;
+use super::transport::INVALID_MESSAGE;
 use super::worker::Op;
 
 pub struct Ordered {
@@ -45,6 +50,14 @@ impl Service<Request> for Ordered {
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
+        if req.method() == INVALID_MESSAGE {
+            let id = req.id().cloned().unwrap_or(Id::Null);
+            let response = Response::from_error(id, Error::parse_error());
+            return futures::future::ok(Some(response)).boxed();
+        }
+        if req.method() == "exit" {
+            self.backend().shared().exit.notify_one();
+        }
         if req.id().is_none() && is_document_notification(req.method()) {
             let backend = self.inner.inner();
             if backend.shared().accepts_notifications() {

@@ -43,6 +43,8 @@ pub struct Shared {
     pub documents: Documents,
     pub initialized: AtomicBool,
     pub shut_down: AtomicBool,
+    /// Signalled when the `exit` notification arrives.
+    pub exit: tokio::sync::Notify,
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -68,6 +70,7 @@ impl Shared {
             documents: Documents::default(),
             initialized: AtomicBool::new(false),
             shut_down: AtomicBool::new(false),
+            exit: tokio::sync::Notify::new(),
         }
     }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{ConfigurationItem, DidChangeConfigurationParams};
 
-use super::lifecycle::{load_guide, report};
+use super::lifecycle::{CLIENT_TIMEOUT, load_guide, report};
 use crate::server::config::{client_section, parse_layer, read_pyproject};
 use crate::server::state::Shared;
 use crate::server::worker::{Op, Queue};
@@ -27,8 +27,9 @@ pub async fn did_change_configuration(
             scope_uri: None,
             section: Some("pyguide".to_string()),
         };
-        match client.configuration(vec![item]).await {
-            Ok(mut values) if !values.is_empty() => settings = values.swap_remove(0),
+        let asked = tokio::time::timeout(CLIENT_TIMEOUT, client.configuration(vec![item]));
+        match asked.await {
+            Ok(Ok(mut values)) if !values.is_empty() => settings = values.swap_remove(0),
             _ => return,
         }
     }

@@ -10,6 +10,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{ExecuteCommandParams, MessageType, ShowDocumentParams, Uri};
 
+use super::lifecycle::CLIENT_TIMEOUT;
 use crate::server::state::Shared;
 
 pub const SEARCH: &str = "pyguide.search";
@@ -66,7 +67,8 @@ async fn open_topic(shared: &Shared, client: &Client, id: &str) -> Result<Option
             take_focus: Some(true),
             selection: None,
         };
-        client.show_document(params).await.unwrap_or(false)
+        let shown = tokio::time::timeout(CLIENT_TIMEOUT, client.show_document(params));
+        matches!(shown.await, Ok(Ok(true)))
     } else {
         client
             .show_message(MessageType::INFO, format!("{title}: {}", uri.as_str()))

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{
@@ -21,6 +22,9 @@ use crate::server::position::Encoding;
 use crate::server::state::{ClientCaps, Shared};
 use crate::server::worker::{Op, Queue};
 use crate::server::workspace::{file_path, index_roots};
+
+/// How long the server waits for the client to answer one of its requests.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What `initialize` found that `initialized` should tell the user.
 pub type Problems = Vec<String>;
@@ -142,9 +146,15 @@ pub async fn initialized(
             method: "workspace/didChangeWatchedFiles".to_string(),
             register_options: serde_json::to_value(options).ok(),
         };
-        if let Err(e) = client.register_capability(vec![registration]).await {
-            tracing::warn!("the client refused to watch files: {e}");
-        }
+        // Not awaited here: a client slow to answer must not hold up `initialized`.
+        tokio::spawn(async move {
+            let registered = client.register_capability(vec![registration]);
+            match tokio::time::timeout(CLIENT_TIMEOUT, registered).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!("the client refused to watch files: {e}"),
+                Err(_) => tracing::warn!("the client did not answer registerCapability"),
+            }
+        });
     }
 }
 

@@ -25,7 +25,7 @@ pub async fn symbol(
     let found = tokio::task::spawn_blocking(move || symbols(&library, &params.query))
         .await
         .map_err(|_| Error::internal_error())?;
-    shared.guarded("workspace/symbol", || {
+    shared.guarded("symbol", || {
         found
             .map(|s| Some(WorkspaceSymbolResponse::Flat(s)))
             .map_err(|e| Error {

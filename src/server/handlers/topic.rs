@@ -22,7 +22,7 @@ pub struct TopicResult {
 }
 
 pub fn topic(shared: &Shared, params: TopicParams) -> Result<TopicResult> {
-    shared.guarded("pyguide/topic", || {
+    shared.guarded("topic", || {
         let library = shared.library();
         let topic = library
             .topic(&params.id)

@@ -1,0 +1,100 @@
+//! The built binary as an editor starts it: `pyguide serve` over stdio.
+//! initialize → didOpen → diagnostics → hover → shutdown → exit, exit code
+//! 0, nothing but LSP on stdout.
+
+mod support;
+
+use std::process::Stdio;
+
+use serde_json::{Value, json};
+use support::{Client, init_params};
+
+#[tokio::test]
+async fn the_binary_serves_lsp_on_stdio() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_pyguide"))
+        .arg("serve")
+        .env("PYGUIDE_CACHE_DIR", cache.path())
+        .env("PYGUIDE_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut client = Client::new(stdout, stdin);
+
+    let result = client
+        .call("initialize", init_params(&["utf-16"], None, Value::Null))
+        .await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    client.notify("initialized", json!({})).await;
+
+    let uri = "file:///tmp/example.py";
+    let text = "import time\n\nasync def poll():\n    time.sleep(5)\n";
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "PG206");
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        json!({"line": 3, "character": 4})
+    );
+
+    let hover = client
+        .call(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 9}}),
+        )
+        .await;
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(markdown.starts_with("### "), "{markdown}");
+    assert!(markdown.contains("PG206"), "{markdown}");
+    assert!(markdown.contains(&cache.path().display().to_string()));
+
+    assert_eq!(client.call("shutdown", Value::Null).await, Value::Null);
+    client.notify("exit", Value::Null).await;
+    let status = tokio::time::timeout(support::TIMEOUT, child.wait())
+        .await
+        .expect("the server exits after `exit`")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
+        .await
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[tokio::test]
+async fn exit_without_shutdown_exits_with_1() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_pyguide"))
+        .arg("serve")
+        .env("PYGUIDE_CACHE_DIR", cache.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut client = Client::new(stdout, stdin);
+    client
+        .call("initialize", init_params(&[], None, Value::Null))
+        .await;
+    client.notify("exit", Value::Null).await;
+    let status = tokio::time::timeout(support::TIMEOUT, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+}
