@@ -770,6 +770,41 @@ async fn models_from_other_workspace_files_feed_n_plus_one_detection() {
         .await;
 }
 
+#[tokio::test]
+async fn documents_without_a_kept_tree_are_parsed_again_when_edited() {
+    let mut h = ready(&[], None, Value::Null).await;
+    // Only the most recently changed documents keep their tree: open more.
+    let uris: Vec<String> = (0..6).map(|i| format!("file:///project/m{i}.py")).collect();
+    for uri in &uris {
+        open(&mut h.client, uri, SAMPLE).await;
+    }
+    let first = &uris[0];
+    h.client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": first, "version": 2}, "contentChanges": [
+                {"range": {"start": find(SAMPLE, "value == None", 6), "end": find(SAMPLE, "value == None", 8)}, "text": "is"}]}),
+        )
+        .await;
+    let after = h.client.diagnostics(first, 2).await;
+    assert_eq!(codes(&after), ["PG206", "PG101"]);
+    let found = hover(&mut h.client, first, find(SAMPLE, "[]", 1)).await;
+    assert!(!found.is_null());
+}
+
+#[test]
+fn readme_settings_table_matches_the_options() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("<!-- settings:start -->").unwrap();
+    let end = readme.find("<!-- settings:end -->").unwrap();
+    let rows: Vec<&str> = readme[start..end].lines().skip(3).collect();
+    let expected: Vec<String> = pyguide::server::config::OPTIONS
+        .iter()
+        .map(|o| format!("| `{}` | {} | {} | {} |", o.name, o.kind, o.default, o.doc))
+        .collect();
+    assert_eq!(rows, expected);
+}
+
 // ---- Hostile input ----
 
 #[tokio::test]

@@ -2,6 +2,10 @@
 //! replaced (never mutated) by the document worker after each change.
 //! Request handlers clone the `Arc` under a short lock and work on it
 //! without holding anything, so a slow analysis never blocks an edit.
+//!
+//! A snapshot keeps its syntax tree only until its findings are computed:
+//! hovers, code actions and diagnostics need the findings and the text, not
+//! the tree (which takes some 25 times the text's size in memory).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,8 +19,11 @@ use crate::python::{Document, LineIndex};
 /// One version of an open document and what is derived from it.
 pub struct Snapshot {
     pub version: i32,
-    pub doc: Document,
+    text: String,
     pub lines: LineIndex,
+    /// The parsed text, until the findings are computed (then dropped; a
+    /// snapshot made without one parses its text when asked for findings).
+    doc: Mutex<Option<Document>>,
     /// The workspace's models when this snapshot was made.
     models: Arc<ModelIndex>,
     /// Every finding (hints included), computed once.
@@ -24,37 +31,44 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot of `doc` (a clone of the worker's: the tree is shared).
     pub fn new(version: i32, doc: Document, models: Arc<ModelIndex>) -> Snapshot {
-        let lines = LineIndex::new(doc.text());
         Snapshot {
             version,
-            doc,
-            lines,
+            text: doc.text().to_string(),
+            lines: LineIndex::new(doc.text()),
+            doc: Mutex::new(Some(doc)),
             models,
             findings: OnceLock::new(),
         }
     }
 
-    /// The same text, to be analysed again against other models.
-    pub fn with_models(&self, models: Arc<ModelIndex>) -> Snapshot {
+    /// The same text, to be analysed again against other models (`doc`, the
+    /// parsed text, if the caller has it).
+    pub fn with_models(&self, models: Arc<ModelIndex>, doc: Option<Document>) -> Snapshot {
         Snapshot {
             version: self.version,
-            doc: self.doc.clone(),
+            text: self.text.clone(),
             lines: self.lines.clone(),
+            doc: Mutex::new(doc),
             models,
             findings: OnceLock::new(),
         }
     }
 
     pub fn text(&self) -> &str {
-        self.doc.text()
+        &self.text
     }
 
     /// Every finding of this version, analysing on first use (which may be
     /// slow on a large file: async callers go through `spawn_blocking`).
     pub fn findings(&self) -> Arc<Vec<Finding>> {
         self.findings
-            .get_or_init(|| Arc::new(detect::analyze_with(&self.doc, &self.models)))
+            .get_or_init(|| {
+                let held = self.doc.lock().unwrap_or_else(|p| p.into_inner()).take();
+                let doc = held.unwrap_or_else(|| Document::parse(self.text.as_str()));
+                Arc::new(detect::analyze_with(&doc, &self.models))
+            })
             .clone()
     }
 
@@ -65,7 +79,7 @@ impl Snapshot {
 
     pub fn lines(&self, encoding: Encoding) -> Lines<'_> {
         Lines {
-            text: self.doc.text(),
+            text: &self.text,
             index: &self.lines,
             encoding,
         }

@@ -24,6 +24,11 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::documents::Snapshot;
+
+/// How many documents keep their syntax tree for incremental parsing: the
+/// ones edited most recently. Others keep only their text (and findings)
+/// and are parsed again when next edited.
+const TREES: usize = 3;
 use super::handlers::{diagnostics, text_sync};
 use super::state::Shared;
 use crate::python::Document;
@@ -50,6 +55,17 @@ impl Op {
             "textDocument/didClose" => Some(Op::Close(params)),
             "textDocument/didSave" => Some(Op::Save(params)),
             _ => None,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Op::Open(_) => "didOpen",
+            Op::Change(_) => "didChange",
+            Op::Close(_) => "didClose",
+            Op::Save(_) => "didSave",
+            Op::Republish => "republish",
+            Op::Reanalyze => "reanalyze",
         }
     }
 
@@ -110,6 +126,7 @@ pub fn start(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Publis
         shared,
         out,
         docs: HashMap::new(),
+        trees: VecDeque::new(),
         dirty: VecDeque::new(),
         backlog: VecDeque::new(),
         applied: 0,
@@ -131,8 +148,11 @@ pub fn start(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Publis
 struct Worker {
     shared: Arc<Shared>,
     out: tokio::sync::mpsc::UnboundedSender<Publish>,
-    /// The worker's own copy of each open document, edited in place.
-    docs: HashMap<Uri, (i32, Document)>,
+    /// Each open document's version and, for the [`TREES`] most recently
+    /// changed ones, the worker's own parsed copy, edited in place.
+    docs: HashMap<Uri, (i32, Option<Document>)>,
+    /// Documents holding a tree, most recently changed last.
+    trees: VecDeque<Uri>,
     /// Documents whose diagnostics are due, oldest first.
     dirty: VecDeque<Uri>,
     /// Ops read while checking for staleness, applied next.
@@ -159,7 +179,10 @@ impl Worker {
                     Err(mpsc::TryRecvError::Disconnected) => return,
                 },
             };
-            if catch_unwind(AssertUnwindSafe(|| self.apply(&op))).is_err() {
+            let started = std::time::Instant::now();
+            let applied = catch_unwind(AssertUnwindSafe(|| self.apply(&op)));
+            tracing::debug!("applied {} in {:?}", op.name(), started.elapsed());
+            if applied.is_err() {
                 tracing::error!("applying {op:?} panicked; the document is closed");
                 if let Some(uri) = op.uri().and_then(|u| u.parse::<Uri>().ok()) {
                     self.docs.remove(&uri);
@@ -179,7 +202,7 @@ impl Worker {
                 };
                 let d = p.text_document;
                 let doc = Document::parse(d.text);
-                self.docs.insert(d.uri.clone(), (d.version, doc));
+                self.docs.insert(d.uri.clone(), (d.version, Some(doc)));
                 self.snapshot(d.uri);
             }
             Op::Change(v) => {
@@ -187,12 +210,13 @@ impl Worker {
                     return;
                 };
                 let uri = p.text_document.uri;
-                let (Some(snapshot), Some((version, doc))) =
+                let (Some(snapshot), Some((version, held))) =
                     (self.shared.documents.get(&uri), self.docs.get_mut(&uri))
                 else {
                     tracing::warn!("didChange for {} which is not open", uri.as_str());
                     return;
                 };
+                let doc = held.get_or_insert_with(|| Document::parse(snapshot.text()));
                 text_sync::apply_changes(
                     doc,
                     &snapshot.lines,
@@ -208,6 +232,7 @@ impl Worker {
                 };
                 let uri = p.text_document.uri;
                 self.docs.remove(&uri);
+                self.trees.retain(|u| u != &uri);
                 self.shared.documents.remove(&uri);
                 self.dirty.retain(|u| u != &uri);
                 let _ = self.out.send(Publish {
@@ -221,8 +246,13 @@ impl Worker {
                     return;
                 };
                 let uri = p.text_document.uri;
-                if let Some((_, doc)) = self.docs.get(&uri)
-                    && super::workspace::update_models(&self.shared, &uri, doc)
+                let doc = match (self.docs.get(&uri), self.shared.documents.get(&uri)) {
+                    (Some((_, Some(doc))), _) => Some(doc.clone()),
+                    (Some(_), Some(snapshot)) => Some(Document::parse(snapshot.text())),
+                    _ => None,
+                };
+                if let Some(doc) = doc
+                    && super::workspace::update_models(&self.shared, &uri, &doc)
                 {
                     self.reanalyze();
                 }
@@ -239,21 +269,37 @@ impl Worker {
     /// Makes a snapshot of the worker's copy of `uri` current and
     /// schedules its diagnostics.
     fn snapshot(&mut self, uri: Uri) {
-        let Some((version, doc)) = self.docs.get(&uri) else {
+        let Some((version, Some(doc))) = self.docs.get(&uri) else {
             return;
         };
         let snapshot = Snapshot::new(*version, doc.clone(), self.shared.models());
         self.shared
             .documents
             .insert(uri.clone(), Arc::new(snapshot));
+        self.keep_tree(&uri);
         self.mark(uri);
+    }
+
+    /// Notes that `uri` was just changed; drops the trees of the documents
+    /// changed longest ago beyond [`TREES`].
+    fn keep_tree(&mut self, uri: &Uri) {
+        self.trees.retain(|u| u != uri);
+        self.trees.push_back(uri.clone());
+        while self.trees.len() > TREES {
+            if let Some(old) = self.trees.pop_front()
+                && let Some((_, held)) = self.docs.get_mut(&old)
+            {
+                *held = None;
+            }
+        }
     }
 
     fn reanalyze(&mut self) {
         let models = self.shared.models();
         for uri in self.docs.keys().cloned().collect::<Vec<_>>() {
             if let Some(old) = self.shared.documents.get(&uri) {
-                let fresh = old.with_models(models.clone());
+                let doc = self.docs.get(&uri).and_then(|(_, d)| d.clone());
+                let fresh = old.with_models(models.clone(), doc);
                 self.shared.documents.insert(uri.clone(), Arc::new(fresh));
             }
             self.mark(uri);
@@ -276,8 +322,10 @@ impl Worker {
             return;
         };
         let shared = self.shared.clone();
+        let started = std::time::Instant::now();
         let built = catch_unwind(AssertUnwindSafe(|| {
             let findings = snapshot.findings();
+            tracing::debug!("analysed {} in {:?}", uri.as_str(), started.elapsed());
             let settings = shared.settings();
             diagnostics::build(
                 &snapshot,

@@ -1,0 +1,386 @@
+//! Latency and memory of `pyguide serve`, driven over stdio like an editor
+//! drives it (the bench-profile binary, a blocking LSP client):
+//!
+//! - start-up: process spawn → initialize result;
+//! - hover p50/p99 on Django's `db/models/query.py` and on a ~20,000-line
+//!   file made by concatenating Django modules;
+//! - one-character edit → publishDiagnostics for that version, p50/p99;
+//! - peak RSS (VmHWM) with 20 Django files open.
+//!
+//! Inputs: Django's source, fetched once with
+//! `pip download --no-deps django` into `$PYGUIDE_BENCH_DJANGO` (default
+//! `/tmp/djdl`) and unzipped there. Targets: start-up ≤ 20 ms, hover p99
+//! ≤ 1 ms, edit → diagnostics p50 ≤ 5 ms, RSS ≤ 40 MB.
+//!
+//! Run: `cargo bench --bench server`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pyguide");
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    next_id: i64,
+    _cache: tempfile::TempDir,
+}
+
+impl Server {
+    fn spawn() -> Server {
+        let cache = tempfile::tempdir().unwrap();
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .env("PYGUIDE_CACHE_DIR", cache.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn pyguide serve");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Server {
+            child,
+            stdin,
+            stdout,
+            next_id: 1,
+            _cache: cache,
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = serde_json::to_vec(message).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(&body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.read_until(|m| m.get("method").is_none() && m["id"] == id)
+    }
+
+    /// Reads messages until one satisfies `wanted` (answering server requests).
+    fn read_until(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self.read();
+            if message.get("method").is_some()
+                && let Some(id) = message.get("id").cloned()
+            {
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                continue;
+            }
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    fn read(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.stdout.read_line(&mut line).unwrap() > 0,
+                "server closed"
+            );
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    fn initialize(&mut self) -> Value {
+        let result = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {
+                "general": {"positionEncodings": ["utf-16"]}}}),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+        self.diagnostics(uri, 1)
+    }
+
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let m = self.read_until(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn peak_rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn stop(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn report(name: &str, samples: &mut [Duration], target: &str) {
+    let p50 = percentile(samples, 0.5);
+    let p99 = percentile(samples, 0.99);
+    println!(
+        "{name:<44} p50 {:>10}  p99 {:>10}  ({} samples; target {target})",
+        ms(p50),
+        ms(p99),
+        samples.len()
+    );
+}
+
+/// Django's source folder, downloading and unzipping the wheel if needed.
+fn django() -> PathBuf {
+    let base = std::env::var_os("PYGUIDE_BENCH_DJANGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/djdl"));
+    let src = base.join("django-src");
+    if src.join("django/db/models/query.py").is_file() {
+        return src;
+    }
+    let status = Command::new("pip")
+        .args(["download", "--no-deps", "django", "-d"])
+        .arg(&base)
+        .status()
+        .expect("pip download django (needs pip and network)");
+    assert!(status.success());
+    let wheel = std::fs::read_dir(&base)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_lowercase();
+            name.starts_with("django-") && name.ends_with(".whl")
+        })
+        .expect("a Django wheel");
+    let status = Command::new("unzip")
+        .args(["-q", "-o"])
+        .arg(&wheel)
+        .arg("-d")
+        .arg(&src)
+        .status()
+        .expect("unzip");
+    assert!(status.success());
+    src
+}
+
+/// Django's Python files, largest first.
+fn django_files(src: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![src.join("django")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "py")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                files.push((path, text));
+            }
+        }
+    }
+    files.sort_by_key(|(p, t)| (std::cmp::Reverse(t.len()), p.clone()));
+    files
+}
+
+fn startup() {
+    let mut samples = Vec::new();
+    for _ in 0..30 {
+        let start = Instant::now();
+        let mut server = Server::spawn();
+        server.initialize();
+        samples.push(start.elapsed());
+        server.stop();
+    }
+    report("start-up → initialize result", &mut samples, "≤ 20 ms");
+}
+
+/// UTF-16 positions to hover: every diagnostic's start plus as many plain
+/// positions (mostly misses), spread over the file.
+fn hover_positions(text: &str, diagnostics: &[Value], findings_only: bool) -> Vec<Value> {
+    let mut out: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| d["range"]["start"].clone())
+        .collect();
+    if !findings_only {
+        let lines = text.lines().count().max(1);
+        for i in 0..out.len().max(50) {
+            out.push(json!({"line": (i * 7919) % lines, "character": 8}));
+        }
+    }
+    out
+}
+
+fn latency(name: &str, text: &str) {
+    let mut server = Server::spawn();
+    server.initialize();
+    let uri = "file:///bench/file.py";
+    let diagnostics = server.open(uri, text);
+    // Hints are hover targets too: ask for them as diagnostics once.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pyguide": {"hints": true}}}),
+    );
+    let with_hints = server.diagnostics(uri, 1);
+    let positions = hover_positions(text, &with_hints, false);
+    let mut hovers = Vec::new();
+    let mut hits = 0;
+    for round in 0..10 {
+        for at in &positions {
+            let start = Instant::now();
+            let r = server.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": at}),
+            );
+            let elapsed = start.elapsed();
+            if round > 0 {
+                hovers.push(elapsed);
+                hits += usize::from(!r["result"].is_null());
+            }
+        }
+    }
+    println!(
+        "{name}: {} lines, {} warnings, {} findings with hints; {hits} of {} hovers hit",
+        text.lines().count(),
+        diagnostics.len(),
+        with_hints.len(),
+        hovers.len()
+    );
+    report(&format!("  hover ({name})"), &mut hovers, "p99 ≤ 1 ms");
+
+    // Type a character into a name in the middle of the file (an
+    // assignment's target), then delete it: the text stays valid Python.
+    let (line, col) = assignment_near_middle(text);
+    let mut edits = Vec::new();
+    for version in 2..202 {
+        let start_pos = json!({"line": line, "character": col});
+        let change = if version % 2 == 0 {
+            json!({"range": {"start": start_pos, "end": start_pos}, "text": "q"})
+        } else {
+            json!({"range": {"start": start_pos, "end": {"line": line, "character": col + 1}}, "text": ""})
+        };
+        let start = Instant::now();
+        server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
+        );
+        server.diagnostics(uri, version);
+        edits.push(start.elapsed());
+    }
+    report(
+        &format!("  edit → diagnostics ({name})"),
+        &mut edits,
+        "p50 ≤ 5 ms",
+    );
+    server.stop();
+}
+
+/// The first line at or after the middle of `text` that assigns to a
+/// plain name (`    name = ...`): its line and the name's column.
+fn assignment_near_middle(text: &str) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    (lines.len() / 2..lines.len())
+        .find_map(|i| {
+            let line = lines[i];
+            let trimmed = line.trim_start();
+            let name: String = trimmed
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let is_name = name.starts_with(|c: char| c.is_ascii_alphabetic());
+            (is_name && trimmed[name.len()..].starts_with(" = "))
+                .then(|| (i, line.len() - trimmed.len()))
+        })
+        .expect("an assignment in the second half")
+}
+
+fn memory(files: &[(PathBuf, String)]) {
+    let mut server = Server::spawn();
+    server.initialize();
+    let mut lines = 0;
+    for (i, (path, text)) in files.iter().take(20).enumerate() {
+        let uri = format!("file://{}", path.display());
+        server.open(&uri, text);
+        lines += text.lines().count();
+        let r = server.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": i, "character": 4}}),
+        );
+        assert!(r.get("error").is_none());
+    }
+    let kb = server.peak_rss_kb();
+    println!(
+        "{:<44} {:.1} MB  (20 largest Django files, {lines} lines; target ≤ 40 MB)",
+        "peak RSS (VmHWM)",
+        kb as f64 / 1024.0
+    );
+    server.stop();
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let src = django();
+    let files = django_files(&src);
+    let query = std::fs::read_to_string(src.join("django/db/models/query.py")).unwrap();
+    let mut big = String::new();
+    for (_, text) in &files {
+        if big.lines().count() >= 20_000 {
+            break;
+        }
+        big.push_str(text);
+        if !big.ends_with('\n') {
+            big.push('\n');
+        }
+    }
+    println!("pyguide serve over stdio ({BIN})");
+    startup();
+    latency("django/db/models/query.py", &query);
+    latency("concatenated Django modules", &big);
+    memory(&files);
+}
