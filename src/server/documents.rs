@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tower_lsp_server::ls_types::Uri;
 
 use super::position::{Encoding, Lines};
-use crate::detect::{self, Finding, ModelIndex};
+use crate::detect::{Analyzer, Finding, ModelIndex};
 use crate::python::{Document, LineIndex};
 
 /// One version of an open document and what is derived from it.
@@ -28,11 +28,19 @@ pub struct Snapshot {
     models: Arc<ModelIndex>,
     /// Every finding (hints included), computed once.
     findings: OnceLock<Arc<Vec<Finding>>>,
+    /// The document's incremental analyser, shared by its snapshots: after
+    /// an edit only the changed statements are analysed again.
+    analyzer: Arc<Mutex<Analyzer>>,
 }
 
 impl Snapshot {
     /// A snapshot of `doc` (a clone of the worker's: the tree is shared).
-    pub fn new(version: i32, doc: Document, models: Arc<ModelIndex>) -> Snapshot {
+    pub fn new(
+        version: i32,
+        doc: Document,
+        models: Arc<ModelIndex>,
+        analyzer: Arc<Mutex<Analyzer>>,
+    ) -> Snapshot {
         Snapshot {
             version,
             text: doc.text().to_string(),
@@ -40,6 +48,7 @@ impl Snapshot {
             doc: Mutex::new(Some(doc)),
             models,
             findings: OnceLock::new(),
+            analyzer,
         }
     }
 
@@ -53,6 +62,7 @@ impl Snapshot {
             doc: Mutex::new(doc),
             models,
             findings: OnceLock::new(),
+            analyzer: self.analyzer.clone(),
         }
     }
 
@@ -67,7 +77,14 @@ impl Snapshot {
             .get_or_init(|| {
                 let held = self.doc.lock().unwrap_or_else(|p| p.into_inner()).take();
                 let doc = held.unwrap_or_else(|| Document::parse(self.text.as_str()));
-                Arc::new(detect::analyze_with(&doc, &self.models))
+                // A panic mid-analysis may leave the cache half-updated:
+                // start that document's cache afresh.
+                let mut analyzer = self.analyzer.lock().unwrap_or_else(|p| {
+                    let mut a = p.into_inner();
+                    *a = Analyzer::default();
+                    a
+                });
+                Arc::new(analyzer.analyze(&doc, &self.models))
             })
             .clone()
     }

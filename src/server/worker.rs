@@ -126,6 +126,7 @@ pub fn start(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Publis
         shared,
         out,
         docs: HashMap::new(),
+        analyzers: HashMap::new(),
         trees: VecDeque::new(),
         dirty: VecDeque::new(),
         backlog: VecDeque::new(),
@@ -151,6 +152,8 @@ struct Worker {
     /// Each open document's version and, for the [`TREES`] most recently
     /// changed ones, the worker's own parsed copy, edited in place.
     docs: HashMap<Uri, (i32, Option<Document>)>,
+    /// Each open document's incremental analyser.
+    analyzers: HashMap<Uri, Arc<std::sync::Mutex<crate::detect::Analyzer>>>,
     /// Documents holding a tree, most recently changed last.
     trees: VecDeque<Uri>,
     /// Documents whose diagnostics are due, oldest first.
@@ -186,6 +189,7 @@ impl Worker {
                 tracing::error!("applying {op:?} panicked; the document is closed");
                 if let Some(uri) = op.uri().and_then(|u| u.parse::<Uri>().ok()) {
                     self.docs.remove(&uri);
+                    self.analyzers.remove(&uri);
                     self.shared.documents.remove(&uri);
                 }
             }
@@ -232,6 +236,7 @@ impl Worker {
                 };
                 let uri = p.text_document.uri;
                 self.docs.remove(&uri);
+                self.analyzers.remove(&uri);
                 self.trees.retain(|u| u != &uri);
                 self.shared.documents.remove(&uri);
                 self.dirty.retain(|u| u != &uri);
@@ -272,7 +277,8 @@ impl Worker {
         let Some((version, Some(doc))) = self.docs.get(&uri) else {
             return;
         };
-        let snapshot = Snapshot::new(*version, doc.clone(), self.shared.models());
+        let analyzer = self.analyzers.entry(uri.clone()).or_default().clone();
+        let snapshot = Snapshot::new(*version, doc.clone(), self.shared.models(), analyzer);
         self.shared
             .documents
             .insert(uri.clone(), Arc::new(snapshot));
