@@ -9,22 +9,37 @@ use std::process::Stdio;
 use serde_json::{Value, json};
 use support::{Client, init_params};
 
+/// `pyguide serve` as a child process with its cache in `cache`, and a
+/// client on its stdio.
+fn spawn_server(
+    cache: &std::path::Path,
+    log: Option<&str>,
+    stderr: Stdio,
+) -> (
+    tokio::process::Child,
+    Client<tokio::process::ChildStdout, tokio::process::ChildStdin>,
+) {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pyguide"));
+    command
+        .arg("serve")
+        .env("PYGUIDE_CACHE_DIR", cache)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .kill_on_drop(true);
+    if let Some(level) = log {
+        command.env("PYGUIDE_LOG", level);
+    }
+    let mut child = command.spawn().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    (child, Client::new(stdout, stdin))
+}
+
 #[tokio::test]
 async fn the_binary_serves_lsp_on_stdio() {
     let cache = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_pyguide"))
-        .arg("serve")
-        .env("PYGUIDE_CACHE_DIR", cache.path())
-        .env("PYGUIDE_LOG", "info")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut client = Client::new(stdout, stdin);
+    let (mut child, mut client) = spawn_server(cache.path(), Some("info"), Stdio::piped());
 
     let result = client
         .call("initialize", init_params(&["utf-16"], None, Value::Null))
@@ -76,18 +91,7 @@ async fn the_binary_serves_lsp_on_stdio() {
 #[tokio::test]
 async fn exit_without_shutdown_exits_with_1() {
     let cache = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_pyguide"))
-        .arg("serve")
-        .env("PYGUIDE_CACHE_DIR", cache.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut client = Client::new(stdout, stdin);
+    let (mut child, mut client) = spawn_server(cache.path(), None, Stdio::null());
     client
         .call("initialize", init_params(&[], None, Value::Null))
         .await;

@@ -32,6 +32,16 @@ impl<'a> Ctx<'a> {
         &self.src[node.byte_range()]
     }
 
+    /// The receiver, method name and method-name node of a method call
+    /// `receiver.name(...)`; `None` for any other call.
+    pub fn method_call<'t>(&self, call: Node<'t>) -> Option<(Node<'t>, &'a str, Node<'t>)> {
+        let f = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "attribute")?;
+        let name = f.child_by_field_name("attribute")?;
+        Some((f.child_by_field_name("object")?, self.text(name), name))
+    }
+
     /// Qualified name of a name/attribute expression (`aio.gather` → `asyncio.gather`).
     pub fn resolve(&self, expr: Node) -> Option<String> {
         self.imports.resolve(expr, self.src)

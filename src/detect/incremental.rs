@@ -100,12 +100,12 @@ impl Analyzer {
 
         // 2. The context key.
         let own = ModelIndex::from_classes(classes);
-        let may_have_querysets = super::context::may_have_querysets(src);
+        let ctx = Ctx::new(doc, imports, Models::new(&own, models));
         let mut hasher = Xxh3::new();
         hasher.write_u64(imports_hash);
         hasher.write_u64(own.fingerprint());
         hasher.write_u64(models.fingerprint());
-        hasher.write_u8(u8::from(may_have_querysets));
+        hasher.write_u8(u8::from(ctx.may_have_querysets));
         for (stmt, key) in statements.iter().zip(&keys) {
             if is_assignment(*stmt) {
                 hasher.write_u64(*key);
@@ -118,7 +118,6 @@ impl Analyzer {
         let context = hasher.finish();
 
         // 3. Findings: reused, or computed for the statement.
-        let ctx = Ctx::new(doc, imports, Models::new(&own, models));
         let mut findings = Vec::new();
         rules::visit(&ctx, root, None, &mut findings);
         for (stmt, key) in statements.iter().zip(&keys) {

@@ -304,6 +304,8 @@ pub(crate) fn extract_statement(stmt: Node, src: &str, imports: &ImportMap) -> V
     out
 }
 
+/// Models are statements at the top level (or nested in `if`/`try`), never
+/// in functions or expressions.
 fn is_statement_container(kind: &str) -> bool {
     matches!(
         kind,
@@ -326,18 +328,7 @@ fn extract_with(doc: &Document, imports: &ImportMap) -> Vec<ClassDef> {
     if !src.contains("class ") {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    crate::python::walk(doc.root(), |node| {
-        if node.kind() == "class_definition"
-            && let Some(c) = class_def(node, src, imports)
-        {
-            out.push(c);
-        }
-        // Models are statements at the top level (or nested in `if`/`try`),
-        // never in functions or expressions.
-        is_statement_container(node.kind())
-    });
-    out
+    extract_statement(doc.root(), src, imports)
 }
 
 fn class_def(node: Node, src: &str, imports: &ImportMap) -> Option<ClassDef> {

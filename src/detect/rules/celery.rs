@@ -370,19 +370,9 @@ fn check_retries(ctx: &Ctx, decorator: Node, out: &mut Vec<Finding>) {
 
 /// PG751 / PG756 on `<task>.delay(...)` and friends.
 fn check_enqueue(ctx: &Ctx, facts: &Facts, call: Node, out: &mut Vec<Finding>) {
-    let Some(func) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-    else {
+    let Some((receiver, method, _)) = ctx.method_call(call) else {
         return;
     };
-    let (Some(receiver), Some(method)) = (
-        func.child_by_field_name("object"),
-        func.child_by_field_name("attribute"),
-    ) else {
-        return;
-    };
-    let method = ctx.text(method);
     if !ENQUEUE.contains(&method) || !is_task(ctx, facts, receiver) {
         return;
     }

@@ -68,19 +68,10 @@ pub(crate) fn check_except(ctx: &Ctx, clause: Node, out: &mut Vec<Finding>) {
 
 /// `call` is a `call`.
 pub(crate) fn check_add_note(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
-    let Some(func) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-    else {
+    let Some((object, method, _)) = ctx.method_call(call) else {
         return;
     };
-    let (Some(object), Some(attr)) = (
-        func.child_by_field_name("object"),
-        func.child_by_field_name("attribute"),
-    ) else {
-        return;
-    };
-    if ctx.text(attr) != "add_note"
+    if method != "add_note"
         || object.kind() != "identifier"
         || !is_caught_exception(ctx, call, ctx.text(object))
     {

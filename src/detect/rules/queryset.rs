@@ -201,6 +201,11 @@ impl<'t> Chain<'t> {
     }
 }
 
+/// True when `expr` (a method's receiver) is surely a Django queryset.
+pub(crate) fn is_queryset<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> bool {
+    chain(ctx, expr).is_some_and(|c| c.is_queryset())
+}
+
 /// The value last assigned to the variable `ident` before it, in the same
 /// function (or module), outside nested functions and classes.
 fn assigned_value<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Node<'t>> {

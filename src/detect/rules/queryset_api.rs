@@ -14,7 +14,7 @@
 
 use tree_sitter::Node;
 
-use super::queryset::chain;
+use super::queryset::is_queryset;
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule};
 
@@ -201,9 +201,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     let Some(function) = call.child_by_field_name("function") else {
         return;
     };
-    if function.kind() == "attribute" {
-        check_method(ctx, call, function, out);
-    }
+    check_method(ctx, call, out);
     if let Some(q) = ctx.resolve(function)
         && let Some((rule, _)) = CLASSES
             .iter()
@@ -218,21 +216,15 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_method<'t>(ctx: &Ctx<'t>, call: Node<'t>, function: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(name_node) = function.child_by_field_name("attribute") else {
+fn check_method<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
+    let Some((receiver, name, name_node)) = ctx.method_call(call) else {
         return;
     };
-    let name = ctx.text(name_node);
     let Some((rule, _, distinctive)) = METHODS.iter().find(|(_, names, _)| names.contains(&name))
     else {
         return;
     };
-    if !distinctive
-        && !function
-            .child_by_field_name("object")
-            .and_then(|receiver| chain(ctx, receiver))
-            .is_some_and(|c| c.is_queryset())
-    {
+    if !distinctive && !is_queryset(ctx, receiver) {
         return;
     }
     out.push(Finding {

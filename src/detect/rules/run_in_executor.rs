@@ -27,15 +27,9 @@ pub(crate) static RULE: Rule = Rule {
 
 /// `call` is a `call`.
 pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
-    let Some(func) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-    else {
-        return;
-    };
-    if func
-        .child_by_field_name("attribute")
-        .is_none_or(|a| ctx.text(a) != "run_in_executor")
+    if ctx
+        .method_call(call)
+        .is_none_or(|(_, method, _)| method != "run_in_executor")
     {
         return;
     }

@@ -26,11 +26,9 @@ pub(crate) static RULE: Rule = Rule {
 
 /// `call` is a `call` node.
 pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
-    let is_method = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-        .and_then(|f| f.child_by_field_name("attribute"))
-        .is_some_and(|a| ctx.text(a) == "set_password");
+    let is_method = ctx
+        .method_call(call)
+        .is_some_and(|(_, method, _)| method == "set_password");
     let one_arg = call.child_by_field_name("arguments").is_some_and(|a| {
         let mut c = a.walk();
         a.named_children(&mut c)

@@ -33,19 +33,10 @@ pub(crate) static RULE: Rule = Rule {
 
 /// `call` is a `call` node.
 pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
-    let Some(func) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-    else {
+    let Some((object, method, _)) = ctx.method_call(call) else {
         return;
     };
-    let (Some(object), Some(attr)) = (
-        func.child_by_field_name("object"),
-        func.child_by_field_name("attribute"),
-    ) else {
-        return;
-    };
-    if ctx.text(attr) != "connect" {
+    if method != "connect" {
         return;
     }
     let is_signal = match ctx.resolve(object) {

@@ -29,7 +29,7 @@
 
 use tree_sitter::Node;
 
-use super::queryset::chain;
+use super::queryset::is_queryset;
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
 
@@ -66,17 +66,8 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
         sql_args.extend(first);
         what = "RawSQL()";
     }
-    if function.kind() == "attribute" && sql_args.is_empty() {
-        let name = function
-            .child_by_field_name("attribute")
-            .map(|n| ctx.text(n))
-            .unwrap_or_default();
-        let on_queryset = || {
-            function
-                .child_by_field_name("object")
-                .and_then(|r| chain(ctx, r))
-                .is_some_and(|c| c.is_queryset())
-        };
+    if let Some((receiver, name, _)) = ctx.method_call(call).filter(|_| sql_args.is_empty()) {
+        let on_queryset = || is_queryset(ctx, receiver);
         match name {
             "raw" if on_queryset() => {
                 sql_args.extend(first);

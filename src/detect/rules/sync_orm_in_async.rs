@@ -24,7 +24,7 @@
 
 use tree_sitter::Node;
 
-use super::queryset::chain;
+use super::queryset::{chain, is_queryset};
 use crate::detect::context::Ctx;
 use crate::detect::{Edit, Finding, Fix, Rule, Severity};
 
@@ -61,24 +61,13 @@ const HAS_ASYNC_TWIN: &[&str] = &[
 
 /// `call` is a `call` node.
 pub(crate) fn check_call<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(function) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-    else {
+    let Some((receiver, name, name_node)) = ctx.method_call(call) else {
         return;
     };
-    let Some(name_node) = function.child_by_field_name("attribute") else {
-        return;
-    };
-    let name = ctx.text(name_node);
-    if !HAS_ASYNC_TWIN.contains(&name) || !ctx.in_async_function(call) {
-        return;
-    }
-    let on_queryset = function
-        .child_by_field_name("object")
-        .and_then(|r| chain(ctx, r))
-        .is_some_and(|c| c.is_queryset());
-    if !on_queryset {
+    if !HAS_ASYNC_TWIN.contains(&name)
+        || !ctx.in_async_function(call)
+        || !is_queryset(ctx, receiver)
+    {
         return;
     }
     let needs_parens = call.parent().is_some_and(|p| match p.kind() {
