@@ -41,7 +41,7 @@ use tree_sitter::Node;
 
 use super::queryset::{Chain, chain, literal_relations};
 use crate::detect::context::{Ctx, visit_own};
-use crate::detect::{Edit, Finding, Fix, RelationKind, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, RelationKind, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG601",
@@ -254,5 +254,6 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
     Some(Fix {
         message: format!("Add `.{method}(\"{rel}\")` to the queryset"),
         edits: vec![edit],
+        applicability: Applicability::Safe,
     })
 }
