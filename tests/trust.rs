@@ -460,3 +460,13 @@ fn rules_readme_lists_other_linters_codes() {
         );
     }
 }
+
+#[test]
+fn typed_star_parameters_count_as_parameters() {
+    // `adapter(request)` passes on one of three parameters: not a wrapper.
+    check(
+        "PG105",
+        "class V:\n    @classmethod\n    def adapter_view(cls, adapter):\n        def view(request: Req, *args: Any, **kwargs: Any):\n            self = cls()\n            self.adapter = adapter(request)\n            return self.dispatch(request, *args, **kwargs)\n        return view\n",
+        &[],
+    );
+}

@@ -206,21 +206,24 @@ fn own_parameters<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
     let mut c = params.walk();
     params
         .named_children(&mut c)
-        .filter_map(|p| match p.kind() {
-            "identifier" => Some(p),
-            "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => p
-                .named_child(0)
-                .filter(|n| n.kind() == "identifier")
-                .or_else(|| {
-                    let mut c = p.walk();
-                    p.named_children(&mut c).find(|n| n.kind() == "identifier")
-                }),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
-            _ => None,
-        })
+        .filter_map(|p| parameter_name(p))
         .map(|n| ctx.text(n))
         .filter(|n| !matches!(*n, "self" | "cls"))
         .collect()
+}
+
+/// The name a parameter binds: `x`, `x: T`, `x=1`, `*args: T`,
+/// `**kwargs`.
+fn parameter_name(p: Node) -> Option<Node> {
+    match p.kind() {
+        "identifier" => Some(p),
+        "list_splat_pattern" | "dictionary_splat_pattern" => {
+            p.named_child(0).filter(|n| n.kind() == "identifier")
+        }
+        "typed_parameter" => parameter_name(p.named_child(0)?),
+        "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+        _ => None,
+    }
 }
 
 /// Whether every parameter is passed on, positionally, by keyword or
