@@ -440,7 +440,7 @@ fn blocking_calls_in_async_def() {
     check("PG206", sleepy, &["time.sleep(1)"]);
     assert_eq!(
         fixed("PG206", sleepy),
-        "import time\nimport asyncio\n\nasync def m():\n    await asyncio.sleep(1)\n"
+        "import asyncio\nimport time\n\nasync def m():\n    await asyncio.sleep(1)\n"
     );
     let aliased =
         "import asyncio as aio\nfrom time import sleep\nasync def m():\n    x = sleep(0.5)\n";
@@ -1122,7 +1122,7 @@ fn django_mark_safe() {
     check("PG705", fstring, &["mark_safe(f\"<p>{user.bio}</p>\")"]);
     assert_eq!(
         fixed("PG705", fstring),
-        "from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html\ndef bio(user):\n    return format_html(\"<p>{}</p>\", user.bio)\n"
+        "from django.utils.html import format_html\nfrom django.utils.safestring import mark_safe\ndef bio(user):\n    return format_html(\"<p>{}</p>\", user.bio)\n"
     );
     let format = "from django.utils.html import format_html\nfrom django.utils.safestring import mark_safe as safe\nx = safe(\"<a href='{}'>{n}</a>\".format(url, n=name))\n";
     check(

@@ -470,3 +470,18 @@ fn typed_star_parameters_count_as_parameters() {
         &[],
     );
 }
+
+#[test]
+fn a_path_rebuilt_from_itself_ends() {
+    // `p = p / "x"` refers to itself: followed a bounded number of times.
+    check(
+        "PG209",
+        "from pathlib import Path\nasync def f(p):\n    p = p / 'x'\n    p = p / 'y'\n    p.read_text()\n",
+        &[],
+    );
+    check(
+        "PG209",
+        "from pathlib import Path\nasync def f():\n    p = Path('a')\n    q = p / 'x'\n    q.read_text()\n",
+        &[("q.read_text()", W)],
+    );
+}

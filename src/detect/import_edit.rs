@@ -234,13 +234,21 @@ fn new_statement(stmts: &[Stmt], header: usize, src: &str, new: Key, line: &str)
         };
     };
     match stmts.iter().position(|s| s.key > new) {
+        // Last of its section: right after the previous statement, before
+        // the blank line that ends the section.
+        Some(i) if i > 0 && stmts[i - 1].key.0 == new.0 && stmts[i].key.0 != new.0 => {
+            let at = stmts[i - 1].node.end_byte();
+            Edit {
+                range: at..at,
+                content: format!("\n{line}"),
+            }
+        }
         Some(i) => {
             let next = &stmts[i];
             let at = src[..next.node.start_byte()]
                 .rfind('\n')
                 .map_or(0, |p| p + 1);
-            let same_section_before = i > 0 && stmts[i - 1].key.0 == new.0;
-            let blank_after = next.key.0 != new.0 && !same_section_before;
+            let blank_after = next.key.0 != new.0;
             Edit {
                 range: at..at,
                 content: format!("{line}\n{}", if blank_after { "\n" } else { "" }),

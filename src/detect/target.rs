@@ -117,7 +117,7 @@ impl Versions {
         match self.declared(lib) {
             Some(v) => format!("{} {v}", lib.name()),
             None => format!(
-                "{} {} (assumed: the project does not say; set `{}` in `[tool.pyguide]`)",
+                "{} {}, assumed because the project does not say (set `{}` in `[tool.pyguide]`)",
                 lib.name(),
                 lib.oldest(),
                 lib.setting()

@@ -228,7 +228,7 @@ fn check_path_method(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let Some((receiver, method, _)) = ctx.method_call(call) else {
         return;
     };
-    if !PATH_IO_METHODS.contains(&method) || !is_path(ctx, receiver) || !ctx.in_async_function(call)
+    if !PATH_IO_METHODS.contains(&method) || !ctx.in_async_function(call) || !is_path(ctx, receiver)
     {
         return;
     }
@@ -243,19 +243,33 @@ fn check_path_method(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
 }
 
 /// A `pathlib.Path(...)` call, `Path(...) / "x"`, or a name the enclosing
-/// function assigned from one.
+/// function assigned from one (followed through at most two names, so
+/// `p = p / "x"` ends).
 fn is_path(ctx: &Ctx, expr: Node) -> bool {
+    is_path_within(ctx, expr, 2)
+}
+
+fn is_path_within(ctx: &Ctx, expr: Node, names_left: u8) -> bool {
     let is_path_call = |n: Node| {
         n.kind() == "call"
             && n.child_by_field_name("function")
                 .and_then(|f| ctx.resolve(f))
-                .is_some_and(|q| matches!(q.as_str(), "pathlib.Path" | "pathlib.PosixPath" | "pathlib.WindowsPath"))
+                .is_some_and(|q| {
+                    matches!(
+                        q.as_str(),
+                        "pathlib.Path" | "pathlib.PosixPath" | "pathlib.WindowsPath"
+                    )
+                })
     };
     match expr.kind() {
         "call" => is_path_call(expr),
-        "parenthesized_expression" => expr.named_child(0).is_some_and(|e| is_path(ctx, e)),
-        "binary_operator" => expr.child_by_field_name("left").is_some_and(|l| is_path(ctx, l)),
-        "identifier" => {
+        "parenthesized_expression" => expr
+            .named_child(0)
+            .is_some_and(|e| is_path_within(ctx, e, names_left)),
+        "binary_operator" => expr
+            .child_by_field_name("left")
+            .is_some_and(|l| is_path_within(ctx, l, names_left)),
+        "identifier" if names_left > 0 => {
             let name = ctx.text(expr);
             let Some(body) = ctx
                 .enclosing_function(expr)
@@ -270,7 +284,7 @@ fn is_path(ctx: &Ctx, expr: Node) -> bool {
                         && n.child_by_field_name("left")
                             .is_some_and(|l| ctx.text(l) == name)
                         && n.child_by_field_name("right")
-                            .is_some_and(|r| r.kind() != "identifier" && is_path(ctx, r)));
+                            .is_some_and(|r| is_path_within(ctx, r, names_left - 1)));
             });
             found
         }

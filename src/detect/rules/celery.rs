@@ -388,7 +388,7 @@ fn check_enqueue(ctx: &Ctx, facts: &Facts, call: Node, out: &mut Vec<Finding>) {
                 )
             } else {
                 format!(
-                    "`{task}.{method}()` inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use `transaction.on_commit(lambda: {task}.{method}(...))` (`delay_on_commit` needs Celery 5.4; this project: {})",
+                    "`{task}.{method}()` inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use `transaction.on_commit(lambda: {task}.{method}(...))`; `delay_on_commit` needs Celery 5.4, and this project is on {}",
                     ctx.options.versions.describe(Lib::Celery)
                 )
             },

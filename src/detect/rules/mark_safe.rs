@@ -239,28 +239,32 @@ fn formats_data<'t>(
     }
 }
 
-/// The operands of a chain of `+`.
+/// The operands of a chain of `+`, left to right (iterative: a chain of
+/// any length costs no stack).
 fn flatten_concat<'t>(ctx: &Ctx, node: Node<'t>, out: &mut Vec<Node<'t>>) {
-    let is_plus = node.kind() == "binary_operator"
-        && node
-            .child_by_field_name("operator")
-            .is_some_and(|o| ctx.text(o) == "+");
-    let inner = (node.kind() == "parenthesized_expression")
-        .then(|| node.named_child(0))
-        .flatten()
-        .filter(|n| n.kind() == "binary_operator");
-    if let Some(inner) = inner {
-        return flatten_concat(ctx, inner, out);
-    }
-    if !is_plus {
-        out.push(node);
-        return;
-    }
-    if let Some(l) = node.child_by_field_name("left") {
-        flatten_concat(ctx, l, out);
-    }
-    if let Some(r) = node.child_by_field_name("right") {
-        flatten_concat(ctx, r, out);
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        let n = match n.kind() {
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(inner) if inner.kind() == "binary_operator" => inner,
+                _ => n,
+            },
+            _ => n,
+        };
+        let is_plus = n.kind() == "binary_operator"
+            && n.child_by_field_name("operator")
+                .is_some_and(|o| ctx.text(o) == "+");
+        if !is_plus {
+            out.push(n);
+            continue;
+        }
+        // Right first, so the left operand is handled next.
+        if let Some(r) = n.child_by_field_name("right") {
+            stack.push(r);
+        }
+        if let Some(l) = n.child_by_field_name("left") {
+            stack.push(l);
+        }
     }
 }
 

@@ -102,7 +102,7 @@ pub(crate) fn check_call<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Findin
     let (message, fix) = if ctx.at_least(Lib::Django, 4, 1) {
         (
             format!(
-                "`{name}()` runs a synchronous query in `async def`, which Django refuses (`SynchronousOnlyOperation`); use `await ….a{name}()` (Django 4.1+; this project: {})",
+                "`{name}()` runs a synchronous query in `async def`, which Django refuses (`SynchronousOnlyOperation`); use `await ….a{name}()`, available since Django 4.1 (this project: {})",
                 ctx.options.versions.describe(Lib::Django)
             ),
             Some(Fix {
@@ -114,7 +114,7 @@ pub(crate) fn check_call<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Findin
     } else {
         (
             format!(
-                "`{name}()` runs a synchronous query in `async def`, which Django refuses (`SynchronousOnlyOperation`); on {} wrap it: `await sync_to_async(…{name})(...)` (the async `a{name}()` needs Django 4.1)",
+                "`{name}()` runs a synchronous query in `async def`, which Django refuses (`SynchronousOnlyOperation`); wrap it: `await sync_to_async(…{name})(...)`, since the async `a{name}()` needs Django 4.1 and this project is on {}",
                 ctx.options.versions.describe(Lib::Django)
             ),
             None,
@@ -147,7 +147,7 @@ pub(crate) fn check_for<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding
             "iterating a queryset in `async def` runs a synchronous query, which Django refuses; use `async for` (Django 4.1+)".into()
         } else {
             format!(
-                "iterating a queryset in `async def` runs a synchronous query, which Django refuses; on {} load it in a thread: `await sync_to_async(list)(qs)` (`async for` over a queryset needs Django 4.1)",
+                "iterating a queryset in `async def` runs a synchronous query, which Django refuses; load it in a thread: `await sync_to_async(list)(qs)`, since `async for` over a queryset needs Django 4.1 and this project is on {}",
                 ctx.options.versions.describe(Lib::Django)
             )
         },
