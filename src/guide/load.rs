@@ -95,10 +95,14 @@ fn check_placement(topic: &Topic) -> Option<TopicError> {
     })
 }
 
-/// Topic files are `*.md` other than `README.md` and names starting with `_`.
+/// Topic files are `*.md` other than `README.md`, `REVIEW.md` (the accuracy
+/// review log) and names starting with `_`.
 pub(crate) fn is_topic_file_name(path: &str) -> bool {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    name.ends_with(".md") && !name.eq_ignore_ascii_case("readme.md") && !name.starts_with('_')
+    name.ends_with(".md")
+        && !name.eq_ignore_ascii_case("readme.md")
+        && !name.eq_ignore_ascii_case("review.md")
+        && !name.starts_with('_')
 }
 
 /// Reads every topic file under `dir` (recursively, hidden folders skipped,
