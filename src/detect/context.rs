@@ -124,12 +124,14 @@ impl<'a> Ctx<'a> {
     /// How this file can spell `module.name` with a `from` import: its own
     /// spelling when already imported, else `name` plus the edit that adds
     /// it (joined into an existing `from module import ...` line).
-    pub fn from_import(&self, root: Node, module: &str, name: &str) -> (String, Option<Edit>) {
+    pub fn import_from(&self, root: Node, module: &str, name: &str) -> (String, Option<Edit>) {
         match self.imports.spelling_of(&format!("{module}.{name}")) {
             Some(s) => (s, None),
             None => (
                 name.to_string(),
-                Some(super::import_edit::add_from_import(root, self.src, module, name)),
+                Some(super::import_edit::add_from_import(
+                    root, self.src, module, name,
+                )),
             ),
         }
     }

@@ -94,7 +94,7 @@ fn optional_annotation(ctx: &Ctx, func: Node, ty: Node, ty_text: &str) -> Vec<Ed
             content: format!("{ty_text} | None"),
         }];
     }
-    let (optional, import) = ctx.from_import(root_of(func), "typing", "Optional");
+    let (optional, import) = ctx.import_from(root_of(func), "typing", "Optional");
     let mut edits: Vec<Edit> = import.into_iter().collect();
     edits.push(Edit {
         range: ty.byte_range(),
