@@ -183,7 +183,8 @@ pub(crate) fn read_source(path: &Path) -> Result<String, String> {
 
 /// Whether a file may define Django models (a cheap test before parsing).
 pub(crate) fn may_define_models(text: &str) -> bool {
-    text.contains("class ") && text.contains("Model")
+    text.contains("class ")
+        && (text.contains("Model") || text.contains("Manager") || text.contains("QuerySet"))
 }
 
 fn check_file(
