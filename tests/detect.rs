@@ -928,6 +928,11 @@ fn n_plus_one_real_shapes() {
             "ids = [t.holder.pk for t in Ticket.objects.all()]\n",
             "t.holder.pk",
         ),
+        // Read before the variable is rebound (not after).
+        (
+            "for t in Ticket.objects.all():\n    print(t.holder.name)\n    t = Ticket.objects.get(pk=t.pk)\n    t.show.venue\n",
+            "t.holder",
+        ),
         // A `to_field` key: `seat_id` holds the code, so the seat is read.
         ("for t in Ticket.objects.all():\n    t.seat.pk\n", "t.seat"),
     ] {

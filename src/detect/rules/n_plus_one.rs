@@ -45,7 +45,7 @@
 //! would not serve it), writes through a relation (`row.tags.all().update()`,
 //! `.delete()`: a query per row that no prefetch batches), a relation read
 //! under `if row.author_id != last:` (once per group of rows, not per row),
-//! loops whose variable is reassigned in the body, unknown or ambiguous
+//! uses after the loop variable is reassigned in the body, unknown or ambiguous
 //! models, `values()`/`values_list()`, custom methods that load relations
 //! themselves or can't be read, and select/prefetch arguments that are not
 //! string literals.
@@ -108,9 +108,12 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
     };
     let var_name = ctx.text(var);
     let scopes = body_scopes(node);
-    if scopes.iter().any(|s| rebinds(ctx, *s, var_name)) {
-        return;
-    }
+    // After the variable is assigned again, it is no longer the loop's row.
+    let rebound = scopes
+        .iter()
+        .filter_map(|s| rebinding(ctx, *s, var_name))
+        .min()
+        .unwrap_or(usize::MAX);
     let label = models.first().cloned().unwrap_or_default();
     let mut loop_ = Loop {
         ctx,
@@ -121,6 +124,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
         var: var_name,
         reported: Vec::new(),
         guards: Vec::new(),
+        rebound,
     };
     for scope in scopes {
         let mut ancestors = Vec::new();
@@ -140,6 +144,9 @@ struct Loop<'a, 't> {
     reported: Vec<String>,
     /// `if row.x_id != last:` bodies: (relation `x`, byte range).
     guards: Vec<(String, std::ops::Range<usize>)>,
+    /// Where the loop variable is first assigned again (uses after it are
+    /// not the loop's rows).
+    rebound: usize,
 }
 
 impl<'t> Loop<'_, 't> {
@@ -150,6 +157,7 @@ impl<'t> Loop<'_, 't> {
             self.add_guards(node);
         }
         if node.kind() == "attribute"
+            && node.start_byte() < self.rebound
             && node
                 .child_by_field_name("object")
                 .is_some_and(|o| o.kind() == "identifier" && self.ctx.text(o) == self.var)
@@ -577,21 +585,23 @@ fn is_parameter(ctx: &Ctx, ident: Node) -> bool {
     })
 }
 
-/// Whether the loop variable is assigned again inside `scope`.
-fn rebinds(ctx: &Ctx, scope: Node, var: &str) -> bool {
-    let mut found = false;
+/// Where the loop variable is first assigned again inside `scope`: the end
+/// of the assignment (its right side still reads the row), or the start of
+/// a loop or walrus that rebinds it.
+fn rebinding(ctx: &Ctx, scope: Node, var: &str) -> Option<usize> {
+    let mut first: Option<usize> = None;
     visit_own(scope, &mut |n| {
-        let target = match n.kind() {
-            "assignment" | "augmented_assignment" => n.child_by_field_name("left"),
-            "for_statement" | "for_in_clause" => n.child_by_field_name("left"),
-            "named_expression" => n.child_by_field_name("name"),
-            _ => None,
+        let (target, at) = match n.kind() {
+            "assignment" | "augmented_assignment" => (n.child_by_field_name("left"), n.end_byte()),
+            "for_statement" | "for_in_clause" => (n.child_by_field_name("left"), n.start_byte()),
+            "named_expression" => (n.child_by_field_name("name"), n.start_byte()),
+            _ => (None, 0),
         };
         if target.is_some_and(|t| t.kind() == "identifier" && ctx.text(t) == var) {
-            found = true;
+            first = Some(first.map_or(at, |f| f.min(at)));
         }
     });
-    found
+    first
 }
 
 /// Where the loop variable is used: a loop's body, or a comprehension's
