@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod detect;
 pub mod guide;
+pub mod project;
 pub mod python;
 pub mod search;
 pub mod server;

@@ -222,26 +222,25 @@ fn check_reports_like_ruff_and_exits_1_on_warnings() {
     let lines: Vec<&str> = run.stdout.lines().collect();
     let views = dir.path().join("app/views.py").display().to_string();
     let emoji = dir.path().join("app/emoji.py").display().to_string();
-    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert_eq!(lines.len(), 5, "{}", run.stdout);
     assert!(
-        lines[0].starts_with(&format!("{emoji}:1:20: PG401 ")),
-        "{}",
+        lines[0].starts_with(&format!("{emoji}:1:20: PG401 [*] ")),
+        "a safe fix is marked like ruff's: {}",
         lines[0]
     );
     assert!(
-        lines[1].starts_with(&format!("{views}:4:5: PG206 ")),
-        "{}",
+        lines[1].starts_with(&format!("{views}:4:5: PG206 ")) && !lines[1].contains("[*]"),
+        "an unsafe fix is not applied by --fix: {}",
         lines[1]
     );
     assert!(
-        lines[1].ends_with("(topic: asyncio-event-loop) [fix available]"),
+        lines[1].ends_with("(topic: asyncio-event-loop)"),
         "{}",
         lines[1]
     );
-    assert_eq!(
-        lines[2],
-        "Found 2 findings in 3 files (2 with a fix available)."
-    );
+    assert_eq!(lines[2], "Found 2 findings in 3 files.");
+    assert_eq!(lines[3], "[*] 1 fixable with `--fix`.");
+    assert!(lines[4].starts_with("1 more fix is available with `--unsafe-fixes`"));
     // Virtualenvs and .gitignored folders are skipped; hints are off by default.
     assert!(
         !run.stdout.contains(".venv")
@@ -288,6 +287,7 @@ fn check_json_has_1_based_character_columns_and_fix_edits() {
         ),
         (Some(1), Some(20), Some(32))
     );
+    assert_eq!(emoji["fix"]["applicability"], "safe");
     let edit = &emoji["fix"]["edits"][0];
     assert_eq!(
         (
@@ -344,4 +344,90 @@ fn check_reports_unreadable_files_by_name_and_goes_on() {
     let run = pyguide(&["check", "/no/such/path"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("/no/such/path: no such file or folder"));
+}
+
+#[test]
+fn check_fix_applies_safe_fixes_and_diff_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.py");
+    let original = "import time\n\n\nasync def f(x):\n    time.sleep(1)\n    return x is 1\n";
+    std::fs::write(&file, original).unwrap();
+    let path = file.to_str().unwrap();
+
+    // --diff: a unified diff of the safe fix, nothing written, exit 1.
+    let run = pyguide(&["check", path, "--diff"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains(&format!("--- a/{path}")), "{}", run.stdout);
+    assert!(run.stdout.contains("-    return x is 1\n+    return x == 1\n"), "{}", run.stdout);
+    assert!(!run.stdout.contains("asyncio.sleep"), "unsafe fixes need --unsafe-fixes");
+    assert!(run.stderr.contains("Would fix 1 finding in 1 file."), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+
+    // --diff --unsafe-fixes shows the unsafe one too.
+    let run = pyguide(&["check", path, "--diff", "--unsafe-fixes"]);
+    assert!(run.stdout.contains("+    await asyncio.sleep(1)"), "{}", run.stdout);
+    assert!(run.stdout.contains("+import asyncio\n"), "{}", run.stdout);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+
+    // --fix writes the safe fix only; the unsafe finding remains.
+    let run = pyguide(&["check", path, "--fix"]);
+    assert_eq!(run.code, 1, "PG206 is still reported: {}", run.stdout);
+    assert!(run.stdout.contains("Fixed 1 finding in 1 file."), "{}", run.stdout);
+    assert!(run.stdout.contains("PG206"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        original.replace("x is 1", "x == 1")
+    );
+
+    // --fix --unsafe-fixes applies the rest; nothing is left.
+    let run = pyguide(&["check", path, "--fix", "--unsafe-fixes"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "import asyncio\nimport time\n\n\nasync def f(x):\n    await asyncio.sleep(1)\n    return x == 1\n"
+    );
+}
+
+/// The project's declared versions decide the fixes: `Optional[...]` for a
+/// Python 3.9 project, `| None` for 3.12; no `aget()` on Django 4.0.
+#[test]
+fn check_follows_the_projects_versions() {
+    let src = "from django.db import models\n\n\nclass Post(models.Model):\n    title = models.CharField(max_length=9)\n\n\ndef tag(item, seen: dict = {}):\n    return seen\n\n\nasync def view(pk):\n    return Post.objects.get(pk=pk)\n";
+    let fix_of = |pyproject: &str, code: &str| -> Value {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
+        std::fs::create_dir(dir.path().join("app")).unwrap();
+        std::fs::write(dir.path().join("app/views.py"), src).unwrap();
+        let run = pyguide(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+        json(&run)
+            .into_iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {}", run.stdout))
+    };
+    let old = "[project]\nrequires-python = \">=3.9\"\ndependencies = [\"Django>=4.0,<4.1\"]\n";
+    let new = "[project]\nrequires-python = \">=3.12\"\ndependencies = [\"django~=5.2\"]\n";
+    let contents = |f: &Value| -> Vec<String> {
+        f["fix"]["edits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["content"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let py39 = contents(&fix_of(old, "PG101"));
+    assert!(py39.contains(&"Optional[dict]".to_string()), "{py39:?}");
+    assert!(py39.iter().any(|c| c.contains("from typing import Optional")), "{py39:?}");
+    let py312 = contents(&fix_of(new, "PG101"));
+    assert!(py312.contains(&"dict | None".to_string()), "{py312:?}");
+    let dj40 = fix_of(old, "PG621");
+    assert!(dj40["fix"].is_null());
+    assert!(dj40["message"].as_str().unwrap().contains("Django 4.0"));
+    let dj52 = fix_of(new, "PG621");
+    assert_eq!(dj52["fix"]["applicability"], "unsafe");
+    // [tool.pyguide] overrides what the dependencies say.
+    let pinned = fix_of(
+        "[project]\ndependencies = [\"Django>=5.0\"]\n[tool.pyguide]\ndjango-version = \"4.0\"\n",
+        "PG621",
+    );
+    assert!(pinned["fix"].is_null());
 }

@@ -133,7 +133,10 @@ async fn initialize_negotiates_the_encoding_and_announces_capabilities() {
         assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental");
         assert_eq!(caps["textDocumentSync"]["openClose"], true);
         assert_eq!(caps["hoverProvider"], true);
-        assert_eq!(caps["codeActionProvider"], true);
+        assert_eq!(
+            caps["codeActionProvider"]["codeActionKinds"],
+            json!(["quickfix", "source.fixAll.pyguide"])
+        );
         assert_eq!(caps["workspaceSymbolProvider"], true);
         assert_eq!(
             caps["executeCommandProvider"]["commands"],
@@ -266,7 +269,9 @@ async fn quick_fixes_edit_the_text_and_explain_actions_open_topics() {
     .await;
     let fix = &actions[0];
     assert_eq!(fix["kind"], "quickfix");
-    assert_eq!(fix["isPreferred"], true);
+    // `time.sleep` → `await asyncio.sleep` lets other tasks run: unsafe,
+    // so offered but not preferred.
+    assert_eq!(fix["isPreferred"], false);
     assert_eq!(fix["diagnostics"][0]["code"], "PG206");
     let edits = fix["edit"]["changes"][URI].as_array().unwrap();
     assert_eq!(
@@ -1068,4 +1073,48 @@ async fn a_panicking_handler_is_answered_with_an_internal_error() {
         .await;
     assert!(!symbols.as_array().unwrap().is_empty());
     assert!(h.client.call("shutdown", Value::Null).await.is_null());
+}
+
+/// `source.fixAll.pyguide` applies every safe fix at once and nothing
+/// unsafe; a safe fix is the preferred quick fix, an unsafe one is not.
+#[tokio::test]
+async fn fix_all_applies_only_safe_fixes() {
+    let mut h = ready(&[], None, Value::Null).await;
+    let text = "def f(x):\n    if x is 1:\n        return x == None\n    return x is 'é'\n";
+    let diagnostics = open(&mut h.client, URI, text).await;
+    assert_eq!(codes(&diagnostics), ["PG401", "PG402", "PG401"]);
+    let caps = h
+        .client
+        .call("textDocument/codeAction", json!({
+            "textDocument": {"uri": URI},
+            "range": {"start": pos(0, 0), "end": pos(0, 0)},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]}
+        }))
+        .await;
+    let actions = caps.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.pyguide");
+    let edits = actions[0]["edit"]["changes"][URI].as_array().unwrap();
+    assert_eq!(
+        apply_edits(text, edits),
+        "def f(x):\n    if x == 1:\n        return x == None\n    return x == 'é'\n"
+    );
+    // Quick fixes: the safe one preferred, the unsafe one offered only.
+    let safe = code_actions(&mut h.client, URI, find(text, "x is 1", 0), find(text, "x is 1", 0), json!([])).await;
+    assert_eq!(safe[0]["isPreferred"], true);
+    let unsafe_ = code_actions(&mut h.client, URI, find(text, "x == None", 0), find(text, "x == None", 0), json!([])).await;
+    assert_eq!(unsafe_[0]["kind"], "quickfix");
+    assert_eq!(unsafe_[0]["isPreferred"], false);
+    // Nothing safe to fix: no fix-all action.
+    let other = "file:///project/other.py";
+    open(&mut h.client, other, "def f(x):\n    return x == None\n").await;
+    let none = h
+        .client
+        .call("textDocument/codeAction", json!({
+            "textDocument": {"uri": other},
+            "range": {"start": pos(0, 0), "end": pos(0, 0)},
+            "context": {"diagnostics": [], "only": ["source.fixAll.pyguide"]}
+        }))
+        .await;
+    assert_eq!(none, json!([]));
 }

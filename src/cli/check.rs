@@ -3,6 +3,12 @@
 //! JSON. Folders are walked with the `ignore` crate: `.gitignore` is
 //! honoured and virtualenvs, caches and hidden folders are skipped; files
 //! named explicitly are always checked.
+//!
+//! Each file is analysed with its project's versions (the nearest
+//! `pyproject.toml`, `requirements*.txt`, `setup.cfg` or package metadata:
+//! `crate::project`) and knows whether it is a migration. `--fix` applies
+//! the safe fixes (`--unsafe-fixes` adds the others) and writes the files;
+//! `--diff` prints the same changes as a unified diff and writes nothing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +18,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 
 use super::{Format, Style};
-use crate::detect::{self, Finding, ModelIndex, RULES, Selection, Severity};
+use crate::detect::{
+    self, Applicability, Finding, ModelIndex, Options, RULES, Selection, Severity,
+};
+use crate::project::Projects;
 use crate::python::{Document, LineIndex};
 
 /// Folder names never descended into (besides hidden ones and any folder
@@ -44,6 +53,7 @@ pub struct Located {
 #[derive(Debug, Serialize)]
 pub struct LocatedFix {
     pub message: String,
+    pub applicability: Applicability,
     pub edits: Vec<LocatedEdit>,
 }
 
@@ -56,10 +66,38 @@ pub struct LocatedEdit {
     pub content: String,
 }
 
+/// What to do with fixes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixMode {
+    /// Apply fixes and write the files (`--fix`).
+    pub apply: bool,
+    /// Print the changes as a diff, write nothing (`--diff`).
+    pub diff: bool,
+    /// Unsafe fixes too (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+}
+
+impl FixMode {
+    fn allows(&self, a: Applicability) -> bool {
+        a == Applicability::Safe || self.unsafe_fixes
+    }
+}
+
 /// What checking one file gave.
 enum FileResult {
-    Findings(Vec<Located>),
+    Findings {
+        located: Vec<Located>,
+        /// The text after fixes, when `--fix`/`--diff` changed it.
+        fixed: Option<Fixed>,
+    },
     Error(String),
+}
+
+/// A file's text before and after its fixes.
+struct Fixed {
+    original: String,
+    text: String,
+    applied: usize,
 }
 
 /// Parses a comma-separated code list; every entry must prefix a known code.
@@ -107,6 +145,7 @@ pub fn locate(path: &str, text: &str, findings: &[Finding]) -> Vec<Located> {
                 message: f.message.clone(),
                 fix: f.fix.as_ref().map(|fix| LocatedFix {
                     message: fix.message.clone(),
+                    applicability: fix.applicability,
                     edits: fix
                         .edits
                         .iter()
@@ -195,25 +234,51 @@ fn check_file(
     path: &Path,
     text: &Result<String, String>,
     models: &ModelIndex,
+    options: &Options,
     selection: &Selection,
+    mode: FixMode,
 ) -> FileResult {
     let text = match text {
         Ok(t) => t.clone(),
         Err(e) => return FileResult::Error(e.clone()),
     };
-    let doc = Document::parse(text);
-    let findings: Vec<Finding> = detect::analyze_with(&doc, models)
-        .into_iter()
-        .filter(|f| selection.allows(f.rule))
-        .collect();
-    FileResult::Findings(locate(&path.display().to_string(), doc.text(), &findings))
+    let analyse = |doc: &Document| -> Vec<Finding> {
+        detect::analyze_file(doc, models, options)
+            .into_iter()
+            .filter(|f| selection.allows(f.rule))
+            .collect()
+    };
+    let mut doc = Document::parse(text.as_str());
+    let mut findings = analyse(&doc);
+    let mut fixed = None;
+    if mode.apply || mode.diff {
+        let (new_text, applied) = detect::fix_all(
+            &text,
+            &findings,
+            |a| mode.allows(a),
+            |t| analyse(&Document::parse(t)),
+        );
+        if applied > 0 {
+            doc = Document::parse(new_text.as_str());
+            findings = analyse(&doc);
+            fixed = Some(Fixed {
+                original: text,
+                text: new_text,
+                applied,
+            });
+        }
+    }
+    FileResult::Findings {
+        located: locate(&path.display().to_string(), doc.text(), &findings),
+        fixed,
+    }
 }
 
 /// Checks every file on all cores, in two passes: first the Django models
 /// of the whole tree (so a view's N+1 loop knows the relations of models
 /// defined in another file), then the detectors. Results come back in path
 /// order.
-fn check_all(files: &[PathBuf], selection: &Selection) -> Vec<FileResult> {
+fn check_all(files: &[PathBuf], selection: &Selection, mode: FixMode) -> (Vec<FileResult>, Vec<String>) {
     let texts = par_map(files, |path| read_source(path));
     let per_file = par_map(&texts, |text| match text {
         Ok(t) if may_define_models(t) => {
@@ -228,10 +293,24 @@ fn check_all(files: &[PathBuf], selection: &Selection) -> Vec<FileResult> {
             .zip(per_file)
             .filter_map(|(path, index)| Some((path.display().to_string(), index?))),
     );
-    let jobs: Vec<(&PathBuf, &Result<String, String>)> = files.iter().zip(&texts).collect();
-    par_map(&jobs, |(path, text)| {
-        check_file(path, text, &models, selection)
-    })
+    let mut projects = Projects::default();
+    let options: Vec<Options> = files
+        .iter()
+        .map(|path| {
+            let versions = projects.versions_for(path);
+            Options::for_path(&path.to_string_lossy(), versions)
+        })
+        .collect();
+    let jobs: Vec<(&PathBuf, &Result<String, String>, &Options)> = files
+        .iter()
+        .zip(&texts)
+        .zip(&options)
+        .map(|((p, t), o)| (p, t, o))
+        .collect();
+    let results = par_map(&jobs, |(path, text, options)| {
+        check_file(path, text, &models, options, selection, mode)
+    });
+    (results, projects.problems)
 }
 
 /// `f` over `items` on all cores, results in the items' order.
@@ -270,6 +349,7 @@ pub struct Outcome {
 pub fn run(
     paths: &[PathBuf],
     selection: &Selection,
+    mode: FixMode,
     format: Format,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -277,9 +357,27 @@ pub fn run(
 ) -> std::io::Result<Outcome> {
     let (files, mut errors) = collect_files(paths);
     let mut located = Vec::new();
-    for r in check_all(&files, selection) {
+    let mut fixes_applied = 0;
+    let mut files_fixed = 0;
+    let mut diffs = String::new();
+    let (results, problems) = check_all(&files, selection, mode);
+    for p in problems {
+        writeln!(err, "{} {p}", style.warning("warning:"))?;
+    }
+    for (path, r) in files.iter().zip(results) {
         match r {
-            FileResult::Findings(f) => located.extend(f),
+            FileResult::Findings { located: l, fixed } => {
+                located.extend(l);
+                if let Some(fixed) = fixed {
+                    fixes_applied += fixed.applied;
+                    files_fixed += 1;
+                    if mode.diff {
+                        diffs.push_str(&unified_diff(path, &fixed.original, &fixed.text));
+                    } else if let Err(e) = write_atomically(path, &fixed.text) {
+                        errors.push(format!("{}: cannot write the fixes: {e}", path.display()));
+                    }
+                }
+            }
             FileResult::Error(e) => errors.push(e),
         }
     }
@@ -290,6 +388,19 @@ pub fn run(
         .iter()
         .filter(|l| l.severity >= Severity::Warning)
         .count();
+    if mode.diff {
+        write!(out, "{diffs}")?;
+        writeln!(
+            err,
+            "Would fix {fixes_applied} finding{} in {files_fixed} file{}.",
+            if fixes_applied == 1 { "" } else { "s" },
+            if files_fixed == 1 { "" } else { "s" },
+        )?;
+        return Ok(Outcome {
+            warnings: usize::from(fixes_applied > 0),
+            errors: errors.len(),
+        });
+    }
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &located)?;
@@ -297,37 +408,87 @@ pub fn run(
         }
         Format::Text => {
             for l in &located {
-                let fix = if l.fix.is_some() {
-                    " [fix available]"
-                } else {
-                    ""
+                let fix = match &l.fix {
+                    Some(f) if mode.allows(f.applicability) => "[*] ",
+                    _ => "",
                 };
                 writeln!(
                     out,
-                    "{}:{}:{}: {} {} {}{}",
+                    "{}:{}:{}: {} {}{} {}",
                     style.title(&l.path),
                     l.line,
                     l.column,
                     style.warning(l.code),
+                    fix,
                     l.message,
                     style.dim(&format!("(topic: {})", l.topic)),
-                    fix
                 )?;
             }
-            let fixable = located.iter().filter(|l| l.fix.is_some()).count();
+            let fixable = located
+                .iter()
+                .filter(|l| l.fix.as_ref().is_some_and(|f| mode.allows(f.applicability)))
+                .count();
+            let hidden = located
+                .iter()
+                .filter(|l| l.fix.as_ref().is_some_and(|f| !mode.allows(f.applicability)))
+                .count();
+            if mode.apply {
+                writeln!(
+                    out,
+                    "Fixed {fixes_applied} finding{} in {files_fixed} file{}.",
+                    if fixes_applied == 1 { "" } else { "s" },
+                    if files_fixed == 1 { "" } else { "s" },
+                )?;
+            }
             match located.len() {
                 0 => writeln!(out, "All checks passed ({} files).", files.len())?,
                 n => writeln!(
                     out,
-                    "Found {n} finding{} in {} files ({fixable} with a fix available).",
+                    "Found {n} finding{} in {} files.",
                     if n == 1 { "" } else { "s" },
                     files.len()
                 )?,
+            }
+            if fixable > 0 {
+                writeln!(out, "[*] {fixable} fixable with `--fix`.")?;
+            }
+            if hidden > 0 {
+                writeln!(
+                    out,
+                    "{hidden} more fix{} available with `--unsafe-fixes` (they may change behaviour: review them with `--diff --unsafe-fixes`).",
+                    if hidden == 1 { " is" } else { "es are" }
+                )?;
             }
         }
     }
     Ok(Outcome {
         warnings,
         errors: errors.len(),
+    })
+}
+
+/// `original` → `fixed` of `path` as a unified diff (`--- a/path`,
+/// `+++ b/path`, three lines of context).
+pub fn unified_diff(path: &Path, original: &str, fixed: &str) -> String {
+    let shown = path.display().to_string();
+    similar::TextDiff::from_lines(original, fixed)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{shown}"), &format!("b/{shown}"))
+        .to_string()
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it over
+/// `path`, keeping its permissions: a crash never leaves half a file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.pyguide-fix-{}", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+    }
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
     })
 }

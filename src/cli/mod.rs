@@ -111,6 +111,18 @@ pub enum Command {
         /// Exit 0 even when warnings are reported.
         #[arg(long)]
         exit_zero: bool,
+        /// Apply the safe fixes and write the files (with
+        /// `--unsafe-fixes`, the unsafe ones too).
+        #[arg(long)]
+        fix: bool,
+        /// Also apply fixes that may change behaviour (with `--fix` or
+        /// `--diff`); without them, count those fixes as available.
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Print the fixes as a unified diff instead of writing them; exit 1
+        /// when there is something to fix.
+        #[arg(long)]
+        diff: bool,
     },
     /// Run the language server (LSP over stdin/stdout; logs on stderr).
     Serve,
@@ -148,9 +160,19 @@ pub fn run(
             select,
             ignore,
             exit_zero,
-        } => run_check(
-            &paths, format, hints, &select, &ignore, exit_zero, out, err, style,
-        ),
+            fix,
+            unsafe_fixes,
+            diff,
+        } => {
+            let mode = check::FixMode {
+                apply: fix && !diff,
+                diff,
+                unsafe_fixes,
+            };
+            run_check(
+                &paths, format, hints, &select, &ignore, exit_zero, mode, out, err, style,
+            )
+        }
         Command::Serve => {
             // The server owns the process's stdin/stdout, not these writers.
             writeln!(
@@ -180,6 +202,7 @@ fn run_check(
     select: &[String],
     ignore: &[String],
     exit_zero: bool,
+    mode: check::FixMode,
     out: &mut dyn Write,
     err: &mut dyn Write,
     style: Style,
@@ -197,7 +220,7 @@ fn run_check(
         ignore,
         hints,
     };
-    let outcome = check::run(paths, &selection, format, out, err, style)?;
+    let outcome = check::run(paths, &selection, mode, format, out, err, style)?;
     Ok(if outcome.errors > 0 {
         Exit::Error
     } else if outcome.warnings > 0 && !exit_zero {

@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::models::Models;
-use super::{Edit, ImportMap};
+use super::{Edit, ImportMap, Lib, Options};
 use crate::python::Document;
 
 pub(crate) struct Ctx<'a> {
@@ -15,17 +15,31 @@ pub(crate) struct Ctx<'a> {
     /// Whether the text mentions a model manager or a queryset-only method,
     /// so a variable may hold a queryset (see `rules/queryset.rs`).
     pub may_have_querysets: bool,
+    /// The project's versions and where the file sits.
+    pub options: &'a Options,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(doc: &'a Document, imports: ImportMap, models: Models<'a>) -> Ctx<'a> {
+    pub fn new(
+        doc: &'a Document,
+        imports: ImportMap,
+        models: Models<'a>,
+        options: &'a Options,
+    ) -> Ctx<'a> {
         let src = doc.text();
         Ctx {
             src,
             imports,
             models,
             may_have_querysets: may_have_querysets(src),
+            options,
         }
+    }
+
+    /// Whether the project runs on `lib` `major.minor` or later (an
+    /// unknown version is the oldest pyguide assumes).
+    pub fn at_least(&self, lib: Lib, major: u16, minor: u16) -> bool {
+        self.options.versions.at_least(lib, major, minor)
     }
 
     pub fn text(&self, node: Node) -> &'a str {
@@ -98,41 +112,26 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// An edit that adds `import {module}` after the file's leading imports,
-    /// or `None` when the module is already imported under its own name.
+    /// An edit that adds `import {module}` where isort would put it, or
+    /// `None` when the module is already imported under its own name.
     pub fn add_import(&self, root: Node, module: &str) -> Option<Edit> {
         if self.imports.is_imported_module(module) {
             return None;
         }
-        let mut at = 0;
-        let mut c = root.walk();
-        for child in root.named_children(&mut c) {
-            match child.kind() {
-                "import_statement"
-                | "import_from_statement"
-                | "future_import_statement"
-                | "comment" => {
-                    at = child.end_byte();
-                }
-                "expression_statement"
-                    if at == 0 && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
-                {
-                    at = child.end_byte(); // the module docstring
-                }
-                _ => break,
-            }
+        Some(super::import_edit::add_import(root, self.src, module))
+    }
+
+    /// How this file can spell `module.name` with a `from` import: its own
+    /// spelling when already imported, else `name` plus the edit that adds
+    /// it (joined into an existing `from module import ...` line).
+    pub fn from_import(&self, root: Node, module: &str, name: &str) -> (String, Option<Edit>) {
+        match self.imports.spelling_of(&format!("{module}.{name}")) {
+            Some(s) => (s, None),
+            None => (
+                name.to_string(),
+                Some(super::import_edit::add_from_import(root, self.src, module, name)),
+            ),
         }
-        Some(if at == 0 {
-            Edit {
-                range: 0..0,
-                content: format!("import {module}\n"),
-            }
-        } else {
-            Edit {
-                range: at..at,
-                content: format!("\nimport {module}"),
-            }
-        })
     }
 }
 

@@ -18,7 +18,7 @@
 //! every analysis.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -26,7 +26,7 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::context::Ctx;
 use super::models::{self, ClassDef, Models};
-use super::{Finding, ImportMap, ModelIndex, rules, visit_named};
+use super::{Finding, ImportMap, ModelIndex, Options, rules, visit_named};
 use crate::python::Document;
 
 /// What one top-level statement contributes and finds.
@@ -46,9 +46,28 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Analyzer {
     entries: HashMap<u64, Entry>,
+    options: Options,
 }
 
 impl Analyzer {
+    /// An analyzer for a file with these options (versions, migration).
+    pub fn new(options: Options) -> Analyzer {
+        Analyzer {
+            entries: HashMap::new(),
+            options,
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Changes the options; cached findings stay valid only while the
+    /// options are the same (they are part of the context key).
+    pub fn set_options(&mut self, options: Options) {
+        self.options = options;
+    }
+
     /// Every finding in `doc`, as [`super::analyze_with`] would report them.
     pub fn analyze(&mut self, doc: &Document, models: &ModelIndex) -> Vec<Finding> {
         let src = doc.text();
@@ -100,8 +119,9 @@ impl Analyzer {
 
         // 2. The context key.
         let own = ModelIndex::from_classes(classes);
-        let ctx = Ctx::new(doc, imports, Models::new(&own, models));
+        let ctx = Ctx::new(doc, imports, Models::new(&own, models), &self.options);
         let mut hasher = Xxh3::new();
+        self.options.hash(&mut hasher);
         hasher.write_u64(imports_hash);
         hasher.write_u64(own.fingerprint());
         hasher.write_u64(models.fingerprint());
@@ -151,7 +171,7 @@ impl Analyzer {
             let live: std::collections::HashSet<u64> = keys.iter().copied().collect();
             self.entries.retain(|k, _| live.contains(k));
         }
-        super::finish(doc, findings)
+        super::finish(doc, &self.options, findings)
     }
 }
 

@@ -8,13 +8,17 @@
 //! registry in `rules/mod.rs` lists them with their codes.
 
 mod context;
+mod import_edit;
 mod imports;
 mod incremental;
 mod models;
 mod rules;
 mod suppress;
+mod target;
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 use tree_sitter::Node;
@@ -24,6 +28,8 @@ pub use imports::ImportMap;
 pub use incremental::Analyzer;
 pub use models::{ModelIndex, RelationKind};
 pub use rules::RULES;
+pub use suppress::OTHER_LINTERS;
+pub use target::{Lib, OLDEST_CELERY, OLDEST_DJANGO, OLDEST_PYTHON, Options, Version, Versions};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -59,11 +65,27 @@ pub struct Edit {
     pub content: String,
 }
 
-/// A fix: a title and the edits that make it (non-overlapping).
+/// Whether a fix can be applied without looking, as in ruff: `Safe` keeps
+/// the program's behaviour for every input (applied by `check --fix` and
+/// `source.fixAll`, preferred in the editor); `Unsafe` may change it in
+/// some cases (offered, applied only with `--unsafe-fixes`). A change that
+/// can break code is not offered as a fix at all.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Unsafe,
+    Safe,
+}
+
+/// A fix: a title, the edits that make it (non-overlapping) and whether it
+/// may change behaviour.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
     pub message: String,
     pub edits: Vec<Edit>,
+    pub applicability: Applicability,
 }
 
 /// Something a rule found.
@@ -74,6 +96,32 @@ pub struct Finding {
     pub range: Range<usize>,
     pub message: String,
     pub fix: Option<Fix>,
+}
+
+impl Rule {
+    /// This rule at hint severity: the same code, topic and fix, for a
+    /// finding that can't be precise enough to warn (a warning in a
+    /// historical migration, `csrf_exempt` on a view that does not
+    /// authenticate with cookies). A hint rule is returned as it is.
+    pub fn as_hint(&'static self) -> &'static Rule {
+        static HINTS: LazyLock<HashMap<&'static str, &'static Rule>> = LazyLock::new(|| {
+            RULES
+                .iter()
+                .filter(|r| r.severity == Severity::Warning)
+                .map(|r| {
+                    let hint: &'static Rule = Box::leak(Box::new(Rule {
+                        severity: Severity::Hint,
+                        ..**r
+                    }));
+                    (r.code, hint)
+                })
+                .collect()
+        });
+        if self.severity == Severity::Hint {
+            return self;
+        }
+        HINTS.get(self.code).copied().unwrap_or(self)
+    }
 }
 
 impl Finding {
@@ -102,10 +150,23 @@ pub fn analyze_with(doc: &Document, models: &ModelIndex) -> Vec<Finding> {
     Analyzer::default().analyze(doc, models)
 }
 
-/// Drops suppressed findings, sorts by position and removes duplicates.
-fn finish(doc: &Document, mut findings: Vec<Finding>) -> Vec<Finding> {
+/// [`analyze_with`] for a file with `options`: its project's versions and
+/// whether it is a migration.
+pub fn analyze_file(doc: &Document, models: &ModelIndex, options: &Options) -> Vec<Finding> {
+    Analyzer::new(options.clone()).analyze(doc, models)
+}
+
+/// Drops suppressed findings (ours and the same checks of other linters),
+/// makes warnings of migrations hints, sorts by position and removes
+/// duplicates.
+fn finish(doc: &Document, options: &Options, mut findings: Vec<Finding>) -> Vec<Finding> {
     let suppressions = suppress::Suppressions::parse(doc);
     findings.retain(|f| !suppressions.silences(f));
+    if options.migration {
+        for f in &mut findings {
+            f.rule = f.rule.as_hint();
+        }
+    }
     findings.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
     });
@@ -153,6 +214,55 @@ pub fn apply_fix(text: &str, fix: &Fix) -> String {
         out.replace_range(e.range.clone(), &e.content);
     }
     out
+}
+
+/// Applies every fix `allow` accepts, round after round (a fix may enable
+/// another, and two fixes adding the same import conflict) until none is
+/// left or after 10 rounds; each round takes the fixes whose edits touch
+/// no other taken edit, in order. `reanalyse` gives the findings of a new
+/// text. Returns the new text and how many fixes were applied.
+pub fn fix_all(
+    text: &str,
+    findings: &[Finding],
+    allow: impl Fn(Applicability) -> bool,
+    reanalyse: impl Fn(&str) -> Vec<Finding>,
+) -> (String, usize) {
+    let mut text = text.to_string();
+    let mut applied = 0;
+    let mut current: Vec<Finding> = findings.to_vec();
+    for _ in 0..10 {
+        let mut taken: Vec<Range<usize>> = Vec::new();
+        let mut edits: Vec<Edit> = Vec::new();
+        let mut n = 0;
+        for fix in current
+            .iter()
+            .filter_map(|f| f.fix.as_ref())
+            .filter(|x| allow(x.applicability))
+        {
+            let touches =
+                |r: &Range<usize>| taken.iter().any(|t| r.start <= t.end && t.start <= r.end);
+            if fix.edits.iter().any(|e| touches(&e.range)) {
+                continue;
+            }
+            taken.extend(fix.edits.iter().map(|e| e.range.clone()));
+            edits.extend(fix.edits.iter().cloned());
+            n += 1;
+        }
+        if n == 0 {
+            break;
+        }
+        text = apply_fix(
+            &text,
+            &Fix {
+                message: String::new(),
+                edits,
+                applicability: Applicability::Safe,
+            },
+        );
+        applied += n;
+        current = reanalyse(&text);
+    }
+    (text, applied)
 }
 
 /// Which codes to report: `select` (prefixes; empty = all) minus `ignore`

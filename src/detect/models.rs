@@ -50,6 +50,8 @@ pub(crate) struct Relation {
     /// A forward `ForeignKey`/`OneToOneField` declared on the model: the
     /// instance has `<name>_id` holding the key.
     pub forward: bool,
+    /// Some candidate declares it `null=True`.
+    pub null: bool,
 }
 
 /// A relation field declared on a model.
@@ -64,6 +66,8 @@ struct Field {
     reverse: Option<String>,
     /// `to_field=...`: `<name>_id` holds that field, not the primary key.
     to_field: bool,
+    /// `null=True`: the relation may be empty.
+    null: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -311,7 +315,7 @@ fn is_model_in(layers: &[&ModelIndex], name: &str, depth: usize) -> bool {
 /// What one class says about an attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Attr {
-    Rel(RelationKind, Option<String>, bool),
+    Rel(RelationKind, Option<String>, bool, bool),
     /// Declared as something else (a plain field, a method, a property).
     Other,
     /// Declared nowhere in a hierarchy that is fully known.
@@ -366,15 +370,17 @@ impl<'a> Models<'a> {
             }
             for def in defs(&self.layers, model) {
                 match self.attr_of_def(def, attr, 0) {
-                    Attr::Rel(kind, target, forward) => match &mut out {
+                    Attr::Rel(kind, target, forward, null) => match &mut out {
                         None => {
                             out = Some(Relation {
                                 kind,
                                 targets: target.into_iter().collect(),
                                 forward,
+                                null,
                             })
                         }
                         Some(r) if r.kind == kind && r.forward == forward => {
+                            r.null |= null;
                             match target {
                                 Some(t) if !r.targets.contains(&t) => r.targets.push(t),
                                 _ => {}
@@ -405,12 +411,14 @@ impl<'a> Models<'a> {
             }
             for def in defs(&self.layers, name) {
                 match self.attr_of_def(def, attr, 0) {
-                    Attr::Rel(kind, target, forward) => {
+                    Attr::Rel(kind, target, forward, null) => {
                         let r = out.get_or_insert_with(|| Relation {
                             kind,
                             targets: Vec::new(),
                             forward,
+                            null,
                         });
+                        r.null |= null;
                         if r.kind != kind {
                             return None;
                         }
@@ -460,15 +468,15 @@ impl<'a> Models<'a> {
             };
             let forward =
                 matches!(f.kind, FieldKind::ForeignKey | FieldKind::OneToOne) && !f.to_field;
-            return Attr::Rel(kind, f.target.clone(), forward);
+            return Attr::Rel(kind, f.target.clone(), forward, f.null);
         }
         if depth >= 8 {
             return Attr::Unknown;
         }
         if let Some((_, inner)) = def.rel_properties.iter().find(|(p, _)| p == attr) {
             return match self.attr_of_def(def, inner, depth + 1) {
-                Attr::Rel(RelationKind::Many, target, _) => {
-                    Attr::Rel(RelationKind::Many, target, false)
+                Attr::Rel(RelationKind::Many, target, _, _) => {
+                    Attr::Rel(RelationKind::Many, target, false, false)
                 }
                 _ => Attr::Other,
             };
@@ -481,7 +489,7 @@ impl<'a> Models<'a> {
                 FieldKind::OneToOne => RelationKind::Single,
                 _ => RelationKind::Many,
             };
-            return Attr::Rel(kind, Some(declaring), false);
+            return Attr::Rel(kind, Some(declaring), false, true);
         }
         // Inherited from (abstract or concrete) model bases.
         let mut unknown = false;
@@ -990,6 +998,7 @@ fn field(stmt: Node, src: &str, imports: &ImportMap, model: &str) -> Option<Fiel
             target: None,
             reverse: None,
             to_field: false,
+            null: true,
         });
     }
     let kind = match q.rsplit('.').next()? {
@@ -1005,6 +1014,7 @@ fn field(stmt: Node, src: &str, imports: &ImportMap, model: &str) -> Option<Fiel
     let mut target_node = None;
     let mut related_name: Option<Option<String>> = None;
     let mut to_field = false;
+    let mut null = false;
     let mut c = args.walk();
     for arg in args.named_children(&mut c) {
         if arg.kind() == "keyword_argument" {
@@ -1014,6 +1024,7 @@ fn field(stmt: Node, src: &str, imports: &ImportMap, model: &str) -> Option<Fiel
                 (Some("to"), Some(v)) => target_node = Some(v),
                 (Some("related_name"), Some(v)) => related_name = Some(string_value(v, src)),
                 (Some("to_field"), _) => to_field = true,
+                (Some("null"), Some(v)) => null = text(v, src) != "False",
                 _ => {}
             }
         } else if target_node.is_none() && arg.kind() != "comment" {
@@ -1037,6 +1048,7 @@ fn field(stmt: Node, src: &str, imports: &ImportMap, model: &str) -> Option<Fiel
         target,
         reverse,
         to_field,
+        null,
     })
 }
 

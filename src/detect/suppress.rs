@@ -1,41 +1,108 @@
-//! `# pyguide: ignore` and `# pyguide: ignore[PG401,PG2]` comments: a
-//! finding that starts or ends on such a line is dropped (codes match by
-//! prefix, like ruff's `noqa`).
+//! Suppression comments: `# pyguide: ignore` and `# pyguide: ignore[PG401,PG2]`
+//! (codes match by prefix, like ruff's `noqa`), and the same checks of
+//! other linters silenced by the team: `# noqa: E711` also silences PG402,
+//! a bare `# noqa` every rule that mirrors another linter's, and so do
+//! `# ruff: ignore[...]` and bandit's `# nosec`. A finding that starts or
+//! ends on such a line is dropped. The mapping is [`OTHER_LINTERS`], shown
+//! in `src/detect/README.md`.
 
 use std::collections::HashMap;
 
 use super::Finding;
 use crate::python::{Document, LineIndex};
 
+/// Another linter's code (or ruff's rule name) → the pyguide rule that
+/// reports the same thing. One table, used by `noqa`, `ruff: ignore` and
+/// `nosec` comments and printed in the rules README.
+pub static OTHER_LINTERS: &[(&str, &str)] = &[
+    ("F632", "PG401"),
+    ("is-literal", "PG401"),
+    ("E711", "PG402"),
+    ("none-comparison", "PG402"),
+    ("E712", "PG403"),
+    ("true-false-comparison", "PG403"),
+    ("B006", "PG101"),
+    ("mutable-argument-default", "PG101"),
+    ("B019", "PG118"),
+    ("cached-instance-method", "PG118"),
+    ("S308", "PG705"),
+    ("suspicious-mark-safe-usage", "PG705"),
+    ("B308", "PG705"),
+    ("B703", "PG705"),
+    ("RUF006", "PG203"),
+    ("asyncio-dangling-task", "PG203"),
+    ("ASYNC251", "PG206"),
+    ("blocking-sleep-in-async-function", "PG206"),
+    ("ASYNC210", "PG207"),
+    ("ASYNC212", "PG207"),
+    ("blocking-http-call-in-async-function", "PG207"),
+    ("ASYNC220", "PG208"),
+    ("ASYNC221", "PG208"),
+    ("ASYNC222", "PG208"),
+    ("create-subprocess-in-async-function", "PG208"),
+    ("run-process-in-async-function", "PG208"),
+    ("wait-for-process-in-async-function", "PG208"),
+    ("ASYNC230", "PG209"),
+    ("blocking-open-call-in-async-function", "PG209"),
+    ("ASYNC240", "PG209"),
+    ("blocking-path-method-in-async-function", "PG209"),
+    ("ASYNC250", "PG209"),
+    ("blocking-input-in-async-function", "PG209"),
+];
+
+/// What one line's comment silences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Silenced {
+    All,
+    Codes(Vec<String>),
+}
+
+impl Silenced {
+    fn merge(self, other: Silenced) -> Silenced {
+        match (self, other) {
+            (Silenced::All, _) | (_, Silenced::All) => Silenced::All,
+            (Silenced::Codes(mut a), Silenced::Codes(b)) => {
+                a.extend(b);
+                Silenced::Codes(a)
+            }
+        }
+    }
+}
+
 pub(crate) struct Suppressions {
     /// Built only when the file has suppression comments.
     lines: Option<LineIndex>,
-    /// Line → codes (`None`: every code).
-    by_line: HashMap<usize, Option<Vec<String>>>,
+    by_line: HashMap<usize, Silenced>,
 }
 
 impl Suppressions {
     pub fn parse(doc: &Document) -> Suppressions {
         let src = doc.text();
-        let mut by_line = HashMap::new();
-        if !src.contains("pyguide:") {
+        let mut by_line: HashMap<usize, Silenced> = HashMap::new();
+        if !["pyguide:", "noqa", "NOQA", "ruff:", "nosec"]
+            .iter()
+            .any(|w| src.contains(w))
+        {
             return Suppressions {
                 lines: None,
                 by_line,
             };
         }
         let lines = LineIndex::new(src);
-        {
-            crate::python::walk(doc.root(), |node| {
-                if node.kind() != "comment" {
-                    return true;
-                }
-                if let Some(codes) = parse_comment(&src[node.byte_range()]) {
-                    by_line.insert(lines.line_of(node.start_byte()), codes);
-                }
-                false
-            });
-        }
+        crate::python::walk(doc.root(), |node| {
+            if node.kind() != "comment" {
+                return true;
+            }
+            if let Some(s) = parse_comment(&src[node.byte_range()]) {
+                let line = lines.line_of(node.start_byte());
+                let merged = match by_line.remove(&line) {
+                    Some(old) => old.merge(s),
+                    None => s,
+                };
+                by_line.insert(line, merged);
+            }
+            false
+        });
         Suppressions {
             lines: Some(lines),
             by_line,
@@ -50,50 +117,183 @@ impl Suppressions {
         [lines.line_of(f.range.start), lines.line_of(end)]
             .iter()
             .any(|line| match self.by_line.get(line) {
-                Some(None) => true,
-                Some(Some(codes)) => codes.iter().any(|c| f.rule.code.starts_with(c.as_str())),
+                Some(Silenced::All) => true,
+                Some(Silenced::Codes(codes)) => {
+                    codes.iter().any(|c| f.rule.code.starts_with(c.as_str()))
+                }
                 None => false,
             })
     }
 }
 
-/// `Some(None)` for a bare ignore, `Some(Some(codes))` for a list, `None`
-/// when the comment is not a pyguide directive.
-fn parse_comment(comment: &str) -> Option<Option<Vec<String>>> {
+/// What a comment silences, or `None` when it holds no directive. A
+/// comment may hold several (`# noqa: E711  # pyguide: ignore[PG1]`).
+fn parse_comment(comment: &str) -> Option<Silenced> {
+    let mut found: Option<Silenced> = None;
+    let mut add = |s: Silenced| {
+        found = Some(match found.take() {
+            Some(old) => old.merge(s),
+            None => s,
+        });
+    };
+    if let Some(s) = pyguide_directive(comment) {
+        add(s);
+    }
+    if let Some(s) = noqa_directive(comment) {
+        add(s);
+    }
+    if let Some(s) = ruff_directive(comment) {
+        add(s);
+    }
+    if let Some(s) = nosec_directive(comment) {
+        add(s);
+    }
+    found
+}
+
+/// `pyguide: ignore` (everything) or `pyguide: ignore[PG401, PG2]`.
+fn pyguide_directive(comment: &str) -> Option<Silenced> {
     let at = comment.find("pyguide:")?;
     let rest = comment[at + "pyguide:".len()..].trim_start();
     let rest = rest.strip_prefix("ignore")?;
     match rest.strip_prefix('[') {
-        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => Some(None),
+        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => Some(Silenced::All),
         None => None,
+        Some(list) => Some(Silenced::Codes(code_list(list.split(']').next()?, true))),
+    }
+}
+
+/// `noqa` (bare: every mirrored rule) or `noqa: E711, B006` (ruff and
+/// flake8 syntax, case-insensitive keyword).
+fn noqa_directive(comment: &str) -> Option<Silenced> {
+    let lower = comment.to_ascii_lowercase();
+    let at = lower.find("noqa")?;
+    if lower[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return None;
+    }
+    let rest = comment[at + 4..].trim_start();
+    match rest.strip_prefix(':') {
         Some(list) => {
-            let list = list.split(']').next().unwrap_or("");
-            let codes: Vec<String> = list
-                .split(',')
-                .map(|c| c.trim().to_ascii_uppercase())
+            // Codes run until the first word that is not a code.
+            let codes: Vec<&str> = list
+                .split([',', ' ', '\t'])
+                .map(str::trim)
                 .filter(|c| !c.is_empty())
+                .take_while(|c| c.chars().all(|ch| ch.is_ascii_alphanumeric()))
                 .collect();
-            Some(Some(codes))
+            Some(mirrored(codes.iter().copied()))
+        }
+        None => Some(mirrored(OTHER_LINTERS.iter().map(|(other, _)| *other))),
+    }
+}
+
+/// `ruff: ignore[suspicious-mark-safe-usage, E711]` (codes or rule names).
+fn ruff_directive(comment: &str) -> Option<Silenced> {
+    let at = comment.find("ruff:")?;
+    let rest = comment[at + "ruff:".len()..].trim_start();
+    let list = rest
+        .strip_prefix("ignore")?
+        .trim_start()
+        .strip_prefix('[')?;
+    let list = list.split(']').next()?;
+    Some(mirrored(list.split(',').map(str::trim)))
+}
+
+/// bandit's `nosec` (bare: its mirrored checks) or `nosec B308`.
+fn nosec_directive(comment: &str) -> Option<Silenced> {
+    let at = comment.find("nosec")?;
+    let rest = &comment[at + "nosec".len()..];
+    let codes: Vec<&str> = rest
+        .split([',', ' ', ':'])
+        .map(str::trim)
+        .filter(|c| c.starts_with('B') && c.len() == 4)
+        .collect();
+    if codes.is_empty() {
+        Some(mirrored(["B308", "B703"].into_iter()))
+    } else {
+        Some(mirrored(codes.into_iter()))
+    }
+}
+
+/// The pyguide codes that mirror `others` (unknown codes are ignored).
+fn mirrored<'a>(others: impl Iterator<Item = &'a str>) -> Silenced {
+    let mut codes = Vec::new();
+    for other in others {
+        for (theirs, ours) in OTHER_LINTERS {
+            if theirs.eq_ignore_ascii_case(other) && !codes.iter().any(|c| c == ours) {
+                codes.push(ours.to_string());
+            }
         }
     }
+    Silenced::Codes(codes)
+}
+
+fn code_list(list: &str, upper: bool) -> Vec<String> {
+    list.split(',')
+        .map(|c| {
+            let c = c.trim();
+            if upper {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_string()
+            }
+        })
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_comment;
+    use super::{Silenced, parse_comment};
+
+    fn codes(list: &[&str]) -> Option<Silenced> {
+        Some(Silenced::Codes(
+            list.iter().map(|c| c.to_string()).collect(),
+        ))
+    }
 
     #[test]
-    fn directives() {
-        assert_eq!(parse_comment("# pyguide: ignore"), Some(None));
+    fn pyguide_directives() {
+        assert_eq!(parse_comment("# pyguide: ignore"), Some(Silenced::All));
         assert_eq!(
             parse_comment("# noqa  # pyguide: ignore  trailing words"),
-            Some(None)
+            Some(Silenced::All)
         );
         assert_eq!(
             parse_comment("# pyguide: ignore[PG401, pg2]"),
-            Some(Some(vec!["PG401".into(), "PG2".into()]))
+            codes(&["PG401", "PG2"])
         );
         assert_eq!(parse_comment("# pyguide: ignored"), None);
         assert_eq!(parse_comment("# a comment"), None);
+    }
+
+    #[test]
+    fn other_linters_map_to_their_pyguide_rule() {
+        assert_eq!(parse_comment("# noqa: E711"), codes(&["PG402"]));
+        assert_eq!(
+            parse_comment("# NOQA:F632,B006"),
+            codes(&["PG401", "PG101"])
+        );
+        assert_eq!(
+            parse_comment("# noqa: S308 -- the text is escaped above"),
+            codes(&["PG705"])
+        );
+        assert_eq!(parse_comment("# noqa: E501"), codes(&[]));
+        assert_eq!(parse_comment("# noqa: ASYNC230"), codes(&["PG209"]));
+        assert_eq!(
+            parse_comment("# ruff: ignore[suspicious-mark-safe-usage]"),
+            codes(&["PG705"])
+        );
+        assert_eq!(parse_comment("# nosec B703"), codes(&["PG705"]));
+        let Some(Silenced::Codes(bare)) = parse_comment("# noqa") else {
+            panic!("a bare noqa silences the mirrored rules");
+        };
+        assert!(bare.contains(&"PG402".to_string()) && bare.contains(&"PG203".to_string()));
+        assert!(!bare.iter().any(|c| c == "PG601"), "no linter mirrors N+1");
+        assert_eq!(parse_comment("# this is not a knoqa"), None);
     }
 }

@@ -26,6 +26,11 @@ pub const SELECT: &str = "select";
 pub const IGNORE: &str = "ignore";
 pub const HINTS: &str = "hints";
 pub const GUIDE: &str = "guide";
+/// `[tool.pyguide]` keys about the project rather than the server: read by
+/// `crate::project` for each file, accepted here without a problem.
+const PROJECT_KEYS_TARGET: &str = "target-version";
+const PROJECT_KEYS_DJANGO: &str = "django-version";
+const PROJECT_KEYS_CELERY: &str = "celery-version";
 
 /// Every setting the server reads, in the order the README lists them.
 pub const OPTIONS: [OptionDoc; 4] = [
@@ -151,6 +156,15 @@ pub fn parse_layer(value: &Value, origin: &str, base: Option<&Path>) -> (Layer, 
             GUIDE => strings(v).map(|dirs| {
                 layer.guide = Some(dirs.iter().map(|d| resolve(d, base)).collect());
             }),
+            // Project facts read with the file's project (crate::project):
+            // the versions its fixes and messages must fit.
+            PROJECT_KEYS_TARGET | PROJECT_KEYS_DJANGO | PROJECT_KEYS_CELERY => match v {
+                Value::String(_) | Value::Number(_) => Ok(()),
+                other => Err(format!(
+                    "expected a version such as \"4.2\", not {}",
+                    kind_of(other)
+                )),
+            },
             _ => Err(format!(
                 "unknown setting (known: {})",
                 OPTIONS.map(|o| o.name).join(", ")

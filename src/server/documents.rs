@@ -72,6 +72,18 @@ impl Snapshot {
 
     /// Every finding of this version, analysing on first use (which may be
     /// slow on a large file: async callers go through `spawn_blocking`).
+    /// The findings of `text` (this document after some edits), in the
+    /// same context: the snapshot's models and file options. For fix-all
+    /// rounds; nothing is cached.
+    pub fn reanalyse(&self, text: &str) -> Vec<Finding> {
+        let options = self
+            .analyzer
+            .lock()
+            .map(|a| a.options().clone())
+            .unwrap_or_default();
+        crate::detect::analyze_file(&Document::parse(text), &self.models, &options)
+    }
+
     pub fn findings(&self) -> Arc<Vec<Finding>> {
         self.findings
             .get_or_init(|| {
@@ -81,7 +93,7 @@ impl Snapshot {
                 // start that document's cache afresh.
                 let mut analyzer = self.analyzer.lock().unwrap_or_else(|p| {
                     let mut a = p.into_inner();
-                    *a = Analyzer::default();
+                    *a = Analyzer::new(a.options().clone());
                     a
                 });
                 Arc::new(analyzer.analyze(&doc, &self.models))

@@ -118,6 +118,18 @@ impl Queue {
     }
 }
 
+/// The options of the document at `uri`: its project's versions (read
+/// here, on the worker thread) and whether it is a migration.
+fn file_options(projects: &mut crate::project::Projects, uri: &Uri) -> crate::detect::Options {
+    match super::workspace::file_path(uri) {
+        Some(path) => {
+            let versions = projects.versions_for(&path);
+            crate::detect::Options::for_path(&path.to_string_lossy(), versions)
+        }
+        None => crate::detect::Options::for_path(uri.path().as_str(), Default::default()),
+    }
+}
+
 /// Starts the worker thread; it stops when the returned queue is dropped.
 pub fn start(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Publish>) -> Queue {
     let (tx, rx) = mpsc::channel();
@@ -127,6 +139,7 @@ pub fn start(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Publis
         out,
         docs: HashMap::new(),
         analyzers: HashMap::new(),
+        projects: crate::project::Projects::default(),
         trees: VecDeque::new(),
         dirty: VecDeque::new(),
         backlog: VecDeque::new(),
@@ -154,6 +167,8 @@ struct Worker {
     docs: HashMap<Uri, (i32, Option<Document>)>,
     /// Each open document's incremental analyser.
     analyzers: HashMap<Uri, Arc<std::sync::Mutex<crate::detect::Analyzer>>>,
+    /// The declared versions of the projects documents belong to.
+    projects: crate::project::Projects,
     /// Documents holding a tree, most recently changed last.
     trees: VecDeque<Uri>,
     /// Documents whose diagnostics are due, oldest first.
@@ -277,7 +292,16 @@ impl Worker {
         let Some((version, Some(doc))) = self.docs.get(&uri) else {
             return;
         };
-        let analyzer = self.analyzers.entry(uri.clone()).or_default().clone();
+        let projects = &mut self.projects;
+        let analyzer = self
+            .analyzers
+            .entry(uri.clone())
+            .or_insert_with(|| {
+                Arc::new(std::sync::Mutex::new(crate::detect::Analyzer::new(
+                    file_options(projects, &uri),
+                )))
+            })
+            .clone();
         let snapshot = Snapshot::new(*version, doc.clone(), self.shared.models(), analyzer);
         self.shared
             .documents

@@ -15,7 +15,7 @@
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, visit_own};
-use crate::detect::{Finding, Rule, Severity};
+use crate::detect::{Finding, Lib, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG205",
@@ -46,7 +46,11 @@ pub(crate) fn check(ctx: &Ctx, loop_node: Node, out: &mut Vec<Finding>) {
     out.push(Finding {
         rule: &RULE,
         range: await_node.byte_range(),
-        message: "each iteration waits for this before the next starts; if iterations are independent, run them concurrently with `asyncio.gather` or a `TaskGroup`".into(),
+        message: if ctx.at_least(Lib::Python, 3, 11) {
+            "each iteration waits for this before the next starts; if iterations are independent, run them concurrently with `asyncio.gather` or a `TaskGroup`".into()
+        } else {
+            "each iteration waits for this before the next starts; if iterations are independent, run them concurrently with `asyncio.gather(...)`".into()
+        },
         fix: None,
     });
 }

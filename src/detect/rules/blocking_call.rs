@@ -2,13 +2,23 @@
 //! `async def`.
 //!
 //! **What it matches** (resolved through the file's imports, only when the
-//! innermost enclosing function is `async def`):
-//! - PG206 `time.sleep(...)`: **fix** → `await asyncio.sleep(...)`, adding
-//!   `import asyncio` when needed;
-//! - PG207 `requests.get/post/put/patch/delete/head/options/request(...)`,
-//!   `httpx.get/post/...` and `urllib.request.urlopen(...)`;
-//! - PG208 `subprocess.run/call/check_call/check_output(...)`, `os.system(...)`;
-//! - PG209 the builtin `open(...)`.
+//! innermost enclosing function is `async def`), as broad as flake8-async's
+//! ASYNC210–251:
+//! - PG206 `time.sleep(...)`: **fix** (unsafe: other tasks now run during
+//!   the pause) → `await asyncio.sleep(...)`, adding `import asyncio` when
+//!   needed;
+//! - PG207 network calls: `requests.*`, `httpx.get/post/...`, creating a
+//!   synchronous `httpx.Client`, `urllib.request.urlopen`,
+//!   `urllib3.request`, `http.client` connections, `socket` look-ups and
+//!   connections (`create_connection`, `getaddrinfo`, `gethostbyname`, ...);
+//! - PG208 processes: `subprocess.run/call/check_call/check_output/Popen/
+//!   getoutput`, `os.system`, `os.popen`, `os.wait*`, `os.spawn*`;
+//! - PG209 file and terminal I/O: the builtin `open(...)`, `io.open`,
+//!   `input()`, `shutil` copies, moves and removals, `os` file operations
+//!   (`remove`, `rename`, `replace`, `makedirs`, `listdir`, `scandir`,
+//!   `walk`, ...), and `pathlib.Path` reads and writes (`read_text`,
+//!   `write_bytes`, `open`, ...) on a `Path(...)` or a name the function
+//!   assigned from one.
 //!
 //! **Why**: the event loop runs every task on one thread and switches only
 //! at `await`. A blocking call freezes every other task until it returns
@@ -21,8 +31,8 @@
 
 use tree_sitter::Node;
 
-use crate::detect::context::{Ctx, root_of};
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::context::{Ctx, root_of, visit_own};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static SLEEP: Rule = Rule {
     code: "PG206",
@@ -77,14 +87,84 @@ const HTTP_CALLS: &[&str] = &[
     "httpx.head",
     "httpx.options",
     "httpx.request",
+    "httpx.stream",
+    "httpx.Client",
     "urllib.request.urlopen",
+    "urllib3.request",
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+    "socket.create_connection",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyname_ex",
+    "socket.gethostbyaddr",
+    "socket.getfqdn",
 ];
 const SUBPROCESS_CALLS: &[&str] = &[
     "subprocess.run",
     "subprocess.call",
     "subprocess.check_call",
     "subprocess.check_output",
+    "subprocess.Popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
     "os.system",
+    "os.popen",
+    "os.wait",
+    "os.wait3",
+    "os.wait4",
+    "os.waitpid",
+    "os.spawnl",
+    "os.spawnle",
+    "os.spawnlp",
+    "os.spawnv",
+    "os.spawnve",
+    "os.spawnvp",
+    "os.posix_spawn",
+    "os.posix_spawnp",
+];
+const FILE_CALLS: &[&str] = &[
+    "builtins.open",
+    "io.open",
+    "shutil.copy",
+    "shutil.copy2",
+    "shutil.copyfile",
+    "shutil.copyfileobj",
+    "shutil.copytree",
+    "shutil.move",
+    "shutil.rmtree",
+    "shutil.make_archive",
+    "shutil.unpack_archive",
+    "os.remove",
+    "os.unlink",
+    "os.rename",
+    "os.renames",
+    "os.replace",
+    "os.makedirs",
+    "os.mkdir",
+    "os.rmdir",
+    "os.removedirs",
+    "os.listdir",
+    "os.scandir",
+    "os.walk",
+    "os.truncate",
+];
+/// `pathlib.Path` methods that read or write the file system.
+const PATH_IO_METHODS: &[&str] = &[
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "open",
+    "unlink",
+    "rmdir",
+    "mkdir",
+    "rename",
+    "replace",
+    "touch",
+    "iterdir",
+    "glob",
+    "rglob",
 ];
 
 pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
@@ -92,6 +172,7 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
         return;
     };
     let Some(name) = ctx.resolve(func) else {
+        check_path_method(ctx, call, out);
         return;
     };
     let (rule, what) = match name.as_str() {
@@ -107,9 +188,17 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
             &SUBPROCESS,
             "this subprocess call blocks the event loop until the process exits",
         ),
-        "builtins.open" => (
+        "builtins.open" | "io.open" => (
             &OPEN,
             "`open()` does synchronous file I/O on the event loop's thread",
+        ),
+        "builtins.input" => (
+            &OPEN,
+            "`input()` blocks the event loop until the user types a line",
+        ),
+        n if FILE_CALLS.contains(&n) => (
+            &OPEN,
+            "this file-system call does synchronous I/O on the event loop's thread",
         ),
         _ => return,
     };
@@ -133,6 +222,62 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     });
 }
 
+/// `Path(...).read_text()` and the like, or on a name assigned a
+/// `Path(...)` in the same function.
+fn check_path_method(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+    let Some((receiver, method, _)) = ctx.method_call(call) else {
+        return;
+    };
+    if !PATH_IO_METHODS.contains(&method) || !is_path(ctx, receiver) || !ctx.in_async_function(call)
+    {
+        return;
+    }
+    out.push(Finding {
+        rule: &OPEN,
+        range: call.byte_range(),
+        message: format!(
+            "`Path.{method}()` does synchronous file I/O on the event loop's thread; use `await asyncio.to_thread(...)` or an async file library"
+        ),
+        fix: None,
+    });
+}
+
+/// A `pathlib.Path(...)` call, `Path(...) / "x"`, or a name the enclosing
+/// function assigned from one.
+fn is_path(ctx: &Ctx, expr: Node) -> bool {
+    let is_path_call = |n: Node| {
+        n.kind() == "call"
+            && n.child_by_field_name("function")
+                .and_then(|f| ctx.resolve(f))
+                .is_some_and(|q| matches!(q.as_str(), "pathlib.Path" | "pathlib.PosixPath" | "pathlib.WindowsPath"))
+    };
+    match expr.kind() {
+        "call" => is_path_call(expr),
+        "parenthesized_expression" => expr.named_child(0).is_some_and(|e| is_path(ctx, e)),
+        "binary_operator" => expr.child_by_field_name("left").is_some_and(|l| is_path(ctx, l)),
+        "identifier" => {
+            let name = ctx.text(expr);
+            let Some(body) = ctx
+                .enclosing_function(expr)
+                .and_then(|f| f.child_by_field_name("body"))
+            else {
+                return false;
+            };
+            let mut found = false;
+            visit_own(body, &mut |n| {
+                found = found
+                    || (n.kind() == "assignment"
+                        && n.child_by_field_name("left")
+                            .is_some_and(|l| ctx.text(l) == name)
+                        && n.child_by_field_name("right")
+                            .is_some_and(|r| r.kind() != "identifier" && is_path(ctx, r)));
+            });
+            found
+        }
+        _ => false,
+    }
+}
+
 fn sleep_fix(ctx: &Ctx, call: Node, func: Node) -> Fix {
     debug_assert_eq!(call.start_byte(), func.start_byte());
     let (spelling, import) = ctx.spelling_or_import(root_of(call), "asyncio", "sleep");
@@ -145,5 +290,6 @@ fn sleep_fix(ctx: &Ctx, call: Node, func: Node) -> Fix {
     Fix {
         message: format!("Replace with `await {spelling}(...)`"),
         edits,
+        applicability: Applicability::Unsafe,
     }
 }

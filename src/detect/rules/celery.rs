@@ -41,7 +41,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, visit_own};
-use crate::detect::{Finding, Rule};
+use crate::detect::{Finding, Lib, Rule};
 
 rule!(
     TASK,
@@ -382,9 +382,16 @@ fn check_enqueue(ctx: &Ctx, facts: &Facts, call: Node, out: &mut Vec<Finding>) {
             out,
             &DELAY_IN_ATOMIC,
             call,
-            format!(
-                "`{task}.{method}()` inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use `transaction.on_commit(lambda: {task}.{method}(...))` or `{task}.delay_on_commit(...)` (Celery 5.4+)"
-            ),
+            if ctx.at_least(Lib::Celery, 5, 4) {
+                format!(
+                    "`{task}.{method}()` inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use `{task}.delay_on_commit(...)` or `transaction.on_commit(lambda: {task}.{method}(...))`"
+                )
+            } else {
+                format!(
+                    "`{task}.{method}()` inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use `transaction.on_commit(lambda: {task}.{method}(...))` (`delay_on_commit` needs Celery 5.4; this project: {})",
+                    ctx.options.versions.describe(Lib::Celery)
+                )
+            },
         );
     } else {
         push(out, &DELAY, call, DELAY.summary.to_string());

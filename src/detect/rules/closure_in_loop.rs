@@ -37,7 +37,7 @@ use super::scope::{
     target_names, uses_of,
 };
 use crate::detect::context::{Ctx, visit_own};
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG108",
@@ -317,5 +317,6 @@ fn bind_fix(ctx: &Ctx, func: Node, defaults: &str) -> Option<Fix> {
     Some(Fix {
         message: format!("Bind the current value with `{defaults}`"),
         edits: vec![edit],
+        applicability: Applicability::Unsafe,
     })
 }

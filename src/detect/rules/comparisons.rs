@@ -49,6 +49,42 @@ pub(crate) fn builds_an_expression(cmp: Node) -> bool {
             | "parenthesized_expression"
             | "comparison_operator" => n = p.parent(),
             "argument_list" | "keyword_argument" | "subscript" | "slice" => return true,
+            // `(T.a == None) & (T.b == 1)`, `~(T.c == None)`: operator
+            // overloading (SQLAlchemy, pandas, NumPy) builds an expression.
+            "binary_operator" => {
+                return p
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| matches!(o.kind(), "&" | "|" | "^"));
+            }
+            "unary_operator" => {
+                return p
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "~");
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// True when the comparison's value is used as a condition (an `if`,
+/// `elif`, `while`, `assert`, a conditional expression's test or a
+/// comprehension's filter), directly or through `and`/`or`/`not`: where
+/// only its truth matters, so `is None` means the same for every library.
+pub(crate) fn is_a_condition(cmp: Node) -> bool {
+    let mut child = cmp;
+    let mut n = cmp.parent();
+    while let Some(p) = n {
+        match p.kind() {
+            "boolean_operator" | "not_operator" | "parenthesized_expression" => {
+                child = p;
+                n = p.parent();
+            }
+            "if_statement" | "elif_clause" | "while_statement" => {
+                return p.child_by_field_name("condition") == Some(child);
+            }
+            "assert_statement" | "if_clause" => return p.named_child(0) == Some(child),
+            "conditional_expression" => return p.named_child(1) == Some(child),
             _ => return false,
         }
     }

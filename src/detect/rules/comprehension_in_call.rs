@@ -21,7 +21,7 @@
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG103",
@@ -94,6 +94,7 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
                 range: first.byte_range(),
                 content,
             }],
+            applicability: Applicability::Unsafe,
         }),
     });
 }

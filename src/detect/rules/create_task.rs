@@ -1,8 +1,11 @@
 //! PG203 `create-task`: the task returned by `asyncio.create_task` (or
 //! `asyncio.ensure_future`) is thrown away.
 //!
-//! **What it matches**: `asyncio.create_task(job())` as a statement of its
-//! own, in any import spelling.
+//! **What it matches**: `asyncio.create_task(job())` or
+//! `asyncio.ensure_future(job())` as a statement of its own, in any import
+//! spelling, and `loop.create_task(job())` on an event loop: a call of
+//! `asyncio.get_running_loop()` / `get_event_loop()` / `new_event_loop()`,
+//! or a name the same function (or the module) assigned from one.
 //!
 //! **Why**: the event loop keeps only a weak reference to tasks. A task that
 //! nothing else references can be garbage-collected before it finishes, and
@@ -15,8 +18,8 @@
 
 use tree_sitter::Node;
 
-use crate::detect::context::Ctx;
-use crate::detect::{Finding, Rule, Severity};
+use crate::detect::context::{Ctx, root_of, visit_own};
+use crate::detect::{Finding, Lib, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG203",
@@ -35,19 +38,66 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    let Some(name) = call
+    let name = call
         .child_by_field_name("function")
         .and_then(|f| ctx.resolve(f))
-    else {
-        return;
+        .unwrap_or_default();
+    let on_loop = || {
+        ctx.method_call(call)
+            .is_some_and(|(receiver, method, _)| method == "create_task" && is_event_loop(ctx, receiver))
     };
-    if name != "asyncio.create_task" && name != "asyncio.ensure_future" {
+    if name != "asyncio.create_task" && name != "asyncio.ensure_future" && !on_loop() {
         return;
     }
+    let instead = if ctx.at_least(Lib::Python, 3, 11) {
+        "keep a reference (a set of tasks with `add_done_callback(tasks.discard)`) or use `asyncio.TaskGroup`"
+    } else {
+        "keep a reference (a set of tasks with `add_done_callback(tasks.discard)`) or await it"
+    };
     out.push(Finding {
         rule: &RULE,
         range: call.byte_range(),
-        message: "the task is not stored: the event loop keeps only a weak reference, so it can be garbage-collected before it finishes; keep a reference or use `asyncio.TaskGroup`".into(),
+        message: format!(
+            "the task is not stored: the event loop keeps only a weak reference, so it can be garbage-collected before it finishes; {instead}"
+        ),
         fix: None,
     });
+}
+
+/// Functions that return an event loop.
+const LOOP_FACTORIES: &[&str] = &[
+    "asyncio.get_running_loop",
+    "asyncio.get_event_loop",
+    "asyncio.new_event_loop",
+];
+
+/// `asyncio.get_running_loop()`, or a name assigned from such a call in
+/// the enclosing function (or at module level).
+fn is_event_loop(ctx: &Ctx, receiver: Node) -> bool {
+    let is_factory_call = |n: Node| {
+        n.kind() == "call"
+            && n.child_by_field_name("function")
+                .and_then(|f| ctx.resolve(f))
+                .is_some_and(|q| LOOP_FACTORIES.contains(&q.as_str()))
+    };
+    if is_factory_call(receiver) {
+        return true;
+    }
+    if receiver.kind() != "identifier" {
+        return false;
+    }
+    let name = ctx.text(receiver);
+    let scope = ctx
+        .enclosing_function(receiver)
+        .and_then(|f| f.child_by_field_name("body"))
+        .unwrap_or_else(|| root_of(receiver));
+    let mut found = false;
+    visit_own(scope, &mut |n| {
+        found = found
+            || (n.kind() == "assignment"
+                && n.child_by_field_name("left")
+                    .is_some_and(|l| ctx.text(l) == name)
+                && n.child_by_field_name("right").is_some_and(is_factory_call));
+    });
+    found
 }

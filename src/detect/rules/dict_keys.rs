@@ -14,7 +14,7 @@ use tree_sitter::Node;
 
 use super::comparisons::{links, op_text};
 use crate::detect::context::Ctx;
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG102",
@@ -69,6 +69,7 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
                     range: call.byte_range(),
                     content: ctx.text(obj).to_string(),
                 }],
+                applicability: Applicability::Unsafe,
             }),
         });
     }

@@ -8,12 +8,8 @@
 //! transaction` + `transaction.atomic`, `from django.views.decorators import
 //! csrf` + `csrf.csrf_exempt`); a local function of the same name is not
 //! reported:
-//! - PG704 `csrf_exempt` (**warning**): switches CSRF protection off for a
-//!   view. Safe only for views that do not authenticate with cookies (a
-//!   webhook that verifies the sender's signature, a token-authenticated
-//!   API); a cookie-authenticated view becomes forgeable from any site.
-//!   There is no fix: send the token (`X-CSRFToken`) instead, or verify a
-//!   signature and silence the line with `# pyguide: ignore[PG704]`.
+//! - PG704 `csrf_exempt` (**warning** on a cookie-authenticated view, a
+//!   hint elsewhere; `csrf_exempt.rs` decides and says why).
 //! - PG710 `xframe_options_exempt`: the view can be framed by any site.
 //! - PG721 `make_password`; PG724 `get_user_model()`;
 //! - PG730 `transaction.atomic`, PG731 `transaction.on_commit`;

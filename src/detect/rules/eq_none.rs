@@ -8,18 +8,25 @@
 //!
 //! **Example**: `if user == None:` → **Fix**: `if user is None:`.
 //!
-//! **Not reported**: comparisons inside call arguments or subscripts, where
-//! `==` is overloaded to build an expression: SQLAlchemy's
-//! `select(T).where(T.c.deleted_at == None)` means `IS NULL`, and rewriting it
-//! to `is None` would break the query.
+//! **Not reported**: comparisons inside call arguments or subscripts, or
+//! operands of `&`, `|`, `~`, where `==` is overloaded to build an
+//! expression: SQLAlchemy's `select(T).where(T.c.deleted_at == None)`,
+//! `and_(...)`, `or_(...)`, `case(...)` mean `IS NULL`, and rewriting them
+//! to `is None` would break the query. In a file that imports SQLAlchemy,
+//! SQLModel, Flask-SQLAlchemy or peewee, only comparisons used as a
+//! condition (`if`, `while`, `assert`, a filter) are reported: elsewhere
+//! the expression may be stored for later (`cond = T.c.x == None`).
+//!
+//! **Fix** (unsafe, as ruff's E711: a class may override `__eq__`, and
+//! then `==` and `is` differ): `==` → `is`, `!=` → `is not`.
 //!
 //! **References**: <https://peps.python.org/pep-0008/#programming-recommendations>
 
 use tree_sitter::Node;
 
-use super::comparisons::{builds_an_expression, links, op_text};
+use super::comparisons::{builds_an_expression, is_a_condition, links, op_text};
 use crate::detect::context::Ctx;
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG402",
@@ -30,8 +37,21 @@ pub(crate) static RULE: Rule = Rule {
     summary: "`== None` / `!= None`: compare with the singleton by identity",
 };
 
+/// Packages whose column objects overload `==` to build SQL.
+const EXPRESSION_LIBRARIES: &[&str] = &["sqlalchemy", "sqlmodel", "flask_sqlalchemy", "peewee"];
+
 pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
     if builds_an_expression(cmp) {
+        return;
+    }
+    // In a file that uses an expression library, `col == None` may be
+    // stored for later (`cond = T.c.x == None`, `return User.name == None`)
+    // and mean `IS NULL`: only conditions are surely plain Python.
+    if EXPRESSION_LIBRARIES
+        .iter()
+        .any(|lib| ctx.imports.imports_from(lib))
+        && !is_a_condition(cmp)
+    {
         return;
     }
     for link in links(cmp) {
@@ -54,6 +74,7 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
                     range: link.op.byte_range(),
                     content: replacement.to_string(),
                 }],
+                applicability: Applicability::Unsafe,
             }),
         });
     }

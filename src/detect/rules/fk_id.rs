@@ -17,7 +17,7 @@
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
-use crate::detect::{Edit, Finding, Fix, Rule};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule};
 
 /// `row.owner.pk` / `row.owner.id` (`key` is the outer attribute node).
 pub(crate) fn key_read(
@@ -26,6 +26,7 @@ pub(crate) fn key_read(
     key: Node,
     attr: Node,
     rel: &str,
+    null: bool,
     model: &str,
 ) -> Finding {
     let object = attr
@@ -39,14 +40,19 @@ pub(crate) fn key_read(
             "`{}` runs one query per `{model}` in this loop (N+1) just for the key; `{replacement}` needs no query",
             ctx.text(key)
         ),
-        // Safe: only a row without `owner` behaves differently (`None`
-        // instead of `AttributeError`).
+        // Only a row without `owner` behaves differently (`None` instead of
+        // `AttributeError`): safe unless the field is `null=True`.
         fix: Some(Fix {
             message: format!("Read `{replacement}`"),
             edits: vec![Edit {
                 range: key.byte_range(),
                 content: replacement,
             }],
+            applicability: if null {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            },
         }),
     }
 }
@@ -89,6 +95,7 @@ pub(crate) fn compared(
                     content: pk,
                 },
             ],
+            applicability: Applicability::Unsafe,
         }),
     })
 }

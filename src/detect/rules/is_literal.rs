@@ -18,7 +18,7 @@ use tree_sitter::Node;
 
 use super::comparisons::{links, op_text};
 use crate::detect::context::Ctx;
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG401",
@@ -78,6 +78,7 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
                     range: link.op.byte_range(),
                     content: replacement.to_string(),
                 }],
+                applicability: Applicability::Safe,
             }),
         });
     }

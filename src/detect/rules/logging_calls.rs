@@ -32,7 +32,7 @@
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, root_of};
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static FORMATTED: Rule = Rule {
     code: "PG811",
@@ -107,6 +107,7 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
                     range: method.byte_range(),
                     content: "exception".into(),
                 }],
+                applicability: Applicability::Unsafe,
             }),
         });
     }
@@ -276,6 +277,7 @@ fn fstring_fix(ctx: &Ctx, s: Node) -> Option<Fix> {
             range: s.byte_range(),
             content,
         }],
+        applicability: Applicability::Unsafe,
     })
 }
 
@@ -335,5 +337,6 @@ fn percent_fix(ctx: &Ctx, op: Node) -> Option<Fix> {
             range: op.byte_range(),
             content: format!("{}, {}", ctx.text(left), items.join(", ")),
         }],
+        applicability: Applicability::Unsafe,
     })
 }

@@ -1,40 +1,47 @@
-//! PG705 `mark-safe`: `mark_safe(...)` of something other than a string
-//! literal.
+//! PG705 `mark-safe`: `mark_safe(...)` of text built from data.
 //!
-//! **What it matches**: a call of `django.utils.safestring.mark_safe` (any
-//! import spelling) whose argument is not a plain string literal: an
-//! f-string with interpolations, `"...".format(...)`, `%` formatting, a
-//! variable, a concatenation.
+//! **What it matches** (a call of `django.utils.safestring.mark_safe`, any
+//! import spelling): a **warning** when the argument formats or
+//! concatenates non-literal text into an HTML template: an f-string with
+//! interpolations, `"...".format(...)`, `"..." % (...)` (the template a
+//! literal, a translated literal `_("...")` or a local variable holding
+//! one) or `"<b>" + name + "</b>"`, where some interpolated value is not
+//! known to be safe. Values known to be safe: literals and numbers, calls
+//! of escaping functions (`escape`, `conditional_escape`, `format_html`,
+//! `flatatt`, `json_script`, `escapejs`, `urlencode`, `quote`, …, and a
+//! local alias of one such as the `esc = conditional_escape` of Django's
+//! `needs_autoescape` filters), `x.__html__()` and template `render(...)`
+//! output. Any other non-literal argument (a variable, `"".join(parts)`,
+//! the output of a Markdown renderer or sanitiser) is a **hint**: whether
+//! it is already HTML can't be told from the code.
 //!
 //! **Why**: `mark_safe` switches Django's autoescaping off for the whole
 //! string. When any part of it comes from data (a user's name, a bio, a
-//! query parameter), that part is rendered as raw HTML: stored or reflected
-//! XSS. `format_html(template, *args)` escapes each argument and marks only
-//! the template safe.
+//! query parameter, a translation), that part is rendered as raw HTML:
+//! stored or reflected XSS. `format_html(template, *args)` escapes each
+//! argument and marks only the template safe.
 //!
-//! **Fix**: for an f-string or `"...".format(...)` argument,
-//! `format_html("<p>{}</p>", user.bio)` (adding
-//! `from django.utils.html import format_html` when needed). Other shapes
-//! get the message only.
+//! **Fix** (unsafe: arguments that are themselves HTML would now be
+//! escaped): for an f-string or `template.format(...)`,
+//! `format_html("<p>{}</p>", user.bio)` (adding `from django.utils.html
+//! import format_html` when needed). No fix when an argument looks like
+//! HTML already (a joined or rendered fragment, a name mentioning html).
 //!
 //! **Not reported**: a string literal (`mark_safe("<br>")`, concatenated
-//! literals, `"a" if x else "b"`); arguments that are already escaped HTML:
-//! calls of `format_html`, `format_html_join`, `escape`,
-//! `conditional_escape`, `json_script`, `linebreaks`, `urlize`,
-//! `render_to_string` or a `.render(...)` method (templates autoescape);
-//! and calls in a function that escapes values itself (calls one of those
-//! functions) or tests `isinstance(x, SafeData)`: its author manages
-//! escaping explicitly, and which parts are safe can't be told statically.
-//! A local function named `mark_safe` is not Django's.
+//! literals, `"a" if x else "b"`, `_("literal")`); calls in a function that
+//! escapes values itself or tests `isinstance(x, SafeData)`: its author
+//! manages escaping explicitly. A local function named `mark_safe` is not
+//! Django's.
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/utils/#django.utils.safestring.mark_safe>,
-//! <https://docs.djangoproject.com/en/5.2/ref/utils/#django.utils.html.format_html>
+//! <https://docs.djangoproject.com/en/5.2/ref/utils/#django.utils.html.format_html>,
+//! <https://docs.djangoproject.com/en/5.2/howto/custom-template-tags/#filters-and-auto-escaping>
 
 use tree_sitter::Node;
 
 use super::django_settings::literal_str;
 use crate::detect::context::{Ctx, root_of, visit_own};
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG705",
@@ -57,6 +64,29 @@ const ESCAPING: &[&str] = &[
     "django.template.loader.render_to_string",
 ];
 
+/// Last names of functions whose output holds no HTML-significant
+/// character from their input (escapers, encoders, numbers).
+const SAFE_VALUE_FUNCTIONS: &[&str] = &[
+    "escape",
+    "conditional_escape",
+    "format_html",
+    "format_html_join",
+    "escapejs",
+    "escape_uri_path",
+    "flatatt",
+    "json_script",
+    "urlencode",
+    "quote",
+    "quote_plus",
+    "iri_to_uri",
+    "int",
+    "float",
+    "len",
+    "render_to_string",
+    "render",
+    "__html__",
+];
+
 /// `call` is a `call` node.
 pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let Some(name) = call
@@ -77,12 +107,293 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     if is_constant(ctx, arg) || is_escaped(ctx, arg) || manages_escaping(ctx, call) {
         return;
     }
-    out.push(Finding {
-        rule: &RULE,
-        range: call.byte_range(),
-        message: "`mark_safe` turns autoescaping off for the whole string: any data interpolated into it is rendered as raw HTML (XSS); build it with `format_html(\"<p>{}</p>\", value)`, which escapes the arguments".into(),
-        fix: fix(ctx, call, arg),
+    let escapers = local_escapers(ctx, call);
+    match formats_data(ctx, arg, call, &escapers) {
+        Some(value) => out.push(Finding {
+            rule: &RULE,
+            range: call.byte_range(),
+            message: format!(
+                "`mark_safe` over a template with `{}` formatted into it: that text is rendered as raw HTML (XSS); build it with `format_html(template, value)`, which escapes each value",
+                short(ctx.text(value))
+            ),
+            fix: fix(ctx, call, arg),
+        }),
+        None => out.push(Finding {
+            rule: RULE.as_hint(),
+            range: call.byte_range(),
+            message: "`mark_safe` of a computed value: autoescaping is off for all of it, so it must already be safe HTML (escaped or sanitised); prefer `format_html` when building HTML from data".into(),
+            fix: None,
+        }),
+    }
+}
+
+/// At most 40 characters of `text`, on one line.
+fn short(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &one_line[..at]),
+        None => one_line,
+    }
+}
+
+/// The first value formatted or concatenated into an HTML template by
+/// `arg` that is not known to be safe; `None` when `arg` is no such
+/// formatting.
+fn formats_data<'t>(
+    ctx: &Ctx,
+    arg: Node<'t>,
+    call: Node<'t>,
+    escapers: &[&str],
+) -> Option<Node<'t>> {
+    let unsafe_value = |v: Node<'t>| (!is_safe_value(ctx, v, escapers)).then_some(v);
+    match arg.kind() {
+        "parenthesized_expression" => formats_data(ctx, arg.named_child(0)?, call, escapers),
+        // f"<p>{x}</p>"
+        "string" => {
+            let mut c = arg.walk();
+            let parts: Vec<Node> = arg.named_children(&mut c).collect();
+            let literal: String = parts
+                .iter()
+                .filter(|p| p.kind() == "string_content")
+                .map(|p| ctx.text(*p))
+                .collect();
+            if !looks_like_html(&literal) {
+                return None;
+            }
+            parts
+                .iter()
+                .filter(|p| p.kind() == "interpolation")
+                .filter_map(|p| p.child_by_field_name("expression"))
+                .find_map(unsafe_value)
+        }
+        // "<p>{}</p>".format(x)
+        "call" => {
+            let func = arg.child_by_field_name("function")?;
+            let method = func.child_by_field_name("attribute")?;
+            if func.kind() != "attribute" || ctx.text(method) != "format" {
+                return None;
+            }
+            let template = func.child_by_field_name("object")?;
+            if !html_template(ctx, template, call) {
+                return None;
+            }
+            let args = arg.child_by_field_name("arguments")?;
+            let mut c = args.walk();
+            let values: Vec<Node> = args
+                .named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .map(|n| match n.kind() {
+                    "keyword_argument" => n.child_by_field_name("value").unwrap_or(n),
+                    _ => n,
+                })
+                .collect();
+            values.into_iter().find_map(unsafe_value)
+        }
+        "binary_operator" => {
+            let op = arg.child_by_field_name("operator").map(|o| ctx.text(o));
+            let left = arg.child_by_field_name("left")?;
+            let right = arg.child_by_field_name("right")?;
+            match op {
+                // "<p>%s</p>" % (x,)
+                Some("%") => {
+                    if !html_template(ctx, left, call) {
+                        return None;
+                    }
+                    let values: Vec<Node> = match right.kind() {
+                        "tuple" | "parenthesized_expression" => {
+                            let mut c = right.walk();
+                            right.named_children(&mut c).collect()
+                        }
+                        "dictionary" => {
+                            let mut c = right.walk();
+                            right
+                                .named_children(&mut c)
+                                .filter_map(|p| p.child_by_field_name("value"))
+                                .collect()
+                        }
+                        _ => vec![right],
+                    };
+                    values.into_iter().find_map(unsafe_value)
+                }
+                // "<b>" + name + "</b>"
+                Some("+") => {
+                    let mut operands = Vec::new();
+                    flatten_concat(ctx, arg, &mut operands);
+                    let has_html = operands
+                        .iter()
+                        .any(|o| literal_or_translated(ctx, *o).is_some_and(|t| looks_like_html(&t)));
+                    if !has_html {
+                        return None;
+                    }
+                    // Translated text counts as data: translators' strings
+                    // are not escaped either.
+                    operands
+                        .into_iter()
+                        .filter(|o| literal_str(ctx, *o).is_none())
+                        .find_map(unsafe_value)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The operands of a chain of `+`.
+fn flatten_concat<'t>(ctx: &Ctx, node: Node<'t>, out: &mut Vec<Node<'t>>) {
+    let is_plus = node.kind() == "binary_operator"
+        && node
+            .child_by_field_name("operator")
+            .is_some_and(|o| ctx.text(o) == "+");
+    let inner = (node.kind() == "parenthesized_expression")
+        .then(|| node.named_child(0))
+        .flatten()
+        .filter(|n| n.kind() == "binary_operator");
+    if let Some(inner) = inner {
+        return flatten_concat(ctx, inner, out);
+    }
+    if !is_plus {
+        out.push(node);
+        return;
+    }
+    if let Some(l) = node.child_by_field_name("left") {
+        flatten_concat(ctx, l, out);
+    }
+    if let Some(r) = node.child_by_field_name("right") {
+        flatten_concat(ctx, r, out);
+    }
+}
+
+/// Whether `text` holds markup: a tag or an entity.
+fn looks_like_html(text: &str) -> bool {
+    text.contains('<') || text.contains("&")
+}
+
+/// A string literal, or a translated one (`_("...")`, `gettext(...)`,
+/// `gettext_lazy(...)`, `pgettext(ctx, "...")`): its text.
+fn literal_or_translated(ctx: &Ctx, node: Node) -> Option<String> {
+    if let Some(s) = literal_str(ctx, node) {
+        return Some(s);
+    }
+    if node.kind() != "call" {
+        return None;
+    }
+    let func = node.child_by_field_name("function")?;
+    let name = ctx.text(func).rsplit('.').next().unwrap_or_default();
+    if !matches!(
+        name,
+        "_" | "gettext"
+            | "gettext_lazy"
+            | "ugettext"
+            | "ugettext_lazy"
+            | "pgettext"
+            | "pgettext_lazy"
+            | "ngettext"
+            | "ngettext_lazy"
+    ) {
+        return None;
+    }
+    let args = node.child_by_field_name("arguments")?;
+    let mut c = args.walk();
+    let texts: Option<Vec<String>> = args
+        .named_children(&mut c)
+        .filter(|a| a.kind() != "comment")
+        .filter(|a| !matches!(a.kind(), "integer" | "identifier" | "attribute"))
+        .map(|a| literal_str(ctx, a))
+        .collect();
+    texts.map(|t| t.concat())
+}
+
+/// A template of HTML: a literal or translated literal with markup, or a
+/// local variable of the function around `call` assigned one.
+fn html_template(ctx: &Ctx, template: Node, call: Node) -> bool {
+    if let Some(t) = literal_or_translated(ctx, template) {
+        return looks_like_html(&t);
+    }
+    if template.kind() != "identifier" {
+        return false;
+    }
+    let name = ctx.text(template);
+    let Some(body) = ctx
+        .enclosing_function(call)
+        .and_then(|f| f.child_by_field_name("body"))
+    else {
+        return false;
+    };
+    let mut found = false;
+    visit_own(body, &mut |n| {
+        if n.kind() == "assignment"
+            && n.child_by_field_name("left")
+                .is_some_and(|l| ctx.text(l) == name)
+            && n.child_by_field_name("right")
+                .and_then(|r| literal_or_translated(ctx, r))
+                .is_some_and(|t| looks_like_html(&t))
+        {
+            found = true;
+        }
     });
+    found
+}
+
+/// A value that can't carry markup into the result: a literal, a number,
+/// an escaped or encoded value, safe HTML by protocol.
+fn is_safe_value(ctx: &Ctx, v: Node, escapers: &[&str]) -> bool {
+    match v.kind() {
+        "string" | "concatenated_string" => literal_str(ctx, v).is_some(),
+        "integer" | "float" | "none" | "true" | "false" => true,
+        "parenthesized_expression" => v
+            .named_child(0)
+            .is_some_and(|i| is_safe_value(ctx, i, escapers)),
+        "conditional_expression" => {
+            let mut c = v.walk();
+            let parts: Vec<Node> = v.named_children(&mut c).collect();
+            parts.len() == 3
+                && is_safe_value(ctx, parts[0], escapers)
+                && is_safe_value(ctx, parts[2], escapers)
+        }
+        "call" => {
+            let Some(func) = v.child_by_field_name("function") else {
+                return false;
+            };
+            let text = ctx.text(func);
+            let last = text.rsplit('.').next().unwrap_or(text);
+            SAFE_VALUE_FUNCTIONS.contains(&last) || escapers.contains(&text) || is_escaped(ctx, v)
+        }
+        _ => false,
+    }
+}
+
+/// Names the function around `call` binds to an escaping function
+/// (`esc = conditional_escape`, the `needs_autoescape` pattern) or takes
+/// as an escaper parameter named `esc`/`escape`.
+fn local_escapers<'a>(ctx: &Ctx<'a>, call: Node) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let Some(body) = ctx
+        .enclosing_function(call)
+        .and_then(|f| f.child_by_field_name("body"))
+    else {
+        return out;
+    };
+    visit_own(body, &mut |n| {
+        if n.kind() != "assignment" {
+            return;
+        }
+        let (Some(left), Some(right)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let value = ctx.text(right);
+        let last = value.rsplit('.').next().unwrap_or(value);
+        if left.kind() == "identifier"
+            && matches!(right.kind(), "identifier" | "attribute")
+            && SAFE_VALUE_FUNCTIONS.contains(&last)
+        {
+            out.push(ctx.text(left));
+        }
+    });
+    out
 }
 
 /// The only argument of `call`, when it has exactly one positional one.
@@ -108,7 +419,7 @@ fn is_constant(ctx: &Ctx, arg: Node) -> bool {
         let parts: Vec<Node> = arg.named_children(&mut c).collect();
         return parts.len() == 3 && is_constant(ctx, parts[0]) && is_constant(ctx, parts[2]);
     }
-    literal_str(ctx, arg).is_some()
+    literal_or_translated(ctx, arg).is_some()
 }
 
 /// A call of an escaping function, or of a `render` method (template output
@@ -125,7 +436,7 @@ fn is_escaped(ctx: &Ctx, arg: Node) -> bool {
         .filter(|_| func.kind() == "attribute")
         .map(|a| ctx.text(a));
     let short = |q: &str| q.rsplit('.').next().unwrap_or_default().to_string();
-    matches!(method, Some("render" | "render_to_string"))
+    matches!(method, Some("render" | "render_to_string" | "__html__"))
         || match ctx.resolve(func) {
             Some(q) => ESCAPING.contains(&q.as_str()),
             // An escaping function defined in this very file (django.utils.html).
@@ -166,6 +477,9 @@ fn fix(ctx: &Ctx, call: Node, arg: Node) -> Option<Fix> {
         "call" => format_call_parts(ctx, arg)?,
         _ => return None,
     };
+    if args.iter().any(|a| may_be_html(a)) {
+        return None; // format_html would escape the markup it carries
+    }
     let (spelling, import) = format_html_spelling(ctx, call)?;
     let mut edits: Vec<Edit> = import.into_iter().collect();
     let mut content = format!("{spelling}({template}");
@@ -181,6 +495,7 @@ fn fix(ctx: &Ctx, call: Node, arg: Node) -> Option<Fix> {
     Some(Fix {
         message: format!("Use `{spelling}(...)`, which escapes its arguments"),
         edits,
+        applicability: Applicability::Unsafe,
     })
 }
 
@@ -192,12 +507,7 @@ fn format_html_spelling(ctx: &Ctx, call: Node) -> Option<(String, Option<Edit>)>
     if ctx.src.contains("format_html") {
         return None; // some other `format_html` is in the file: don't shadow it
     }
-    let mut edit = ctx.add_import(root_of(call), "django.utils.html")?;
-    edit.content = edit.content.replace(
-        "import django.utils.html",
-        "from django.utils.html import format_html",
-    );
-    Some(("format_html".into(), Some(edit)))
+    Some(ctx.from_import(root_of(call), "django.utils.html", "format_html"))
 }
 
 /// An f-string as a `str.format` template plus the interpolated expressions;
@@ -246,6 +556,16 @@ fn f_string_parts(ctx: &Ctx, s: Node) -> Option<(String, Vec<String>)> {
     (!args.is_empty()).then_some((template, args))
 }
 
+/// Whether an argument's text suggests it is HTML already: a joined or
+/// rendered fragment, `__html__()`, a name that says html, tags, a safe
+/// string.
+fn may_be_html(arg: &str) -> bool {
+    let lower = arg.to_ascii_lowercase();
+    ["join(", "html", "render", "mark_safe", "safe", "tag", "widget", "<"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
 /// `"<a>{}</a>".format(x, y=1)` → (`"<a>{}</a>"`, [`x`, `y=1`]).
 fn format_call_parts(ctx: &Ctx, call: Node) -> Option<(String, Vec<String>)> {
     let func = call.child_by_field_name("function")?;
@@ -254,7 +574,7 @@ fn format_call_parts(ctx: &Ctx, call: Node) -> Option<(String, Vec<String>)> {
         || func
             .child_by_field_name("attribute")
             .is_none_or(|a| ctx.text(a) != "format")
-        || literal_str(ctx, object).is_none()
+        || (literal_or_translated(ctx, object).is_none() && object.kind() != "identifier")
     {
         return None;
     }

@@ -2,25 +2,34 @@
 //! `functools.wraps`.
 //!
 //! **What it matches**: a function `deco(func)` that defines an inner
-//! function `wrapper`, calls `func(...)` inside it and returns `wrapper`,
-//! where `wrapper` is not decorated with `functools.wraps` (any spelling).
+//! function `wrapper` and returns it, where `wrapper` wraps `func`: it
+//! returns `func(...)`'s result or forwards all of its own arguments to it
+//! (`func(*args, **kwargs)`, `func(request, *args)`), and is not decorated
+//! with `functools.wraps` (any spelling) nor copies the metadata by hand.
 //! Decorator factories (`def retry(n): def deco(func): def wrapper...`) are
-//! covered too.
+//! covered too. A wrapper with a docstring of its own is a hint without a
+//! fix (`wraps` would overwrite it).
+//!
+//! **Not reported**: an inner function that only uses the parameter (an
+//! adapter class instantiated inside a view factory, a weak reference
+//! dereferenced, a callback called with other values): it does not wrap
+//! it.
 //!
 //! **Why**: without `wraps`, the decorated function takes the wrapper's
 //! `__name__`, `__qualname__` and `__doc__`, loses `__wrapped__`, and shows up
 //! wrongly in logs, tracebacks, `help()`, pytest and Django URL names.
 //!
-//! **Example / Fix**: adds `@functools.wraps(func)` above `def wrapper`
-//! (`@wraps(func)` when `wraps` is already imported), and `import functools`
-//! when needed.
+//! **Example / Fix** (unsafe: `__name__`, `__doc__`, `__wrapped__` and
+//! `inspect.signature` of the decorated function change): adds
+//! `@functools.wraps(func)` above `def wrapper` (`@wraps(func)` when `wraps`
+//! is already imported), and `import functools` when needed.
 //!
 //! **References**: <https://docs.python.org/3/library/functools.html#functools.wraps>
 
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, root_of, visit_own};
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG105",
@@ -71,13 +80,26 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
         let Some(wrapped) = param_names
             .iter()
             .filter(|p| !matches!(**p, "self" | "cls"))
-            .find(|p| calls_name(ctx, def, p))
+            .find(|p| forwards_to(ctx, def, p))
         else {
             continue;
         };
         if decorators.is_some_and(|d| has_wraps(ctx, d))
             || copies_metadata(ctx, body, ctx.text(name))
         {
+            continue;
+        }
+        if has_docstring(def) {
+            // It documents itself; `wraps` would overwrite that docstring.
+            out.push(Finding {
+                rule: RULE.as_hint(),
+                range: name.byte_range(),
+                message: format!(
+                    "`{}` wraps `{wrapped}` and has a docstring of its own: callers see the wrapper's name and docs; if they should see `{wrapped}`'s, use `functools.wraps` and move the text",
+                    ctx.text(name)
+                ),
+                fix: None,
+            });
             continue;
         }
         out.push(Finding {
@@ -133,6 +155,7 @@ fn fix(ctx: &Ctx, def_or_decorated: Node, wrapped: &str) -> Fix {
     Fix {
         message: format!("Add `@{spelling}({wrapped})`"),
         edits,
+        applicability: Applicability::Unsafe,
     }
 }
 
@@ -149,20 +172,97 @@ fn returned_names<'a>(ctx: &Ctx<'a>, body: Node) -> Vec<&'a str> {
     out
 }
 
-/// True when `func`'s own body calls the bare name `name`.
-fn calls_name(ctx: &Ctx, func: Node, name: &str) -> bool {
+/// True when `func`'s own body calls the bare name `name` as a wrapper
+/// does: returning its result (`return name(...)`, `return await
+/// name(...)`) or forwarding every one of `func`'s own parameters to it
+/// (`name(*args, **kwargs)`, `name(request, *args)`). A call that only
+/// uses `name` (instantiates a class, dereferences a weakref, calls a
+/// callback with other values) is not wrapping it.
+fn forwards_to(ctx: &Ctx, func: Node, name: &str) -> bool {
+    let params = own_parameters(ctx, func);
     let mut found = false;
     if let Some(body) = func.child_by_field_name("body") {
         visit_own(body, &mut |n| {
-            if n.kind() == "call"
-                && n.child_by_field_name("function")
-                    .is_some_and(|f| f.kind() == "identifier" && ctx.text(f) == name)
-            {
-                found = true;
+            if found || n.kind() != "call" {
+                return;
             }
+            if !n
+                .child_by_field_name("function")
+                .is_some_and(|f| f.kind() == "identifier" && ctx.text(f) == name)
+            {
+                return;
+            }
+            found = is_returned(n) || (!params.is_empty() && forwards_all(ctx, n, &params));
         });
     }
     found
+}
+
+/// The names of a function's parameters (`*args` → `args`).
+fn own_parameters<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
+    let Some(params) = func.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut c = params.walk();
+    params
+        .named_children(&mut c)
+        .filter_map(|p| parameter_name(p))
+        .map(|n| ctx.text(n))
+        .filter(|n| !matches!(*n, "self" | "cls"))
+        .collect()
+}
+
+/// The name a parameter binds: `x`, `x: T`, `x=1`, `*args: T`,
+/// `**kwargs`.
+fn parameter_name(p: Node) -> Option<Node> {
+    match p.kind() {
+        "identifier" => Some(p),
+        "list_splat_pattern" | "dictionary_splat_pattern" => {
+            p.named_child(0).filter(|n| n.kind() == "identifier")
+        }
+        "typed_parameter" => parameter_name(p.named_child(0)?),
+        "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+        _ => None,
+    }
+}
+
+/// Whether every parameter is passed on, positionally, by keyword or
+/// splatted.
+fn forwards_all(ctx: &Ctx, call: Node, params: &[&str]) -> bool {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return false;
+    };
+    let mut passed: Vec<&str> = Vec::new();
+    let mut c = args.walk();
+    for a in args.named_children(&mut c) {
+        let value = match a.kind() {
+            "keyword_argument" => a.child_by_field_name("value"),
+            "list_splat" | "dictionary_splat" => a.named_child(0),
+            _ => Some(a),
+        };
+        if let Some(v) = value.filter(|v| v.kind() == "identifier") {
+            passed.push(ctx.text(v));
+        }
+    }
+    params.iter().all(|p| passed.contains(p))
+}
+
+/// `return call` or `return await call`.
+fn is_returned(call: Node) -> bool {
+    let mut p = call.parent();
+    if p.is_some_and(|a| a.kind() == "await") {
+        p = p.and_then(|a| a.parent());
+    }
+    p.is_some_and(|r| r.kind() == "return_statement")
+}
+
+/// Whether a function's body starts with a string (its docstring).
+fn has_docstring(func: Node) -> bool {
+    func.child_by_field_name("body")
+        .and_then(|b| b.named_child(0))
+        .filter(|s| s.kind() == "expression_statement")
+        .and_then(|s| s.named_child(0))
+        .is_some_and(|s| s.kind() == "string")
 }
 
 fn has_wraps(ctx: &Ctx, decorated: Node) -> bool {

@@ -35,6 +35,7 @@ mod comparisons;
 mod comprehension_in_call;
 mod comprehension_scope;
 mod create_task;
+mod csrf_exempt;
 mod db_index;
 mod decorator;
 mod dict_keys;

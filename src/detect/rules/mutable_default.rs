@@ -10,14 +10,17 @@
 //!
 //! **Example**: `def add(x, acc=[]): acc.append(x)` → **Fix**: `acc=None` and
 //! `if acc is None: acc = []` as the function's first statement (after the
-//! docstring). An annotated parameter becomes `T | None`.
+//! docstring). An annotated parameter becomes `T | None` on Python 3.10+
+//! (or with `from __future__ import annotations`), else `Optional[T]`. The
+//! fix is unsafe, as ruff's B006: a caller passing `None` on purpose, or
+//! code relying on the shared object, sees a different behaviour.
 //!
 //! **References**: <https://docs.python.org/3/tutorial/controlflow.html#default-argument-values>
 
 use tree_sitter::Node;
 
-use crate::detect::context::Ctx;
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::context::{Ctx, root_of};
+use crate::detect::{Applicability, Edit, Finding, Fix, Lib, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG101",
@@ -78,6 +81,28 @@ pub(crate) fn check(ctx: &Ctx, param: Node, out: &mut Vec<Finding>) {
     });
 }
 
+/// The edits that make annotation `ty` accept `None`: `X | None` where the
+/// project runs on Python 3.10+ (or annotations are not evaluated:
+/// `from __future__ import annotations`), else `Optional[X]` with its
+/// import.
+fn optional_annotation(ctx: &Ctx, func: Node, ty: Node, ty_text: &str) -> Vec<Edit> {
+    let postponed = ctx.imports.spelling_of("__future__.annotations").is_some()
+        || ctx.src.contains("from __future__ import annotations");
+    if ctx.at_least(Lib::Python, 3, 10) || postponed {
+        return vec![Edit {
+            range: ty.byte_range(),
+            content: format!("{ty_text} | None"),
+        }];
+    }
+    let (optional, import) = ctx.from_import(root_of(func), "typing", "Optional");
+    let mut edits: Vec<Edit> = import.into_iter().collect();
+    edits.push(Edit {
+        range: ty.byte_range(),
+        content: format!("{optional}[{ty_text}]"),
+    });
+    edits
+}
+
 fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
     let func = param
         .parent()?
@@ -96,11 +121,8 @@ fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
     let mut edits = Vec::new();
     if let Some(ty) = param.child_by_field_name("type") {
         let ty_text = ctx.text(ty);
-        if !ty_text.contains("None") {
-            edits.push(Edit {
-                range: ty.byte_range(),
-                content: format!("{ty_text} | None"),
-            });
+        if !ty_text.contains("None") && !ty_text.contains("Optional") {
+            edits.extend(optional_annotation(ctx, func, ty, ty_text));
         }
     }
     edits.push(Edit {
@@ -142,5 +164,6 @@ fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
     Some(Fix {
         message: format!("Default `{name}` to `None` and create the value in the body"),
         edits,
+        applicability: Applicability::Unsafe,
     })
 }

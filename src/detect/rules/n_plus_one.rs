@@ -61,7 +61,7 @@ use super::fk_id;
 use super::queryset::{Chain, INSTANCE_METHODS, Root, chain, literal_paths};
 use crate::detect::context::{Ctx, visit_own};
 use crate::detect::models::{Method, Relation};
-use crate::detect::{Edit, Finding, Fix, RelationKind, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, RelationKind, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG601",
@@ -273,7 +273,9 @@ impl<'t> Loop<'_, 't> {
                         .is_some_and(|a| matches!(ctx.text(a), "pk" | "id"))
                 {
                     if self.once(format!("{rel_name}.pk")) {
-                        out.push(fk_id::key_read(ctx, &RULE, p, attr, rel_name, self.label));
+                        out.push(fk_id::key_read(
+                            ctx, &RULE, p, attr, rel_name, rel.null, self.label,
+                        ));
                     }
                     return;
                 }
@@ -732,8 +734,10 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
             }
         }
     }
+    // Loading related rows with the queryset keeps every result the same.
     Some(Fix {
         message: format!("Add `.{method}(\"{rel}\")` to the queryset"),
         edits,
+        applicability: Applicability::Safe,
     })
 }

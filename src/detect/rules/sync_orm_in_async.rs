@@ -12,8 +12,10 @@
 //! thread and raises `SynchronousOnlyOperation`; even where it didn't, a
 //! blocking query would stall every other task on the loop.
 //!
-//! **Example**: `post = Post.objects.get(pk=pk)` → **Fix**: `post = await
-//! Post.objects.aget(pk=pk)`; `for p in qs:` → `async for p in qs:`.
+//! **Example**: `post = Post.objects.get(pk=pk)` → **Fix** (Django 4.1+,
+//! unsafe: the code now awaits): `post = await Post.objects.aget(pk=pk)`;
+//! `for p in qs:` → `async for p in qs:`. On older Django the message
+//! points to `sync_to_async` and there is no fix.
 //!
 //! **Not reported**: building querysets (`filter`, `order_by`, ... are lazy
 //! and run no query), methods without an async twin, code inside nested
@@ -26,7 +28,7 @@ use tree_sitter::Node;
 
 use super::queryset::{chain, is_queryset};
 use crate::detect::context::Ctx;
-use crate::detect::{Edit, Finding, Fix, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Lib, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG621",
@@ -97,16 +99,32 @@ pub(crate) fn check_call<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Findin
             content: close.to_string(),
         });
     }
+    let (message, fix) = if ctx.at_least(Lib::Django, 4, 1) {
+        (
+            format!(
+                "`{name}()` runs a synchronous query in `async def`, which Django refuses (`SynchronousOnlyOperation`); use `await ….a{name}()` (Django 4.1+; this project: {})",
+                ctx.options.versions.describe(Lib::Django)
+            ),
+            Some(Fix {
+                message: format!("Use `await ….a{name}()`"),
+                edits,
+                applicability: Applicability::Unsafe,
+            }),
+        )
+    } else {
+        (
+            format!(
+                "`{name}()` runs a synchronous query in `async def`, which Django refuses (`SynchronousOnlyOperation`); on {} wrap it: `await sync_to_async(…{name})(...)` (the async `a{name}()` needs Django 4.1)",
+                ctx.options.versions.describe(Lib::Django)
+            ),
+            None,
+        )
+    };
     out.push(Finding {
         rule: &RULE,
         range: name_node.start_byte()..call.end_byte(),
-        message: format!(
-            "`{name}()` runs a synchronous query in `async def`, which Django refuses (`SynchronousOnlyOperation`); use `await ….a{name}()`"
-        ),
-        fix: Some(Fix {
-            message: format!("Use `await ….a{name}()`"),
-            edits,
-        }),
+        message,
+        fix,
     });
 }
 
@@ -121,16 +139,25 @@ pub(crate) fn check_for<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding
     if !chain(ctx, iterable).is_some_and(|c| c.instance_model().is_some() || is_values(&c)) {
         return;
     }
+    let async_for = ctx.at_least(Lib::Django, 4, 1);
     out.push(Finding {
         rule: &RULE,
         range: iterable.byte_range(),
-        message: "iterating a queryset in `async def` runs a synchronous query, which Django refuses; use `async for`".into(),
-        fix: Some(Fix {
+        message: if async_for {
+            "iterating a queryset in `async def` runs a synchronous query, which Django refuses; use `async for` (Django 4.1+)".into()
+        } else {
+            format!(
+                "iterating a queryset in `async def` runs a synchronous query, which Django refuses; on {} load it in a thread: `await sync_to_async(list)(qs)` (`async for` over a queryset needs Django 4.1)",
+                ctx.options.versions.describe(Lib::Django)
+            )
+        },
+        fix: async_for.then(|| Fix {
             message: "Use `async for`".into(),
             edits: vec![Edit {
                 range: stmt.start_byte()..stmt.start_byte(),
                 content: "async ".into(),
             }],
+            applicability: Applicability::Unsafe,
         }),
     });
 }

@@ -1,12 +1,17 @@
 //! `textDocument/codeAction`: for the constructs in the requested range,
-//! a `quickfix` with a `WorkspaceEdit` per fixable finding (preferred when
-//! the rule is a warning), an "Explain: <topic title>" action per topic
+//! a `quickfix` with a `WorkspaceEdit` per fixable finding (preferred only
+//! when the fix is safe: it keeps behaviour for every input), an
+//! "Explain: <topic title>" action per topic
 //! (command `pyguide.openTopic`), and, when text is selected, "Search the
 //! guide for '<selection>'" (command `pyguide.search`).
 //!
 //! A fix comes from the diagnostic's `data` when its version is the
 //! document's current one; otherwise (or for findings the client did not
 //! send back) it is recomputed from the current text.
+//!
+//! `source.fixAll.pyguide` (asked for with `context.only`, e.g. VS Code's
+//! `editor.codeActionsOnSave`) applies every safe fix of the reported
+//! findings at once, as one edit; unsafe fixes are never applied this way.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -19,11 +24,14 @@ use tower_lsp_server::ls_types::{
 
 use super::diagnostics::{DiagnosticData, FixData, SOURCE};
 use super::execute_command::{OPEN_TOPIC, SEARCH};
-use crate::detect::{Finding, Selection, Severity};
+use crate::detect::{Applicability, Finding, Selection};
 use crate::server::documents::Snapshot;
 use crate::server::library::Library;
 use crate::server::position::Encoding;
 use crate::server::state::{Shared, findings_of};
+
+/// The kind of the fix-all action, as ruff names its own.
+pub const FIX_ALL: &str = "source.fixAll.pyguide";
 
 /// Longest selection offered as a search query, in characters.
 const MAX_QUERY_CHARS: usize = 80;
@@ -36,6 +44,20 @@ pub async fn code_action(
         return Ok(None);
     };
     let findings = findings_of(&snapshot).await?;
+    let only = params.context.only.clone().unwrap_or_default();
+    let wants = |kind: &str| only.is_empty() || only.iter().any(|k| kind.starts_with(k.as_str()));
+    if !only.is_empty() && !wants(CodeActionKind::QUICKFIX.as_str()) {
+        // Only source actions asked for (on save): just the fix-all.
+        return shared.guarded("codeAction", || {
+            let selection = shared.settings().diagnostics();
+            Ok(Some(
+                fix_all(&params.text_document.uri, &snapshot, &findings, &selection, shared.encoding())
+                    .filter(|_| wants(FIX_ALL))
+                    .into_iter()
+                    .collect(),
+            ))
+        });
+    }
     shared.guarded("codeAction", || {
         let encoding = shared.encoding();
         let actions = actions(
@@ -50,6 +72,17 @@ pub async fn code_action(
             &shared.library(),
             encoding,
         );
+        let mut actions = actions;
+        if wants(FIX_ALL) && !only.is_empty() {
+            let selection = shared.settings().diagnostics();
+            actions.extend(fix_all(
+                &params.text_document.uri,
+                &snapshot,
+                &findings,
+                &selection,
+                encoding,
+            ));
+        }
         Ok(Some(actions))
     })
 }
@@ -89,7 +122,7 @@ pub fn actions(
             .filter(|data| data.version == snapshot.version)
             .and_then(|data| data.fix);
         let fix = from_data.unwrap_or_else(|| FixData::new(fix, &lines));
-        out.push(quickfix(req.uri, fix, sent.cloned(), f.severity()));
+        out.push(quickfix(req.uri, fix, sent.cloned()));
     }
     let mut explained: Vec<&str> = Vec::new();
     for f in &in_range {
@@ -123,12 +156,79 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     }
 }
 
-fn quickfix(
+/// One action of kind [`FIX_ALL`] applying every safe fix of the findings
+/// `selection` reports, or `None` when there is none.
+pub fn fix_all(
     uri: &Uri,
-    fix: FixData,
-    diagnostic: Option<Diagnostic>,
-    severity: Severity,
-) -> CodeActionOrCommand {
+    snapshot: &Snapshot,
+    findings: &[Finding],
+    selection: &Selection,
+    encoding: Encoding,
+) -> Option<CodeActionOrCommand> {
+    let reported: Vec<Finding> = findings
+        .iter()
+        .filter(|f| selection.allows(f.rule))
+        .cloned()
+        .collect();
+    let (fixed, applied) = crate::detect::fix_all(
+        snapshot.text(),
+        &reported,
+        |a| a == Applicability::Safe,
+        |text| {
+            snapshot
+                .reanalyse(text)
+                .into_iter()
+                .filter(|f| selection.allows(f.rule))
+                .collect()
+        },
+    );
+    if applied == 0 {
+        return None;
+    }
+    let text = snapshot.text();
+    let prefix = common_prefix(text, &fixed);
+    let suffix = common_suffix(&text[prefix..], &fixed[prefix..]);
+    let lines = snapshot.lines(encoding);
+    let edit = TextEdit::new(
+        lines.range(&(prefix..text.len() - suffix)),
+        fixed[prefix..fixed.len() - suffix].to_string(),
+    );
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!(
+            "Fix all safe pyguide findings ({applied} fix{})",
+            if applied == 1 { "" } else { "es" }
+        ),
+        kind: Some(CodeActionKind::new(FIX_ALL)),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+            ..WorkspaceEdit::default()
+        }),
+        ..CodeAction::default()
+    }))
+}
+
+/// Length in bytes of the longest common prefix, on a char boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+}
+
+/// Length in bytes of the longest common suffix, on a char boundary.
+fn common_suffix(a: &str, b: &str) -> usize {
+    let mut n = 0;
+    for (x, y) in a.chars().rev().zip(b.chars().rev()) {
+        if x != y {
+            break;
+        }
+        n += x.len_utf8();
+    }
+    n.min(a.len()).min(b.len())
+}
+
+fn quickfix(uri: &Uri, fix: FixData, diagnostic: Option<Diagnostic>) -> CodeActionOrCommand {
+    let preferred = fix.applicability == Applicability::Safe;
     let edits: Vec<TextEdit> = fix.edits;
     CodeActionOrCommand::CodeAction(CodeAction {
         title: fix.title,
@@ -138,7 +238,7 @@ fn quickfix(
             changes: Some(HashMap::from([(uri.clone(), edits)])),
             ..WorkspaceEdit::default()
         }),
-        is_preferred: Some(severity == Severity::Warning),
+        is_preferred: Some(preferred),
         ..CodeAction::default()
     })
 }
@@ -185,6 +285,14 @@ mod tests {
                 .count(),
             80
         );
+    }
+
+    #[test]
+    fn common_ends_stay_on_char_boundaries() {
+        assert_eq!(common_prefix("héllo", "hélp"), 4);
+        assert_eq!(common_suffix("aé", "bé"), 2);
+        assert_eq!(common_prefix("ab", "ab"), 2);
+        assert_eq!(common_suffix("x", "yx"), 1);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, TextEdit, Uri,
 };
 
-use crate::detect::{Finding, Fix, Selection, Severity};
+use crate::detect::{Applicability, Finding, Fix, Selection, Severity};
 use crate::server::documents::Snapshot;
 use crate::server::library::Library;
 use crate::server::position::{Encoding, Lines};
@@ -31,12 +31,20 @@ pub struct DiagnosticData {
 pub struct FixData {
     pub title: String,
     pub edits: Vec<TextEdit>,
+    /// Only safe fixes are preferred and applied by `source.fixAll`.
+    #[serde(default = "unsafe_by_default")]
+    pub applicability: Applicability,
+}
+
+fn unsafe_by_default() -> Applicability {
+    Applicability::Unsafe
 }
 
 impl FixData {
     pub fn new(fix: &Fix, lines: &Lines) -> FixData {
         FixData {
             title: fix.message.clone(),
+            applicability: fix.applicability,
             edits: fix
                 .edits
                 .iter()

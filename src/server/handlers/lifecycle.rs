@@ -96,7 +96,17 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         code_action_provider: Some(
-            tower_lsp_server::ls_types::CodeActionProviderCapability::Simple(true),
+            tower_lsp_server::ls_types::CodeActionProviderCapability::Options(
+                tower_lsp_server::ls_types::CodeActionOptions {
+                    code_action_kinds: Some(vec![
+                        tower_lsp_server::ls_types::CodeActionKind::QUICKFIX,
+                        tower_lsp_server::ls_types::CodeActionKind::new(
+                            super::code_action::FIX_ALL,
+                        ),
+                    ]),
+                    ..Default::default()
+                },
+            ),
         ),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         execute_command_provider: Some(ExecuteCommandOptions {
