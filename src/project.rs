@@ -70,9 +70,9 @@ fn note_dependency(versions: &mut Versions, name: &str, bound: Option<Version>) 
 fn python_target(text: &str) -> Option<Version> {
     let t = text.trim();
     match t.strip_prefix("py") {
-        Some(digits) if digits.len() >= 2 && digits.chars().all(|c| c.is_ascii_digit()) => {
-            Some(Version::new(digits[..1].parse().ok()?, digits[1..].parse().ok()?))
-        }
+        Some(digits) if digits.len() >= 2 && digits.chars().all(|c| c.is_ascii_digit()) => Some(
+            Version::new(digits[..1].parse().ok()?, digits[1..].parse().ok()?),
+        ),
         _ => Version::parse(t),
     }
 }
@@ -131,7 +131,11 @@ pub fn from_pyproject(text: &str) -> Result<Versions, String> {
                 toml::Value::String(s) => s.clone(),
                 toml::Value::Float(f) => f.to_string(),
                 toml::Value::Integer(i) => i.to_string(),
-                _ => return Err(format!("[tool.pyguide] {key}: expected a version like \"4.2\"")),
+                _ => {
+                    return Err(format!(
+                        "[tool.pyguide] {key}: expected a version like \"4.2\""
+                    ));
+                }
             };
             *slot = Some(parse(&text).ok_or_else(|| {
                 format!("[tool.pyguide] {key}: `{text}` is not a version like \"4.2\"")
@@ -372,7 +376,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!((p.python, p.django), (v(3, 12), v(5, 2)));
-        let p = from_pyproject("[tool.poetry.dependencies]\npython = \"^3.11\"\nDjango = { version = \"^5.1\" }\n").unwrap();
+        let p = from_pyproject(
+            "[tool.poetry.dependencies]\npython = \"^3.11\"\nDjango = { version = \"^5.1\" }\n",
+        )
+        .unwrap();
         assert_eq!((p.python, p.django), (v(3, 11), v(5, 1)));
         let p = from_pyproject("[tool.ruff]\ntarget-version = \"py38\"\n").unwrap();
         assert_eq!(p.python, v(3, 8));

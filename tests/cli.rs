@@ -357,22 +357,46 @@ fn check_fix_applies_safe_fixes_and_diff_writes_nothing() {
     // --diff: a unified diff of the safe fix, nothing written, exit 1.
     let run = pyguide(&["check", path, "--diff"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stdout.contains(&format!("--- a/{path}")), "{}", run.stdout);
-    assert!(run.stdout.contains("-    return x is 1\n+    return x == 1\n"), "{}", run.stdout);
-    assert!(!run.stdout.contains("asyncio.sleep"), "unsafe fixes need --unsafe-fixes");
-    assert!(run.stderr.contains("Would fix 1 finding in 1 file."), "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!("--- a/{path}")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("-    return x is 1\n+    return x == 1\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("asyncio.sleep"),
+        "unsafe fixes need --unsafe-fixes"
+    );
+    assert!(
+        run.stderr.contains("Would fix 1 finding in 1 file."),
+        "{}",
+        run.stderr
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
 
     // --diff --unsafe-fixes shows the unsafe one too.
     let run = pyguide(&["check", path, "--diff", "--unsafe-fixes"]);
-    assert!(run.stdout.contains("+    await asyncio.sleep(1)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("+    await asyncio.sleep(1)"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("+import asyncio\n"), "{}", run.stdout);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
 
     // --fix writes the safe fix only; the unsafe finding remains.
     let run = pyguide(&["check", path, "--fix"]);
     assert_eq!(run.code, 1, "PG206 is still reported: {}", run.stdout);
-    assert!(run.stdout.contains("Fixed 1 finding in 1 file."), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Fixed 1 finding in 1 file."),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("PG206"));
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
@@ -416,7 +440,11 @@ fn check_follows_the_projects_versions() {
     };
     let py39 = contents(&fix_of(old, "PG101"));
     assert!(py39.contains(&"Optional[dict]".to_string()), "{py39:?}");
-    assert!(py39.iter().any(|c| c.contains("from typing import Optional")), "{py39:?}");
+    assert!(
+        py39.iter()
+            .any(|c| c.contains("from typing import Optional")),
+        "{py39:?}"
+    );
     let py312 = contents(&fix_of(new, "PG101"));
     assert!(py312.contains(&"dict | None".to_string()), "{py312:?}");
     let dj40 = fix_of(old, "PG621");

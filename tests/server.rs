@@ -1085,11 +1085,14 @@ async fn fix_all_applies_only_safe_fixes() {
     assert_eq!(codes(&diagnostics), ["PG401", "PG402", "PG401"]);
     let caps = h
         .client
-        .call("textDocument/codeAction", json!({
-            "textDocument": {"uri": URI},
-            "range": {"start": pos(0, 0), "end": pos(0, 0)},
-            "context": {"diagnostics": [], "only": ["source.fixAll"]}
-        }))
+        .call(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": URI},
+                "range": {"start": pos(0, 0), "end": pos(0, 0)},
+                "context": {"diagnostics": [], "only": ["source.fixAll"]}
+            }),
+        )
         .await;
     let actions = caps.as_array().unwrap();
     assert_eq!(actions.len(), 1, "{actions:?}");
@@ -1100,9 +1103,23 @@ async fn fix_all_applies_only_safe_fixes() {
         "def f(x):\n    if x == 1:\n        return x == None\n    return x == 'é'\n"
     );
     // Quick fixes: the safe one preferred, the unsafe one offered only.
-    let safe = code_actions(&mut h.client, URI, find(text, "x is 1", 0), find(text, "x is 1", 0), json!([])).await;
+    let safe = code_actions(
+        &mut h.client,
+        URI,
+        find(text, "x is 1", 0),
+        find(text, "x is 1", 0),
+        json!([]),
+    )
+    .await;
     assert_eq!(safe[0]["isPreferred"], true);
-    let unsafe_ = code_actions(&mut h.client, URI, find(text, "x == None", 0), find(text, "x == None", 0), json!([])).await;
+    let unsafe_ = code_actions(
+        &mut h.client,
+        URI,
+        find(text, "x == None", 0),
+        find(text, "x == None", 0),
+        json!([]),
+    )
+    .await;
     assert_eq!(unsafe_[0]["kind"], "quickfix");
     assert_eq!(unsafe_[0]["isPreferred"], false);
     // Nothing safe to fix: no fix-all action.
@@ -1110,11 +1127,14 @@ async fn fix_all_applies_only_safe_fixes() {
     open(&mut h.client, other, "def f(x):\n    return x == None\n").await;
     let none = h
         .client
-        .call("textDocument/codeAction", json!({
-            "textDocument": {"uri": other},
-            "range": {"start": pos(0, 0), "end": pos(0, 0)},
-            "context": {"diagnostics": [], "only": ["source.fixAll.pyguide"]}
-        }))
+        .call(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": other},
+                "range": {"start": pos(0, 0), "end": pos(0, 0)},
+                "context": {"diagnostics": [], "only": ["source.fixAll.pyguide"]}
+            }),
+        )
         .await;
     assert_eq!(none, json!([]));
 }

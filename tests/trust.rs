@@ -151,7 +151,10 @@ fn mark_safe_warns_only_when_data_is_formatted_into_html() {
     let quiet = [
         ("mark_safe(render_markdown(text))", Some(H)),
         ("mark_safe(''.join(rendered_parts))", Some(H)),
-        ("mark_safe(self.render_label() + self.render_field())", Some(H)),
+        (
+            "mark_safe(self.render_label() + self.render_field())",
+            Some(H),
+        ),
         ("mark_safe(number_format(amount, 2))", Some(H)),
         ("mark_safe(_('Saved'))", None),
         ("mark_safe(self.__html__())", None),
@@ -160,7 +163,9 @@ fn mark_safe_warns_only_when_data_is_formatted_into_html() {
         ("mark_safe('<td>%d</td>' % 42)", Some(H)),
     ];
     for (q, sev) in quiet {
-        let src = format!("{SAFE}class W:\n    def html(self, text, amount, name, rendered_parts, attrs):\n        return {q}\n");
+        let src = format!(
+            "{SAFE}class W:\n    def html(self, text, amount, name, rendered_parts, attrs):\n        return {q}\n"
+        );
         let expect: Vec<(&str, Severity)> = sev.map(|s| (q, s)).into_iter().collect();
         check("PG705", &src, &expect);
     }
@@ -224,7 +229,11 @@ fn wraps_only_for_wrappers_that_forward_to_the_function() {
     // A wrapper with its own docstring: a hint, no fix.
     let documented = "def chain(callback):\n    def handle(request):\n        \"\"\"Run the next hook.\"\"\"\n        return callback(request)\n    return handle\n";
     check105(documented, &[("handle", H)]);
-    assert!(findings("PG105", documented, &Options::default())[0].fix.is_none());
+    assert!(
+        findings("PG105", documented, &Options::default())[0]
+            .fix
+            .is_none()
+    );
     // The fix is unsafe (it changes __name__, __doc__, the signature) and
     // puts the import in order.
     let src = "import os\nimport sys\n\n\ndef timed(func):\n    def wrapper(*a):\n        return func(*a)\n    return wrapper\n";
@@ -335,10 +344,9 @@ fn fixes_fit_the_projects_python() {
     assert!(fixed_with("PG101", &future, &with_python(3, 9)).contains("seen: dict | None = None"));
     // An existing `from typing import ...` line gets the name.
     let typed = format!("from typing import Any\n\n{src}");
-    assert!(
-        fixed_with("PG101", &typed, &with_python(3, 9))
-            .starts_with("from typing import Any, Optional\n\ndef add(item, seen: Optional[dict] = None):")
-    );
+    assert!(fixed_with("PG101", &typed, &with_python(3, 9)).starts_with(
+        "from typing import Any, Optional\n\ndef add(item, seen: Optional[dict] = None):"
+    ));
     // TaskGroup is only suggested where it exists (3.11+).
     let loop_ = "import asyncio\nasync def f(urls):\n    for u in urls:\n        await fetch(u)\n";
     let msg = |o: &Options| findings("PG205", loop_, o)[0].message.clone();
@@ -351,13 +359,19 @@ fn async_orm_fixes_fit_the_projects_django() {
     let src = "from django.db import models\nclass Post(models.Model):\n    title = models.CharField(max_length=9)\n\nasync def view(pk):\n    return Post.objects.get(pk=pk)\n";
     let new = findings("PG621", src, &with_django(5, 2));
     assert!(new[0].fix.is_some() && new[0].message.contains("Django 5.2"));
-    assert!(fixed_with("PG621", src, &with_django(5, 2)).contains("await Post.objects.aget(pk=pk)"));
+    assert!(
+        fixed_with("PG621", src, &with_django(5, 2)).contains("await Post.objects.aget(pk=pk)")
+    );
     let old = findings("PG621", src, &with_django(4, 0));
     assert!(old[0].fix.is_none(), "no aget() before Django 4.1");
     assert!(old[0].message.contains("sync_to_async") && old[0].message.contains("Django 4.0"));
     // Unknown: the oldest supported release is assumed, and said.
     let unknown = findings("PG621", src, &Options::default());
-    assert!(unknown[0].message.contains("assumed"), "{}", unknown[0].message);
+    assert!(
+        unknown[0].message.contains("assumed"),
+        "{}",
+        unknown[0].message
+    );
 }
 
 #[test]

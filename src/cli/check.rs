@@ -278,7 +278,11 @@ fn check_file(
 /// of the whole tree (so a view's N+1 loop knows the relations of models
 /// defined in another file), then the detectors. Results come back in path
 /// order.
-fn check_all(files: &[PathBuf], selection: &Selection, mode: FixMode) -> (Vec<FileResult>, Vec<String>) {
+fn check_all(
+    files: &[PathBuf],
+    selection: &Selection,
+    mode: FixMode,
+) -> (Vec<FileResult>, Vec<String>) {
     let texts = par_map(files, |path| read_source(path));
     let per_file = par_map(&texts, |text| match text {
         Ok(t) if may_define_models(t) => {
@@ -430,7 +434,11 @@ pub fn run(
                 .count();
             let hidden = located
                 .iter()
-                .filter(|l| l.fix.as_ref().is_some_and(|f| !mode.allows(f.applicability)))
+                .filter(|l| {
+                    l.fix
+                        .as_ref()
+                        .is_some_and(|f| !mode.allows(f.applicability))
+                })
                 .count();
             if mode.apply {
                 writeln!(
@@ -481,8 +489,14 @@ pub fn unified_diff(path: &Path, original: &str, fixed: &str) -> String {
 /// Writes `text` to a temporary file beside `path`, then renames it over
 /// `path`, keeping its permissions: a crash never leaves half a file.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.pyguide-fix-{}", std::process::id()));
     std::fs::write(&tmp, text)?;
     if let Ok(meta) = std::fs::metadata(path) {

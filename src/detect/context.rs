@@ -129,7 +129,9 @@ impl<'a> Ctx<'a> {
             Some(s) => (s, None),
             None => (
                 name.to_string(),
-                Some(super::import_edit::add_from_import(root, self.src, module, name)),
+                Some(super::import_edit::add_from_import(
+                    root, self.src, module, name,
+                )),
             ),
         }
     }

@@ -22,18 +22,104 @@ enum Section {
 /// Top-level modules of the standard library (Python 3.9–3.14) that fixes
 /// and users import; anything else is third party.
 const STDLIB: &[&str] = &[
-    "abc", "argparse", "array", "ast", "asyncio", "base64", "bisect", "builtins", "calendar",
-    "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
-    "datetime", "decimal", "difflib", "enum", "errno", "fnmatch", "fractions", "functools",
-    "gc", "getpass", "glob", "gzip", "hashlib", "heapq", "hmac", "html", "http", "importlib",
-    "inspect", "io", "ipaddress", "itertools", "json", "logging", "math", "mimetypes",
-    "multiprocessing", "operator", "os", "pathlib", "pickle", "platform", "pprint", "queue",
-    "random", "re", "secrets", "select", "selectors", "shlex", "shutil", "signal", "socket",
-    "sqlite3", "ssl", "stat", "statistics", "string", "struct", "subprocess", "sys",
-    "tempfile", "textwrap", "threading", "time", "timeit", "tomllib", "traceback", "types",
-    "typing", "unicodedata", "unittest", "urllib", "uuid", "warnings", "weakref", "xml",
-    "zipfile", "zoneinfo", "cProfile", "pstats", "tracemalloc", "graphlib", "numbers",
-    "codecs", "locale", "email", "zlib", "binascii", "atexit", "sched", "wsgiref",
+    "abc",
+    "argparse",
+    "array",
+    "ast",
+    "asyncio",
+    "base64",
+    "bisect",
+    "builtins",
+    "calendar",
+    "collections",
+    "concurrent",
+    "contextlib",
+    "contextvars",
+    "copy",
+    "csv",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "difflib",
+    "enum",
+    "errno",
+    "fnmatch",
+    "fractions",
+    "functools",
+    "gc",
+    "getpass",
+    "glob",
+    "gzip",
+    "hashlib",
+    "heapq",
+    "hmac",
+    "html",
+    "http",
+    "importlib",
+    "inspect",
+    "io",
+    "ipaddress",
+    "itertools",
+    "json",
+    "logging",
+    "math",
+    "mimetypes",
+    "multiprocessing",
+    "operator",
+    "os",
+    "pathlib",
+    "pickle",
+    "platform",
+    "pprint",
+    "queue",
+    "random",
+    "re",
+    "secrets",
+    "select",
+    "selectors",
+    "shlex",
+    "shutil",
+    "signal",
+    "socket",
+    "sqlite3",
+    "ssl",
+    "stat",
+    "statistics",
+    "string",
+    "struct",
+    "subprocess",
+    "sys",
+    "tempfile",
+    "textwrap",
+    "threading",
+    "time",
+    "timeit",
+    "tomllib",
+    "traceback",
+    "types",
+    "typing",
+    "unicodedata",
+    "unittest",
+    "urllib",
+    "uuid",
+    "warnings",
+    "weakref",
+    "xml",
+    "zipfile",
+    "zoneinfo",
+    "cProfile",
+    "pstats",
+    "tracemalloc",
+    "graphlib",
+    "numbers",
+    "codecs",
+    "locale",
+    "email",
+    "zlib",
+    "binascii",
+    "atexit",
+    "sched",
+    "wsgiref",
 ];
 
 fn section_of(module: &str) -> Section {
@@ -54,7 +140,11 @@ fn section_of(module: &str) -> Section {
 type Key = (Section, u8, String);
 
 fn key(module: &str, is_from: bool) -> Key {
-    (section_of(module), u8::from(is_from), module.to_ascii_lowercase())
+    (
+        section_of(module),
+        u8::from(is_from),
+        module.to_ascii_lowercase(),
+    )
 }
 
 /// isort's order-by-type for names in one `from` import: CONSTANTS,
@@ -281,7 +371,11 @@ mod tests {
     #[test]
     fn joins_an_existing_from_import_in_order() {
         assert_eq!(
-            from("from typing import Any, cast\n\nx = 1\n", "typing", "Optional"),
+            from(
+                "from typing import Any, cast\n\nx = 1\n",
+                "typing",
+                "Optional"
+            ),
             "from typing import Any, Optional, cast\n\nx = 1\n"
         );
         assert_eq!(
@@ -289,11 +383,19 @@ mod tests {
             "from typing import Any, Optional\n"
         );
         assert_eq!(
-            from("from typing import (\n    Any,\n    cast,\n)\n", "typing", "Optional"),
+            from(
+                "from typing import (\n    Any,\n    cast,\n)\n",
+                "typing",
+                "Optional"
+            ),
             "from typing import (\n    Any,\n    Optional,\n    cast,\n)\n"
         );
         assert_eq!(
-            from("from typing import (\n    Any,\n    Dict,\n)\n", "typing", "Optional"),
+            from(
+                "from typing import (\n    Any,\n    Dict,\n)\n",
+                "typing",
+                "Optional"
+            ),
             "from typing import (\n    Any,\n    Dict,\n    Optional,\n)\n"
         );
     }
@@ -315,7 +417,11 @@ mod tests {
         );
         // A section that is not there yet gets its blank line.
         assert_eq!(
-            from("from django.db import models\n\nX = 1\n", "typing", "Optional"),
+            from(
+                "from django.db import models\n\nX = 1\n",
+                "typing",
+                "Optional"
+            ),
             "from typing import Optional\n\nfrom django.db import models\n\nX = 1\n"
         );
         assert_eq!(

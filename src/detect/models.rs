@@ -168,10 +168,34 @@ pub(crate) const INSTANCE_METHODS: &[&str] = &[
 /// Queryset and manager methods that return something other than a
 /// queryset of instances.
 const DJANGO_OTHER_METHODS: &[&str] = &[
-    "values", "values_list", "dates", "datetimes", "union", "intersection", "difference",
-    "count", "exists", "get", "first", "last", "latest", "earliest", "aggregate", "iterator",
-    "in_bulk", "update", "delete", "create", "get_or_create", "update_or_create",
-    "bulk_create", "bulk_update", "explain", "raw", "contains", "extra",
+    "values",
+    "values_list",
+    "dates",
+    "datetimes",
+    "union",
+    "intersection",
+    "difference",
+    "count",
+    "exists",
+    "get",
+    "first",
+    "last",
+    "latest",
+    "earliest",
+    "aggregate",
+    "iterator",
+    "in_bulk",
+    "update",
+    "delete",
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+    "explain",
+    "raw",
+    "contains",
+    "extra",
 ];
 
 impl ModelIndex {
@@ -689,7 +713,8 @@ fn class_def(node: Node, src: &str, imports: &ImportMap) -> Option<ClassDef> {
                 Some(q) if MANAGER_BASES.contains(&q.as_str()) => def.manager_base = true,
                 _ => {
                     let t = text(base, src);
-                    def.bases.push(t.rsplit('.').next().unwrap_or(t).to_string());
+                    def.bases
+                        .push(t.rsplit('.').next().unwrap_or(t).to_string());
                 }
             },
             // `models.Manager.from_queryset(PostQuerySet)`
@@ -721,7 +746,8 @@ fn class_def(node: Node, src: &str, imports: &ImportMap) -> Option<ClassDef> {
             // such methods, or a custom one (of this or another queryset
             // class), never `values()`, `count()`, `get()`...
             let ok = ret.iter().all(|last| {
-                INSTANCE_METHODS.contains(&last.as_str()) || !DJANGO_OTHER_METHODS.contains(&last.as_str())
+                INSTANCE_METHODS.contains(&last.as_str())
+                    || !DJANGO_OTHER_METHODS.contains(&last.as_str())
             });
             if name == "get_queryset" {
                 def.get_queryset = Some(ok);
@@ -801,7 +827,10 @@ fn add_method<'t>(
         }
         return;
     }
-    let Some(name) = func.child_by_field_name("name").map(|n| text(n, src).to_string()) else {
+    let Some(name) = func
+        .child_by_field_name("name")
+        .map(|n| text(n, src).to_string())
+    else {
         return;
     };
     // `self.x = ...` in the method: an instance attribute.
@@ -819,7 +848,10 @@ fn add_method<'t>(
                     def.attrs.push(a);
                 }
             }
-            !matches!(n.kind(), "function_definition" | "class_definition" | "lambda")
+            !matches!(
+                n.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            )
         });
     }
     let is_property = stmt.kind() == "decorated_definition" && {
@@ -891,7 +923,10 @@ fn returns_self_queryset(func: Node, src: &str) -> Option<Vec<String>> {
                 None => ok = false,
             }
         }
-        !matches!(n.kind(), "function_definition" | "class_definition" | "lambda")
+        !matches!(
+            n.kind(),
+            "function_definition" | "class_definition" | "lambda"
+        )
     });
     (ok && !lasts.is_empty()).then_some(lasts)
 }
@@ -930,7 +965,8 @@ fn self_chain_last(expr: Node, src: &str) -> Option<String> {
 /// `X.from_queryset(Qs)` → `"Qs"`.
 fn from_queryset(call: Node, src: &str) -> Option<String> {
     let f = call.child_by_field_name("function")?;
-    if f.kind() != "attribute" || text(f.child_by_field_name("attribute")?, src) != "from_queryset" {
+    if f.kind() != "attribute" || text(f.child_by_field_name("attribute")?, src) != "from_queryset"
+    {
         return None;
     }
     let arg = call.child_by_field_name("arguments")?.named_child(0)?;
@@ -1234,11 +1270,17 @@ class Owner(Base):
         assert_eq!(m.method("Loader", "rich"), Some(Method::Opaque));
         // Reverse accessor on a model whose base is abstract.
         let owner = m.relation_on(&["Owner".into()], "entries").unwrap();
-        assert_eq!((owner.kind, owner.targets), (RelationKind::Many, vec!["Entry".to_string()]));
+        assert_eq!(
+            (owner.kind, owner.targets),
+            (RelationKind::Many, vec!["Entry".to_string()])
+        );
         assert!(m.relation_on(&["Entry".into()], "owner").unwrap().forward);
         // By name, for a receiver of unknown type.
         let (owners, rel) = m.relation_by_name("entries").unwrap();
-        assert_eq!((owners, rel.kind), (vec!["Owner".to_string()], RelationKind::Many));
+        assert_eq!(
+            (owners, rel.kind),
+            (vec!["Owner".to_string()], RelationKind::Many)
+        );
         assert!(m.relation_by_name("title").is_none());
     }
 

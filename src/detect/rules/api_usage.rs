@@ -638,7 +638,11 @@ pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>)
     let call = (parent.kind() == "call" && parent.child_by_field_name("function") == Some(node))
         .then_some(parent);
     if std::ptr::eq(rule, &super::django_api::CSRF_EXEMPT) {
-        out.push(super::csrf_exempt::finding(ctx, call.unwrap_or(node), parent));
+        out.push(super::csrf_exempt::finding(
+            ctx,
+            call.unwrap_or(node),
+            parent,
+        ));
         return;
     }
     let message = call

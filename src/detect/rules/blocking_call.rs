@@ -249,12 +249,19 @@ fn is_path(ctx: &Ctx, expr: Node) -> bool {
         n.kind() == "call"
             && n.child_by_field_name("function")
                 .and_then(|f| ctx.resolve(f))
-                .is_some_and(|q| matches!(q.as_str(), "pathlib.Path" | "pathlib.PosixPath" | "pathlib.WindowsPath"))
+                .is_some_and(|q| {
+                    matches!(
+                        q.as_str(),
+                        "pathlib.Path" | "pathlib.PosixPath" | "pathlib.WindowsPath"
+                    )
+                })
     };
     match expr.kind() {
         "call" => is_path_call(expr),
         "parenthesized_expression" => expr.named_child(0).is_some_and(|e| is_path(ctx, e)),
-        "binary_operator" => expr.child_by_field_name("left").is_some_and(|l| is_path(ctx, l)),
+        "binary_operator" => expr
+            .child_by_field_name("left")
+            .is_some_and(|l| is_path(ctx, l)),
         "identifier" => {
             let name = ctx.text(expr);
             let Some(body) = ctx

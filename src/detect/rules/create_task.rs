@@ -43,8 +43,9 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         .and_then(|f| ctx.resolve(f))
         .unwrap_or_default();
     let on_loop = || {
-        ctx.method_call(call)
-            .is_some_and(|(receiver, method, _)| method == "create_task" && is_event_loop(ctx, receiver))
+        ctx.method_call(call).is_some_and(|(receiver, method, _)| {
+            method == "create_task" && is_event_loop(ctx, receiver)
+        })
     };
     if name != "asyncio.create_task" && name != "asyncio.ensure_future" && !on_loop() {
         return;

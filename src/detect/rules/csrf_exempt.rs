@@ -116,13 +116,14 @@ fn wraps_auth_call(ctx: &Ctx, arg: Node) -> Option<String> {
         return None;
     }
     let func = arg.child_by_field_name("function")?;
-    let name = last_name(ctx, match func.kind() {
-        "call" => func.child_by_field_name("function")?,
-        _ => func,
-    });
-    AUTH_DECORATORS
-        .contains(&name)
-        .then(|| format!("`{name}`"))
+    let name = last_name(
+        ctx,
+        match func.kind() {
+            "call" => func.child_by_field_name("function")?,
+            _ => func,
+        },
+    );
+    AUTH_DECORATORS.contains(&name).then(|| format!("`{name}`"))
 }
 
 /// An auth decorator among `decorated`'s decorators, also through
@@ -178,7 +179,9 @@ fn class_auth(ctx: &Ctx, class: Node) -> Option<String> {
             }
         }
     }
-    if let Some(decorated) = class.parent().filter(|p| p.kind() == "decorated_definition")
+    if let Some(decorated) = class
+        .parent()
+        .filter(|p| p.kind() == "decorated_definition")
         && let Some(why) = auth_decorator(ctx, decorated)
     {
         return Some(why);

@@ -84,7 +84,9 @@ pub(crate) fn compared(
         ),
         // Unsafe: differs when `other` is None, unsaved or of another model.
         fix: Some(Fix {
-            message: format!("Compare `{key}` with `{pk}` (check that `{other_text}` is a saved instance)"),
+            message: format!(
+                "Compare `{key}` with `{pk}` (check that `{other_text}` is a saved instance)"
+            ),
             edits: vec![
                 Edit {
                     range: attr.byte_range(),

@@ -219,9 +219,9 @@ fn formats_data<'t>(
                 Some("+") => {
                     let mut operands = Vec::new();
                     flatten_concat(ctx, arg, &mut operands);
-                    let has_html = operands
-                        .iter()
-                        .any(|o| literal_or_translated(ctx, *o).is_some_and(|t| looks_like_html(&t)));
+                    let has_html = operands.iter().any(|o| {
+                        literal_or_translated(ctx, *o).is_some_and(|t| looks_like_html(&t))
+                    });
                     if !has_html {
                         return None;
                     }
@@ -561,9 +561,18 @@ fn f_string_parts(ctx: &Ctx, s: Node) -> Option<(String, Vec<String>)> {
 /// string.
 fn may_be_html(arg: &str) -> bool {
     let lower = arg.to_ascii_lowercase();
-    ["join(", "html", "render", "mark_safe", "safe", "tag", "widget", "<"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "join(",
+        "html",
+        "render",
+        "mark_safe",
+        "safe",
+        "tag",
+        "widget",
+        "<",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// `"<a>{}</a>".format(x, y=1)` → (`"<a>{}</a>"`, [`x`, `y=1`]).

@@ -75,8 +75,16 @@ pub(crate) static RULE: Rule = Rule {
 /// Write methods through a relation: a query per row that no prefetch
 /// batches.
 const WRITES: &[&str] = &[
-    "update", "delete", "create", "add", "remove", "clear", "set", "bulk_create",
-    "get_or_create", "update_or_create",
+    "update",
+    "delete",
+    "create",
+    "add",
+    "remove",
+    "clear",
+    "set",
+    "bulk_create",
+    "get_or_create",
+    "update_or_create",
 ];
 
 /// Reads through a relation that run a query per row whatever is
@@ -221,6 +229,17 @@ impl<'t> Loop<'_, 't> {
         {
             return;
         }
+        let models = self.models;
+        if models.len() > 1 {
+            // Name the model the relation belongs to in messages.
+            if let Some(m) = models.iter().find(|m| {
+                ctx.models
+                    .relation_on(std::slice::from_ref(*m), rel_name)
+                    .is_some()
+            }) {
+                self.label = m.as_str();
+            }
+        }
         let up = |i: usize| ancestors.len().checked_sub(i).map(|j| ancestors[j]);
         let parent = up(1);
         match rel.kind {
@@ -239,9 +258,17 @@ impl<'t> Loop<'_, 't> {
                         return;
                     }
                     self.report(attr, rel_name, RelationKind::Many, Shape::All, out);
-                } else if SINGLE_ROW.contains(&method) && !self.covered.covers(RelationKind::Many, rel_name) {
+                } else if SINGLE_ROW.contains(&method)
+                    && !self.covered.covers(RelationKind::Many, rel_name)
+                {
                     let Some(call) = up(2) else { return };
-                    self.report(call, rel_name, RelationKind::Many, Shape::SingleRow(method), out);
+                    self.report(
+                        call,
+                        rel_name,
+                        RelationKind::Many,
+                        Shape::SingleRow(method),
+                        out,
+                    );
                 }
             }
         }
@@ -296,6 +323,16 @@ impl<'t> Loop<'_, 't> {
             && let Some(sub_node) = p.child_by_field_name("attribute")
         {
             let sub = ctx.text(sub_node);
+            // `row.item.event = event`: a write, often to spare that query.
+            let assigned = grand.is_some_and(|g| {
+                g.kind() == "assignment" && g.child_by_field_name("left") == Some(p)
+            });
+            if assigned {
+                if !covered {
+                    self.report(attr, rel_name, rel.kind, Shape::Read, out);
+                }
+                return;
+            }
             if let Some(inner) = ctx.models.relation_on(&rel.targets, sub)
                 && !rel.targets.is_empty()
             {
@@ -330,7 +367,14 @@ impl<'t> Loop<'_, 't> {
         true
     }
 
-    fn report(&mut self, node: Node<'t>, path: &str, kind: RelationKind, shape: Shape, out: &mut Vec<Finding>) {
+    fn report(
+        &mut self,
+        node: Node<'t>,
+        path: &str,
+        kind: RelationKind,
+        shape: Shape,
+        out: &mut Vec<Finding>,
+    ) {
         if self.covered.covers(kind, path) || !self.once(path.to_string()) {
             return;
         }
@@ -436,7 +480,12 @@ fn compared_with<'t>(ctx: &Ctx<'t>, cmp: Node<'t>, attr: Node<'t>) -> Option<Nod
 
 /// The models of the rows `qs` yields, when every call keeps them
 /// instances and nothing loads relations in a way that can't be read.
-fn row_models<'t>(ctx: &Ctx<'t>, qs: &Chain<'t>, at: Node<'t>, depth: usize) -> Option<Vec<String>> {
+fn row_models<'t>(
+    ctx: &Ctx<'t>,
+    qs: &Chain<'t>,
+    at: Node<'t>,
+    depth: usize,
+) -> Option<Vec<String>> {
     let custom = |class: &str, name: &str| ctx.models.method(class, name) == Some(Method::Refines);
     let manager = qs.manager.as_deref();
     let calls_ok = qs.calls.iter().all(|c| {
@@ -484,7 +533,12 @@ fn plain(ctx: &Ctx, manager: &str) -> bool {
 /// The models an expression's value may be an instance of: `self` in a
 /// model's method (the model and its subclasses), a parameter annotated
 /// with a model, an outer loop's row.
-fn receiver_models<'t>(ctx: &Ctx<'t>, object: Node<'t>, at: Node<'t>, depth: usize) -> Option<Vec<String>> {
+fn receiver_models<'t>(
+    ctx: &Ctx<'t>,
+    object: Node<'t>,
+    at: Node<'t>,
+    depth: usize,
+) -> Option<Vec<String>> {
     if object.kind() != "identifier" || depth >= MAX_DEPTH {
         return None;
     }
@@ -657,7 +711,9 @@ impl Covered {
     fn covers(&self, kind: RelationKind, path: &str) -> bool {
         let named = |list: &[String]| {
             list.iter().any(|r| {
-                r == path || r.strip_prefix(path).is_some_and(|rest| rest.starts_with("__"))
+                r == path
+                    || r.strip_prefix(path)
+                        .is_some_and(|rest| rest.starts_with("__"))
             })
         };
         // A prefetch also serves a single-valued relation.
@@ -728,7 +784,9 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
                     range: args.start_byte() + 1..args.start_byte() + 1,
                     content: "chunk_size=2000".to_string(),
                 });
-            } else if !ctx.text(args).contains("chunk_size") && args.named_child(0)?.kind() == "keyword_argument" {
+            } else if !ctx.text(args).contains("chunk_size")
+                && args.named_child(0)?.kind() == "keyword_argument"
+            {
                 // `iterator(using=...)` style: no positional chunk size.
                 return None;
             }

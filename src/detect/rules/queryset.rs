@@ -130,9 +130,7 @@ fn chain_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> Option<Chain<'t>
                     ctx.models
                         .manager_class(model, attr, 0)
                         .filter(|class| match class {
-                            Some(c) => {
-                                MANAGERS.contains(&attr) || ctx.models.is_manager_class(c)
-                            }
+                            Some(c) => MANAGERS.contains(&attr) || ctx.models.is_manager_class(c),
                             None => true,
                         })
                 } else {
@@ -293,9 +291,10 @@ fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
         let assigned = |l: Node| l.kind() == "identifier" && ctx.text(l) == name;
         match n.kind() {
             "assignment" => {
-                let (Some(left), Some(right)) =
-                    (n.child_by_field_name("left"), n.child_by_field_name("right"))
-                else {
+                let (Some(left), Some(right)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
                     return;
                 };
                 if !assigned(left) {

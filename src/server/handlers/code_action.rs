@@ -51,10 +51,16 @@ pub async fn code_action(
         return shared.guarded("codeAction", || {
             let selection = shared.settings().diagnostics();
             Ok(Some(
-                fix_all(&params.text_document.uri, &snapshot, &findings, &selection, shared.encoding())
-                    .filter(|_| wants(FIX_ALL))
-                    .into_iter()
-                    .collect(),
+                fix_all(
+                    &params.text_document.uri,
+                    &snapshot,
+                    &findings,
+                    &selection,
+                    shared.encoding(),
+                )
+                .filter(|_| wants(FIX_ALL))
+                .into_iter()
+                .collect(),
             ))
         });
     }
