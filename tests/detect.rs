@@ -796,6 +796,222 @@ fn n_plus_one_with_models_from_other_files() {
     assert!(codes(&index).is_empty());
 }
 
+/// Models of a small box office, for the N+1 shapes met in real projects:
+/// custom managers and querysets, an abstract model whose methods loop over
+/// a reverse relation of its concrete subclass, a generic foreign key.
+const BOX_OFFICE: &str = r#"from django.db import models
+from django.contrib.contenttypes.fields import GenericForeignKey
+
+class Venue(models.Model):
+    name = models.CharField(max_length=50)
+
+class ShowManager(models.Manager):
+    def upcoming(self):
+        return self.get_queryset().filter(upcoming=True)
+
+class Show(models.Model):
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="shows")
+    listed = ShowManager()
+
+class TicketQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(valid=True)
+
+class RichTickets(models.Manager):
+    def rich(self):
+        return self.select_related("show")
+
+class Ticket(models.Model):
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="tickets")
+    holder = models.ForeignKey("Person", null=True, on_delete=models.SET_NULL)
+    seat = models.ForeignKey("Seat", to_field="code", on_delete=models.CASCADE)
+    objects = TicketQuerySet.as_manager()
+    fancy = RichTickets()
+
+class Person(models.Model):
+    name = models.CharField(max_length=50)
+
+class Seat(models.Model):
+    code = models.CharField(max_length=5, unique=True)
+
+class Note(models.Model):
+    target = GenericForeignKey("ct", "oid")
+
+class Option(models.Model):
+    label = models.CharField(max_length=20)
+
+class AbstractLine(models.Model):
+    class Meta:
+        abstract = True
+
+    def describe(self):
+        return [extra.option.label for extra in self.extras.all()]
+
+class Line(AbstractLine):
+    pass
+
+class Extra(models.Model):
+    line = models.ForeignKey("shop.Line", on_delete=models.CASCADE, related_name="extras")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE)
+"#;
+
+fn check_shop(body: &str, expect: &[&str]) {
+    check("PG601", &format!("{BOX_OFFICE}\n{body}"), expect);
+}
+
+/// `body` with the fix of its first PG601 finding applied.
+fn fixed_shop(body: &str) -> String {
+    let src = format!("{BOX_OFFICE}\n{body}");
+    let doc = Document::parse(src.as_str());
+    let f = analyze(&doc)
+        .into_iter()
+        .find(|f| f.code() == "PG601" && f.range.start > BOX_OFFICE.len())
+        .expect("a finding in the body");
+    apply_fix(&src, f.fix.as_ref().expect("a fix"))[BOX_OFFICE.len() + 1..].to_string()
+}
+
+#[test]
+fn n_plus_one_real_shapes() {
+    // The abstract model's own loop, over a reverse relation of `Line`.
+    check_shop("", &["extra.option"]);
+    for (body, expect) in [
+        // `list(qs)` held in a variable.
+        (
+            "def f():\n    shows = list(Show.objects.all())\n    for s in shows:\n        s.venue.name\n",
+            "s.venue",
+        ),
+        // A queryset method and a manager the project declares.
+        (
+            "for t in Ticket.objects.valid():\n    t.holder.name\n",
+            "t.holder",
+        ),
+        (
+            "for s in Show.listed.upcoming():\n    s.venue.name\n",
+            "s.venue",
+        ),
+        // Two steps through a joined relation.
+        (
+            "for t in Ticket.objects.select_related('show'):\n    t.show.venue.name\n",
+            "t.show.venue",
+        ),
+        // Any number of conditional refinements.
+        (
+            "def f(n):\n    qs = Ticket.objects.filter(a=1)\n    if n:\n        qs = qs.filter(b=2)\n    if n > 1:\n        qs = qs.exclude(c=3)\n    if n > 2:\n        qs = qs.order_by('x')\n    for t in qs:\n        t.holder.name\n",
+            "t.holder",
+        ),
+        // Related managers: of an annotated parameter, of a parameter
+        // whose relation name only one model declares, of an outer row.
+        (
+            "def f(show: Show):\n    for t in show.tickets.all():\n        t.holder.name\n",
+            "t.holder",
+        ),
+        (
+            "def copy(line):\n    for extra in line.extras.all():\n        print(extra.option.label)\n",
+            "extra.option",
+        ),
+        (
+            "for v in Venue.objects.all():\n    for s in v.shows.filter(on=True):\n        s.venue.name\n",
+            "s.venue",
+        ),
+        // A generic foreign key; `.first()` through a relation per row.
+        ("for n in Note.objects.all():\n    n.target\n", "n.target"),
+        (
+            "for s in Show.objects.all():\n    s.tickets.first()\n",
+            "s.tickets.first()",
+        ),
+        // The key is on the row: `_id` needs no query.
+        (
+            "def f(me):\n    for t in Ticket.objects.all():\n        if t.holder == me:\n            pass\n",
+            "t.holder == me",
+        ),
+        (
+            "ids = [t.holder.pk for t in Ticket.objects.all()]\n",
+            "t.holder.pk",
+        ),
+        // Read before the variable is rebound (not after).
+        (
+            "for t in Ticket.objects.all():\n    print(t.holder.name)\n    t = Ticket.objects.get(pk=t.pk)\n    t.show.venue\n",
+            "t.holder",
+        ),
+        // A `to_field` key: `seat_id` holds the code, so the seat is read.
+        ("for t in Ticket.objects.all():\n    t.seat.pk\n", "t.seat"),
+    ] {
+        check_shop(body, &["extra.option", expect]);
+    }
+    for body in [
+        // Writes through the relation: a query per row no prefetch batches.
+        "for s in Show.objects.all():\n    s.tickets.all().update(valid=False)\n",
+        "for s in Show.objects.all():\n    s.tickets.all().delete()\n",
+        // Read once per group of rows with the same key.
+        "last = None\nfor t in Ticket.objects.order_by('show_id'):\n    if t.show_id != last:\n        v = t.show.venue_id\n        last = t.show_id\n",
+        // The loop variable is rebound: its rows are not the queryset's.
+        "for t in Ticket.objects.all():\n    t = Ticket.objects.get(pk=t.pk)\n    t.holder.name\n",
+        // A manager method that loads relations itself.
+        "for t in Ticket.fancy.rich():\n    t.show.venue_id\n",
+        // Defined differently on two paths.
+        "def f(n):\n    if n:\n        qs = Ticket.objects.all()\n    else:\n        qs = Ticket.objects.select_related('holder')\n    for t in qs:\n        t.holder.name\n",
+        // Loops over other things that have relation-like names.
+        "def f(form):\n    for x in form.fields.all():\n        x.venue\n",
+        "for s in Show.objects.values('venue'):\n    s.venue\n",
+        // Assigning through the relation (to spare the query) is no read
+        // of the second step.
+        "for t in Ticket.objects.select_related('show'):\n    t.show.venue = None\n",
+        // Covered two steps deep.
+        "for t in Ticket.objects.select_related('show__venue'):\n    t.show.venue.name\n",
+    ] {
+        check_shop(body, &["extra.option"]);
+    }
+}
+
+#[test]
+fn n_plus_one_fixes_on_real_shapes() {
+    let table = [
+        // Refined in branches: the select goes on the shared definition.
+        (
+            "def f(n):\n    qs = Ticket.objects.filter(a=1)\n    if n:\n        qs = qs.filter(b=2).select_related('show')\n    for t in qs:\n        t.holder.name\n",
+            "def f(n):\n    qs = Ticket.objects.filter(a=1).select_related(\"holder\")\n    if n:\n        qs = qs.filter(b=2).select_related('show')\n    for t in qs:\n        t.holder.name\n",
+        ),
+        // A prefetch before `.iterator()` needs a chunk size to run.
+        (
+            "for n in Note.objects.order_by('id').iterator():\n    n.target\n",
+            "for n in Note.objects.order_by('id').prefetch_related(\"target\").iterator(chunk_size=2000):\n    n.target\n",
+        ),
+        (
+            "def f():\n    shows = list(Show.objects.all())\n    for s in shows:\n        s.venue.name\n",
+            "def f():\n    shows = list(Show.objects.all().select_related(\"venue\"))\n    for s in shows:\n        s.venue.name\n",
+        ),
+        (
+            "for t in Ticket.objects.select_related('show'):\n    t.show.venue.name\n",
+            "for t in Ticket.objects.select_related('show', \"show__venue\"):\n    t.show.venue.name\n",
+        ),
+        (
+            "def f(me):\n    for t in Ticket.objects.all():\n        if t.holder == me:\n            pass\n",
+            "def f(me):\n    for t in Ticket.objects.all():\n        if t.holder_id == me.pk:\n            pass\n",
+        ),
+        (
+            "ids = [t.holder.pk for t in Ticket.objects.all()]\n",
+            "ids = [t.holder_id for t in Ticket.objects.all()]\n",
+        ),
+    ];
+    for (before, after) in table {
+        assert_eq!(fixed_shop(before), after, "{before}");
+    }
+    // No fix: deferred columns, `.first()` per row.
+    for body in [
+        "for t in Ticket.objects.only('holder'):\n    t.holder.name\n",
+        "for s in Show.objects.all():\n    s.tickets.first()\n",
+    ] {
+        let src = format!("{BOX_OFFICE}\n{body}");
+        let doc = Document::parse(src.as_str());
+        let fixes: Vec<bool> = analyze(&doc)
+            .into_iter()
+            .filter(|f| f.code() == "PG601" && f.range.start > BOX_OFFICE.len())
+            .map(|f| f.fix.is_some())
+            .collect();
+        assert_eq!(fixes, [false], "{body}");
+    }
+}
+
 #[test]
 fn queryset_hints() {
     check(

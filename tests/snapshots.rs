@@ -58,4 +58,5 @@ fixture!(django_settings);
 fixture!(django_views);
 fixture!(celery_tasks);
 fixture!(modern_python);
+fixture!(django_orm_loops);
 fixture!(async_logging);

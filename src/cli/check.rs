@@ -222,7 +222,12 @@ pub(crate) fn read_source(path: &Path) -> Result<String, String> {
 
 /// Whether a file may define Django models (a cheap test before parsing).
 pub(crate) fn may_define_models(text: &str) -> bool {
-    text.contains("class ") && text.contains("Model")
+    // `models` too: a concrete model may subclass an abstract one imported
+    // with `from .abstract_models import *`, naming no `Model` at all.
+    text.contains("class ")
+        && ["Model", "models", "Manager", "QuerySet"]
+            .iter()
+            .any(|w| text.contains(w))
 }
 
 fn check_file(

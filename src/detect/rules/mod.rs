@@ -48,6 +48,7 @@ mod eq_bool;
 mod eq_none;
 mod eq_without_hash;
 mod exception_groups;
+mod fk_id;
 mod generator;
 mod is_literal;
 mod logging_calls;

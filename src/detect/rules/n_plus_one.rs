@@ -1,16 +1,25 @@
-//! PG601 `n-plus-one-loop`: a loop over a queryset that follows a relation
-//! of each row.
+//! PG601 `n-plus-one-loop`: a loop over rows that follows a relation of
+//! each row.
 //!
-//! **What it matches**: `for post in Post.objects.filter(...):` (or `async
-//! for`, or a comprehension, or a variable assigned such a queryset earlier
-//! in the function) whose body reads `post.author` where `author` is a
-//! `ForeignKey`/`OneToOneField` of `Post` (or the reverse of a one-to-one),
-//! or calls `post.tags.all()` where `tags` is a `ManyToManyField` or a
-//! reverse foreign key (`related_name`, else `post_set`). Relations come from
-//! the `class X(models.Model)` definitions the analysis knows: the file's
-//! own and, in the CLI and the server, the rest of the project's.
+//! **What it matches**: a `for` loop or comprehension over a queryset
+//! (`Post.objects.filter(...)`, a manager or queryset method the project
+//! declares, `list(qs)`/`sorted(qs)`, a variable holding one with any number
+//! of `qs = qs.filter(...)` refinements) or over a related manager
+//! (`obj.comments.all()`, `self.tags.all()` in a model method,
+//! `event.orders.filter(...)`), whose body reads `row.author` where `author`
+//! is a `ForeignKey`/`OneToOneField` (or the reverse of a one-to-one), a
+//! chain of them (`row.order.event`), a `GenericForeignKey`, or calls
+//! `row.tags.all()` where `tags` is a `ManyToManyField` or a reverse foreign
+//! key; also `row.tags.get(...)`/`.first()`/`.last()` (one query per row
+//! that no prefetch serves: reported without a fix). Relations come from
+//! the model index (`models.rs`): the file's own models and, in the CLI and
+//! the server, the rest of the project's. The rows' model is the manager's
+//! model, the relation's target for related managers (of `self`, of an
+//! annotated parameter, of an outer loop's row), and for a parameter of
+//! unknown type the target every model with a relation of that name
+//! agrees on.
 //!
-//! **Why**: the queryset fetches the rows in one query, then each access to
+//! **Why**: the loop fetches the rows in one query, then each access to
 //! the relation runs one more query per row: 1 + N queries where 1 or 2
 //! would do.
 //!
@@ -21,26 +30,37 @@
 //! ```
 //! **Fix**: `Post.objects.filter(published=True).select_related("author")`
 //! (a JOIN, for single-valued relations), or `.prefetch_related("tags")`
-//! (one extra query for all rows, for many-valued ones). An existing
-//! `select_related(...)`/`prefetch_related(...)` in the chain gets the name
-//! added to its arguments.
+//! (one extra query for all rows, for many-valued ones and generic foreign
+//! keys). An existing `select_related(...)`/`prefetch_related(...)` on every
+//! path gets the name added to its arguments; a variable refined in
+//! branches is fixed where it is defined; `.iterator()` gets `chunk_size`
+//! so the prefetch is honoured (Django ≥ 4.1). No fix with `only()`/
+//! `defer()` in the chain (a deferred key can't be joined).
 //!
 //! **Not reported**: relations already selected or prefetched (also through
-//! `Prefetch("tags", ...)` or `select_related()` with no arguments), plain
-//! fields (`post.created_at.year`), `post.author_id`, `post.tags.filter(...)`
-//! (a prefetch would not serve it), unknown models, querysets of
-//! `values()`/`values_list()`, loops over anything that is not a queryset,
-//! chains with methods pyguide does not know (custom queryset methods), and
-//! select/prefetch arguments that are not string literals.
+//! `Prefetch("tags", ...)`, `select_related()` with no arguments, a
+//! `"order__event"` path), plain fields, `row.author_id`, `row.author.pk`
+//! and `row.author == obj` (reported with the `_id` fix, see `fk_id.rs`),
+//! `row.tags.filter(...)` (a prefetch
+//! would not serve it), writes through a relation (`row.tags.all().update()`,
+//! `.delete()`: a query per row that no prefetch batches), a relation read
+//! under `if row.author_id != last:` (once per group of rows, not per row),
+//! uses after the loop variable is reassigned in the body, unknown or ambiguous
+//! models, `values()`/`values_list()`, custom methods that load relations
+//! themselves or can't be read, and select/prefetch arguments that are not
+//! string literals.
 //!
 //! **References**:
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#select-related>,
-//! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#prefetch-related>
+//! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#prefetch-related>,
+//! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#iterator>
 
 use tree_sitter::Node;
 
-use super::queryset::{Chain, chain, literal_relations};
+use super::fk_id;
+use super::queryset::{Chain, INSTANCE_METHODS, Root, chain, literal_paths};
 use crate::detect::context::{Ctx, visit_own};
+use crate::detect::models::{Method, Relation};
 use crate::detect::{Applicability, Edit, Finding, Fix, RelationKind, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
@@ -51,6 +71,28 @@ pub(crate) static RULE: Rule = Rule {
     topic: "n-plus-one-queries",
     summary: "N+1 queries: a loop over a queryset follows a relation of each row",
 };
+
+/// Write methods through a relation: a query per row that no prefetch
+/// batches.
+const WRITES: &[&str] = &[
+    "update",
+    "delete",
+    "create",
+    "add",
+    "remove",
+    "clear",
+    "set",
+    "bulk_create",
+    "get_or_create",
+    "update_or_create",
+];
+
+/// Reads through a relation that run a query per row whatever is
+/// prefetched.
+const SINGLE_ROW: &[&str] = &["get", "first", "last"];
+
+/// How deep outer loops and variables are followed to type a receiver.
+const MAX_DEPTH: usize = 3;
 
 /// `node` is a `for_statement` or a comprehension's `for_in_clause`.
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
@@ -66,45 +108,556 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
     let Some(qs) = chain(ctx, iterable) else {
         return;
     };
-    let Some(model) = qs.instance_model() else {
+    let Some(models) = row_models(ctx, &qs, node, 0) else {
         return;
     };
     let Some(covered) = Covered::of(ctx, &qs) else {
         return;
     };
     let var_name = ctx.text(var);
-    let mut reported: Vec<&str> = Vec::new();
-    let mut on_use = |attr: Node<'t>| {
+    let scopes = body_scopes(node);
+    // After the variable is assigned again, it is no longer the loop's row.
+    let rebound = scopes
+        .iter()
+        .filter_map(|s| rebinding(ctx, *s, var_name))
+        .min()
+        .unwrap_or(usize::MAX);
+    let label = models.first().cloned().unwrap_or_default();
+    let mut loop_ = Loop {
+        ctx,
+        qs: &qs,
+        models: &models,
+        label: &label,
+        covered: &covered,
+        var: var_name,
+        reported: Vec::new(),
+        guards: Vec::new(),
+        rebound,
+    };
+    for scope in scopes {
+        let mut ancestors = Vec::new();
+        loop_.walk(scope, &mut ancestors, out);
+    }
+}
+
+/// One loop being checked.
+struct Loop<'a, 't> {
+    ctx: &'a Ctx<'t>,
+    qs: &'a Chain<'t>,
+    models: &'a [String],
+    label: &'a str,
+    covered: &'a Covered,
+    var: &'a str,
+    /// Relation paths already reported in this loop.
+    reported: Vec<String>,
+    /// `if row.x_id != last:` bodies: (relation `x`, byte range).
+    guards: Vec<(String, std::ops::Range<usize>)>,
+    /// Where the loop variable is first assigned again (uses after it are
+    /// not the loop's rows).
+    rebound: usize,
+}
+
+impl<'t> Loop<'_, 't> {
+    /// Visits `node` and its descendants (not nested functions or classes)
+    /// with their ancestors on a stack.
+    fn walk(&mut self, node: Node<'t>, ancestors: &mut Vec<Node<'t>>, out: &mut Vec<Finding>) {
+        if node.kind() == "if_statement" {
+            self.add_guards(node);
+        }
+        if node.kind() == "attribute"
+            && node.start_byte() < self.rebound
+            && node
+                .child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "identifier" && self.ctx.text(o) == self.var)
+        {
+            self.on_use(node, &ancestors[..], out);
+        }
+        ancestors.push(node);
+        let mut c = node.walk();
+        for child in node.named_children(&mut c) {
+            if !matches!(
+                child.kind(),
+                "function_definition" | "lambda" | "class_definition" | "decorated_definition"
+            ) {
+                self.walk(child, ancestors, out);
+            }
+        }
+        ancestors.pop();
+    }
+
+    /// `if row.event_id != last:` (or `==`): reads of `row.event` inside
+    /// happen once per group of rows with the same key.
+    fn add_guards(&mut self, if_stmt: Node<'t>) {
+        let Some(cond) = if_stmt.child_by_field_name("condition") else {
+            return;
+        };
+        let ctx = self.ctx;
+        let var = self.var;
+        let mut found = Vec::new();
+        visit_own(cond, &mut |n| {
+            if n.kind() == "comparison_operator" {
+                visit_own(n, &mut |a| {
+                    if a.kind() == "attribute"
+                        && a.child_by_field_name("object")
+                            .is_some_and(|o| ctx.text(o) == var)
+                        && let Some(name) = a.child_by_field_name("attribute")
+                        && let Some(rel) = ctx.text(name).strip_suffix("_id")
+                    {
+                        found.push(rel.to_string());
+                    }
+                });
+            }
+        });
+        for rel in found {
+            self.guards.push((rel, if_stmt.byte_range()));
+        }
+    }
+
+    fn on_use(&mut self, attr: Node<'t>, ancestors: &[Node<'t>], out: &mut Vec<Finding>) {
+        let ctx = self.ctx;
         let Some(name_node) = attr.child_by_field_name("attribute") else {
             return;
         };
-        let rel = ctx.text(name_node);
-        if reported.contains(&rel) {
-            return;
-        }
-        let Some(kind) = ctx.models.relation(model, rel) else {
+        let rel_name = ctx.text(name_node);
+        let Some(rel) = ctx.models.relation_on(self.models, rel_name) else {
             return;
         };
-        let read = match kind {
-            RelationKind::Single => !is_assigned(attr),
-            RelationKind::Many => calls_all(ctx, attr),
-        };
-        if !read || covered.covers(kind, rel) {
+        if self
+            .guards
+            .iter()
+            .any(|(g, r)| g == rel_name && r.start <= attr.start_byte() && attr.end_byte() <= r.end)
+        {
             return;
         }
-        reported.push(rel);
-        out.push(finding(ctx, &qs, model, attr, rel, kind));
-    };
-    for scope in body_scopes(node) {
-        visit_own(scope, &mut |n| {
-            if n.kind() == "attribute"
-                && n.child_by_field_name("object")
-                    .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == var_name)
-            {
-                on_use(n);
+        let models = self.models;
+        if models.len() > 1 {
+            // Name the model the relation belongs to in messages.
+            if let Some(m) = models.iter().find(|m| {
+                ctx.models
+                    .relation_on(std::slice::from_ref(*m), rel_name)
+                    .is_some()
+            }) {
+                self.label = m.as_str();
             }
+        }
+        let up = |i: usize| ancestors.len().checked_sub(i).map(|j| ancestors[j]);
+        let parent = up(1);
+        match rel.kind {
+            RelationKind::Single | RelationKind::Generic => {
+                self.on_single(attr, rel_name, &rel, [parent, up(2), up(3)], out);
+            }
+            RelationKind::Many => {
+                let Some(method) = called_method(ctx, attr, parent, up(2)) else {
+                    return;
+                };
+                if method == "all" {
+                    // `row.tags.all().update(...)`: a write per row.
+                    if called_method(ctx, up(2).unwrap_or(attr), up(3), up(4))
+                        .is_some_and(|m| WRITES.contains(&m))
+                    {
+                        return;
+                    }
+                    self.report(attr, rel_name, RelationKind::Many, Shape::All, out);
+                } else if SINGLE_ROW.contains(&method)
+                    && !self.covered.covers(RelationKind::Many, rel_name)
+                {
+                    let Some(call) = up(2) else { return };
+                    self.report(
+                        call,
+                        rel_name,
+                        RelationKind::Many,
+                        Shape::SingleRow(method),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+
+    fn on_single(
+        &mut self,
+        attr: Node<'t>,
+        rel_name: &str,
+        rel: &Relation,
+        [parent, grand, great]: [Option<Node<'t>>; 3],
+        out: &mut Vec<Finding>,
+    ) {
+        let ctx = self.ctx;
+        if parent.is_some_and(|p| {
+            matches!(p.kind(), "assignment" | "augmented_assignment")
+                && p.child_by_field_name("left") == Some(attr)
+        }) {
+            return;
+        }
+        let covered = self.covered.covers(rel.kind, rel_name);
+        // Once the object is read, its key costs nothing more.
+        let read = self.reported.iter().any(|r| r == rel_name);
+        if rel.kind == RelationKind::Single && rel.forward && !covered && !read {
+            // `row.owner.pk`, `row.owner == obj`: PG624.
+            if let Some(p) = parent {
+                if p.kind() == "attribute"
+                    && p.child_by_field_name("attribute")
+                        .is_some_and(|a| matches!(ctx.text(a), "pk" | "id"))
+                {
+                    if self.once(format!("{rel_name}.pk")) {
+                        out.push(fk_id::key_read(
+                            ctx, &RULE, p, attr, rel_name, rel.null, self.label,
+                        ));
+                    }
+                    return;
+                }
+                if let Some(other) = compared_with(ctx, p, attr)
+                    && let Some(f) =
+                        fk_id::compared(ctx, &RULE, p, attr, other, rel_name, self.label)
+                {
+                    if self.once(format!("{rel_name}==")) {
+                        out.push(f);
+                    }
+                    return;
+                }
+            }
+        }
+        // `row.order.event`: a second step through the joined relation.
+        if rel.kind == RelationKind::Single
+            && let Some(p) = parent.filter(|p| p.kind() == "attribute")
+            && let Some(sub_node) = p.child_by_field_name("attribute")
+        {
+            let sub = ctx.text(sub_node);
+            // `row.item.event = event`: a write, often to spare that query.
+            let assigned = grand.is_some_and(|g| {
+                g.kind() == "assignment" && g.child_by_field_name("left") == Some(p)
+            });
+            if assigned {
+                if !covered {
+                    self.report(attr, rel_name, rel.kind, Shape::Read, out);
+                }
+                return;
+            }
+            if let Some(inner) = ctx.models.relation_on(&rel.targets, sub)
+                && !rel.targets.is_empty()
+            {
+                let path = format!("{rel_name}__{sub}");
+                match inner.kind {
+                    RelationKind::Single if !self.covered.covers(RelationKind::Single, &path) => {
+                        self.report(p, &path, RelationKind::Single, Shape::Read, out);
+                        return;
+                    }
+                    RelationKind::Many
+                        if called_method(ctx, p, grand, great) == Some("all")
+                            && !self.covered.covers(RelationKind::Many, &path) =>
+                    {
+                        self.report(p, &path, RelationKind::Many, Shape::All, out);
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !covered {
+            self.report(attr, rel_name, rel.kind, Shape::Read, out);
+        }
+    }
+
+    /// True the first time `key` is seen in this loop.
+    fn once(&mut self, key: String) -> bool {
+        if self.reported.contains(&key) {
+            return false;
+        }
+        self.reported.push(key);
+        true
+    }
+
+    fn report(
+        &mut self,
+        node: Node<'t>,
+        path: &str,
+        kind: RelationKind,
+        shape: Shape,
+        out: &mut Vec<Finding>,
+    ) {
+        if self.covered.covers(kind, path) || !self.once(path.to_string()) {
+            return;
+        }
+        let ctx = self.ctx;
+        let model = self.label;
+        let text = ctx.text(node);
+        let method = match kind {
+            RelationKind::Single => "select_related",
+            RelationKind::Many | RelationKind::Generic => "prefetch_related",
+        };
+        let (message, fix) = match shape {
+            Shape::SingleRow(m) => (
+                format!(
+                    "`{text}` runs one query per `{model}` in this loop (N+1), and `.{m}()` is not served by a prefetch; load these rows in one query before the loop (a `Prefetch(..., to_attr=...)`, or a dict built from one queryset)"
+                ),
+                None,
+            ),
+            Shape::All | Shape::Read => {
+                let usage = match shape {
+                    Shape::All => format!("{text}.all()"),
+                    _ => text.to_string(),
+                };
+                let what = match kind {
+                    RelationKind::Single => "joins it into the same query",
+                    _ => "loads it for all rows in one more query",
+                };
+                (
+                    format!(
+                        "`{usage}` runs one query per `{model}` in this loop (N+1); `.{method}(\"{path}\")` {what}"
+                    ),
+                    fix(ctx, self.qs, method, path),
+                )
+            }
+        };
+        out.push(Finding {
+            rule: &RULE,
+            range: node.byte_range(),
+            message,
+            fix,
         });
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `row.author`
+    Read,
+    /// `row.tags.all()`
+    All,
+    /// `row.tags.get(...)`, `.first()`, `.last()`
+    SingleRow(&'static str),
+}
+
+/// `obj.name(...)` where `obj` is `attr`, `parent` the attribute
+/// `obj.name` and `grand` the call: the method name, when it is one this
+/// rule cares about.
+fn called_method<'t>(
+    ctx: &Ctx<'t>,
+    attr: Node<'t>,
+    parent: Option<Node<'t>>,
+    grand: Option<Node<'t>>,
+) -> Option<&'static str> {
+    let p = parent.filter(|p| p.kind() == "attribute")?;
+    if p.child_by_field_name("object") != Some(attr) {
+        return None;
+    }
+    let g = grand?;
+    if g.kind() != "call" || g.child_by_field_name("function") != Some(p) {
+        return None;
+    }
+    let name = ctx.text(p.child_by_field_name("attribute")?);
+    ["all"]
+        .iter()
+        .chain(WRITES)
+        .chain(SINGLE_ROW)
+        .find(|m| **m == name)
+        .copied()
+}
+
+/// `attr == other` / `other != attr` (one operator): the other operand.
+fn compared_with<'t>(ctx: &Ctx<'t>, cmp: Node<'t>, attr: Node<'t>) -> Option<Node<'t>> {
+    if cmp.kind() != "comparison_operator" || cmp.named_child_count() != 2 {
+        return None;
+    }
+    let mut c = cmp.walk();
+    let ops: Vec<&str> = cmp
+        .children(&mut c)
+        .filter(|n| !n.is_named())
+        .map(|n| ctx.text(n))
+        .collect();
+    if !matches!(ops.as_slice(), ["=="] | ["!="]) {
+        return None;
+    }
+    let (a, b) = (cmp.named_child(0)?, cmp.named_child(1)?);
+    if a == attr {
+        Some(b)
+    } else if b == attr {
+        Some(a)
+    } else {
+        None
+    }
+}
+
+/// The models of the rows `qs` yields, when every call keeps them
+/// instances and nothing loads relations in a way that can't be read.
+fn row_models<'t>(
+    ctx: &Ctx<'t>,
+    qs: &Chain<'t>,
+    at: Node<'t>,
+    depth: usize,
+) -> Option<Vec<String>> {
+    let custom = |class: &str, name: &str| ctx.models.method(class, name) == Some(Method::Refines);
+    let manager = qs.manager.as_deref();
+    let calls_ok = qs.calls.iter().all(|c| {
+        INSTANCE_METHODS.contains(&c.name)
+            || c.name == "iterator"
+            || manager.is_some_and(|m| custom(m, c.name))
+    });
+    if !calls_ok {
+        return None;
+    }
+    match &qs.root {
+        Root::Manager(model) => {
+            if !ctx.models.is_model(model) || manager.is_some_and(|m| !plain(ctx, m)) {
+                return None;
+            }
+            Some(vec![model.clone()])
+        }
+        Root::Related { object, attr } => {
+            let rel = match receiver_models(ctx, *object, at, depth) {
+                Some(models) => ctx.models.relation_on(&models, attr)?,
+                None if is_parameter(ctx, *object) => ctx.models.relation_by_name(attr)?.1,
+                None => return None,
+            };
+            if rel.kind != RelationKind::Many || rel.targets.is_empty() {
+                return None;
+            }
+            // The related manager is the target's default manager.
+            for t in &rel.targets {
+                if let Some(Some(m)) = ctx.models.manager_class(t, "objects", 0)
+                    && !plain(ctx, &m)
+                {
+                    return None;
+                }
+            }
+            Some(rel.targets)
+        }
+        Root::Unknown => None,
+    }
+}
+
+fn plain(ctx: &Ctx, manager: &str) -> bool {
+    manager == "Manager" || ctx.models.plain_manager(manager)
+}
+
+/// The models an expression's value may be an instance of: `self` in a
+/// model's method (the model and its subclasses), a parameter annotated
+/// with a model, an outer loop's row.
+fn receiver_models<'t>(
+    ctx: &Ctx<'t>,
+    object: Node<'t>,
+    at: Node<'t>,
+    depth: usize,
+) -> Option<Vec<String>> {
+    if object.kind() != "identifier" || depth >= MAX_DEPTH {
+        return None;
+    }
+    let name = ctx.text(object);
+    let func = ctx.enclosing_function(at);
+    if let Some(model) = func.and_then(|f| parameter_annotation(ctx, f, name)) {
+        return ctx.models.is_model(&model).then(|| vec![model]);
+    }
+    if name == "self" {
+        let func = func?;
+        let class = func
+            .parent()
+            .filter(|b| b.kind() == "block")
+            .and_then(|b| b.parent())
+            .or_else(|| {
+                // Decorated methods: def → decorated_definition → block → class.
+                func.parent()
+                    .filter(|d| d.kind() == "decorated_definition")
+                    .and_then(|d| d.parent())
+                    .and_then(|b| b.parent())
+            })
+            .filter(|c| c.kind() == "class_definition")?;
+        let class_name = ctx.text(class.child_by_field_name("name")?);
+        return ctx
+            .models
+            .is_model(class_name)
+            .then(|| ctx.models.with_subclasses(class_name));
+    }
+    // The row of an outer loop in the same function (or module).
+    let body = match func {
+        Some(f) => f.child_by_field_name("body")?,
+        None => crate::detect::context::root_of(at),
+    };
+    let mut outer: Option<Node<'t>> = None;
+    visit_own(body, &mut |n| {
+        if n.kind() == "for_statement"
+            && n.start_byte() < at.start_byte()
+            && at.end_byte() <= n.end_byte()
+            && n.child_by_field_name("left")
+                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
+        {
+            outer = Some(n);
+        }
+    });
+    let outer = outer?;
+    let qs = chain(ctx, outer.child_by_field_name("right")?)?;
+    row_models(ctx, &qs, outer, depth + 1)
+}
+
+/// `def f(order: Order)`: the annotation's class name.
+fn parameter_annotation(ctx: &Ctx, func: Node, name: &str) -> Option<String> {
+    let params = func.child_by_field_name("parameters")?;
+    let mut c = params.walk();
+    for p in params.named_children(&mut c) {
+        if !matches!(p.kind(), "typed_parameter" | "typed_default_parameter") {
+            continue;
+        }
+        let pname = match p.kind() {
+            "typed_parameter" => p.named_child(0),
+            _ => p.child_by_field_name("name"),
+        };
+        if pname.is_none_or(|n| ctx.text(n) != name) {
+            continue;
+        }
+        let ty = p.child_by_field_name("type")?.named_child(0)?;
+        let t = match ty.kind() {
+            "identifier" | "attribute" => ctx.text(ty).to_string(),
+            "string" => crate::detect::models::string_value(ty, ctx.src)?,
+            _ => return None,
+        };
+        let last = t.rsplit('.').next()?.to_string();
+        return last
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_')
+            .then_some(last);
+    }
+    None
+}
+
+/// Whether `ident` names a parameter of its function.
+fn is_parameter(ctx: &Ctx, ident: Node) -> bool {
+    if ident.kind() != "identifier" {
+        return false;
+    }
+    let name = ctx.text(ident);
+    let Some(params) = ctx
+        .enclosing_function(ident)
+        .and_then(|f| f.child_by_field_name("parameters"))
+    else {
+        return false;
+    };
+    let mut c = params.walk();
+    params.named_children(&mut c).any(|p| {
+        let n = match p.kind() {
+            "identifier" => Some(p),
+            "default_parameter" => p.child_by_field_name("name"),
+            _ => None,
+        };
+        n.is_some_and(|n| ctx.text(n) == name) && name != "self"
+    })
+}
+
+/// Where the loop variable is first assigned again inside `scope`: the end
+/// of the assignment (its right side still reads the row), or the start of
+/// a loop or walrus that rebinds it.
+fn rebinding(ctx: &Ctx, scope: Node, var: &str) -> Option<usize> {
+    let mut first: Option<usize> = None;
+    visit_own(scope, &mut |n| {
+        let (target, at) = match n.kind() {
+            "assignment" | "augmented_assignment" => (n.child_by_field_name("left"), n.end_byte()),
+            "for_statement" | "for_in_clause" => (n.child_by_field_name("left"), n.start_byte()),
+            "named_expression" => (n.child_by_field_name("name"), n.start_byte()),
+            _ => (None, 0),
+        };
+        if target.is_some_and(|t| t.kind() == "identifier" && ctx.text(t) == var) {
+            first = Some(first.map_or(at, |f| f.min(at)));
+        }
+    });
+    first
 }
 
 /// Where the loop variable is used: a loop's body, or a comprehension's
@@ -125,7 +678,8 @@ fn body_scopes(node: Node) -> Vec<Node> {
     scopes
 }
 
-/// What the chain already loads with its rows.
+/// What the chain already loads with its rows (relation paths, `__`
+/// joined).
 struct Covered {
     /// `select_related()` with no arguments: every single-valued relation.
     all_single: bool,
@@ -143,79 +697,50 @@ impl Covered {
             many: Vec::new(),
         };
         for call in qs.calls_named("select_related") {
-            let names = literal_relations(ctx, call)?;
+            let names = literal_paths(ctx, call)?;
             covered.all_single |= names.is_empty();
             covered.single.extend(names);
         }
         for call in qs.calls_named("prefetch_related") {
-            covered.many.extend(literal_relations(ctx, call)?);
+            covered.many.extend(literal_paths(ctx, call)?);
         }
         Some(covered)
     }
 
-    fn covers(&self, kind: RelationKind, rel: &str) -> bool {
-        let named = |list: &[String]| list.iter().any(|r| r == rel);
+    /// Whether `path` (`"order"`, `"order__event"`) is loaded with the rows.
+    fn covers(&self, kind: RelationKind, path: &str) -> bool {
+        let named = |list: &[String]| {
+            list.iter().any(|r| {
+                r == path
+                    || r.strip_prefix(path)
+                        .is_some_and(|rest| rest.starts_with("__"))
+            })
+        };
         // A prefetch also serves a single-valued relation.
         named(&self.many)
-            || (kind == RelationKind::Single && (self.all_single || named(&self.single)))
+            || (kind == RelationKind::Single
+                && ((self.all_single && !path.contains("__")) || named(&self.single)))
     }
 }
 
-/// `post.author = x` (the attribute is a target, not a read).
-fn is_assigned(attr: Node) -> bool {
-    attr.parent().is_some_and(|p| {
-        matches!(p.kind(), "assignment" | "augmented_assignment")
-            && p.child_by_field_name("left") == Some(attr)
-    })
-}
-
-/// `post.tags.all()`.
-fn calls_all(ctx: &Ctx, attr: Node) -> bool {
-    let Some(outer) = attr.parent().filter(|p| p.kind() == "attribute") else {
-        return false;
-    };
-    outer
-        .child_by_field_name("attribute")
-        .is_some_and(|a| ctx.text(a) == "all")
-        && outer
-            .parent()
-            .is_some_and(|c| c.kind() == "call" && c.child_by_field_name("function") == Some(outer))
-}
-
-fn finding(
-    ctx: &Ctx,
-    qs: &Chain,
-    model: &str,
-    attr: Node,
-    rel: &str,
-    kind: RelationKind,
-) -> Finding {
-    let (method, what) = match kind {
-        RelationKind::Single => ("select_related", "joins it into the same query"),
-        RelationKind::Many => (
-            "prefetch_related",
-            "loads it for all rows in one more query",
-        ),
-    };
-    let usage = match kind {
-        RelationKind::Single => ctx.text(attr).to_string(),
-        RelationKind::Many => format!("{}.all()", ctx.text(attr)),
-    };
-    Finding {
-        rule: &RULE,
-        range: attr.byte_range(),
-        message: format!(
-            "`{usage}` runs one query per `{model}` in this loop (N+1); `.{method}(\"{rel}\")` {what}"
-        ),
-        fix: fix(ctx, qs, method, rel),
-    }
-}
-
-/// Adds `rel` to an existing `method(...)` call of the chain, else appends
-/// `.method("rel")` to the chain's tail.
+/// Adds `rel` to an existing `method(...)` call on every path of the chain,
+/// else appends `.method("rel")` to the chain's tail (before a trailing
+/// `.iterator()`, which then gets a `chunk_size` so the prefetch runs).
+/// `None` when the chain defers fields (`only`/`defer`) or can't be
+/// extended.
 fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
+    if qs.calls.iter().any(|c| matches!(c.name, "only" | "defer")) {
+        return None;
+    }
     let arg = format!("\"{rel}\"");
-    let edit = if let Some(call) = qs.calls_named(method).last() {
+    let mut edits = Vec::new();
+    if let Some(call) = qs
+        .calls
+        .iter()
+        .filter(|c| c.name == method && !c.refinement)
+        .map(|c| c.call)
+        .last()
+    {
         let args = call.child_by_field_name("arguments")?;
         let close = args.child(args.child_count().checked_sub(1)?)?;
         if close.kind() != ")" {
@@ -227,10 +752,10 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
             "," => format!(" {arg}"),
             _ => format!(", {arg}"),
         };
-        Edit {
+        edits.push(Edit {
             range: close.start_byte()..close.start_byte(),
             content,
-        }
+        });
     } else {
         let tail = qs.tail?;
         // Before a trailing `.iterator(...)`, which must stay last.
@@ -246,14 +771,31 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
             }
             _ => tail.end_byte(),
         };
-        Edit {
+        edits.push(Edit {
             range: at..at,
             content: format!(".{method}({arg})"),
+        });
+    }
+    if method == "prefetch_related" {
+        for it in qs.calls_named("iterator") {
+            let args = it.child_by_field_name("arguments")?;
+            if args.named_child_count() == 0 {
+                edits.push(Edit {
+                    range: args.start_byte() + 1..args.start_byte() + 1,
+                    content: "chunk_size=2000".to_string(),
+                });
+            } else if !ctx.text(args).contains("chunk_size")
+                && args.named_child(0)?.kind() == "keyword_argument"
+            {
+                // `iterator(using=...)` style: no positional chunk size.
+                return None;
+            }
         }
-    };
+    }
+    // Loading related rows with the queryset keeps every result the same.
     Some(Fix {
         message: format!("Add `.{method}(\"{rel}\")` to the queryset"),
-        edits: vec![edit],
+        edits,
         applicability: Applicability::Safe,
     })
 }

@@ -11,12 +11,17 @@
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, visit_own};
+pub(crate) use crate::detect::models::INSTANCE_METHODS;
 
 /// Where a chain starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Root {
-    /// `Post.objects`: the model's class name.
+pub(crate) enum Root<'t> {
+    /// `Post.objects` (or a manager the model declares, `Post.published`):
+    /// the model's class name.
     Manager(String),
+    /// `obj.rel`: a related manager (`event.orders`, `self.tags`), when
+    /// `rel` turns out to be a many-valued relation of `obj`'s model.
+    Related { object: Node<'t>, attr: &'t str },
     /// Something else (a parameter, an unknown call).
     Unknown,
 }
@@ -26,39 +31,29 @@ pub(crate) enum Root {
 pub(crate) struct Call<'t> {
     pub name: &'t str,
     pub call: Node<'t>,
+    /// From a `qs = qs.method(...)` reassignment, which may be conditional.
+    pub refinement: bool,
 }
 
 /// A queryset expression, with the chains of the assignments it came from.
 #[derive(Debug, Clone)]
 pub(crate) struct Chain<'t> {
-    pub root: Root,
-    /// Method calls, innermost (first applied) first, across variables.
+    pub root: Root<'t>,
+    /// The manager or queryset class behind a declared manager
+    /// (`Post.published` → `PublishedManager`); `None` for Django's own.
+    pub manager: Option<String>,
+    /// Method calls, innermost (first applied) first, across variables
+    /// (with every conditional `qs = qs.filter(...)` refinement).
     pub calls: Vec<Call<'t>>,
     /// The expression to extend with another method call: the outermost
     /// expression that is still a queryset of the root's model (the loop's
-    /// iterable, or the right-hand side of the last assignment). `None` when
-    /// it cannot be extended safely (e.g. a slice).
+    /// iterable, or the right-hand side of the one assignment every path
+    /// shares). `None` when it cannot be extended safely (e.g. a slice).
     pub tail: Option<Node<'t>>,
+    /// Wrapped in `list(...)`/`sorted(...)`: a list of the rows, no longer
+    /// a queryset (iterating it runs no query).
+    pub materialized: bool,
 }
-
-/// Methods that return a queryset of the same model's instances.
-pub(crate) const INSTANCE_METHODS: &[&str] = &[
-    "all",
-    "filter",
-    "exclude",
-    "order_by",
-    "distinct",
-    "select_related",
-    "prefetch_related",
-    "annotate",
-    "alias",
-    "only",
-    "defer",
-    "using",
-    "reverse",
-    "select_for_update",
-    "none",
-];
 
 /// Other methods that return a queryset (of dicts, tuples, dates) or, for
 /// `db_manager`, a manager.
@@ -80,7 +75,7 @@ const DISTINCTIVE: &[&str] = &["select_related", "prefetch_related", "select_for
 const MANAGERS: &[&str] = &["objects", "_default_manager", "_base_manager"];
 
 /// Reads `expr` as a queryset chain. Variables are followed through their
-/// last assignment before `expr` in the same function (at most a few hops).
+/// assignments before `expr` in the same function (at most a few hops).
 pub(crate) fn chain<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> Option<Chain<'t>> {
     chain_at(ctx, expr, 0)
 }
@@ -93,29 +88,76 @@ fn chain_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> Option<Chain<'t>
         match node.kind() {
             "call" => {
                 let f = node.child_by_field_name("function")?;
+                if f.kind() == "identifier" && node == expr {
+                    // `list(qs)`, `sorted(qs, key=...)`: the rows, fetched.
+                    let name = ctx.text(f);
+                    if !matches!(name, "list" | "sorted") || depth >= 4 {
+                        return None;
+                    }
+                    let arg = node
+                        .child_by_field_name("arguments")?
+                        .named_child(0)
+                        .filter(|a| !matches!(a.kind(), "keyword_argument" | "list_splat"))?;
+                    let mut inner = chain_at(ctx, arg, depth + 1)?;
+                    if inner.materialized {
+                        return None;
+                    }
+                    inner.materialized = true;
+                    return Some(inner);
+                }
                 if f.kind() != "attribute" {
                     return None;
                 }
                 let name = ctx.text(f.child_by_field_name("attribute")?);
-                calls.push(Call { name, call: node });
+                calls.push(Call {
+                    name,
+                    call: node,
+                    refinement: false,
+                });
                 node = f.child_by_field_name("object")?;
             }
             "attribute" => {
                 let attr = ctx.text(node.child_by_field_name("attribute")?);
                 let object = node.child_by_field_name("object")?;
-                if !MANAGERS.contains(&attr) {
-                    return None;
-                }
+                calls.reverse();
                 let model = ctx.text(object);
                 let model = model.rsplit('.').next().unwrap_or(model);
-                if !model.starts_with(|c: char| c.is_ascii_uppercase()) {
-                    return None;
-                }
-                calls.reverse();
+                let capitalised = model.starts_with(|c: char| c.is_ascii_uppercase());
+                // A declared manager: `objects` whatever its class, other
+                // names when their class is a manager the index knows
+                // (not a tagging library's `tags = TaggableManager()`).
+                let declared = if capitalised {
+                    ctx.models
+                        .manager_class(model, attr, 0)
+                        .filter(|class| match class {
+                            Some(c) => MANAGERS.contains(&attr) || ctx.models.is_manager_class(c),
+                            None => true,
+                        })
+                } else {
+                    None
+                };
+                let root = match declared {
+                    Some(manager) => {
+                        return Some(Chain {
+                            root: Root::Manager(model.to_string()),
+                            manager,
+                            calls,
+                            tail,
+                            materialized: false,
+                        });
+                    }
+                    None if MANAGERS.contains(&attr) && capitalised => {
+                        Root::Manager(model.to_string())
+                    }
+                    None if MANAGERS.contains(&attr) => return None,
+                    None => Root::Related { object, attr },
+                };
                 return Some(Chain {
-                    root: Root::Manager(model.to_string()),
+                    root,
+                    manager: None,
                     calls,
                     tail,
+                    materialized: false,
                 });
             }
             "subscript" => {
@@ -132,11 +174,18 @@ fn chain_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> Option<Chain<'t>
             "identifier" => {
                 calls.reverse();
                 let from = (depth < 4 && ctx.may_have_querysets)
-                    .then(|| assigned_value(ctx, node))
+                    .then(|| definition(ctx, node))
                     .flatten()
-                    .and_then(|v| chain_at(ctx, v, depth + 1));
+                    .and_then(|d| {
+                        let mut earlier = chain_at(ctx, d.base, depth + 1)?;
+                        earlier.calls.extend(d.refinements);
+                        Some(earlier)
+                    });
                 return Some(match from {
                     Some(mut earlier) => {
+                        if earlier.materialized && !calls.is_empty() {
+                            return None;
+                        }
                         earlier.calls.extend(calls.iter().copied());
                         // Only a bare variable can be extended at its
                         // assignment; `qs.filter(x)` is extended in place.
@@ -151,8 +200,10 @@ fn chain_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> Option<Chain<'t>
                     }
                     None => Chain {
                         root: Root::Unknown,
+                        manager: None,
                         calls,
                         tail,
+                        materialized: false,
                     },
                 });
             }
@@ -165,9 +216,12 @@ impl<'t> Chain<'t> {
     /// True when this is surely a Django queryset: every call since the
     /// manager (or since the last call no other library has) returns one.
     pub fn is_queryset(&self) -> bool {
+        if self.materialized {
+            return false;
+        }
         let since = match self.root {
             Root::Manager(_) => 0,
-            Root::Unknown => match self
+            Root::Related { .. } | Root::Unknown => match self
                 .calls
                 .iter()
                 .rposition(|c| DISTINCTIVE.contains(&c.name))
@@ -181,16 +235,19 @@ impl<'t> Chain<'t> {
             .all(|c| INSTANCE_METHODS.contains(&c.name) || OTHER_QUERYSET_METHODS.contains(&c.name))
     }
 
-    /// The model whose instances iterating this chain yields, when every
-    /// call keeps it a queryset of instances.
+    /// The model whose instances iterating this chain yields, when it is a
+    /// queryset (not a list) of Django's own manager and every call keeps it
+    /// a queryset of instances.
     pub fn instance_model(&self) -> Option<&str> {
         let Root::Manager(model) = &self.root else {
             return None;
         };
-        self.calls
-            .iter()
-            .all(|c| INSTANCE_METHODS.contains(&c.name) || c.name == "iterator")
-            .then_some(model.as_str())
+        (!self.materialized
+            && self
+                .calls
+                .iter()
+                .all(|c| INSTANCE_METHODS.contains(&c.name) || c.name == "iterator"))
+        .then_some(model.as_str())
     }
 
     pub fn calls_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Node<'t>> + 's {
@@ -206,34 +263,97 @@ pub(crate) fn is_queryset<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> bool {
     chain(ctx, expr).is_some_and(|c| c.is_queryset())
 }
 
-/// The value last assigned to the variable `ident` before it, in the same
-/// function (or module), outside nested functions and classes.
-fn assigned_value<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Node<'t>> {
+/// Where a variable's queryset comes from: the one assignment that every
+/// path to the use shares, and the `name = name.method(...)` refinements
+/// after it (conditional or not).
+struct Definition<'t> {
+    base: Node<'t>,
+    refinements: Vec<Call<'t>>,
+}
+
+/// The assignments of the variable `ident` before it, in the same function
+/// (or module), outside nested functions and classes: exactly one that
+/// defines it and any number that refine it (`qs = qs.filter(...)`). `None`
+/// when it is defined more than once or changed some other way.
+fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
     let name = ctx.text(ident);
     let scope = ctx
         .enclosing_function(ident)
         .and_then(|f| f.child_by_field_name("body"))
         .unwrap_or_else(|| crate::detect::context::root_of(ident));
-    let mut last: Option<Node<'t>> = None;
+    let mut base: Option<Node<'t>> = None;
+    let mut refinements: Vec<Call<'t>> = Vec::new();
+    let mut ok = true;
     visit_own(scope, &mut |n| {
-        if n.kind() == "assignment"
-            && n.end_byte() <= ident.start_byte()
-            && n.child_by_field_name("left")
-                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
-            && let Some(right) = n.child_by_field_name("right")
-            && last.is_none_or(|l| l.start_byte() < right.start_byte())
-        {
-            last = Some(right);
+        if !ok || n.end_byte() > ident.start_byte() {
+            return;
+        }
+        let assigned = |l: Node| l.kind() == "identifier" && ctx.text(l) == name;
+        match n.kind() {
+            "assignment" => {
+                let (Some(left), Some(right)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
+                    return;
+                };
+                if !assigned(left) {
+                    return;
+                }
+                match refinement(ctx, right, name) {
+                    Some(calls) if base.is_some() => refinements.extend(calls),
+                    Some(_) => ok = false,
+                    None if base.is_none() && refinements.is_empty() => base = Some(right),
+                    None => ok = false,
+                }
+            }
+            "augmented_assignment" => {
+                if n.child_by_field_name("left").is_some_and(assigned) {
+                    ok = false;
+                }
+            }
+            _ => {}
         }
     });
-    last
+    Some(Definition {
+        base: base.filter(|_| ok)?,
+        refinements,
+    })
 }
 
-/// The string literals among a call's arguments (first `__` segment), or
-/// `None` when an argument is not a plain string (a variable, `*fields`) —
-/// then nothing can be said about what it covers. `Prefetch("x", ...)`
-/// counts as `"x"`.
-pub(crate) fn literal_relations(ctx: &Ctx, call: Node) -> Option<Vec<String>> {
+/// `name.a(...).b(...)` → the calls `a`, `b` (innermost first); `None` for
+/// anything else.
+fn refinement<'t>(ctx: &Ctx<'t>, expr: Node<'t>, name: &str) -> Option<Vec<Call<'t>>> {
+    let mut calls = Vec::new();
+    let mut node = expr;
+    loop {
+        match node.kind() {
+            "call" => {
+                let f = node
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "attribute")?;
+                calls.push(Call {
+                    name: ctx.text(f.child_by_field_name("attribute")?),
+                    call: node,
+                    refinement: true,
+                });
+                node = f.child_by_field_name("object")?;
+            }
+            "parenthesized_expression" => node = node.named_child(0)?,
+            "identifier" if ctx.text(node) == name && !calls.is_empty() => {
+                calls.reverse();
+                return Some(calls);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The string literals among a call's arguments, as relation paths
+/// (`"order__event"`), or `None` when an argument is not a plain string (a
+/// variable, `*fields`) — then nothing can be said about what it covers.
+/// `Prefetch("x", ...)` counts as `"x"`.
+pub(crate) fn literal_paths(ctx: &Ctx, call: Node) -> Option<Vec<String>> {
     let args = call.child_by_field_name("arguments")?;
     let mut out = Vec::new();
     let mut c = args.walk();
@@ -255,7 +375,7 @@ pub(crate) fn literal_relations(ctx: &Ctx, call: Node) -> Option<Vec<String>> {
             }
             _ => return None,
         };
-        out.push(value.split("__").next().unwrap_or_default().to_string());
+        out.push(value);
     }
     Some(out)
 }
