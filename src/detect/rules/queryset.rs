@@ -307,10 +307,8 @@ fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
                     None => ok = false,
                 }
             }
-            "augmented_assignment" => {
-                if n.child_by_field_name("left").is_some_and(assigned) {
-                    ok = false;
-                }
+            "augmented_assignment" if n.child_by_field_name("left").is_some_and(assigned) => {
+                ok = false;
             }
             _ => {}
         }
