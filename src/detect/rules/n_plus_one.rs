@@ -739,7 +739,7 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
         .iter()
         .filter(|c| c.name == method && !c.refinement)
         .map(|c| c.call)
-        .last()
+        .next_back()
     {
         let args = call.child_by_field_name("arguments")?;
         let close = args.child(args.child_count().checked_sub(1)?)?;

@@ -1,12 +1,16 @@
 //! Reading Django queryset expressions: `Post.objects.filter(...).only(...)`
-//! as a chain of method calls on a model's manager, following a variable
-//! back to the queryset it was assigned in the same function.
+//! as a chain of method calls on a model's manager (Django's `objects` or
+//! one the model declares), on a related manager (`event.orders.filter()`,
+//! resolved by the caller), or wrapped in `list(...)`/`sorted(...)`,
+//! following a variable back to its one definition in the same function and
+//! every `qs = qs.method(...)` refinement after it, conditional or not.
 //!
 //! This is shared by the ORM rules; it is deliberately narrow. A chain counts
 //! as a queryset only when it starts at `<Name>.objects` (or
-//! `_default_manager`), directly or through variables, or calls a method no
-//! other library has (`select_related`, `prefetch_related`). So
-//! SQLAlchemy's `session.query(User).filter(...).count()` is not a queryset.
+//! `_default_manager`, or a declared manager), directly or through
+//! variables, or calls a method no other library has (`select_related`,
+//! `prefetch_related`). So SQLAlchemy's
+//! `session.query(User).filter(...).count()` is not a queryset.
 
 use tree_sitter::Node;
 
@@ -307,10 +311,8 @@ fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
                     None => ok = false,
                 }
             }
-            "augmented_assignment" => {
-                if n.child_by_field_name("left").is_some_and(assigned) {
-                    ok = false;
-                }
+            "augmented_assignment" if n.child_by_field_name("left").is_some_and(assigned) => {
+                ok = false;
             }
             _ => {}
         }
