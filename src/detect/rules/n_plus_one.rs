@@ -32,9 +32,11 @@
 //! (a JOIN, for single-valued relations), or `.prefetch_related("tags")`
 //! (one extra query for all rows, for many-valued ones and generic foreign
 //! keys). An existing `select_related(...)`/`prefetch_related(...)` on every
-//! path gets the name added to its arguments; a variable refined in
-//! branches is fixed where it is defined; `.iterator()` gets `chunk_size`
-//! so the prefetch is honoured (Django ≥ 4.1). No fix with `only()`/
+//! path gets the name added to its arguments; a variable refined by
+//! `qs = qs.filter(...)` gets no fix (where the relation belongs, the
+//! shared definition or each branch, is the author's call);
+//! `.iterator()` gets `chunk_size` so the prefetch is honoured (Django ≥
+//! 4.1; no fix on older Django, where `iterator()` ignores prefetches). No fix with `only()`/
 //! `defer()` in the chain (a deferred key can't be joined).
 //!
 //! **Not reported**: relations already selected or prefetched (also through
@@ -61,7 +63,7 @@ use super::fk_id;
 use super::queryset::{Chain, INSTANCE_METHODS, Root, chain, literal_paths};
 use crate::detect::context::{Ctx, visit_own};
 use crate::detect::models::{Method, Relation};
-use crate::detect::{Applicability, Edit, Finding, Fix, RelationKind, Rule, Severity};
+use crate::detect::{Applicability, Edit, Finding, Fix, Lib, RelationKind, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG601",
@@ -730,6 +732,19 @@ impl Covered {
 /// extended.
 fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
     if qs.calls.iter().any(|c| matches!(c.name, "only" | "defer")) {
+        return None;
+    }
+    // Refined by `qs = qs.filter(...)` (often in a branch): where the
+    // relation belongs is the author's call (the shared definition, or
+    // each branch); report without a fix.
+    if qs.calls.iter().any(|c| c.refinement) {
+        return None;
+    }
+    // Before Django 4.1 `.iterator()` ignores `prefetch_related`.
+    if method == "prefetch_related"
+        && qs.calls_named("iterator").next().is_some()
+        && !ctx.at_least(Lib::Django, 4, 1)
+    {
         return None;
     }
     let arg = format!("\"{rel}\"");
