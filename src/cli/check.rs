@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use super::{Format, Style};
+use super::Style;
+use super::format::{self, CheckFormat};
 use crate::detect::{self, Finding, ModelIndex, RULES, Selection, Severity};
 use crate::python::{Document, LineIndex};
 
@@ -265,7 +266,7 @@ pub struct Outcome {
 pub fn run(
     paths: &[PathBuf],
     selection: &Selection,
-    format: Format,
+    format: CheckFormat,
     out: &mut dyn Write,
     err: &mut dyn Write,
     style: Style,
@@ -286,11 +287,17 @@ pub fn run(
         .filter(|l| l.severity >= Severity::Warning)
         .count();
     match format {
-        Format::Json => {
+        CheckFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &located)?;
             writeln!(out)?;
         }
-        Format::Text => {
+        CheckFormat::Sarif => {
+            let guide = crate::guide::load_builtin().guide;
+            serde_json::to_writer_pretty(&mut *out, &format::sarif(&located, &guide))?;
+            writeln!(out)?;
+        }
+        CheckFormat::Github => write!(out, "{}", format::github(&located))?,
+        CheckFormat::Text => {
             for l in &located {
                 let fix = if l.fix.is_some() {
                     " [fix available]"

@@ -10,6 +10,7 @@
 mod context;
 mod imports;
 mod incremental;
+pub mod lookup;
 mod models;
 mod rules;
 mod suppress;
@@ -24,6 +25,7 @@ pub use imports::ImportMap;
 pub use incremental::Analyzer;
 pub use models::{ModelIndex, RelationKind};
 pub use rules::RULES;
+pub use suppress::ignore_edit;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

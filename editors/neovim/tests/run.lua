@@ -109,6 +109,10 @@ local function run()
   end)
   check("client attached and initialized", client ~= nil)
   check("root is the project folder", client.config.root_dir == project, tostring(client.config.root_dir))
+  if vim.fn.has("nvim-0.11") == 1 then
+    -- setup() went through vim.lsp.config + vim.lsp.enable and lsp/pyguide.lua.
+    check("0.11+: the native client (vim.lsp.enable)", vim.lsp.config.pyguide ~= nil and client.config.root_markers ~= nil, vim.inspect(client.config.root_markers))
+  end
 
   -- A second Python file in the same project reuses the client.
   vim.fn.writefile({ "x = 1" }, project .. "/other.py")
@@ -151,12 +155,20 @@ local function run()
   local hover_text = hover.result.contents.value or vim.inspect(hover.result.contents)
   out("     hover: " .. (hover_text:gsub("\n.*", "")))
   check("hover names gather", hover_text:find("gather", 1, true) ~= nil, hover_text)
-  check("hover links the topic", hover_text:find("pyguide.openTopic", 1, true) ~= nil, hover_text)
+  -- Neovim cannot follow `command:` links: the server names the command to type.
+  check("hover says how to open the topic", hover_text:find(":PyGuide topic asyncio-gather", 1, true) ~= nil, hover_text)
+  check("hover has no dead command: link", hover_text:find("command:", 1, true) == nil, hover_text)
+  local import = pyguide.request_sync(client, "textDocument/hover", {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = 0, character = 9 },
+  }, 3000, bufnr)
+  local import_text = import and import.result and import.result.contents.value or ""
+  check("hover on `import asyncio` shows an asyncio topic", import_text:find(":PyGuide topic asyncio", 1, true) ~= nil, vim.inspect(import))
   local nothing = pyguide.request_sync(client, "textDocument/hover", {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    position = { line = 0, character = 0 },
+    position = { line = 2, character = 0 },
   }, 3000, bufnr)
-  check("no hover on a plain import", nothing and nothing.result == nil, vim.inspect(nothing))
+  check("no hover on a blank line", nothing and nothing.result == nil, vim.inspect(nothing))
 
   -- Quick fix for `value is "ready"` through a codeAction request.
   local target

@@ -1,7 +1,8 @@
 //! `textDocument/codeAction`: for the constructs in the requested range,
 //! a `quickfix` with a `WorkspaceEdit` per fixable finding (preferred when
 //! the rule is a warning), an "Explain: <topic title>" action per topic
-//! (command `pyguide.openTopic`), and, when text is selected, "Search the
+//! (command `pyguide.openTopic`), "Ignore PGxxx on this line" per code
+//! (`ignore_line.rs`), and, when text is selected, "Search the
 //! guide for '<selection>'" (command `pyguide.search`).
 //!
 //! A fix comes from the diagnostic's `data` when its version is the
@@ -91,6 +92,12 @@ pub fn actions(
         let fix = from_data.unwrap_or_else(|| FixData::new(fix, &lines));
         out.push(quickfix(req.uri, fix, sent.cloned(), f.severity()));
     }
+    out.extend(super::ignore_line::actions(
+        req.uri,
+        &lines,
+        &in_range,
+        req.diagnostics,
+    ));
     let mut explained: Vec<&str> = Vec::new();
     for f in &in_range {
         if explained.contains(&f.topic()) {
