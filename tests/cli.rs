@@ -362,8 +362,15 @@ fn pyguide_in(dir: &std::path::Path, args: &[&str]) -> Run {
 
 #[test]
 fn check_sarif_validates_against_the_sarif_2_1_0_schema() {
-    let schema: Value =
-        serde_json::from_str(include_str!("schemas/sarif-2.1.0-rtm.5.json")).unwrap();
+    // The schema's one invalid regex (the `language` pattern of `run` and
+    // `toolComponent`: a stray `]`, a literal in browsers' regexes but
+    // rejected by a strict "format": "regex" check) gets the `]` escaped:
+    // the same language tags match.
+    let text = include_str!("schemas/sarif-2.1.0-rtm.5.json");
+    let stray = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert_eq!(text.matches(stray).count(), 2);
+    let text = text.replace(stray, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
+    let schema: Value = serde_json::from_str(&text).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let dir = project();
     let run = pyguide_in(
@@ -462,7 +469,8 @@ fn completions_complete_subcommands_and_options() {
         let out = Command::new("bash")
             .arg("-c")
             .arg(format!(
-                "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; _pyguide pyguide; echo \"${{COMPREPLY[@]}}\"",
+                "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; \
+                 _pyguide pyguide \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[@]}}\"",
                 script.display()
             ))
             .output()

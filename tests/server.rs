@@ -1120,7 +1120,8 @@ async fn hovers_on_yield_imports_and_ignored_codes_show_their_topic_or_rule() {
     assert!(hover_text(&h, &yield_from).contains("**PG107**"));
     assert_eq!(
         yield_from["range"],
-        json!({"start": find(LOOKUPS, "yield from", 0), "end": find(LOOKUPS, "yield from", 10)})
+        json!({"start": find(LOOKUPS, "yield from", 0), "end": find(LOOKUPS, "yield from range(3)", 19)}),
+        "PG107's own finding: the whole expression"
     );
     // `import asyncio`: the topics of asyncio's APIs, the first the one most cover.
     let asyncio = hover(&mut h.client, URI, find(LOOKUPS, "asyncio", 0)).await;
@@ -1151,10 +1152,8 @@ async fn hovers_on_yield_imports_and_ignored_codes_show_their_topic_or_rule() {
         "{text}"
     );
     assert_eq!(code["range"]["start"], find(LOOKUPS, "PG401", 0));
-    let prefix = hover_text(
-        &h,
-        &hover(&mut h.client, URI, find(LOOKUPS, "PG2]", 1)).await,
-    );
+    let prefix = hover(&mut h.client, URI, find(LOOKUPS, "PG2]", 1)).await;
+    let prefix = hover_text(&h, &prefix);
     assert!(prefix.starts_with("### PG2: "), "{prefix}");
     assert!(prefix.contains("- **PG201** "), "{prefix}");
 }

@@ -66,8 +66,7 @@ pub fn pyproject_code_at(text: &str, offset: usize) -> Option<CodeAt> {
     let table = text[..code.range.start]
         .lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| l.starts_with('['))
-        .next_back()?;
+        .rfind(|l| l.starts_with('['))?;
     let name = table.trim_matches(|c| c == '[' || c == ']').trim();
     (name == "tool.pyguide" || name.starts_with("tool.pyguide.")).then_some(code)
 }

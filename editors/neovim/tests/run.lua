@@ -14,8 +14,21 @@ binary = vim.fn.fnamemodify(binary, ":p")
 
 local passed = 0
 local pyguide
+--- The LSP log's lines (none yet when the file does not exist).
+local function lsp_log_path()
+  if vim.lsp.log and vim.lsp.log.get_filename then
+    return vim.lsp.log.get_filename()
+  end
+  return vim.lsp.get_log_path()
+end
+
+local function lsp_log()
+  local path = lsp_log_path()
+  return vim.fn.filereadable(path) == 1 and vim.fn.readfile(path) or {}
+end
+
 -- Only this run's part of the (shared) LSP log is printed on failure.
-local log_start = #vim.fn.readfile(vim.lsp.get_log_path())
+local log_start = #lsp_log()
 
 local function out(line)
   io.stdout:write(line .. "\n")
@@ -318,9 +331,9 @@ local ok, err = xpcall(run, debug.traceback)
 if not ok then
   out(tostring(err))
   -- The server's stderr and the client's errors end up in the LSP log.
-  local log = vim.fn.readfile(vim.lsp.get_log_path())
+  local log = lsp_log()
   if #log > log_start then
-    out("---- this run's lines of " .. vim.lsp.get_log_path())
+    out("---- this run's lines of " .. lsp_log_path())
     for i = math.max(log_start + 1, #log - 15), #log do
       out(log[i])
     end
