@@ -232,7 +232,7 @@ local function run()
   -- :PyGuide explain on gather opens its topic (via the Explain code action).
   vim.api.nvim_win_set_cursor(0, { gather_line + 1, gather_col })
   vim.cmd("PyGuide explain")
-  local explained = wait_for(":PyGuide explain opens the topic", 5000, function()
+  local explained = wait_for(":PyGuide explain opens the topic", 20000, function()
     return topic_window_buffer("asyncio-gather")
   end)
   check("topic buffer is markdown", vim.bo[explained].filetype == "markdown")
@@ -256,7 +256,9 @@ local function run()
     on_choice(items[1], 1)
   end
   vim.cmd("PyGuide search select_related")
-  wait_for(":PyGuide search calls vim.ui.select", 5000, function()
+  -- The first search builds the search index (slow for a debug binary on a
+  -- busy machine): a generous wait, not a time limit.
+  wait_for(":PyGuide search calls vim.ui.select", 20000, function()
     return offered
   end)
   check("search offers hits", #offered.items > 0)
