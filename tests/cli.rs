@@ -459,3 +459,154 @@ fn check_follows_the_projects_versions() {
     );
     assert!(pinned["fix"].is_null());
 }
+
+/// `pyguide ARGS` run in `dir`.
+fn pyguide_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_pyguide"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+#[test]
+fn check_sarif_validates_against_the_sarif_2_1_0_schema() {
+    // The schema's one invalid regex (the `language` pattern of `run` and
+    // `toolComponent`: a stray `]`, a literal in browsers' regexes but
+    // rejected by a strict "format": "regex" check) gets the `]` escaped:
+    // the same language tags match.
+    let text = include_str!("schemas/sarif-2.1.0-rtm.5.json");
+    let stray = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert_eq!(text.matches(stray).count(), 2);
+    let text = text.replace(stray, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let dir = project();
+    let run = pyguide_in(
+        dir.path(),
+        &["check", "app", "--hints", "--format", "sarif"],
+    );
+    assert_eq!(run.code, 1, "warnings still fail the run: {}", run.stderr);
+    let log: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(log["version"], "2.1.0");
+    let run0 = &log["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    let emoji = results.iter().find(|r| r["ruleId"] == "PG401").unwrap();
+    assert_eq!(emoji["level"], "warning");
+    let location = &emoji["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "app/emoji.py");
+    assert_eq!(
+        location["region"],
+        serde_json::json!({ "startLine": 1, "startColumn": 20, "endLine": 1, "endColumn": 32 })
+    );
+    let replacement = &emoji["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "==");
+    assert_eq!(replacement["deletedRegion"]["startColumn"], 26);
+    // Each result points at its rule, which carries the topic's help.
+    let rule = &rules[emoji["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "PG401");
+    assert!(rule["helpUri"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        results.iter().any(|r| r["level"] == "note"),
+        "hints are notes"
+    );
+    // A clean run is still a valid log, with no results.
+    let clean = pyguide_in(dir.path(), &["check", "app/clean.py", "--format", "sarif"]);
+    assert_eq!(clean.code, 0);
+    let clean: Value = serde_json::from_str(&clean.stdout).unwrap();
+    assert!(validator.is_valid(&clean));
+    assert_eq!(clean["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[test]
+fn check_github_prints_workflow_annotations_like_ruff() {
+    let dir = project();
+    let run = pyguide_in(dir.path(), &["check", "app", "--format", "github"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "one line a finding, nothing else: {}",
+        run.stdout
+    );
+    assert!(
+        lines[0].starts_with(
+            "::warning file=app/emoji.py,line=1,col=20,endLine=1,endColumn=32,title=PG401::app/emoji.py:1:20: PG401 "
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].starts_with("::warning file=app/views.py,line=4,col=5,"));
+    let hints = pyguide_in(
+        dir.path(),
+        &["check", "app", "--hints", "--format", "github"],
+    );
+    assert!(
+        hints
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("::notice file="))
+    );
+}
+
+#[test]
+fn version_names_the_crate_version() {
+    let run = pyguide(&["--version"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout.trim(),
+        format!("pyguide {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn completions_complete_subcommands_and_options() {
+    let bash = pyguide(&["completions", "bash"]);
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    // Sourced into a real bash, the function completes `pyguide ch` and `check --fo`.
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("pyguide.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let complete = |words: &str, cword: usize| {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; \
+                 _pyguide pyguide \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[@]}}\"",
+                script.display()
+            ))
+            .output()
+            .expect("bash runs");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(complete("pyguide ch", 1).trim(), "check");
+    assert!(
+        complete("pyguide check --fo", 2).contains("--format"),
+        "{}",
+        complete("pyguide check --fo", 2)
+    );
+    let zsh = pyguide(&["completions", "zsh"]);
+    assert!(zsh.stdout.starts_with("#compdef pyguide"), "{}", zsh.stdout);
+    assert!(zsh.stdout.contains("'--hints["));
+    let fish = pyguide(&["completions", "fish"]);
+    assert!(
+        fish.stdout
+            .contains("complete -c pyguide -n \"__fish_use_subcommand\" -f -a \"check\"")
+            || fish.stdout.contains("-a \"check\""),
+        "{}",
+        fish.stdout
+    );
+    assert_eq!(pyguide(&["completions", "tcsh"]).code, 2);
+}

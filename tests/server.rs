@@ -219,7 +219,7 @@ async fn hovers_explain_constructs_and_are_null_elsewhere() {
     for at in [
         find(SAMPLE, "bucket.append", 0),
         find(SAMPLE, "urls", 0),
-        pos(0, 0),
+        find(SAMPLE, "return value", 0),
     ] {
         assert_eq!(hover(&mut h.client, URI, at).await, Value::Null);
     }
@@ -1137,4 +1137,264 @@ async fn fix_all_applies_only_safe_fixes() {
         )
         .await;
     assert_eq!(none, json!([]));
+}
+
+/// Started and initialized by a client that names itself `name`.
+async fn ready_as(name: &str) -> Harness {
+    let mut h = start(None);
+    let mut params = init_params(&[], None, Value::Null);
+    params["clientInfo"] = json!({"name": name, "version": "1"});
+    h.client.call("initialize", params).await;
+    h.client.notify("initialized", json!({})).await;
+    h
+}
+
+const LOOKUPS: &str = r#"import asyncio
+import cProfile
+import multiprocessing as mp
+from django.db.models import Prefetch
+
+
+def numbers():
+    yield 1
+    yield from range(3)
+
+
+def quiet(value):
+    return value is "x"  # pyguide: ignore[PG401, PG2]
+"#;
+
+#[tokio::test]
+async fn hovers_on_yield_imports_and_ignored_codes_show_their_topic_or_rule() {
+    let mut h = ready(&[], None, Value::Null).await;
+    let diagnostics = open(&mut h.client, URI, LOOKUPS).await;
+    assert!(codes(&diagnostics).is_empty(), "{diagnostics:?}");
+    let topic_of = |hover: &Value| -> String {
+        let text = hover["contents"]["value"].as_str().unwrap_or("");
+        let at = text.find("pyguide.openTopic?%5B%22").map(|i| i + 24);
+        at.map(|i| text[i..].split("%22").next().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    for (needle, delta, topic) in [
+        ("yield 1", 2, "generators-vs-iterators"),
+        ("yield from", 7, "generators-vs-iterators"),
+        ("cProfile", 3, "profiling"),
+        ("multiprocessing", 0, "async-vs-multiprocessing"),
+        ("Prefetch", 4, "select-related-vs-prefetch-related"),
+    ] {
+        let result = hover(&mut h.client, URI, find(LOOKUPS, needle, delta)).await;
+        assert_eq!(topic_of(&result), topic, "{needle}: {result}");
+    }
+    let yield_from = hover(&mut h.client, URI, find(LOOKUPS, "yield from", 0)).await;
+    assert!(hover_text(&h, &yield_from).contains("**PG107**"));
+    assert_eq!(
+        yield_from["range"],
+        json!({"start": find(LOOKUPS, "yield from", 0), "end": find(LOOKUPS, "yield from range(3)", 19)}),
+        "PG107's own finding: the whole expression"
+    );
+    // `import asyncio`: the topics of asyncio's APIs, the first the one most cover.
+    let asyncio = hover(&mut h.client, URI, find(LOOKUPS, "asyncio", 0)).await;
+    let text = hover_text(&h, &asyncio);
+    assert!(
+        text.contains("`asyncio`: this topic explains `asyncio."),
+        "{text}"
+    );
+    assert!(text.matches("### ").count() <= 3, "{text}");
+    // The value after `yield` and the `def` line are not the keyword.
+    assert_eq!(
+        hover(&mut h.client, URI, find(LOOKUPS, "1\n", 0)).await,
+        Value::Null
+    );
+    assert_eq!(
+        hover(&mut h.client, URI, find(LOOKUPS, "def numbers", 0)).await,
+        Value::Null
+    );
+
+    // A code in an ignore comment: that rule; a prefix: its rules.
+    let code = hover(&mut h.client, URI, find(LOOKUPS, "PG401", 3)).await;
+    let text = hover_text(&h, &code);
+    assert!(text.starts_with("### PG401 `is-literal`\n"), "{text}");
+    assert!(
+        text.contains("Warning")
+            && text.contains("quick fix")
+            && text.contains("pyguide.openTopic"),
+        "{text}"
+    );
+    assert_eq!(code["range"]["start"], find(LOOKUPS, "PG401", 0));
+    let prefix = hover(&mut h.client, URI, find(LOOKUPS, "PG2]", 1)).await;
+    let prefix = hover_text(&h, &prefix);
+    assert!(prefix.starts_with("### PG2: "), "{prefix}");
+    assert!(prefix.contains("- **PG201** "), "{prefix}");
+}
+
+#[tokio::test]
+async fn codes_in_the_pyguide_table_of_pyproject_show_their_rules() {
+    let mut h = ready(&[], None, Value::Null).await;
+    let uri = "file:///project/pyproject.toml";
+    let text = "[project]\nname = \"x\"\n\n[tool.ruff]\nselect = [\"PG401\"]\n\n[tool.pyguide]\nignore = [\"PG4\", \"PG206\"]\nhints = true\n";
+    h.client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}}),
+        )
+        .await;
+    assert_eq!(
+        h.client.diagnostics(uri, 1).await,
+        Vec::<Value>::new(),
+        "TOML is not analysed as Python"
+    );
+    let rule = hover(&mut h.client, uri, find(text, "PG206", 2)).await;
+    assert!(hover_text(&h, &rule).starts_with("### PG206 `"), "{rule}");
+    let prefix = hover(&mut h.client, uri, find(text, "PG4\"", 1)).await;
+    assert!(hover_text(&h, &prefix).starts_with("### PG4: "), "{prefix}");
+    assert_eq!(
+        hover(&mut h.client, uri, find(text, "PG401", 1)).await,
+        Value::Null,
+        "not pyguide's table"
+    );
+    assert_eq!(
+        hover(&mut h.client, uri, find(text, "hints", 1)).await,
+        Value::Null
+    );
+    let actions = code_actions(&mut h.client, uri, pos(7, 11), pos(7, 11), json!([])).await;
+    assert!(actions.is_empty(), "{actions:?}");
+}
+
+#[tokio::test]
+async fn ignore_actions_add_or_merge_the_comment_and_silence_the_line() {
+    let mut h = ready(&[], None, Value::Null).await;
+    let text = "def check(value, d):\n    if value is \"x\":\n        return value == None  # noqa: E711\n    return 1 in d.keys()  # pyguide: ignore[PG2]\n";
+    let diagnostics = open(&mut h.client, URI, text).await;
+    assert_eq!(codes(&diagnostics), ["PG401", "PG402"]);
+
+    let sent = diagnostics[0].clone();
+    let actions = code_actions(
+        &mut h.client,
+        URI,
+        sent["range"]["start"].clone(),
+        sent["range"]["end"].clone(),
+        json!([sent]),
+    )
+    .await;
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore PG401 on this line")
+        .unwrap();
+    assert_eq!(ignore["kind"], "quickfix");
+    assert_eq!(ignore["isPreferred"], false);
+    assert_eq!(ignore["diagnostics"][0]["code"], "PG401");
+    let edited = apply_edits(text, ignore["edit"]["changes"][URI].as_array().unwrap());
+    assert!(
+        edited.contains("    if value is \"x\":  # pyguide: ignore[PG401]\n"),
+        "{edited}"
+    );
+    assert!(
+        detect::analyze(&Document::parse(edited.as_str()))
+            .iter()
+            .all(|f| f.code() != "PG401")
+    );
+
+    // After another comment; the `== None` fix says what it does.
+    let at = find(text, "== None", 1);
+    let actions = code_actions(&mut h.client, URI, at.clone(), at, json!([])).await;
+    assert_eq!(actions[0]["title"], "Replace `== None` with `is None`");
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore PG402 on this line")
+        .unwrap();
+    let edited = apply_edits(text, ignore["edit"]["changes"][URI].as_array().unwrap());
+    assert!(
+        edited.contains("value == None  # noqa: E711  # pyguide: ignore[PG402]\n"),
+        "{edited}"
+    );
+
+    // A hint shown as a diagnostic (hints on): merged into the line's list.
+    h.client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"hints": true}}),
+        )
+        .await;
+    let with_hints = h
+        .client
+        .diagnostics_where(URI, |c| c.contains(&"PG102"))
+        .await;
+    let keys = with_hints
+        .iter()
+        .find(|d| d["code"] == "PG102")
+        .unwrap()
+        .clone();
+    let actions = code_actions(
+        &mut h.client,
+        URI,
+        keys["range"]["start"].clone(),
+        keys["range"]["end"].clone(),
+        json!([keys]),
+    )
+    .await;
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore PG102 on this line")
+        .unwrap();
+    let edited = apply_edits(text, ignore["edit"]["changes"][URI].as_array().unwrap());
+    assert!(
+        edited.ends_with("    return 1 in d.keys()  # pyguide: ignore[PG2, PG102]\n"),
+        "{edited}"
+    );
+}
+
+#[tokio::test]
+async fn hint_fixes_are_offered_at_the_cursor_when_hints_are_not_diagnostics() {
+    let mut h = ready(&[], None, Value::Null).await;
+    let text = "def has(d, k):\n    return k in d.keys()\n";
+    let diagnostics = open(&mut h.client, URI, text).await;
+    assert!(diagnostics.is_empty(), "hints are off: {diagnostics:?}");
+    let at = find(text, "keys", 1);
+    let actions = code_actions(&mut h.client, URI, at.clone(), at, json!([])).await;
+    let fix = actions
+        .iter()
+        .find(|a| a["title"] == "Remove `.keys()`")
+        .expect("the hint's fix");
+    assert_eq!(fix["isPreferred"], false, "a hint's fix is not preferred");
+    assert_eq!(
+        apply_edits(text, fix["edit"]["changes"][URI].as_array().unwrap()),
+        "def has(d, k):\n    return k in d\n"
+    );
+    assert!(
+        !titles(&actions).iter().any(|t| t.starts_with("Ignore")),
+        "no ignore action for a hint that is not shown: {:?}",
+        titles(&actions)
+    );
+}
+
+#[tokio::test]
+async fn hover_links_to_the_topic_the_way_the_client_can_follow() {
+    for (client, expected, absent) in [
+        (
+            "Visual Studio Code",
+            "[Open the full topic](command:pyguide.openTopic?%5B%22asyncio-gather%22%5D)",
+            ":PyGuide",
+        ),
+        (
+            "Neovim",
+            "Full topic `asyncio-gather`: `:PyGuide topic asyncio-gather`",
+            "command:",
+        ),
+        (
+            "helix",
+            "Full topic `asyncio-gather`: `pyguide explain asyncio-gather`",
+            "command:",
+        ),
+    ] {
+        let mut h = ready_as(client).await;
+        open(&mut h.client, URI, SAMPLE).await;
+        let result = hover(&mut h.client, URI, find(SAMPLE, "gather", 2)).await;
+        let text = hover_text(&h, &result);
+        assert!(text.contains(expected), "{client}: {text}");
+        assert!(!text.contains(absent), "{client}: {text}");
+        assert!(
+            text.contains("[topic as Markdown](file://"),
+            "{client}: {text}"
+        );
+    }
 }

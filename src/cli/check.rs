@@ -17,7 +17,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use super::{Format, Style};
+use super::Style;
+use super::format::{self, CheckFormat};
 use crate::detect::{
     self, Applicability, Finding, ModelIndex, Options, RULES, Selection, Severity,
 };
@@ -354,7 +355,7 @@ pub fn run(
     paths: &[PathBuf],
     selection: &Selection,
     mode: FixMode,
-    format: Format,
+    format: CheckFormat,
     out: &mut dyn Write,
     err: &mut dyn Write,
     style: Style,
@@ -406,11 +407,17 @@ pub fn run(
         });
     }
     match format {
-        Format::Json => {
+        CheckFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &located)?;
             writeln!(out)?;
         }
-        Format::Text => {
+        CheckFormat::Sarif => {
+            let guide = crate::guide::load_builtin().guide;
+            serde_json::to_writer_pretty(&mut *out, &format::sarif(&located, &guide))?;
+            writeln!(out)?;
+        }
+        CheckFormat::Github => write!(out, "{}", format::github(&located))?,
+        CheckFormat::Text => {
             for l in &located {
                 let fix = match &l.fix {
                     Some(f) if mode.allows(f.applicability) => "[*] ",

@@ -5,6 +5,7 @@
 //! only when stdout is a terminal (and `NO_COLOR` is unset), or when asked.
 
 pub(crate) mod check;
+mod format;
 mod style;
 
 use std::io::Write;
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 use crate::guide::{self, Reference};
 use crate::search::{IndexOptions, SearchIndex};
+pub use format::CheckFormat;
 pub use style::Style;
 
 /// Exit codes: 0 success, 1 nothing found (or, for `check`, warnings
@@ -97,8 +99,8 @@ pub enum Command {
         #[arg(required = true, num_args = 1.., value_name = "PATH")]
         paths: Vec<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
         /// Also report educational hints (links from constructs to topics).
         #[arg(long)]
         hints: bool,
@@ -131,6 +133,13 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Print a shell completion script, e.g.
+    /// `pyguide completions bash > ~/.local/share/bash-completion/completions/pyguide`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -181,8 +190,19 @@ pub fn run(
             )?;
             Ok(Exit::Error)
         }
+        Command::Completions { shell } => {
+            completions(shell, out);
+            Ok(Exit::Ok)
+        }
         command => run_guide(command, &cli.global, out, err, style),
     }
+}
+
+/// `pyguide completions SHELL`: the completion script clap_complete
+/// generates from these argument definitions.
+fn completions(shell: clap_complete::Shell, out: &mut dyn Write) {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "pyguide", out);
 }
 
 /// `pyguide serve`: LSP over the process's stdin/stdout until `exit`.
@@ -197,7 +217,7 @@ pub fn serve(global: &GlobalArgs) -> anyhow::Result<Exit> {
 #[allow(clippy::too_many_arguments)]
 fn run_check(
     paths: &[PathBuf],
-    format: Format,
+    format: CheckFormat,
     hints: bool,
     select: &[String],
     ignore: &[String],
@@ -343,7 +363,7 @@ fn run_guide(
             write!(out, "{}", guide::to_markdown(topic, &guide))?;
             Ok(Exit::Ok)
         }
-        Command::Check { .. } | Command::Serve => {
+        Command::Check { .. } | Command::Serve | Command::Completions { .. } => {
             // `run` routes these elsewhere; reaching here is a wiring bug.
             writeln!(err, "error: {command:?} was routed to the guide commands")?;
             Ok(Exit::Error)

@@ -11,6 +11,7 @@ mod context;
 mod import_edit;
 mod imports;
 mod incremental;
+pub mod lookup;
 mod models;
 mod rules;
 mod suppress;
@@ -29,6 +30,7 @@ pub use incremental::Analyzer;
 pub use models::{ModelIndex, RelationKind};
 pub use rules::RULES;
 pub use suppress::OTHER_LINTERS;
+pub use suppress::ignore_edit;
 pub use target::{Lib, OLDEST_CELERY, OLDEST_DJANGO, OLDEST_PYTHON, Options, Version, Versions};
 
 /// How serious a finding is.

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::Finding;
+use super::{Edit, Finding};
 use crate::python::{Document, LineIndex};
 
 /// Another linter's code (or ruff's rule name) → the pyguide rule that
@@ -124,6 +124,42 @@ impl Suppressions {
                 None => false,
             })
     }
+}
+
+/// The edit that silences `code` on the line holding byte `offset`: the
+/// code merged into the line's `# pyguide: ignore[...]` list, else a new
+/// `  # pyguide: ignore[CODE]` comment at the end of the line (after any
+/// other comment). `None` when the line already silences it.
+pub fn ignore_edit(text: &str, offset: usize, code: &str) -> Option<Edit> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[start..end].trim_end_matches('\r');
+    if let Some(hash) = line.find('#').filter(|&h| line[h..].contains("pyguide:")) {
+        match pyguide_directive(&line[hash..]) {
+            Some(Silenced::All) => return None,
+            Some(Silenced::Codes(codes)) => {
+                if codes.iter().any(|c| code.starts_with(c.as_str())) {
+                    return None;
+                }
+                let open = hash + line[hash..].find("ignore[")? + "ignore[".len();
+                let close = line[open..].find(']').map_or(line.len(), |i| open + i);
+                let list = line[open..close].trim_end();
+                let separator = if list.trim().is_empty() { "" } else { ", " };
+                let at = start + open + list.len();
+                return Some(Edit {
+                    range: at..at,
+                    content: format!("{separator}{code}"),
+                });
+            }
+            None => {}
+        }
+    }
+    let kept = line.trim_end();
+    Some(Edit {
+        range: start + kept.len()..start + line.len(),
+        content: format!("  # pyguide: ignore[{code}]"),
+    })
 }
 
 /// What a comment silences, or `None` when it holds no directive. A
@@ -248,12 +284,47 @@ fn code_list(list: &str, upper: bool) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Silenced, parse_comment};
+    use super::{Silenced, ignore_edit, parse_comment};
 
     fn codes(list: &[&str]) -> Option<Silenced> {
         Some(Silenced::Codes(
             list.iter().map(|c| c.to_string()).collect(),
         ))
+    }
+
+    fn apply(text: &str, offset: usize, code: &str) -> Option<String> {
+        let edit = ignore_edit(text, offset, code)?;
+        let mut out = text.to_string();
+        out.replace_range(edit.range, &edit.content);
+        Some(out)
+    }
+
+    #[test]
+    fn ignore_edits_add_or_merge_a_comment() {
+        let text = "a = 1\nx is 1   \ny = 2\n";
+        assert_eq!(
+            apply(text, 8, "PG401").unwrap(),
+            "a = 1\nx is 1  # pyguide: ignore[PG401]\ny = 2\n"
+        );
+        let text = "x is 1  # noqa: E711  # pyguide: ignore[PG2]\n";
+        assert_eq!(
+            apply(text, 0, "PG401").unwrap(),
+            "x is 1  # noqa: E711  # pyguide: ignore[PG2, PG401]\n"
+        );
+        assert_eq!(
+            apply("x is 1  # noqa\n", 0, "PG401").unwrap(),
+            "x is 1  # noqa  # pyguide: ignore[PG401]\n"
+        );
+        assert_eq!(apply("x is 1  # pyguide: ignore[PG4]", 0, "PG401"), None);
+        assert_eq!(apply("x is 1  # pyguide: ignore", 0, "PG401"), None);
+        assert_eq!(
+            apply("x is 1  # pyguide: ignore[]", 0, "PG401").unwrap(),
+            "x is 1  # pyguide: ignore[PG401]"
+        );
+        assert_eq!(
+            apply("x is 1\r\n", 0, "PG401").unwrap(),
+            "x is 1  # pyguide: ignore[PG401]\r\n"
+        );
     }
 
     #[test]

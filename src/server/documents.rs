@@ -31,6 +31,15 @@ pub struct Snapshot {
     /// The document's incremental analyser, shared by its snapshots: after
     /// an edit only the changed statements are analysed again.
     analyzer: Arc<Mutex<Analyzer>>,
+    /// False for documents that are not Python (a `pyproject.toml` opened
+    /// for hovers on its `[tool.pyguide]` codes): they have no findings.
+    python: bool,
+}
+
+/// Whether a document is Python to analyse: everything but `.toml` files
+/// (clients send only the documents their selector names).
+pub fn is_python(uri: &Uri) -> bool {
+    !uri.as_str().ends_with(".toml")
 }
 
 impl Snapshot {
@@ -49,7 +58,18 @@ impl Snapshot {
             models,
             findings: OnceLock::new(),
             analyzer,
+            python: true,
         }
+    }
+
+    /// The same snapshot for a document that is not Python (no findings).
+    pub fn not_python(mut self) -> Snapshot {
+        self.python = false;
+        self
+    }
+
+    pub fn is_python(&self) -> bool {
+        self.python
     }
 
     /// The same text, to be analysed again against other models (`doc`, the
@@ -63,6 +83,7 @@ impl Snapshot {
             models,
             findings: OnceLock::new(),
             analyzer: self.analyzer.clone(),
+            python: self.python,
         }
     }
 
@@ -87,6 +108,9 @@ impl Snapshot {
     pub fn findings(&self) -> Arc<Vec<Finding>> {
         self.findings
             .get_or_init(|| {
+                if !self.python {
+                    return Arc::new(Vec::new());
+                }
                 let held = self.doc.lock().unwrap_or_else(|p| p.into_inner()).take();
                 let doc = held.unwrap_or_else(|| Document::parse(self.text.as_str()));
                 // A panic mid-analysis may leave the cache half-updated:

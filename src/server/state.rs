@@ -22,6 +22,41 @@ use crate::detect::{Finding, ModelIndex};
 pub struct ClientCaps {
     pub show_document: bool,
     pub watch_files_dynamically: bool,
+    pub topic_links: TopicLinks,
+}
+
+/// How a hover offers the whole topic: VS Code follows `command:` links in
+/// hovers; other editors show them as dead text, so they get the topic id
+/// and what to type instead.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TopicLinks {
+    /// `[Open the full topic](command:pyguide.openTopic?…)` (VS Code and
+    /// clients that do not say who they are).
+    #[default]
+    Command,
+    /// `:PyGuide topic ID` (Neovim).
+    Neovim,
+    /// `pyguide explain ID` (Helix, Emacs, Zed, Sublime Text, Kakoune…).
+    Plain,
+}
+
+impl TopicLinks {
+    /// From `initialize`'s `clientInfo.name`.
+    pub fn for_client(name: Option<&str>) -> TopicLinks {
+        let name = name.unwrap_or("").to_ascii_lowercase();
+        if name.contains("neovim") || name == "nvim" {
+            TopicLinks::Neovim
+        } else if [
+            "helix", "eglot", "emacs", "zed", "sublime", "kak", "kate", "vim",
+        ]
+        .iter()
+        .any(|n| name.contains(n))
+        {
+            TopicLinks::Plain
+        } else {
+            TopicLinks::Command
+        }
+    }
 }
 
 /// The settings' sources, lowest precedence first.

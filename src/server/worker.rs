@@ -302,7 +302,10 @@ impl Worker {
                 )))
             })
             .clone();
-        let snapshot = Snapshot::new(*version, doc.clone(), self.shared.models(), analyzer);
+        let mut snapshot = Snapshot::new(*version, doc.clone(), self.shared.models(), analyzer);
+        if !super::documents::is_python(&uri) {
+            snapshot = snapshot.not_python();
+        }
         self.shared
             .documents
             .insert(uri.clone(), Arc::new(snapshot));

@@ -390,7 +390,7 @@ hint!(
 );
 
 /// Each rule with the qualified names that trigger it.
-static TABLE: &[(&Rule, &[&str])] = &[
+pub(crate) static TABLE: &[(&Rule, &[&str])] = &[
     (&GATHER, &["asyncio.gather"]),
     (&RUN, &["asyncio.run"]),
     (&TASK_GROUP, &["asyncio.TaskGroup"]),

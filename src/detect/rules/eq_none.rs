@@ -69,7 +69,7 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
             range: link.left.start_byte()..link.right.end_byte(),
             message: format!("compare with `None` using `{replacement}`, not `{op}`"),
             fix: Some(Fix {
-                message: format!("Replace `{op}` with `{replacement}`"),
+                message: fix_title(&op, replacement, link.right.kind() == "none"),
                 edits: vec![Edit {
                     range: link.op.byte_range(),
                     content: replacement.to_string(),
@@ -77,5 +77,15 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
                 applicability: Applicability::Unsafe,
             }),
         });
+    }
+}
+
+/// What the fix does, naming the comparison: ``Replace `== None` with `is None` ``
+/// (``Replace `None !=` with `None is not` `` when `None` is on the left).
+fn fix_title(op: &str, replacement: &str, none_on_right: bool) -> String {
+    if none_on_right {
+        format!("Replace `{op} None` with `{replacement} None`")
+    } else {
+        format!("Replace `None {op}` with `None {replacement}`")
     }
 }

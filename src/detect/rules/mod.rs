@@ -307,3 +307,13 @@ pub(crate) fn visit<'t>(
         celery::check(ctx, node, out);
     }
 }
+
+/// Every (rule, qualified name) of the name tables (standard library and
+/// third-party APIs, Django APIs, queryset expression classes), in table
+/// order: what `import X` or `from X import Y` can point at.
+pub(crate) fn named_apis() -> impl Iterator<Item = (&'static Rule, &'static str)> {
+    [api_usage::TABLE, django_api::TABLE, queryset_api::CLASSES]
+        .into_iter()
+        .flatten()
+        .flat_map(|(rule, names)| names.iter().map(move |n| (*rule, *n)))
+}

@@ -175,7 +175,7 @@ static METHODS: &[(&Rule, &[&str], bool)] = &[
 ];
 
 /// Classes by qualified name.
-static CLASSES: &[(&Rule, &[&str])] = &[
+pub(crate) static CLASSES: &[(&Rule, &[&str])] = &[
     (
         &PREFETCH,
         &[

@@ -2,7 +2,8 @@
 //! a `quickfix` with a `WorkspaceEdit` per fixable finding (preferred only
 //! when the fix is safe: it keeps behaviour for every input), an
 //! "Explain: <topic title>" action per topic
-//! (command `pyguide.openTopic`), and, when text is selected, "Search the
+//! (command `pyguide.openTopic`), "Ignore PGxxx on this line" per code
+//! (`ignore_line.rs`), and, when text is selected, "Search the
 //! guide for '<selection>'" (command `pyguide.search`).
 //!
 //! A fix comes from the diagnostic's `data` when its version is the
@@ -130,6 +131,12 @@ pub fn actions(
         let fix = from_data.unwrap_or_else(|| FixData::new(fix, &lines));
         out.push(quickfix(req.uri, fix, sent.cloned()));
     }
+    out.extend(super::ignore_line::actions(
+        req.uri,
+        &lines,
+        &in_range,
+        req.diagnostics,
+    ));
     let mut explained: Vec<&str> = Vec::new();
     for f in &in_range {
         if explained.contains(&f.topic()) {

@@ -1,7 +1,10 @@
 //! `textDocument/hover`: on a detected construct, Markdown with the topic's
 //! title and summary, what the finding says about this code, the codes
 //! found there, the topic's references and links that open the whole topic.
-//! The range is the construct's; `null` where nothing is detected. Hints
+//! The range is the construct's. Where nothing is detected: the `yield`
+//! keyword and imports of modules whose APIs rules recognise show their
+//! topic, a code in `# pyguide: ignore[...]` (or in the `[tool.pyguide]`
+//! table of a `pyproject.toml`) shows its rule; elsewhere `null`. Hints
 //! count (they are the educational links) whatever the diagnostics setting;
 //! `select`/`ignore` apply.
 
@@ -12,68 +15,185 @@ use tower_lsp_server::ls_types::{
     Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Uri,
 };
 
-use crate::detect::{Finding, Selection};
+use crate::detect::lookup::{self, CodeAt};
+use crate::detect::{Finding, Rule, Selection, Severity};
+use crate::python::Document;
 use crate::server::documents::Snapshot;
 use crate::server::library::Library;
 use crate::server::position::Encoding;
-use crate::server::state::{Shared, findings_of};
+use crate::server::state::{Shared, TopicLinks, findings_of};
 
 use super::execute_command::OPEN_TOPIC;
+
+/// Rules listed at most in the hover of a code prefix (`PG4`).
+const MAX_RULES_LISTED: usize = 25;
 
 pub async fn hover(shared: &Shared, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
     let Some(snapshot) = shared.documents.get(&at.text_document.uri) else {
         return Ok(None);
     };
+    let links = shared.caps().topic_links;
+    if !snapshot.is_python() {
+        return shared.guarded("hover", || {
+            let encoding = shared.encoding();
+            let offset = snapshot.lines(encoding).offset(at.position);
+            let code = lookup::pyproject_code_at(snapshot.text(), offset);
+            Ok(code.map(|c| rule_hover(&snapshot, &c, &shared.library(), encoding, links)))
+        });
+    }
     let findings = findings_of(&snapshot).await?;
     shared.guarded("hover", || {
         let encoding = shared.encoding();
         let offset = snapshot.lines(encoding).offset(at.position);
         let selection = shared.settings().constructs();
-        Ok(hover_at(
-            &snapshot,
-            &findings,
-            offset,
-            &selection,
-            &shared.library(),
+        let library = shared.library();
+        let view = View {
+            snapshot: &snapshot,
+            library: &library,
             encoding,
-        ))
+            links,
+        };
+        Ok(view
+            .findings(&findings, offset, &selection)
+            .or_else(|| view.elsewhere(offset, &selection)))
     })
 }
 
-/// The hover for byte `offset`, if a finding covers it.
-pub fn hover_at(
-    snapshot: &Snapshot,
-    findings: &[Finding],
-    offset: usize,
-    selection: &Selection,
-    library: &Library,
-    encoding: Encoding,
-) -> Option<Hover> {
-    let mut here: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| selection.allows(f.rule) && covers(f, offset))
-        .collect();
-    // The innermost construct first; its range is the hover's.
-    here.sort_by_key(|f| (f.range.len(), f.range.start));
-    let innermost = here.first()?;
-    let mut topics: Vec<&str> = Vec::new();
-    for f in &here {
-        if !topics.contains(&f.topic()) {
-            topics.push(f.topic());
-        }
+/// What a hover is rendered against.
+pub struct View<'a> {
+    pub snapshot: &'a Snapshot,
+    pub library: &'a Library,
+    pub encoding: Encoding,
+    pub links: TopicLinks,
+}
+
+impl View<'_> {
+    /// The hover for byte `offset`, if a finding covers it.
+    pub fn findings(
+        &self,
+        findings: &[Finding],
+        offset: usize,
+        selection: &Selection,
+    ) -> Option<Hover> {
+        let here: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| selection.allows(f.rule) && covers(f, offset))
+            .collect();
+        self.of(here)
     }
-    let sections: Vec<String> = topics
-        .iter()
-        .map(|id| section(id, &here, library))
-        .collect();
-    Some(Hover {
+
+    /// Where no finding is: a rule code in an ignore comment, the `yield`
+    /// keyword, an imported module or name.
+    pub fn elsewhere(&self, offset: usize, selection: &Selection) -> Option<Hover> {
+        let text = self.snapshot.text();
+        if let Some(code) = lookup::ignore_code_at(text, offset) {
+            return Some(rule_hover(
+                self.snapshot,
+                &code,
+                self.library,
+                self.encoding,
+                self.links,
+            ));
+        }
+        if !lookup::may_name_construct(text, offset) {
+            return None;
+        }
+        let found = lookup::constructs_at(&Document::parse(text), offset);
+        self.of(found.iter().filter(|f| selection.allows(f.rule)).collect())
+    }
+
+    /// The hover of the findings at one place: a section per topic, the
+    /// innermost construct's range.
+    fn of(&self, mut here: Vec<&Finding>) -> Option<Hover> {
+        // The innermost construct first; its range is the hover's.
+        here.sort_by_key(|f| (f.range.len(), f.range.start));
+        let innermost = here.first()?;
+        let mut topics: Vec<&str> = Vec::new();
+        for f in &here {
+            if !topics.contains(&f.topic()) {
+                topics.push(f.topic());
+            }
+        }
+        let sections: Vec<String> = topics
+            .iter()
+            .map(|id| section(id, &here, self.library, self.links))
+            .collect();
+        Some(markdown(
+            sections.join("\n---\n\n"),
+            self.snapshot,
+            &innermost.range,
+            self.encoding,
+        ))
+    }
+}
+
+fn markdown(
+    value: String,
+    snapshot: &Snapshot,
+    range: &std::ops::Range<usize>,
+    encoding: Encoding,
+) -> Hover {
+    Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: sections.join("\n---\n\n"),
+            value,
         }),
-        range: Some(snapshot.lines(encoding).range(&innermost.range)),
-    })
+        range: Some(snapshot.lines(encoding).range(range)),
+    }
+}
+
+/// The hover of a rule code (or a prefix's rules): what the rule reports,
+/// its severity, whether it has a fix, and its topic.
+fn rule_hover(
+    snapshot: &Snapshot,
+    code: &CodeAt,
+    library: &Library,
+    encoding: Encoding,
+    links: TopicLinks,
+) -> Hover {
+    let rules = lookup::rules_for_code(&code.code);
+    let mut out = String::new();
+    match rules.as_slice() {
+        [rule] if rule.code == code.code => {
+            let _ = writeln!(out, "### {} `{}`\n", rule.code, rule.construct);
+            let _ = writeln!(out, "{}\n", rule.summary);
+            let _ = writeln!(out, "{}\n", rule_facts(rule));
+            let title = library.topic(rule.topic).map_or(rule.topic, |t| &t.title);
+            let _ = writeln!(out, "Explained in **{title}**.\n");
+            let _ = writeln!(out, "{}", topic_links(rule.topic, library, links));
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "### {}: {} rule{}\n",
+                code.code,
+                rules.len(),
+                if rules.len() == 1 { "" } else { "s" }
+            );
+            for rule in rules.iter().take(MAX_RULES_LISTED) {
+                let _ = writeln!(out, "- **{}** {}", rule.code, rule.summary);
+            }
+            if rules.len() > MAX_RULES_LISTED {
+                let _ = writeln!(out, "- … and {} more", rules.len() - MAX_RULES_LISTED);
+            }
+        }
+    }
+    markdown(out, snapshot, &code.range, encoding)
+}
+
+/// `warning, fix available` and the like.
+fn rule_facts(rule: &Rule) -> String {
+    let severity = match rule.severity {
+        Severity::Warning => "Warning (a diagnostic by default)",
+        Severity::Hint => "Hint (a diagnostic when `hints` is on; always in hovers)",
+    };
+    let fix = if rule.fixable {
+        "; has a quick fix"
+    } else {
+        ""
+    };
+    format!("{severity}{fix}.")
 }
 
 /// Whether the finding's range contains `offset` (an empty range, its point).
@@ -82,7 +202,7 @@ fn covers(f: &Finding, offset: usize) -> bool {
 }
 
 /// One topic's part of the hover.
-fn section(id: &str, here: &[&Finding], library: &Library) -> String {
+fn section(id: &str, here: &[&Finding], library: &Library, links: TopicLinks) -> String {
     let mut out = String::new();
     let findings = here.iter().filter(|f| f.topic() == id);
     match library.topic(id) {
@@ -107,15 +227,25 @@ fn section(id: &str, here: &[&Finding], library: &Library) -> String {
             .collect();
         let _ = writeln!(out, "References: {}\n", refs.join(" · "));
     }
-    let mut links = vec![format!(
-        "[Open the full topic](command:{OPEN_TOPIC}?{})",
-        percent_encode(&serde_json::json!([id]).to_string())
-    )];
-    if let Some(uri) = library.topic_file(id).and_then(Uri::from_file_path) {
-        links.push(format!("[topic as Markdown]({})", uri.as_str()));
-    }
-    let _ = writeln!(out, "{}", links.join(" · "));
+    let _ = writeln!(out, "{}", topic_links(id, library, links));
     out
+}
+
+/// How to open the whole topic: a command link (VS Code), else the topic
+/// id with what to type; and the topic as a Markdown file, for any client.
+fn topic_links(id: &str, library: &Library, links: TopicLinks) -> String {
+    let mut out = vec![match links {
+        TopicLinks::Command => format!(
+            "[Open the full topic](command:{OPEN_TOPIC}?{})",
+            percent_encode(&serde_json::json!([id]).to_string())
+        ),
+        TopicLinks::Neovim => format!("Full topic `{id}`: `:PyGuide topic {id}`"),
+        TopicLinks::Plain => format!("Full topic `{id}`: `pyguide explain {id}`"),
+    }];
+    if let Some(uri) = library.topic_file(id).and_then(Uri::from_file_path) {
+        out.push(format!("[topic as Markdown]({})", uri.as_str()));
+    }
+    out.join(" · ")
 }
 
 /// Percent-encodes everything but unreserved characters (for a command

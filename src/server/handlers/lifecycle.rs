@@ -19,7 +19,7 @@ use tower_lsp_server::ls_types::{
 use super::execute_command::COMMANDS;
 use crate::server::config::{client_section, parse_layer, read_pyproject};
 use crate::server::position::Encoding;
-use crate::server::state::{ClientCaps, Shared};
+use crate::server::state::{ClientCaps, Shared, TopicLinks};
 use crate::server::worker::{Op, Queue};
 use crate::server::workspace::{file_path, index_roots};
 
@@ -49,6 +49,7 @@ pub fn initialize(shared: &Shared, params: InitializeParams) -> (InitializeResul
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false),
+        topic_links: TopicLinks::for_client(params.client_info.as_ref().map(|c| c.name.as_str())),
     };
     *shared.caps.write().unwrap_or_else(|p| p.into_inner()) = client_caps;
     let roots = roots(&params);

@@ -8,6 +8,7 @@ pub mod configuration;
 pub mod diagnostics;
 pub mod execute_command;
 pub mod hover;
+pub mod ignore_line;
 pub mod lifecycle;
 pub mod symbol;
 pub mod text_sync;

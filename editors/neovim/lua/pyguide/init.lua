@@ -2,8 +2,10 @@
 --- project root) and adds what plain LSP does not give: `:PyGuide search`,
 --- `:PyGuide topic`, `:PyGuide explain`, topics rendered in a scratch
 --- Markdown window, and a Telescope picker when Telescope is installed.
---- Works on Neovim 0.7 (vim.lsp.start_client + buf_attach_client) and uses
---- vim.lsp.start on 0.8 and later.
+--- On Neovim 0.11+ the client is the native one: lsp/pyguide.lua (the
+--- vim.lsp.Config beside this plugin) with setup()'s options laid over it
+--- by vim.lsp.config, started by vim.lsp.enable. Before 0.11 it uses
+--- vim.lsp.start (0.8+) or vim.lsp.start_client + buf_attach_client (0.7).
 
 local M = {}
 
@@ -141,13 +143,28 @@ local function executable_or_warn()
   end
   notify(
     string.format(
-      "cannot run %q. Install it (cargo install --locked --path . in a pyguide checkout) or pass "
+      "cannot run %q. Install it (pip install pyguide, or pip install . in a pyguide checkout) or pass "
         .. "cmd = { '/path/to/pyguide', 'serve' } to require('pyguide').setup().",
       program
     ),
     vim.log.levels.ERROR
   )
   return false
+end
+
+--- setup()'s options as a vim.lsp.Config, laid over lsp/pyguide.lua by
+--- vim.lsp.config on 0.11+.
+local function native_config()
+  local config = M.config
+  return {
+    cmd = config.cmd,
+    filetypes = config.filetypes,
+    root_markers = config.root_markers,
+    init_options = vim.deepcopy(config.settings),
+    settings = { pyguide = vim.deepcopy(config.settings) },
+    capabilities = config.capabilities,
+    on_attach = config.on_attach,
+  }
 end
 
 --- Starts (or reuses) the client for `root` and attaches `bufnr` when given.
@@ -225,6 +242,10 @@ end
 --- running client, without a restart.
 function M.set_settings(settings)
   M.config.settings = vim.tbl_extend("force", M.config.settings, settings or {})
+  if has_011 and vim.lsp.config[CLIENT_NAME] then
+    -- Clients started later (another project root) get them too.
+    vim.lsp.config(CLIENT_NAME, { init_options = vim.deepcopy(M.config.settings), settings = { pyguide = vim.deepcopy(M.config.settings) } })
+  end
   for _, client in ipairs(active_clients()) do
     client.config.settings = { pyguide = vim.deepcopy(M.config.settings) }
     notify_server(client, "workspace/didChangeConfiguration", { settings = client.config.settings })
@@ -473,6 +494,13 @@ function M.setup(opts)
   register_commands()
   local group = vim.api.nvim_create_augroup("pyguide", { clear = true })
   if not executable_or_warn() then
+    return
+  end
+  if has_011 then
+    -- The native way: Neovim attaches to every buffer of `filetypes`,
+    -- one client per root (buffers already open included).
+    vim.lsp.config(CLIENT_NAME, native_config())
+    vim.lsp.enable(CLIENT_NAME)
     return
   end
   vim.api.nvim_create_autocmd("FileType", {
