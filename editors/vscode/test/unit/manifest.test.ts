@@ -36,9 +36,11 @@ describe("package.json", () => {
       "pyguide.select",
       "pyguide.trace.server",
     ]);
-    for (const key of ["path", "select", "ignore", "hints", "guide", "logLevel"]) {
+    for (const key of ["select", "ignore", "hints", "guide", "logLevel"]) {
       assert.ok(source.includes(`config.get("${key}")`), `extension.ts reads pyguide.${key}`);
     }
+    // The binary path layer by layer, so a workspace value can be refused.
+    assert.ok(source.includes(`.inspect("path")`), "extension.ts inspects pyguide.path");
     for (const section of RESTART_SETTINGS) {
       assert.ok(properties.includes(section));
     }
