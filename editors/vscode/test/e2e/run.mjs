@@ -244,11 +244,20 @@ async function commandPalette(page, text) {
   return input;
 }
 
+/**
+ * Runs the palette command labelled `title` (plus an optional parenthesised
+ * note, as in "View: Focus Problems (Errors, Warnings, Infos)"), not merely
+ * the best fuzzy match, which may be another command.
+ */
 async function runCommand(page, title) {
   await commandPalette(page, `>${title}`);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( \\(.*\\))?$`);
+  const row = page
+    .locator(".quick-input-list .monaco-list-row")
+    .filter({ has: page.locator(".label-name", { hasText: exact }) })
+    .first();
   await row.waitFor({ state: "visible", timeout: STEP_MS });
-  await page.keyboard.press("Enter");
+  await row.click();
 }
 
 async function openFile(page, relative) {
@@ -362,10 +371,18 @@ async function main() {
   }
 }
 
-async function trustedSteps(browser, base, folders, { gatherTopic, crawlerFindings, fixable, crawler, wanted }) {
+/** A fresh browser context on code-server with `folder` open. */
+async function openFolder(browser, base, folder) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  context.setDefaultTimeout(STEP_MS);
+  context.setDefaultNavigationTimeout(STEP_MS * 2);
   const page = await context.newPage();
-  await page.goto(`${base}/?folder=${encodeURIComponent(folders.examples)}`);
+  await page.goto(`${base}/?folder=${encodeURIComponent(folder)}`, { waitUntil: "domcontentloaded" });
+  return page;
+}
+
+async function trustedSteps(browser, base, folders, { gatherTopic, crawlerFindings, fixable, crawler, wanted }) {
+  const page = await openFolder(browser, base, folders.examples);
 
   await check(page, "the workspace trust prompt appears and is answered: trust", async () => {
     const yes = await answerTrust(page, "Yes, I trust");
@@ -455,15 +472,17 @@ async function trustedSteps(browser, base, folders, { gatherTopic, crawlerFindin
     await runCommand(page, "PyGuide: Show Output");
     const line = page.locator(".output-view, .panel", { hasText: "(from bundled)" }).first();
     await line.waitFor({ timeout: STEP_MS });
-    const text = (await page.locator(".panel .view-lines").first().innerText()).replace(/\u00a0/g, " ");
-    const started = text.split("\n").find((l) => l.includes("(from bundled)")) ?? "";
-    if (!started.includes(`${path.sep}bin${path.sep}pyguide`)) {
-      throw new Error(`unexpected start line: ${started}`);
+    // Long lines wrap in the panel: read it as one run of words.
+    const text = (await page.locator(".panel .view-lines").first().innerText()).replace(/\s+/g, " ");
+    const started = /Starting (\S+) \(from bundled\) serve [^S]*/.exec(text);
+    const extensions = path.join(work, "extensions");
+    if (!started || !started[1].startsWith(extensions) || !started[1].endsWith("/bin/pyguide")) {
+      throw new Error(`no start line for a binary under ${extensions}: ${text.slice(0, 300)}`);
     }
     await shot(page, "08-output-bundled-binary");
-    return started.trim();
+    return started[0].trim();
   });
-  await context.close();
+  await page.context().close();
 }
 
 /** Waits until one of the page's frames (the Markdown preview is a webview) shows `text`. */
@@ -487,9 +506,7 @@ async function contentInFrames(page, text) {
 }
 
 async function restrictedSteps(browser, base, folders, gatherTopic) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${base}/?folder=${encodeURIComponent(folders.untrusted)}`);
+  const page = await openFolder(browser, base, folders.untrusted);
   await check(page, "Restricted Mode: the folder is left untrusted", async () => {
     const no = await answerTrust(page, "No, I don't trust");
     await no.click();
@@ -504,7 +521,7 @@ async function restrictedSteps(browser, base, folders, gatherTopic) {
     }
     return "evil.sh never ran";
   });
-  await context.close();
+  await page.context().close();
 }
 
 try {
