@@ -192,6 +192,7 @@ function prepareFolders() {
         "editor.hover.delay": 150,
         "editor.lightbulb.enabled": "on",
         "files.autoSave": "off",
+        "git.openRepositoryInParentFolders": "never",
       },
       null,
       2,
