@@ -53,6 +53,22 @@ describe("package.json", () => {
     assert.equal(manifest.dependencies["vscode-languageclient"], "9.0.1");
   });
 
+  it("runs in Restricted Mode, refusing a workspace's pyguide.path", () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    // VS Code honours restrictedConfigurations only with "limited"
+    // (configurationExtensionPoint: `supported === 'limited'`), which also needs a description.
+    assert.equal(untrusted.supported, "limited");
+    assert.deepEqual(untrusted.restrictedConfigurations, ["pyguide.path"]);
+    assert.match(untrusted.description, /pyguide\.path/);
+    assert.ok(manifest.contributes.configuration.properties["pyguide.path"]);
+    assert.ok(source.includes("vscode.workspace.isTrusted"), "extension.ts checks trust itself too");
+    assert.ok(source.includes("onDidGrantWorkspaceTrust"), "extension.ts restarts once trusted");
+  });
+
+  it("starts the server the way vscode-languageclient documents stdio", () => {
+    assert.match(source, /transport: TransportKind\.stdio/);
+  });
+
   it("trusts hover links only for commands that exist", () => {
     const known = new Set<string>([...Object.values(EXTENSION_COMMANDS), "pyguide.openTopic"]);
     for (const command of TRUSTED_HOVER_COMMANDS) {
