@@ -530,10 +530,15 @@ async function restrictedSteps(browser, base, folders, gatherTopic) {
     await page.locator(".statusbar", { hasText: "Restricted Mode" }).first().waitFor({ timeout: STEP_MS });
   });
   await check(page, "Restricted Mode: the hover works and the workspace's pyguide.path never runs", async () => {
+    const ran = () => fs.existsSync(path.join(folders.untrusted, "evil-ran"));
     await openFile(page, "crawler.py");
-    await hoverUntil(page, wordOnLine(page, "asyncio.gather", "gather"), gatherTopic.title);
+    try {
+      await hoverUntil(page, wordOnLine(page, "asyncio.gather", "gather"), gatherTopic.title);
+    } catch (error) {
+      throw ran() ? new Error(`the workspace's evil.sh ran, and ${error.message}`) : error;
+    }
     await shot(page, "09-restricted-mode-hover");
-    if (fs.existsSync(path.join(folders.untrusted, "evil-ran"))) {
+    if (ran()) {
       throw new Error("the workspace's evil.sh ran");
     }
     return "evil.sh never ran";
