@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         }
     };
     init_logging(cli.global.log_level.as_deref());
-    if matches!(cli.command, Command::Serve) {
+    if matches!(cli.command, Command::Serve { .. }) {
         // Before stdout is locked below: the server writes it from its own thread.
         return match serve(&cli.global) {
             Ok(code) => ExitCode::from(code as u8),

@@ -19,9 +19,22 @@ fn spawn_server(
     tokio::process::Child,
     Client<tokio::process::ChildStdout, tokio::process::ChildStdin>,
 ) {
+    spawn_with_args(&["serve"], cache, log, stderr)
+}
+
+/// `pyguide ARGS...` as a child process; see `spawn_server`.
+fn spawn_with_args(
+    args: &[&str],
+    cache: &std::path::Path,
+    log: Option<&str>,
+    stderr: Stdio,
+) -> (
+    tokio::process::Child,
+    Client<tokio::process::ChildStdout, tokio::process::ChildStdin>,
+) {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pyguide"));
     command
-        .arg("serve")
+        .args(args)
         .env("PYGUIDE_CACHE_DIR", cache)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -101,4 +114,48 @@ async fn exit_without_shutdown_exits_with_1() {
         .unwrap()
         .unwrap();
     assert_eq!(status.code(), Some(1));
+}
+
+/// vscode-languageclient's `TransportKind.stdio` appends `--stdio` to the
+/// extension's arguments (`serve --log-level warn`): the server must accept
+/// the exact command line and serve as usual.
+#[tokio::test]
+async fn the_command_line_of_vscode_languageclient_is_accepted() {
+    let cache = tempfile::tempdir().unwrap();
+    let (mut child, mut client) = spawn_with_args(
+        &["serve", "--log-level", "warn", "--stdio"],
+        cache.path(),
+        None,
+        Stdio::piped(),
+    );
+    let result = client
+        .call("initialize", init_params(&[], None, Value::Null))
+        .await;
+    assert_eq!(result["serverInfo"]["name"], "pyguide", "{result}");
+    client.notify("initialized", json!({})).await;
+    assert_eq!(client.call("shutdown", Value::Null).await, Value::Null);
+    client.notify("exit", Value::Null).await;
+    let status = tokio::time::timeout(support::TIMEOUT, child.wait())
+        .await
+        .expect("the server exits after `exit`")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+/// Transports the server does not have are refused at once, by name, with
+/// the usage exit code, instead of hanging on a pipe nobody writes.
+#[tokio::test]
+async fn an_unsupported_transport_is_a_usage_error() {
+    for flag in ["--pipe=/tmp/pyguide.sock", "--socket=9000", "--node-ipc"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_pyguide"))
+            .args(["serve", flag])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let name = flag.split('=').next().unwrap();
+        assert!(stderr.contains(name), "{flag}: {stderr}");
+        assert!(output.stdout.is_empty(), "{flag}");
+    }
 }

@@ -127,7 +127,13 @@ pub enum Command {
         diff: bool,
     },
     /// Run the language server (LSP over stdin/stdout; logs on stderr).
-    Serve,
+    Serve {
+        /// Talk LSP over stdin/stdout. This is the only transport and the
+        /// default; the flag is accepted because language clients
+        /// (vscode-languageclient's `TransportKind.stdio`) append it.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// List every topic of the guide.
     Topics {
         /// Output format.
@@ -182,7 +188,7 @@ pub fn run(
                 &paths, format, hints, &select, &ignore, exit_zero, mode, out, err, style,
             )
         }
-        Command::Serve => {
+        Command::Serve { .. } => {
             // The server owns the process's stdin/stdout, not these writers.
             writeln!(
                 err,
@@ -363,7 +369,7 @@ fn run_guide(
             write!(out, "{}", guide::to_markdown(topic, &guide))?;
             Ok(Exit::Ok)
         }
-        Command::Check { .. } | Command::Serve | Command::Completions { .. } => {
+        Command::Check { .. } | Command::Serve { .. } | Command::Completions { .. } => {
             // `run` routes these elsewhere; reaching here is a wiring bug.
             writeln!(err, "error: {command:?} was routed to the guide commands")?;
             Ok(Exit::Error)

@@ -37,9 +37,9 @@ export interface LookupInput {
   isExecutable: (file: string) => boolean;
 }
 
-/** The install command shown when nothing is found. */
+/** The ways to get a binary, shown when nothing is found. */
 export const INSTALL_HINT =
-  "Install it with `cargo install --locked --path .` in a pyguide checkout (puts it in ~/.cargo/bin), or set `pyguide.path` to the binary.";
+  "Install the PyGuide .vsix built for your platform (it carries the binary), set `pyguide.path` to a pyguide binary, or put one on PATH (for example `cargo install --locked --path .` in a pyguide checkout, which puts it in ~/.cargo/bin).";
 
 /** The binary's file name on `platform`. */
 export function binaryName(platform: NodeJS.Platform): string {
@@ -105,7 +105,7 @@ export function findBinary(input: LookupInput): BinaryFound | BinaryMissing {
   }
   return {
     kind: "missing",
-    message: `Could not find the \`pyguide\` binary (looked at the \`pyguide.path\` setting, ${bundled}, and PATH). ${INSTALL_HINT}`,
+    message: `Could not find the \`pyguide\` binary: the \`pyguide.path\` setting is empty, there is no binary bundled with the extension (${bundled}), and none on PATH. ${INSTALL_HINT}`,
   };
 }
 

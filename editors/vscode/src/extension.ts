@@ -38,6 +38,7 @@ import {
   classifyChange,
   didChangeConfigurationParams,
   logLevel,
+  pathSetting,
   type RawSettings,
   type ServerSettings,
   toServerSettings,
@@ -76,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(EXTENSION_COMMANDS.restartServer, restart),
     vscode.commands.registerCommand(EXTENSION_COMMANDS.showOutput, () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
+    // A workspace `pyguide.path` ignored in Restricted Mode applies once trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
     { dispose: () => void stopClient() },
   );
   void ensureStarted();
@@ -90,7 +93,6 @@ export function deactivate(): Promise<void> | undefined {
 function rawSettings(): RawSettings {
   const config = vscode.workspace.getConfiguration("pyguide");
   return {
-    path: config.get("path"),
     select: config.get("select"),
     ignore: config.get("ignore"),
     hints: config.get("hints"),
@@ -142,8 +144,17 @@ function ensureStarted(): Promise<void> {
 
 async function startClient(): Promise<void> {
   const raw = rawSettings();
+  const configured = pathSetting(
+    vscode.workspace.getConfiguration("pyguide").inspect("path"),
+    vscode.workspace.isTrusted,
+  );
+  if (configured.ignoredWorkspacePath !== undefined) {
+    output.appendLine(
+      `Restricted Mode: ignoring the workspace's pyguide.path (${configured.ignoredWorkspacePath}); trust the folder to use it.`,
+    );
+  }
   const binary = findBinary({
-    configured: typeof raw.path === "string" ? raw.path.trim() : "",
+    configured: configured.path,
     extensionPath,
     pathEnv: process.env.PATH,
     platform: process.platform,
@@ -157,6 +168,8 @@ async function startClient(): Promise<void> {
     return;
   }
   output.appendLine(`Starting ${binary.path} (from ${binary.source}) ${serverArgs(logLevel(raw)).join(" ")}`);
+  // As vscode-languageclient documents: it spawns `command args --stdio`
+  // (`TransportKind.stdio` appends the flag) in the workspace folder.
   const serverOptions: ServerOptions = {
     command: binary.path,
     args: serverArgs(logLevel(raw)),

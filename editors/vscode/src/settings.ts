@@ -6,9 +6,8 @@
 
 import { expandUserPath } from "./binary";
 
-/** The `pyguide.*` settings, as VS Code returns them (values may be any JSON). */
+/** The `pyguide.*` settings but `path` (see `pathSetting`), as VS Code returns them (values may be any JSON). */
 export interface RawSettings {
-  path?: unknown;
   select?: unknown;
   ignore?: unknown;
   hints?: unknown;
@@ -92,4 +91,38 @@ export function classifyChange(affects: (section: string) => boolean): "restart"
     return "restart";
   }
   return affects("pyguide") ? "notify" : "none";
+}
+
+/** The layers of `pyguide.path`, as `WorkspaceConfiguration.inspect` returns them. */
+export interface PathLayers {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/** The binary path to use, and a workspace value ignored because the workspace is not trusted. */
+export interface PathChoice {
+  path: string;
+  ignoredWorkspacePath?: string;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim().length > 0 ? value.trim() : undefined;
+}
+
+/**
+ * `pyguide.path` as the extension may use it. In a trusted workspace the
+ * most specific layer wins (folder, workspace, user). In Restricted Mode a
+ * path from the workspace would make opening a folder run a program the
+ * folder chose, so only the user's own setting counts; the ignored value is
+ * returned so the output can say so. (VS Code drops restricted settings'
+ * workspace values itself too; this does not rely on it.)
+ */
+export function pathSetting(layers: PathLayers | undefined, trusted: boolean): PathChoice {
+  const user = nonEmpty(layers?.globalValue) ?? "";
+  const workspace = nonEmpty(layers?.workspaceFolderValue) ?? nonEmpty(layers?.workspaceValue);
+  if (workspace === undefined) {
+    return { path: user };
+  }
+  return trusted ? { path: workspace } : { path: user, ignoredWorkspacePath: workspace };
 }

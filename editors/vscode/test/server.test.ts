@@ -131,7 +131,10 @@ function startServer(): Session {
     fs.existsSync(binary),
     `no server binary at ${binary}: build it (cargo build --locked at the repo root) or set PYGUIDE_BIN`,
   );
-  const child = spawn(binary, serverArgs("warn"), { stdio: ["pipe", "pipe", "pipe"] });
+  // The command line vscode-languageclient runs: the extension's arguments,
+  // then `--stdio` for `TransportKind.stdio` (editors/test also starts the
+  // server through the real client, in VS Code).
+  const child = spawn(binary, [...serverArgs("warn"), "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),

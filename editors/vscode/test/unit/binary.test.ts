@@ -57,9 +57,12 @@ describe("findBinary", () => {
     const found = findBinary(input([], { pathEnv: undefined }));
     assert.equal(found.kind, "missing");
     const message = found.kind === "missing" ? found.message : "";
+    // All three places looked at, and more than one way to get a binary.
+    assert.match(message, /`pyguide\.path` setting is empty/);
+    assert.match(message, /bundled with the extension \(\/ext\/bin\/pyguide\)/);
+    assert.match(message, /none on PATH/);
+    assert.match(message, /\.vsix built for your platform/);
     assert.match(message, /cargo install --locked --path \./);
-    assert.match(message, /pyguide\.path/);
-    assert.match(message, /\/ext\/bin\/pyguide/);
   });
 
   it("looks for pyguide.exe on Windows PATH entries", () => {

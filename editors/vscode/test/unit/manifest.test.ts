@@ -36,9 +36,11 @@ describe("package.json", () => {
       "pyguide.select",
       "pyguide.trace.server",
     ]);
-    for (const key of ["path", "select", "ignore", "hints", "guide", "logLevel"]) {
+    for (const key of ["select", "ignore", "hints", "guide", "logLevel"]) {
       assert.ok(source.includes(`config.get("${key}")`), `extension.ts reads pyguide.${key}`);
     }
+    // The binary path layer by layer, so a workspace value can be refused.
+    assert.ok(source.includes(`.inspect("path")`), "extension.ts inspects pyguide.path");
     for (const section of RESTART_SETTINGS) {
       assert.ok(properties.includes(section));
     }
@@ -49,6 +51,22 @@ describe("package.json", () => {
     assert.equal(manifest.main, "./dist/extension.js");
     assert.equal(manifest.engines.vscode, "^1.82.0");
     assert.equal(manifest.dependencies["vscode-languageclient"], "9.0.1");
+  });
+
+  it("runs in Restricted Mode, refusing a workspace's pyguide.path", () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    // VS Code honours restrictedConfigurations only with "limited"
+    // (configurationExtensionPoint: `supported === 'limited'`), which also needs a description.
+    assert.equal(untrusted.supported, "limited");
+    assert.deepEqual(untrusted.restrictedConfigurations, ["pyguide.path"]);
+    assert.match(untrusted.description, /pyguide\.path/);
+    assert.ok(manifest.contributes.configuration.properties["pyguide.path"]);
+    assert.ok(source.includes("vscode.workspace.isTrusted"), "extension.ts checks trust itself too");
+    assert.ok(source.includes("onDidGrantWorkspaceTrust"), "extension.ts restarts once trusted");
+  });
+
+  it("starts the server the way vscode-languageclient documents stdio", () => {
+    assert.match(source, /transport: TransportKind\.stdio/);
   });
 
   it("trusts hover links only for commands that exist", () => {

@@ -6,6 +6,7 @@ import {
   logLevel,
   normalizeCodes,
   normalizeGuideFolders,
+  pathSetting,
   toServerSettings,
 } from "../../src/settings";
 
@@ -63,5 +64,29 @@ describe("setting helpers", () => {
     assert.equal(classifyChange(affects(["pyguide.select"])), "notify");
     assert.equal(classifyChange(affects(["pyguide.hints"])), "notify");
     assert.equal(classifyChange(affects(["editor.fontSize"])), "none");
+  });
+});
+
+describe("pathSetting", () => {
+  it("takes the most specific layer in a trusted workspace", () => {
+    assert.deepEqual(pathSetting({ globalValue: "/u/pyguide" }, true), { path: "/u/pyguide" });
+    assert.deepEqual(pathSetting({ globalValue: "/u/pyguide", workspaceValue: "./w" }, true), { path: "./w" });
+    assert.deepEqual(pathSetting({ globalValue: "/u", workspaceValue: "./w", workspaceFolderValue: "./f" }, true), {
+      path: "./f",
+    });
+  });
+
+  it("ignores a workspace path in Restricted Mode and says which", () => {
+    assert.deepEqual(pathSetting({ workspaceValue: "./evil.sh" }, false), { path: "", ignoredWorkspacePath: "./evil.sh" });
+    assert.deepEqual(pathSetting({ globalValue: "~/bin/pyguide", workspaceFolderValue: " ./evil.sh " }, false), {
+      path: "~/bin/pyguide",
+      ignoredWorkspacePath: "./evil.sh",
+    });
+    assert.deepEqual(pathSetting({ globalValue: "~/bin/pyguide" }, false), { path: "~/bin/pyguide" });
+  });
+
+  it("treats blanks and wrong types as unset", () => {
+    assert.deepEqual(pathSetting(undefined, true), { path: "" });
+    assert.deepEqual(pathSetting({ globalValue: 3, workspaceValue: "  " }, false), { path: "" });
   });
 });
