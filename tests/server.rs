@@ -1263,7 +1263,7 @@ async fn codes_in_the_pyguide_table_of_pyproject_show_their_rules() {
 #[tokio::test]
 async fn ignore_actions_add_or_merge_the_comment_and_silence_the_line() {
     let mut h = ready(&[], None, Value::Null).await;
-    let text = "def check(value, d):\n    if value is \"x\":\n        return value == None  # noqa: E711\n    return 1 in d.keys()  # pyguide: ignore[PG2]\n";
+    let text = "def check(value, d):\n    if value is \"x\":\n        return value == None  # noqa: E501\n    return 1 in d.keys()  # pyguide: ignore[PG2]\n";
     let diagnostics = open(&mut h.client, URI, text).await;
     assert_eq!(codes(&diagnostics), ["PG401", "PG402"]);
 
@@ -1304,7 +1304,7 @@ async fn ignore_actions_add_or_merge_the_comment_and_silence_the_line() {
         .unwrap();
     let edited = apply_edits(text, ignore["edit"]["changes"][URI].as_array().unwrap());
     assert!(
-        edited.contains("value == None  # noqa: E711  # pyguide: ignore[PG402]\n"),
+        edited.contains("value == None  # noqa: E501  # pyguide: ignore[PG402]\n"),
         "{edited}"
     );
 
