@@ -65,7 +65,9 @@ fn version_at(text: &str, at: usize) -> Option<Version> {
     let rest = text[at..].strip_prefix("3.")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let after = &rest[digits.len()..];
-    if digits.is_empty() || after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
+    if digits.is_empty()
+        || after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit())
+    {
         return None;
     }
     Some(Version(3, digits.parse().ok()?))
@@ -147,7 +149,9 @@ impl Block {
     fn lower_bound(&self) -> Version {
         let named = self.named.iter().copied().min().unwrap_or(FLOOR);
         let block = match self.fence {
-            Fence::Run(Needs { python: Some(v), .. }) => v,
+            Fence::Run(Needs {
+                python: Some(v), ..
+            }) => v,
             _ => FLOOR,
         };
         named.max(block).max(FLOOR)
@@ -159,8 +163,8 @@ fn python_blocks() -> Vec<Block> {
     for topic in guide::load_builtin().guide.topics() {
         let named = topic
             .versions
-            .python
-            .as_deref()
+            .as_ref()
+            .and_then(|v| v.python.as_deref())
             .map(named_versions)
             .unwrap_or_default();
         let mut open: Option<(usize, Fence, String)> = None;
@@ -613,7 +617,11 @@ fn self_contained_python_blocks_run_on_their_oldest_and_newest_python() {
             tally.lock().unwrap().fragments += 1;
             continue;
         }
-        for v in block.named.iter().filter(|v| **v >= FLOOR && !installed.contains(v)) {
+        for v in block
+            .named
+            .iter()
+            .filter(|v| **v >= FLOOR && !installed.contains(v))
+        {
             missing_named.entry(*v).or_default().insert(&block.path);
         }
         let lower = block.lower_bound();
@@ -762,7 +770,13 @@ fn venv_for(base: &Python, django: (u32, u32), root: &Path) -> Result<Python, St
     )?;
     step(
         Command::new(&exe)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
             .args(&wanted),
         &format!("pip install into {}", venv.label),
     )?;
@@ -814,7 +828,10 @@ fn package_blocks_run_in_venvs() {
         let lower = block.lower_bound();
         // Django 5.2 LTS, unless the block needs a newer Django.
         if needs.django.is_none_or(|d| d <= DJANGO_LTS.0) {
-            match pythons.iter().find(|p| p.version >= lower.max(DJANGO_LTS.1)) {
+            match pythons
+                .iter()
+                .find(|p| p.version >= lower.max(DJANGO_LTS.1))
+            {
                 Some(base) => chosen.push(venv(base, DJANGO_LTS.0)),
                 None => tally.lock().unwrap().no_interpreter.push(format!(
                     "{}: no Python {}+ for Django 5.2",
@@ -866,10 +883,17 @@ fn package_blocks_run_in_venvs() {
 
 #[test]
 fn output_comments_are_checked_against_real_output() {
-    let code = "x = [1, 2]\nprint(x)  # prints [1, 2]\nlen(x)  # -> 2\nprint('at', id(x))  # -> at ...\n";
+    let code =
+        "x = [1, 2]\nprint(x)  # prints [1, 2]\nlen(x)  # -> 2\nprint('at', id(x))  # -> at ...\n";
     let (instrumented, expect) = instrument(code);
-    assert!(instrumented.contains("print(repr(len(x)))"), "{instrumented}");
-    assert!(instrumented.contains("print('at', id(x))  #"), "{instrumented}");
+    assert!(
+        instrumented.contains("print(repr(len(x)))"),
+        "{instrumented}"
+    );
+    assert!(
+        instrumented.contains("print('at', id(x))  #"),
+        "{instrumented}"
+    );
     let texts: Vec<&str> = expect.iter().map(|e| e.text.as_str()).collect();
     assert_eq!(texts, ["[1, 2]", "2", "at ..."]);
     assert!(check_output(&expect, "[1, 2]\n2\nat 140\n").is_ok());
@@ -877,7 +901,10 @@ fn output_comments_are_checked_against_real_output() {
     assert!(check_output(&expect, "[1, 2]\n3\nat 140\n").is_err());
     assert!(check_output(&expect, "2\n[1, 2]\nat 1\n").is_err());
     assert!(check_output(&expect, "[1, 2]\n").is_err());
-    assert!(matches_line("<Money object at 0x...>", "<Money object at 0x7f>"));
+    assert!(matches_line(
+        "<Money object at 0x...>",
+        "<Money object at 0x7f>"
+    ));
     assert!(!matches_line("a...b...c", "a-c-b"));
 }
 
@@ -885,7 +912,12 @@ fn output_comments_are_checked_against_real_output() {
 fn versions_and_fences_are_read_from_the_guide_text() {
     assert_eq!(
         named_versions("asyncio.run 3.7+; TaskGroup 3.11+; psycopg 3.1.12+; PyO3 0.26; 3.12–3.14"),
-        [Version(3, 7), Version(3, 11), Version(3, 12), Version(3, 14)]
+        [
+            Version(3, 7),
+            Version(3, 11),
+            Version(3, 12),
+            Version(3, 14)
+        ]
     );
     assert_eq!(fence_kind("```python"), Fence::Run(Needs::default()));
     assert_eq!(
@@ -903,16 +935,25 @@ fn versions_and_fences_are_read_from_the_guide_text() {
         })
     );
     assert_eq!(fence_kind("```python fragment"), Fence::Fragment);
-    for bad in ["3.11", "3.11.2+", "fragment 3.11+", "django+", "3.10+ 3.11+", "frag"] {
-        assert_eq!(fence_kind(&format!("```python {bad}")), Fence::Unknown, "{bad}");
+    for bad in [
+        "3.11",
+        "3.11.2+",
+        "fragment 3.11+",
+        "django+",
+        "3.10+ 3.11+",
+        "frag",
+    ] {
+        assert_eq!(
+            fence_kind(&format!("```python {bad}")),
+            Fence::Unknown,
+            "{bad}"
+        );
     }
     let pythons: Vec<Python> = [9, 11, 13]
-        .map(|m| Python {
-            version: Version(3, m),
-            exe: PathBuf::from(format!("python3.{m}")),
-        })
+        .map(|m| Python::installed(Version(3, m), PathBuf::from(format!("python3.{m}"))))
         .to_vec();
-    let picked = |lower| -> Vec<Version> { targets(&pythons, lower).iter().map(|p| p.version).collect() };
+    let picked =
+        |lower| -> Vec<Version> { targets(&pythons, lower).iter().map(|p| p.version).collect() };
     assert_eq!(picked(Version(3, 9)), [Version(3, 9), Version(3, 13)]);
     assert_eq!(picked(Version(3, 10)), [Version(3, 11), Version(3, 13)]);
     assert_eq!(picked(Version(3, 13)), [Version(3, 13)]);
