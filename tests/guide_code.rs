@@ -12,7 +12,7 @@
 //! in its fence (```` ```python 3.11+ ````); ```` ```python fragment ```` is
 //! parsed but never run.
 //!
-//! Blocks that import Django, pydantic, Celery, DRF, pytest or httpx are
+//! Blocks that import a package of [`PACKAGES`] (Django, pydantic, Celery...) are
 //! skipped (and counted) here, since `cargo test` stays offline; the ignored
 //! test [`package_blocks_run_in_venvs`] creates virtualenvs with pip and runs
 //! them, Django blocks with a minimal SQLite settings module
@@ -37,13 +37,15 @@ const BLOCK_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// PyPI requirement for each importable package the guide's examples use.
 /// (Django's own version is chosen per virtualenv: 5.2 LTS and 6.0.)
-const PACKAGES: [(&str, &str); 6] = [
+const PACKAGES: [(&str, &str); 8] = [
     ("django", "django==5.2.*"),
     ("rest_framework", "djangorestframework"),
     ("pydantic", "pydantic>=2"),
     ("celery", "celery>=5.4"),
     ("pytest", "pytest"),
     ("httpx", "httpx"),
+    ("requests", "requests"),
+    ("typing_extensions", "typing_extensions"),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -226,10 +228,8 @@ fn instrument(code: &str) -> (String, Vec<Expectation>) {
             line: line + 1,
             text: expected.trim().to_string(),
         });
-        if arrow {
-            if let Some(expr) = expression_on_line(&doc, line) {
-                wraps.push(expr);
-            }
+        if arrow && let Some(expr) = expression_on_line(&doc, line) {
+            wraps.push(expr);
         }
         false
     });
@@ -558,13 +558,13 @@ fn report(tally: &Tally, label: &str) {
     eprintln!("guide code ({label}): blocks run: {}", ran.join(", "));
     if !tally.need_package.is_empty() {
         eprintln!(
-            "  SKIPPED, need a PyPI package (run `cargo test --test guide_code -- --ignored`): {}",
+            "  SKIPPED block runs that need a PyPI package (run `cargo test --test guide_code -- --ignored`): {}",
             counts(&tally.need_package)
         );
     }
     if !tally.need_project.is_empty() {
         eprintln!(
-            "  SKIPPED, import project code the guide does not ship (`.` = a relative import): {}",
+            "  SKIPPED block runs that import project code the guide does not ship (`.` = a relative import): {}",
             counts(&tally.need_project)
         );
     }
@@ -804,10 +804,10 @@ fn package_blocks_run_in_venvs() {
     let tally = Mutex::new(Tally::default());
     let mut needing = Vec::new();
     for block in blocks.iter().filter(|b| b.fence != Fence::Fragment) {
-        if let Ok(run) = run_python(&plain.exe, &block.code) {
-            if missing_module(&run.stderr).is_some_and(|m| package_for(&m).is_some()) {
-                needing.push(block);
-            }
+        if let Ok(run) = run_python(&plain.exe, &block.code)
+            && missing_module(&run.stderr).is_some_and(|m| package_for(&m).is_some())
+        {
+            needing.push(block);
         }
     }
     let newest = pythons.last().expect("an interpreter").clone();
@@ -841,9 +841,10 @@ fn package_blocks_run_in_venvs() {
             }
         } else {
             tally.lock().unwrap().no_interpreter.push(format!(
-                "{}: fenced for Django {:?}+, not run on Django 5.2",
+                "{}: fenced for Django {}.{}+, not run on Django 5.2",
                 block.at(),
-                needs.django.unwrap_or_default()
+                needs.django.unwrap_or_default().0,
+                needs.django.unwrap_or_default().1
             ));
         }
         if newest.version >= lower.max(DJANGO_CURRENT.1) {
