@@ -1,9 +1,17 @@
 //! Embeds the built-in guide: every Markdown file under `index/` becomes an
 //! `include_str!` entry in `$OUT_DIR/builtin_guide.rs`, so the binary works
-//! from any directory with no files beside it.
+//! from any directory with no files beside it. `REVIEW.md` (the accuracy
+//! review log) is left out.
 
 use std::path::{Path, PathBuf};
 use std::{env, fs};
+
+/// `index/REVIEW.md` records the accuracy review; it is not a topic and the
+/// binary does not need it (the guide loader skips it too).
+fn is_review_log(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("REVIEW.md"))
+}
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = fs::read_dir(dir)
@@ -14,7 +22,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             collect(&path, out);
-        } else if path.extension().is_some_and(|ext| ext == "md") {
+        } else if path.extension().is_some_and(|ext| ext == "md") && !is_review_log(&path) {
             out.push(path);
         }
     }

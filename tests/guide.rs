@@ -76,6 +76,32 @@ fn the_shipped_guide_has_no_problems() {
 }
 
 #[test]
+fn the_review_log_ships_beside_the_topics_but_is_not_one() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
+    let review = fs::read_to_string(root.join("REVIEW.md")).expect("index/REVIEW.md exists");
+    assert!(review.contains("| topic |"), "REVIEW.md has its table");
+    let loaded = guide::load_builtin();
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    assert!(
+        loaded
+            .guide
+            .topics()
+            .iter()
+            .all(|t| !t.path.to_ascii_lowercase().ends_with("review.md")),
+        "REVIEW.md was loaded as a topic"
+    );
+    // Loading index/ as a user folder skips it the same way.
+    let (files, errors) = guide::read_dir_sources(&root).expect("index/ is readable");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.path.ends_with("REVIEW.md") && !f.path.ends_with("README.md")),
+        "a documentation file was read as a topic source"
+    );
+}
+
+#[test]
 fn topics_are_listed_in_teaching_order() {
     let loaded = guide::load_builtin();
     let ranks: Vec<usize> = loaded
@@ -135,6 +161,11 @@ fn user_guides_load_and_broken_files_are_reported_and_skipped() {
     )
     .unwrap();
     fs::write(dir.path().join("README.md"), "# Not a topic\n").unwrap();
+    fs::write(
+        nested.join("REVIEW.md"),
+        "# Review log\n\n| topic | claims checked |\n|---|---|\n| our-logging | 3 |\n",
+    )
+    .unwrap();
     fs::write(
         dir.path().join("bad-toml.md"),
         topic_file("bad-toml", "").replace("title = \"Team", "title = Team"),

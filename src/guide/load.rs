@@ -95,13 +95,16 @@ fn check_placement(topic: &Topic) -> Option<TopicError> {
     })
 }
 
-/// Topic files are `*.md` other than `README.md`, `REVIEW.md` (the accuracy
-/// review log) and names starting with `_`.
+/// Files in a guide folder that document the guide rather than being topics:
+/// the format description and the accuracy review log.
+pub(crate) const NON_TOPIC_FILES: [&str; 2] = ["README.md", "REVIEW.md"];
+
+/// Topic files are `*.md` other than [`NON_TOPIC_FILES`] (any case) and
+/// names starting with `_`.
 pub(crate) fn is_topic_file_name(path: &str) -> bool {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     name.ends_with(".md")
-        && !name.eq_ignore_ascii_case("readme.md")
-        && !name.eq_ignore_ascii_case("review.md")
+        && !NON_TOPIC_FILES.iter().any(|f| name.eq_ignore_ascii_case(f))
         && !name.starts_with('_')
 }
 
