@@ -499,3 +499,27 @@ fn a_path_rebuilt_from_itself_ends() {
         &[("q.read_text()", W)],
     );
 }
+
+#[test]
+fn recall_kept_for_real_shapes() {
+    // A translated label joined to a formatted HTML badge.
+    let badge = format!(
+        "{SAFE}def label():\n    return mark_safe(_('Wallets') + ' ' + '<span class=\"badge\">{{}}</span>'.format(_('beta')))\n"
+    );
+    let got = found_with("PG705", &badge, &Options::default());
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1, W);
+    // A memoizing decorator whose wrapper takes no arguments and calls
+    // the function with none.
+    check(
+        "PG105",
+        "def lazy(fn):\n    cache = []\n    def load():\n        if not cache:\n            cache.append(fn())\n        return cache[0]\n    return load\n",
+        &[("load", W)],
+    );
+    // ... but a wrapper that calls it with values of its own is not one.
+    check(
+        "PG105",
+        "def on_ready(callback):\n    def fire():\n        callback(42)\n    return fire\n",
+        &[],
+    );
+}

@@ -219,6 +219,15 @@ fn formats_data<'t>(
                 Some("+") => {
                     let mut operands = Vec::new();
                     flatten_concat(ctx, arg, &mut operands);
+                    // `_("Label") + "<span>{}</span>".format(x)`: a part
+                    // that formats data into HTML itself.
+                    if let Some(v) = operands
+                        .iter()
+                        .filter(|o| o.kind() != "binary_operator")
+                        .find_map(|o| formats_data(ctx, *o, call, escapers))
+                    {
+                        return Some(v);
+                    }
                     let has_html = operands.iter().any(|o| {
                         literal_or_translated(ctx, *o).is_some_and(|t| looks_like_html(&t))
                     });

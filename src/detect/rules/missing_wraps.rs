@@ -192,7 +192,7 @@ fn forwards_to(ctx: &Ctx, func: Node, name: &str) -> bool {
             {
                 return;
             }
-            found = is_returned(n) || (!params.is_empty() && forwards_all(ctx, n, &params));
+            found = is_returned(n) || forwards_all(ctx, n, &params);
         });
     }
     found
@@ -232,6 +232,10 @@ fn forwards_all(ctx: &Ctx, call: Node, params: &[&str]) -> bool {
     let Some(args) = call.child_by_field_name("arguments") else {
         return false;
     };
+    if params.is_empty() {
+        // `def inner(): ... func()`: nothing to forward, nothing added.
+        return args.named_child_count() == 0;
+    }
     let mut passed: Vec<&str> = Vec::new();
     let mut c = args.walk();
     for a in args.named_children(&mut c) {
