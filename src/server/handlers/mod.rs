@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod execute_command;
 pub mod hover;
 pub mod lifecycle;
+pub mod search_selection;
 pub mod symbol;
 pub mod text_sync;
 pub mod topic;

@@ -17,6 +17,7 @@ describe("package.json", () => {
       "PyGuide: Explain Construct at Cursor",
       "PyGuide: Open Topic",
       "PyGuide: Restart Server",
+      "PyGuide: Search the Guide for the Selection",
       "PyGuide: Search Topics",
       "PyGuide: Show Output",
     ]);
