@@ -231,21 +231,28 @@ mod tests {
     fn topics(text: &str, selected: &str) -> Vec<&'static str> {
         let start = text.find(selected).unwrap();
         let range = start..start + selected.len();
-        constructs(text, &range, &[]).iter().map(|c| c.topic).collect()
+        constructs(text, &range, &[])
+            .iter()
+            .map(|c| c.topic)
+            .collect()
     }
 
     #[test]
     fn constructs_of_the_selection_know_the_files_imports() {
         let text = "import asyncio\n\nasync def main(urls):\n    results = []\n    for u in urls:\n        results.append(await fetch(u))\n    await asyncio.gather(*[fetch(u) for u in urls])\n";
         assert!(
-            topics(text, "await asyncio.gather(*[fetch(u) for u in urls])").contains(&"asyncio-gather"),
+            topics(text, "await asyncio.gather(*[fetch(u) for u in urls])")
+                .contains(&"asyncio-gather"),
             "{:?}",
             topics(text, "await asyncio.gather(*[fetch(u) for u in urls])")
         );
         // Only the selection's constructs: the loop is outside it.
         let gather_only = topics(text, "asyncio.gather(*[fetch(u) for u in urls])");
         assert!(gather_only.contains(&"asyncio-gather"), "{gather_only:?}");
-        let is_none = topics("def f(x):\n    if x == None:\n        return 1\n", "x == None");
+        let is_none = topics(
+            "def f(x):\n    if x == None:\n        return 1\n",
+            "x == None",
+        );
         assert_eq!(is_none, vec!["is-vs-equality"]);
     }
 

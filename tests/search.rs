@@ -50,13 +50,25 @@ fn check_table(rows: &[(&str, &str)], rank: usize) {
 /// with every guide question verbatim (below) it is the bar for ranking.
 const TOP_1: &[(&str, &str)] = &[
     // The examples of issue 15.
-    ("Explain the difference between 'is' and '==' in Python.", "is-vs-equality"),
+    (
+        "Explain the difference between 'is' and '==' in Python.",
+        "is-vs-equality",
+    ),
     ("==", "is-vs-equality"),
     (":=", "comprehension-scope"),
     ("@", "decorators-under-the-hood"),
-    ("What are Decorators and how are they implemented under the hood?", "decorators-under-the-hood"),
-    ("my asyncio program runs the requests one by one", "asyncio-gather"),
-    ("when should I use yield instead of returning a list", "generators-vs-iterators"),
+    (
+        "What are Decorators and how are they implemented under the hood?",
+        "decorators-under-the-hood",
+    ),
+    (
+        "my asyncio program runs the requests one by one",
+        "asyncio-gather",
+    ),
+    (
+        "when should I use yield instead of returning a list",
+        "generators-vs-iterators",
+    ),
     // Symbols and syntax.
     ("!=", "is-vs-equality"),
     ("is not", "is-vs-equality"),
@@ -64,7 +76,10 @@ const TOP_1: &[(&str, &str)] = &[
     ("x is None", "is-vs-equality"),
     ("walrus operator", "comprehension-scope"),
     ("a @ b", "dunder-methods"),
-    ("what does @ mean above a function", "decorators-in-simple-terms"),
+    (
+        "what does @ mean above a function",
+        "decorators-in-simple-terms",
+    ),
     ("*args **kwargs wrapper", "decorators-under-the-hood"),
     ("async for", "async-context-managers-iterators"),
     ("async with", "async-context-managers-iterators"),
@@ -93,46 +108,112 @@ const TOP_1: &[(&str, &str)] = &[
     ("asyncio.gather(*coros)", "asyncio-gather"),
     ("super().__init__()", "mro-c3-linearization"),
     // Symptoms and error messages.
-    ("default list keeps growing between calls", "mutable-default-arguments"),
-    ("lambda in a loop uses the last value", "closures-late-binding"),
+    (
+        "default list keeps growing between calls",
+        "mutable-default-arguments",
+    ),
+    (
+        "lambda in a loop uses the last value",
+        "closures-late-binding",
+    ),
     ("SynchronousOnlyOperation", "async-views-async-orm"),
-    ("RuntimeWarning: coroutine 'main' was never awaited", "asyncio-event-loop"),
-    ("Task was destroyed but it is pending", "asyncio-task-references"),
+    (
+        "RuntimeWarning: coroutine 'main' was never awaited",
+        "asyncio-event-loop",
+    ),
+    (
+        "Task was destroyed but it is pending",
+        "asyncio-task-references",
+    ),
     ("queue.join() never returns", "asyncio-queues"),
-    ("too many open files with aiohttp", "asyncio-semaphore-concurrency-limits"),
-    ("threads don't make my cpu bound code faster", "gil-and-free-threading"),
+    (
+        "too many open files with aiohttp",
+        "asyncio-semaphore-concurrency-limits",
+    ),
+    (
+        "threads don't make my cpu bound code faster",
+        "gil-and-free-threading",
+    ),
     ("my process memory keeps growing", "memory-management"),
-    ("counter is wrong when threads update it", "threading-locks-race-conditions"),
-    ("NameError class attribute in list comprehension", "comprehension-scope"),
-    ("decorated function loses its __name__", "decorators-under-the-hood"),
-    ("generator is empty the second time", "generators-vs-iterators"),
-    ("Cannot create a consistent method resolution order (MRO)", "mro-c3-linearization"),
-    ("TypeError: Can't instantiate abstract class", "abstract-base-classes"),
-    ("AttributeError: object has no attribute '__dict__'", "slots"),
+    (
+        "counter is wrong when threads update it",
+        "threading-locks-race-conditions",
+    ),
+    (
+        "NameError class attribute in list comprehension",
+        "comprehension-scope",
+    ),
+    (
+        "decorated function loses its __name__",
+        "decorators-under-the-hood",
+    ),
+    (
+        "generator is empty the second time",
+        "generators-vs-iterators",
+    ),
+    (
+        "Cannot create a consistent method resolution order (MRO)",
+        "mro-c3-linearization",
+    ),
+    (
+        "TypeError: Can't instantiate abstract class",
+        "abstract-base-classes",
+    ),
+    (
+        "AttributeError: object has no attribute '__dict__'",
+        "slots",
+    ),
     ("case RED matches everything", "structural-pattern-matching"),
     ("TypeError: __init__() should return None", "new-vs-init"),
     ("metaclass conflict", "metaclasses"),
     ("my page makes 500 queries", "n-plus-one-queries"),
-    ("DRF serializer is slow and runs many queries", "drf-serializer-n-plus-one"),
+    (
+        "DRF serializer is slow and runs many queries",
+        "drf-serializer-n-plus-one",
+    ),
     ("post_save not called", "django-signals"),
     ("bulk_create does not call save", "bulk-create-update"),
     ("celery task executed twice", "celery-idempotency-retries"),
-    ("CSRF verification failed. Request aborted.", "csrf-xss-django-spa"),
+    (
+        "CSRF verification failed. Request aborted.",
+        "csrf-xss-django-spa",
+    ),
     ("Invalid HTTP_HOST header", "allowed-hosts-host-header"),
     ("DisallowedHost", "allowed-hosts-host-header"),
     ("refused to display in a frame", "clickjacking"),
     ("secret key leaked on github", "secret-key-management"),
     ("externally-managed-environment", "virtual-environments"),
-    ("lost update when two users buy the last item", "f-expressions-race-conditions"),
+    (
+        "lost update when two users buy the last item",
+        "f-expressions-race-conditions",
+    ),
     ("migration locks the table", "migrations-large-tables"),
-    ("too many connections postgres", "database-connection-pooling"),
-    ("request.user is missing in my middleware", "django-middleware-order"),
-    ("You can't execute queries until the end of the 'atomic' block", "transaction-atomic"),
+    (
+        "too many connections postgres",
+        "database-connection-pooling",
+    ),
+    (
+        "request.user is missing in my middleware",
+        "django-middleware-order",
+    ),
+    (
+        "You can't execute queries until the end of the 'atomic' block",
+        "transaction-atomic",
+    ),
     ("skip_locked job queue", "select-for-update"),
-    ("Count with two joins returns inflated numbers", "annotate-aggregate"),
+    (
+        "Count with two joins returns inflated numbers",
+        "annotate-aggregate",
+    ),
     ("is `if queryset:` slow", "exists-vs-count"),
-    ("the same queryset query runs twice", "queryset-laziness-caching"),
-    ("log an exception with its traceback", "logging-best-practices"),
+    (
+        "the same queryset query runs twice",
+        "queryset-laziness-caching",
+    ),
+    (
+        "log an exception with its traceback",
+        "logging-best-practices",
+    ),
     ("profile a production process", "profiling"),
     ("ScopeMismatch", "pytest-fixtures"),
     ("where do I put business logic", "project-layout"),
@@ -413,7 +494,10 @@ fn weak_searches_suggest_the_nearest_topics() {
     // Words run together: no word of it names a topic, its letters do.
     let found = index().lookup("djangomiddleware", 5).unwrap();
     assert_eq!(found.hits, vec![]);
-    assert_eq!(found.suggestions[0].id, "django-middleware-order", "{found:?}");
+    assert_eq!(
+        found.suggestions[0].id, "django-middleware-order",
+        "{found:?}"
+    );
     let found = index().lookup("asyncgather", 5).unwrap();
     assert_eq!(found.suggestions[0].id, "asyncio-gather", "{found:?}");
     assert!(found.suggestions.iter().all(|s| s.suggestion));
@@ -426,7 +510,11 @@ fn weak_searches_suggest_the_nearest_topics() {
     assert_eq!(json["suggestions"][0]["suggestion"], true, "{json}");
     for query in ["?!", ""] {
         let found = index().lookup(query, 5).unwrap();
-        assert_eq!((found.hits.len(), found.suggestions.len()), (0, 0), "{query:?}");
+        assert_eq!(
+            (found.hits.len(), found.suggestions.len()),
+            (0, 0),
+            "{query:?}"
+        );
     }
 }
 

@@ -401,19 +401,26 @@ async fn searching_from_a_selection_puts_its_constructs_first() {
     let selection = "time.sleep(1)\n    return await asyncio.gather(*[fetch(u) for u in urls])";
     let args = |show: bool| {
         json!({"command": "pyguide.searchSelection", "arguments": [{
-            "uri": URI, "show": show, "range": {
-                "start": find(SAMPLE, selection, 0),
-                "end": find(SAMPLE, selection, selection.len()),
-            }}]})
+        "uri": URI, "show": show, "range": {
+            "start": find(SAMPLE, selection, 0),
+            "end": find(SAMPLE, selection, selection.len()),
+        }}]})
     };
     let hits = h.client.call("workspace/executeCommand", args(false)).await;
     let hits = hits.as_array().unwrap();
     let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
     // The blocking call (PG206, known from the enclosing async def), then gather.
-    assert_eq!(ids[..2], ["asyncio-event-loop", "asyncio-gather"], "{ids:?}");
+    assert_eq!(
+        ids[..2],
+        ["asyncio-event-loop", "asyncio-gather"],
+        "{ids:?}"
+    );
     assert_eq!(hits[0]["code"], "PG206");
     assert!(hits[0]["snippet"].as_str().unwrap().starts_with("PG206: "));
-    assert!(hits.iter().skip(2).any(|h| h["code"].is_null()), "text hits follow");
+    assert!(
+        hits.iter().skip(2).any(|h| h["code"].is_null()),
+        "text hits follow"
+    );
 
     // With `show`, a plain client is offered the topics and the pick opens.
     let hits = h.client.call("workspace/executeCommand", args(true)).await;
@@ -439,9 +446,12 @@ async fn searching_from_a_selection_puts_its_constructs_first() {
         "{shown}"
     );
 
-    for arguments in [json!([]), json!(["text"]), json!([{"uri": "file:///nope.py", "range": {
-        "start": pos(0, 0), "end": pos(0, 1)}}])]
-    {
+    for arguments in [
+        json!([]),
+        json!(["text"]),
+        json!([{"uri": "file:///nope.py", "range": {
+        "start": pos(0, 0), "end": pos(0, 1)}}]),
+    ] {
         let response = h
             .client
             .request(

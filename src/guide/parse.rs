@@ -6,8 +6,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    ASKED_MAX, ASKED_MAX_CHARS, EXAMPLE_PARTS, FieldLines, Origin, REQUIRED_SECTIONS, Reference, SUMMARY_MAX_CHARS,
-    SUMMARY_MAX_SENTENCES, SUMMARY_MIN_CHARS, Topic, TopicError, Versions,
+    ASKED_MAX, ASKED_MAX_CHARS, EXAMPLE_PARTS, FieldLines, Origin, REQUIRED_SECTIONS, Reference,
+    SUMMARY_MAX_CHARS, SUMMARY_MAX_SENTENCES, SUMMARY_MIN_CHARS, Topic, TopicError, Versions,
 };
 
 #[derive(Deserialize)]
@@ -557,9 +557,14 @@ x = 2
 
     #[test]
     fn checks_asked_phrasings() {
-        let with = |list: &str| GOOD.replace("aliases = ", &format!("asked = [{list}]\naliases = "));
-        let t = parse_topic("t.md", &with(r#""How do I   sample?", "sample broken""#), Origin::User)
-            .unwrap();
+        let with =
+            |list: &str| GOOD.replace("aliases = ", &format!("asked = [{list}]\naliases = "));
+        let t = parse_topic(
+            "t.md",
+            &with(r#""How do I   sample?", "sample broken""#),
+            Origin::User,
+        )
+        .unwrap();
         assert_eq!(t.asked, vec!["How do I sample?", "sample broken"]);
         check(
             &with(r#""one", " ", "One""#),

@@ -235,7 +235,8 @@ impl SearchIndex {
             else {
                 continue;
             };
-            let keys = self.keys[ord].get_or_init(|| key_stems(&self.guide.topics()[ord], &mut analyzers.stem));
+            let keys = self.keys[ord]
+                .get_or_init(|| key_stems(&self.guide.topics()[ord], &mut analyzers.stem));
             candidates.push(rank::Candidate {
                 ord,
                 score,

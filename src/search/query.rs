@@ -174,9 +174,7 @@ fn content_words<'a>(all_words: &'a [String], reading: &Reading) -> Vec<&'a Stri
             || (keywords && KEYWORD_STOP_WORDS.contains(&w.as_str()))
     };
     let content: Vec<&String> = all_words.iter().filter(|w| kept(w, false)).collect();
-    let only_generic = content
-        .iter()
-        .all(|w| GENERIC_WORDS.contains(&w.as_str()));
+    let only_generic = content.iter().all(|w| GENERIC_WORDS.contains(&w.as_str()));
     if content.is_empty() && reading.extra.is_empty() {
         all_words.iter().collect()
     } else if only_generic && reading.extra.is_empty() {
@@ -278,7 +276,10 @@ pub(crate) fn plan(
         let stems = analyze(&mut an.stem, word);
         highlight.extend(stems.iter().cloned());
         symbol_group.extend(stems);
-        per_word.push(should(boosted(term(fields.idents, word), IDENT_BOOST * weight)));
+        per_word.push(should(boosted(
+            term(fields.idents, word),
+            IDENT_BOOST * weight,
+        )));
         clauses.push(should(Box::new(BooleanQuery::new(per_word))));
     }
     if !symbol_group.is_empty() {

@@ -48,11 +48,7 @@ pub(crate) fn rerank(candidates: &mut [Candidate], topics: &[Topic], depth: Dept
         c.score *= BODY_ONLY_FACTOR + (1.0 - BODY_ONLY_FACTOR) * c.key_share;
     }
     sort(candidates);
-    let leading: Vec<usize> = candidates
-        .iter()
-        .take(LINK_WINDOW)
-        .map(|c| c.ord)
-        .collect();
+    let leading: Vec<usize> = candidates.iter().take(LINK_WINDOW).map(|c| c.ord).collect();
     for c in candidates.iter_mut() {
         let topic = &topics[c.ord];
         let links = leading
@@ -87,7 +83,9 @@ fn prefer_depth(candidates: &mut [Candidate], topics: &[Topic], depth: Depth) {
             .iter()
             .filter(|c| wanted(&topics[c.ord]) && linked(topic, &topics[c.ord]))
             .map(|c| c.score)
-            .fold(None, |best: Option<f32>, s| Some(best.map_or(s, |b| b.max(s))));
+            .fold(None, |best: Option<f32>, s| {
+                Some(best.map_or(s, |b| b.max(s)))
+            });
         if let Some(s) = sibling_score
             && candidates[i].score >= s
         {

@@ -39,7 +39,11 @@ pub(crate) fn nearest<'a>(query: &str, topics: &'a [Topic], limit: usize) -> Vec
                 })
         })
         .collect();
-    found.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.ord.cmp(&b.ord)));
+    found.sort_by(|a, b| {
+        b.similarity
+            .total_cmp(&a.similarity)
+            .then(a.ord.cmp(&b.ord))
+    });
     found.truncate(limit);
     found
 }

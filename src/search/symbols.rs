@@ -93,7 +93,11 @@ pub(crate) fn read(input: &str) -> Reading {
                     && !is_prose(tokens[i - 1])
                     && !is_prose(tokens[i + 1]);
                 if between {
-                    push(&mut reading, &["__matmul__", "operator", "overloading"], 1.0);
+                    push(
+                        &mut reading,
+                        &["__matmul__", "operator", "overloading"],
+                        1.0,
+                    );
                 } else {
                     push(&mut reading, &["decorator"], 1.0);
                 }
@@ -202,9 +206,15 @@ mod tests {
         assert_eq!(words("x := 5"), vec!["walrus", "assignment", "expression"]);
         assert_eq!(words("@"), vec!["decorator"]);
         assert_eq!(words("what does @ do"), vec!["decorator"]);
-        assert_eq!(words("a @ b"), vec!["__matmul__", "operator", "overloading"]);
+        assert_eq!(
+            words("a @ b"),
+            vec!["__matmul__", "operator", "overloading"]
+        );
         assert_eq!(words("*args and **kwargs")[..2], ["kwargs", "args"]);
-        assert_eq!(words("except* ValueError"), vec!["exceptiongroup", "except"]);
+        assert_eq!(
+            words("except* ValueError"),
+            vec!["exceptiongroup", "except"]
+        );
         assert_eq!(words("plain words"), Vec::<&str>::new());
     }
 
@@ -234,10 +244,7 @@ mod tests {
             read("How are decorators implemented under the hood?").depth,
             Depth::Deep
         );
-        assert_eq!(
-            read("decorators in simple terms").depth,
-            Depth::Simple
-        );
+        assert_eq!(read("decorators in simple terms").depth, Depth::Simple);
         assert_eq!(read("decorators").depth, Depth::Any);
     }
 }

@@ -63,7 +63,10 @@ impl Library {
     /// nearest topics as suggestions (`suggestion: true`): a palette is
     /// never left empty while some topic is near.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
-        let found = self.index()?.lookup(query, limit).map_err(|e| e.to_string())?;
+        let found = self
+            .index()?
+            .lookup(query, limit)
+            .map_err(|e| e.to_string())?;
         Ok(if found.hits.is_empty() {
             found.suggestions
         } else {

@@ -67,7 +67,11 @@ pub fn action(
 }
 
 /// Runs `pyguide.searchSelection`.
-pub async fn execute(shared: &Shared, client: &Client, arguments: &[Value]) -> Result<Option<Value>> {
+pub async fn execute(
+    shared: &Shared,
+    client: &Client,
+    arguments: &[Value],
+) -> Result<Option<Value>> {
     let args: Args = arguments
         .first()
         .cloned()
@@ -151,7 +155,10 @@ async fn offer(client: Client, library: Arc<Library>, show_document: bool, hits:
         let _ = tokio::time::timeout(PICK_TIMEOUT, client.show_document(params)).await;
     } else {
         client
-            .show_message(MessageType::INFO, format!("{}: {}", hit.title, uri.as_str()))
+            .show_message(
+                MessageType::INFO,
+                format!("{}: {}", hit.title, uri.as_str()),
+            )
             .await;
     }
 }
