@@ -17,8 +17,8 @@ describe("package.json", () => {
       "PyGuide: Explain Construct at Cursor",
       "PyGuide: Open Topic",
       "PyGuide: Restart Server",
-      "PyGuide: Search the Guide for the Selection",
       "PyGuide: Search Topics",
+      "PyGuide: Search the Guide for the Selection",
       "PyGuide: Show Output",
     ]);
     for (const id of Object.keys(EXTENSION_COMMANDS)) {
