@@ -70,6 +70,7 @@ fn generated_guide(n: usize) -> Arc<Guide> {
             module: format!("module-{}", i % 40),
             question: format!("{}?", rng.sentence(&vocab, 9)),
             summary: rng.sentence(&vocab, 30),
+            asked: (0..4).map(|_| rng.sentence(&vocab, 6)).collect(),
             aliases: (0..4).map(|_| rng.sentence(&vocab, 2)).collect(),
             tags: (0..3).map(|_| rng.pick(&vocab).to_string()).collect(),
             triggers: vec![],

@@ -2,6 +2,7 @@
 //! Django practice. See ARCHITECTURE.md for the map of the crate.
 
 pub mod cli;
+pub mod code_search;
 pub mod detect;
 pub mod guide;
 pub mod project;

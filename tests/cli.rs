@@ -29,6 +29,10 @@ fn pyguide(args: &[&str]) -> Run {
     }
 }
 
+fn json_value(run: &Run) -> Value {
+    serde_json::from_str::<Value>(&run.stdout).expect("stdout is JSON")
+}
+
 fn json(run: &Run) -> Vec<Value> {
     serde_json::from_str::<Value>(&run.stdout)
         .expect("stdout is JSON")
@@ -49,7 +53,10 @@ fn search_json_is_best_first_with_the_documented_fields() {
         "search", "too", "many", "queries", "in", "a", "loop", "--format", "json", "--limit", "3",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let hits = json(&run);
+    let found = json_value(&run);
+    assert_eq!(keys(&found), ["hits", "suggestions"]);
+    assert_eq!(found["suggestions"], serde_json::json!([]));
+    let hits = found["hits"].as_array().unwrap();
     assert!(!hits.is_empty() && hits.len() <= 3);
     assert_eq!(hits[0]["id"], "n-plus-one-queries");
     assert_eq!(
@@ -83,7 +90,26 @@ fn search_finding_nothing_exits_1() {
     assert_eq!(run.stdout, "");
     assert_eq!(run.stderr.trim(), "no topic matches \"xyzzyqwv\"");
     let run = pyguide(&["search", "xyzzyqwv", "--format", "json"]);
-    assert_eq!((run.code, json(&run).len()), (1, 0));
+    assert_eq!(run.code, 1);
+    assert_eq!(json_value(&run)["hits"], serde_json::json!([]));
+}
+
+#[test]
+fn search_finding_nothing_suggests_the_nearest_topics() {
+    let run = pyguide(&["search", "asyncgather"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.trim(), "no topic matches \"asyncgather\"");
+    assert!(
+        run.stdout
+            .starts_with("did you mean:\n    asyncio-gather  asyncio.gather in practice"),
+        "{}",
+        run.stdout
+    );
+    let run = pyguide(&["search", "asyncgather", "--format", "json"]);
+    let found = json_value(&run);
+    assert_eq!(found["hits"], serde_json::json!([]));
+    assert_eq!(found["suggestions"][0]["id"], "asyncio-gather");
+    assert_eq!(found["suggestions"][0]["suggestion"], true);
 }
 
 #[test]

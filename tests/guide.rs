@@ -65,6 +65,12 @@ fn the_shipped_guide_has_no_problems() {
             t.path
         );
         assert!(
+            (3..=8).contains(&t.asked.len()),
+            "{}: `asked` needs 3 to 8 ways people really ask it, has {}",
+            t.path,
+            t.asked.len()
+        );
+        assert!(
             t.body.contains("```python")
                 || t.module == "security-scaling"
                 || t.id == "virtual-environments"

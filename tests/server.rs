@@ -140,7 +140,11 @@ async fn initialize_negotiates_the_encoding_and_announces_capabilities() {
         assert_eq!(caps["workspaceSymbolProvider"], true);
         assert_eq!(
             caps["executeCommandProvider"]["commands"],
-            json!(["pyguide.search", "pyguide.openTopic"])
+            json!([
+                "pyguide.search",
+                "pyguide.openTopic",
+                "pyguide.searchSelection"
+            ])
         );
         assert_eq!(result["serverInfo"]["name"], "pyguide");
         h.client.notify("initialized", json!({})).await;
@@ -310,9 +314,15 @@ async fn quick_fixes_edit_the_text_and_explain_actions_open_topics() {
     )
     .await;
     let search = actions.last().unwrap();
-    assert_eq!(search["title"], "Search the guide for 'asyncio.gather'");
-    assert_eq!(search["command"]["command"], "pyguide.search");
-    assert_eq!(search["command"]["arguments"], json!(["asyncio.gather"]));
+    assert_eq!(search["title"], "Search the guide for the selection");
+    assert_eq!(search["command"]["command"], "pyguide.searchSelection");
+    assert_eq!(
+        search["command"]["arguments"],
+        json!([{"uri": URI, "show": true, "range": {
+            "start": find(SAMPLE, "asyncio.gather", 0),
+            "end": find(SAMPLE, "asyncio.gather", 14),
+        }}])
+    );
     assert!(
         actions
             .iter()
@@ -387,6 +397,73 @@ async fn workspace_symbol_finds_topics_as_markdown_files() {
         .call("workspace/symbol", json!({"query": "zzqx wvvq"}))
         .await;
     assert_eq!(none, json!([]));
+}
+
+#[tokio::test]
+async fn searching_from_a_selection_puts_its_constructs_first() {
+    let mut h = ready(&[], None, Value::Null).await;
+    open(&mut h.client, URI, SAMPLE).await;
+    let selection = "time.sleep(1)\n    return await asyncio.gather(*[fetch(u) for u in urls])";
+    let args = |show: bool| {
+        json!({"command": "pyguide.searchSelection", "arguments": [{
+        "uri": URI, "show": show, "range": {
+            "start": find(SAMPLE, selection, 0),
+            "end": find(SAMPLE, selection, selection.len()),
+        }}]})
+    };
+    let hits = h.client.call("workspace/executeCommand", args(false)).await;
+    let hits = hits.as_array().unwrap();
+    let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    // The blocking call (PG206, known from the enclosing async def), then gather.
+    assert_eq!(
+        ids[..2],
+        ["asyncio-event-loop", "asyncio-gather"],
+        "{ids:?}"
+    );
+    assert_eq!(hits[0]["code"], "PG206");
+    assert!(hits[0]["snippet"].as_str().unwrap().starts_with("PG206: "));
+    assert!(
+        hits.iter().skip(2).any(|h| h["code"].is_null()),
+        "text hits follow"
+    );
+
+    // With `show`, a plain client is offered the topics and the pick opens.
+    let hits = h.client.call("workspace/executeCommand", args(true)).await;
+    assert!(!hits.as_array().unwrap().is_empty());
+    let offer = h
+        .client
+        .wait_for(|m| m["method"] == "window/showMessageRequest")
+        .await;
+    // The test client picks the first action offered.
+    let titles = &offer["params"]["actions"];
+    assert_eq!(titles[0]["title"], hits[0]["title"]);
+    let shown = h
+        .client
+        .wait_for(|m| m["method"] == "window/showDocument")
+        .await;
+    assert!(
+        shown["params"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/topics/{}.md", hits[0]["id"].as_str().unwrap())),
+        "{shown}"
+    );
+
+    for arguments in [
+        json!([]),
+        json!(["text"]),
+        json!([{"uri": "file:///nope.py", "range": {
+        "start": pos(0, 0), "end": pos(0, 1)}}]),
+    ] {
+        let response = h
+            .client
+            .request(
+                "workspace/executeCommand",
+                json!({"command": "pyguide.searchSelection", "arguments": arguments}),
+            )
+            .await;
+        assert_eq!(response["error"]["code"], -32602, "{arguments}");
+    }
 }
 
 #[tokio::test]

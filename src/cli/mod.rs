@@ -314,14 +314,14 @@ fn run_guide(
         } => {
             let query = query.join(" ");
             let index = open_index(guide)?;
-            let hits = index.search(&query, limit)?;
+            let found = index.lookup(&query, limit)?;
             match format {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &hits)?;
+                    serde_json::to_writer_pretty(&mut *out, &found)?;
                     writeln!(out)?;
                 }
                 Format::Text => {
-                    for (i, hit) in hits.iter().enumerate() {
+                    for (i, hit) in found.hits.iter().enumerate() {
                         writeln!(
                             out,
                             "{:>2}. {}  {}  {}",
@@ -332,9 +332,24 @@ fn run_guide(
                         )?;
                         writeln!(out, "    {}", style.snippet(&hit.snippet))?;
                     }
+                    if !found.suggestions.is_empty() {
+                        if !found.hits.is_empty() {
+                            writeln!(out)?;
+                        }
+                        writeln!(out, "{}", style.heading("did you mean:"))?;
+                        for s in &found.suggestions {
+                            writeln!(
+                                out,
+                                "    {}  {}  {}",
+                                style.id(&s.id),
+                                style.title(&s.title),
+                                style.dim(&format!("(\"{}\")", s.snippet)),
+                            )?;
+                        }
+                    }
                 }
             }
-            if hits.is_empty() {
+            if found.hits.is_empty() {
                 writeln!(err, "no topic matches {query:?}")?;
                 return Ok(Exit::NotFound);
             }

@@ -29,6 +29,11 @@ pub const SUMMARY_MIN_CHARS: usize = 40;
 pub const SUMMARY_MAX_CHARS: usize = 400;
 /// A summary is one to three sentences.
 pub const SUMMARY_MAX_SENTENCES: usize = 3;
+/// At most this many `asked` phrasings per topic: a few real ways of asking,
+/// not a keyword dump.
+pub const ASKED_MAX: usize = 8;
+/// The longest `asked` phrasing, in characters.
+pub const ASKED_MAX_CHARS: usize = 160;
 
 /// The body sections every topic has, in this order.
 pub const REQUIRED_SECTIONS: [&str; 3] = ["Answer", "Example", "Pitfalls"];
@@ -118,6 +123,10 @@ pub struct Topic {
     pub module: String,
     pub question: String,
     pub summary: String,
+    /// How people really ask it: the interview question in other words, a
+    /// symptom, a beginner's phrasing, an error message. Searched with a
+    /// strong boost.
+    pub asked: Vec<String>,
     pub aliases: Vec<String>,
     pub tags: Vec<String>,
     pub triggers: Vec<String>,

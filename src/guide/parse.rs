@@ -6,8 +6,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    EXAMPLE_PARTS, FieldLines, Origin, REQUIRED_SECTIONS, Reference, SUMMARY_MAX_CHARS,
-    SUMMARY_MAX_SENTENCES, SUMMARY_MIN_CHARS, Topic, TopicError, Versions,
+    ASKED_MAX, ASKED_MAX_CHARS, EXAMPLE_PARTS, FieldLines, Origin, REQUIRED_SECTIONS, Reference,
+    SUMMARY_MAX_CHARS, SUMMARY_MAX_SENTENCES, SUMMARY_MIN_CHARS, Topic, TopicError, Versions,
 };
 
 #[derive(Deserialize)]
@@ -18,6 +18,8 @@ struct FrontMatter {
     module: Spanned<String>,
     question: Spanned<String>,
     summary: Spanned<String>,
+    #[serde(default)]
+    asked: Vec<Spanned<String>>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
     #[serde(default)]
@@ -122,6 +124,9 @@ pub fn parse_topic(path: &str, text: &str, origin: Origin) -> Result<Topic, Vec<
             );
         }
     }
+    for problem in check_asked(&fm.asked) {
+        check(false, &problem.0, problem.1);
+    }
     for (name, list) in [("triggers", &fm.triggers), ("related", &fm.related)] {
         for item in list {
             check(
@@ -173,6 +178,7 @@ pub fn parse_topic(path: &str, text: &str, origin: Origin) -> Result<Topic, Vec<
         module: fm.module.into_inner(),
         question: normalize_ws(fm.question.get_ref()),
         summary,
+        asked: fm.asked.iter().map(|a| normalize_ws(a.get_ref())).collect(),
         aliases: fm.aliases.into_iter().map(Spanned::into_inner).collect(),
         tags: fm.tags.into_iter().map(Spanned::into_inner).collect(),
         triggers: fm.triggers.into_iter().map(Spanned::into_inner).collect(),
@@ -193,6 +199,39 @@ pub fn parse_topic(path: &str, text: &str, origin: Origin) -> Result<Topic, Vec<
         path: path.to_string(),
         origin,
     })
+}
+
+/// Problems with the `asked` list, each with the span to report: empty or
+/// overlong entries, duplicates, more than [`ASKED_MAX`] entries.
+fn check_asked(asked: &[Spanned<String>]) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut problems = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (i, item) in asked.iter().enumerate() {
+        let text = normalize_ws(item.get_ref());
+        let chars = text.chars().count();
+        let key = text.to_lowercase();
+        if text.is_empty() {
+            problems.push((item.span(), "`asked` has an empty entry".to_string()));
+        } else if chars > ASKED_MAX_CHARS {
+            problems.push((
+                item.span(),
+                format!("`asked` entry is {chars} characters; at most {ASKED_MAX_CHARS}"),
+            ));
+        } else if seen.contains(&key) {
+            problems.push((item.span(), format!("`asked` repeats {text:?}")));
+        }
+        if i == ASKED_MAX {
+            problems.push((
+                item.span(),
+                format!(
+                    "`asked` has {} entries; at most {ASKED_MAX} (the ways people really ask)",
+                    asked.len()
+                ),
+            ));
+        }
+        seen.push(key);
+    }
+    problems
 }
 
 fn split_front_matter(text: &str) -> Result<Layout<'_>, (usize, String)> {
@@ -503,7 +542,7 @@ x = 2
         check(
             &GOOD.replace("aliases", "alias"),
             &[
-                "t.md:7: invalid front matter: unknown field `alias`, expected one of `id`, `title`, `module`, `question`, `summary`, `aliases`, `tags`, `triggers`, `related`, `references`, `versions`",
+                "t.md:7: invalid front matter: unknown field `alias`, expected one of `id`, `title`, `module`, `question`, `summary`, `asked`, `aliases`, `tags`, `triggers`, `related`, `references`, `versions`",
             ],
         );
         check(
@@ -513,6 +552,35 @@ x = 2
         check(
             &GOOD.replace("title = \"A sample\"", "title = \"A sample"),
             &["t.md:3: invalid front matter: invalid basic string, expected `\"`"],
+        );
+    }
+
+    #[test]
+    fn checks_asked_phrasings() {
+        let with =
+            |list: &str| GOOD.replace("aliases = ", &format!("asked = [{list}]\naliases = "));
+        let t = parse_topic(
+            "t.md",
+            &with(r#""How do I   sample?", "sample broken""#),
+            Origin::User,
+        )
+        .unwrap();
+        assert_eq!(t.asked, vec!["How do I sample?", "sample broken"]);
+        check(
+            &with(r#""one", " ", "One""#),
+            &[
+                "t.md:7: `asked` has an empty entry",
+                "t.md:7: `asked` repeats \"One\"",
+            ],
+        );
+        let nine: Vec<String> = (0..9).map(|i| format!("\"ask {i}\"")).collect();
+        check(
+            &with(&nine.join(", ")),
+            &["t.md:7: `asked` has 9 entries; at most 8 (the ways people really ask)"],
+        );
+        check(
+            &with(&format!("\"{}\"", "long ".repeat(40))),
+            &["t.md:7: `asked` entry is 199 characters; at most 160"],
         );
     }
 

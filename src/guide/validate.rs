@@ -63,6 +63,7 @@ mod tests {
             module: "m".into(),
             question: "q".into(),
             summary: "s".into(),
+            asked: vec![],
             aliases: vec![],
             tags: vec![],
             triggers: vec![],

@@ -41,7 +41,7 @@ pub fn cache_key(topics: &[Topic]) -> u128 {
         for s in [&t.id, &t.title, &t.module, &t.question, &t.summary, &t.body] {
             field(s);
         }
-        for list in [&t.aliases, &t.tags] {
+        for list in [&t.asked, &t.aliases, &t.tags] {
             field(&list.len().to_string());
             for s in list {
                 field(s);

@@ -7,8 +7,11 @@
 
 mod cache;
 mod query;
+mod rank;
 mod schema;
 mod snippet;
+mod suggest;
+mod symbols;
 mod vocab;
 
 use std::path::PathBuf;
@@ -46,7 +49,27 @@ pub struct Hit {
     pub score: f32,
     /// A short excerpt with the matched words wrapped in `**`.
     pub snippet: String,
+    /// The rule code of a construct found in searched code (`PG206`), for
+    /// hits that come from code rather than words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A "did you mean" suggestion rather than a match.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub suggestion: bool,
 }
+
+/// What a search found: the hits, and when none of them scores well (or
+/// there are none), the nearest topics by title and `asked` phrasing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub suggestions: Vec<Hit>,
+}
+
+/// How many "did you mean" suggestions a weak search offers.
+pub const SUGGESTIONS: usize = 5;
+/// Candidates read from the index before re-ranking, at least.
+const MIN_CANDIDATES: usize = 20;
 
 /// Where the index lives.
 #[derive(Debug, Clone)]
@@ -76,6 +99,9 @@ pub struct SearchIndex {
     from_cache: bool,
     /// Read from the `raw_key` term dictionary on the first query that needs it.
     vocab: OnceLock<vocab::Vocabulary>,
+    /// Per topic, the sorted stems of its key text (title, question, asked,
+    /// aliases, tags), computed the first time the topic is a candidate.
+    keys: Vec<OnceLock<Box<[String]>>>,
 }
 
 impl SearchIndex {
@@ -113,12 +139,13 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(SearchIndex {
-            guide,
             reader,
             fields,
             analyzers: query::Analyzers::new(),
             from_cache,
             vocab: OnceLock::new(),
+            keys: (0..guide.len()).map(|_| OnceLock::new()).collect(),
+            guide,
         })
     }
 
@@ -132,45 +159,132 @@ impl SearchIndex {
     }
 
     /// The best `limit` topics for `input`, best first. Empty when nothing
-    /// matches (or the input has no word in it).
+    /// matches (or the input has no word in it, nor a symbol such as `==`).
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        Ok(self.ranked(input, limit)?.0)
+    }
+
+    /// [`search`](Self::search), plus "did you mean" suggestions when no hit
+    /// matches the query in a topic's title, question, `asked`, aliases or
+    /// tags (only body mentions, typos matched loosely, or nothing at all).
+    pub fn lookup(&self, input: &str, limit: usize) -> Result<Found, SearchError> {
+        let (hits, weak) = self.ranked(input, limit)?;
+        let suggestions = if weak {
+            self.suggest(input, SUGGESTIONS)
+                .into_iter()
+                .filter(|s| !hits.iter().any(|h| h.id == s.id))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Found { hits, suggestions })
+    }
+
+    /// The topics whose title, `asked` phrasings or aliases look most like
+    /// `input`, nearest first, as hits with `suggestion` set; the snippet is
+    /// the phrasing that was nearest.
+    pub fn suggest(&self, input: &str, limit: usize) -> Vec<Hit> {
+        suggest::nearest(input, self.guide.topics(), limit)
+            .into_iter()
+            .map(|near| {
+                let topic = &self.guide.topics()[near.ord];
+                Hit {
+                    id: topic.id.clone(),
+                    title: topic.title.clone(),
+                    module: topic.module.clone(),
+                    score: near.similarity,
+                    snippet: near.phrase.to_string(),
+                    code: None,
+                    suggestion: true,
+                }
+            })
+            .collect()
+    }
+
+    /// The hits, best first, and whether they are weak (none matches a key field).
+    fn ranked(&self, input: &str, limit: usize) -> Result<(Vec<Hit>, bool), SearchError> {
         if limit == 0 {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), false));
         }
         let searcher = self.reader.searcher();
         let mut analyzers = self.analyzers.clone();
         let vocab = self
             .vocab
             .get_or_init(|| read_vocabulary(&searcher, self.fields.raw_key));
-        let Some(plan) = query::plan(input, &self.fields, &searcher, &mut analyzers, vocab) else {
-            return Ok(Vec::new());
+        let reading = symbols::read(input);
+        let Some(plan) = query::plan(
+            input,
+            &reading,
+            &self.fields,
+            &searcher,
+            &mut analyzers,
+            vocab,
+        ) else {
+            return Ok((Vec::new(), true));
         };
-        let top = searcher.search(&plan.query, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut hits = Vec::with_capacity(top.len());
+        let wanted = limit.max(MIN_CANDIDATES);
+        let top = searcher.search(&plan.query, &TopDocs::with_limit(wanted).order_by_score())?;
+        let mut candidates = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let Some(topic) = doc
+            let Some(ord) = doc
                 .get_first(self.fields.ord)
                 .and_then(|v| v.as_u64())
-                .and_then(|ord| self.guide.topics().get(ord as usize))
+                .map(|ord| ord as usize)
+                .filter(|&ord| ord < self.guide.len())
             else {
                 continue;
             };
-            hits.push(Hit {
-                id: topic.id.clone(),
-                title: topic.title.clone(),
-                module: topic.module.clone(),
+            let keys = self.keys[ord]
+                .get_or_init(|| key_stems(&self.guide.topics()[ord], &mut analyzers.stem));
+            candidates.push(rank::Candidate {
+                ord,
                 score,
-                snippet: snippet::make(topic, &plan, &mut analyzers.stem),
+                key_share: plan.key_share(keys),
             });
         }
-        Ok(hits)
+        rank::rerank(&mut candidates, self.guide.topics(), reading.depth);
+        let weak = candidates.iter().all(|c| c.key_share == 0.0);
+        let hits = candidates
+            .into_iter()
+            .take(limit)
+            .map(|c| {
+                let topic = &self.guide.topics()[c.ord];
+                Hit {
+                    id: topic.id.clone(),
+                    title: topic.title.clone(),
+                    module: topic.module.clone(),
+                    score: c.score,
+                    snippet: snippet::make(topic, &plan, &mut analyzers.stem),
+                    code: None,
+                    suggestion: false,
+                }
+            })
+            .collect();
+        Ok((hits, weak))
     }
 
     /// The topic with this exact id.
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.guide.get(id)
     }
+}
+
+/// The sorted, unique stems of what names `topic`: title, question,
+/// `asked`, aliases, tags and id.
+fn key_stems(topic: &Topic, stem: &mut tantivy::tokenizer::TextAnalyzer) -> Box<[String]> {
+    let mut stems = Vec::new();
+    for text in [&topic.title, &topic.question, &topic.id]
+        .into_iter()
+        .chain(&topic.asked)
+        .chain(&topic.aliases)
+        .chain(&topic.tags)
+    {
+        stems.extend(schema::analyze(stem, text));
+    }
+    stems.sort_unstable();
+    stems.dedup();
+    stems.into_boxed_slice()
 }
 
 /// Every term of `field` across segments, sorted and unique. A term

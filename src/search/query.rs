@@ -14,6 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use super::schema::{Fields, analyze, ident_analyzer, raw_analyzer, stem_analyzer};
+use super::symbols::Reading;
 use super::vocab::Vocabulary;
 
 /// Words that carry no topic on their own. Dropped from term clauses (kept in
@@ -56,9 +57,18 @@ const STOP_WORDS: &[&str] = &[
     "you",
 ];
 
+/// Words that say nothing about which topic on their own ("python" is in
+/// every question); a query made only of these keeps its Python keywords
+/// ("how do I use with in python" is about `with`).
+const GENERIC_WORDS: &[&str] = &["python", "django", "py", "code", "explain", "work", "works"];
+/// Stop words that are also Python keywords or builtins: kept when nothing
+/// but generic words is left.
+const KEYWORD_STOP_WORDS: &[&str] = &["and", "for", "in", "is", "or", "with"];
+
 /// Field weights for a stemmed term.
 const TERM_BOOSTS: &[(FieldName, f32)] = &[
     (FieldName::Title, 3.0),
+    (FieldName::Asked, 3.0),
     (FieldName::Aliases, 3.0),
     (FieldName::Tags, 1.5),
     (FieldName::Question, 1.5),
@@ -66,6 +76,7 @@ const TERM_BOOSTS: &[(FieldName, f32)] = &[
     (FieldName::Body, 0.4),
 ];
 const PHRASE_BOOSTS: &[(FieldName, f32)] = &[
+    (FieldName::Asked, 5.0),
     (FieldName::Aliases, 4.0),
     (FieldName::Title, 4.0),
     (FieldName::Question, 2.0),
@@ -86,6 +97,7 @@ const PREFIX_MIN_LEN: usize = 3;
 #[derive(Clone, Copy)]
 enum FieldName {
     Title,
+    Asked,
     Aliases,
     Tags,
     Question,
@@ -97,6 +109,7 @@ impl FieldName {
     fn field(self, f: &Fields) -> Field {
         match self {
             FieldName::Title => f.title,
+            FieldName::Asked => f.asked,
             FieldName::Aliases => f.aliases,
             FieldName::Tags => f.tags,
             FieldName::Question => f.question,
@@ -131,29 +144,61 @@ pub(crate) struct Plan {
     pub highlight: Vec<String>,
     /// Words found in no document as typed, with the edit distance allowed.
     pub typos: Vec<(String, usize)>,
+    /// Per query word (and one for the symbols' words), the stems that
+    /// count as finding it: its own, its corrections', its completions'.
+    pub groups: Vec<Vec<String>>,
 }
 
-/// Builds the query for `input`, or `None` when it has no searchable word.
+impl Plan {
+    /// The share of the query's word groups with a stem in `keys` (sorted).
+    pub fn key_share(&self, keys: &[String]) -> f32 {
+        if self.groups.is_empty() {
+            return 0.0;
+        }
+        let found = self
+            .groups
+            .iter()
+            .filter(|g| g.iter().any(|s| keys.binary_search(s).is_ok()))
+            .count();
+        found as f32 / self.groups.len() as f32
+    }
+}
+
+/// The words of a query that are searched as terms: stop words are dropped
+/// unless quoted, unless nothing else is left, and Python keywords among
+/// them are kept when the rest is only generic words.
+fn content_words<'a>(all_words: &'a [String], reading: &Reading) -> Vec<&'a String> {
+    let kept = |w: &&String, keywords: bool| {
+        !STOP_WORDS.contains(&w.as_str())
+            || reading.quoted.contains(*w)
+            || (keywords && KEYWORD_STOP_WORDS.contains(&w.as_str()))
+    };
+    let content: Vec<&String> = all_words.iter().filter(|w| kept(w, false)).collect();
+    let only_generic = content.iter().all(|w| GENERIC_WORDS.contains(&w.as_str()));
+    if content.is_empty() && reading.extra.is_empty() {
+        all_words.iter().collect()
+    } else if only_generic && reading.extra.is_empty() {
+        all_words.iter().filter(|w| kept(w, true)).collect()
+    } else {
+        content
+    }
+}
+
+/// Builds the query for `input`, or `None` when it has no searchable word
+/// (nor a symbol that stands for one).
 pub(crate) fn plan(
     input: &str,
+    reading: &Reading,
     fields: &Fields,
     searcher: &Searcher,
     an: &mut Analyzers,
     vocab: &Vocabulary,
 ) -> Option<Plan> {
     let all_words = analyze(&mut an.raw, input);
-    if all_words.is_empty() {
+    if all_words.is_empty() && reading.extra.is_empty() {
         return None;
     }
-    let content: Vec<&String> = all_words
-        .iter()
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
-        .collect();
-    let words: Vec<&String> = if content.is_empty() {
-        all_words.iter().collect()
-    } else {
-        content
-    };
+    let words = content_words(&all_words, reading);
     let exists = |field: Field, text: &str| {
         searcher
             .doc_freq(&Term::from_field_text(field, text))
@@ -165,10 +210,14 @@ pub(crate) fn plan(
     let mut typos = Vec::new();
     let typing_last_word = !input.ends_with(char::is_whitespace);
 
+    let mut groups = Vec::new();
+    let specific = words.iter().any(|w| !GENERIC_WORDS.contains(&w.as_str()));
     for (i, word) in words.iter().enumerate() {
         let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         per_word.extend(stemmed_terms(fields, &mut an.stem, word, 1.0));
-        highlight.extend(analyze(&mut an.stem, word));
+        let stems = analyze(&mut an.stem, word);
+        highlight.extend(stems.iter().cloned());
+        let mut group = stems;
         per_word.push(should(boosted(term(fields.idents, word), IDENT_BOOST)));
         let len = word.chars().count();
         if len >= FUZZY_MIN_LEN
@@ -178,6 +227,7 @@ pub(crate) fn plan(
             let distance = max_edits(len);
             per_word.extend(fuzzy(fields.raw, word, distance, FUZZY_BOOST));
             for correction in vocab.correct(word, distance) {
+                group.extend(analyze(&mut an.stem, correction));
                 per_word.extend(stemmed_terms(
                     fields,
                     &mut an.stem,
@@ -205,6 +255,7 @@ pub(crate) fn plan(
                 vocab.expand_prefix(word)
             };
             for completion in completions {
+                group.extend(analyze(&mut an.stem, completion));
                 per_word.extend(stemmed_terms(
                     fields,
                     &mut an.stem,
@@ -214,6 +265,25 @@ pub(crate) fn plan(
             }
         }
         clauses.push(should(Box::new(BooleanQuery::new(per_word))));
+        if !specific || !GENERIC_WORDS.contains(&word.as_str()) {
+            groups.push(group);
+        }
+    }
+    // What the symbols stand for (`==` → equality), weighted as the reading says.
+    let mut symbol_group = Vec::new();
+    for &(word, weight) in &reading.extra {
+        let mut per_word = stemmed_terms(fields, &mut an.stem, word, weight);
+        let stems = analyze(&mut an.stem, word);
+        highlight.extend(stems.iter().cloned());
+        symbol_group.extend(stems);
+        per_word.push(should(boosted(
+            term(fields.idents, word),
+            IDENT_BOOST * weight,
+        )));
+        clauses.push(should(Box::new(BooleanQuery::new(per_word))));
+    }
+    if !symbol_group.is_empty() {
+        groups.push(symbol_group);
     }
 
     // Whole identifiers as typed (`select_related`, `asyncio.gather` → both parts),
@@ -265,6 +335,7 @@ pub(crate) fn plan(
         query: Box::new(BooleanQuery::new(clauses)),
         highlight,
         typos,
+        groups,
     })
 }
 

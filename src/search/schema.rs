@@ -15,7 +15,7 @@ use crate::text;
 
 /// Bump when the schema, analyzers or document contents change: it is part
 /// of the persisted index's cache key.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 /// English words, stemmed: "decorators" and "decorating" meet at "decor".
 pub(crate) const STEM: &str = "pyguide_stem";
@@ -33,11 +33,13 @@ pub(crate) struct Fields {
     pub aliases: Field,
     pub tags: Field,
     pub question: Field,
+    /// The `asked` phrasings: how people really ask for the topic.
+    pub asked: Field,
     pub summary: Field,
     pub body: Field,
     pub idents: Field,
     pub raw: Field,
-    /// Unstemmed words of what names the topic (title, aliases, tags): a
+    /// Unstemmed words of what names the topic (title, asked, aliases, tags): a
     /// fuzzy or prefix match here counts more than one in the question.
     pub raw_key: Field,
 }
@@ -59,6 +61,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         aliases: b.add_text_field("aliases", text(STEM, positions)),
         tags: b.add_text_field("tags", text(STEM, freqs)),
         question: b.add_text_field("question", text(STEM, positions)),
+        asked: b.add_text_field("asked", text(STEM, positions)),
         summary: b.add_text_field("summary", text(STEM, freqs)),
         body: b.add_text_field("body", text(STEM, freqs)),
         idents: b.add_text_field("idents", text(IDENT, freqs)),
@@ -142,6 +145,9 @@ pub(crate) fn document(fields: &Fields, ord: usize, topic: &Topic) -> TantivyDoc
         doc.add_text(fields.tags, tag);
     }
     doc.add_text(fields.question, &topic.question);
+    for asked in &topic.asked {
+        doc.add_text(fields.asked, asked);
+    }
     doc.add_text(fields.summary, &topic.summary);
     doc.add_text(fields.body, &extra.plain_body);
     for ident in &extra.identifiers {
@@ -151,14 +157,16 @@ pub(crate) fn document(fields: &Fields, ord: usize, topic: &Topic) -> TantivyDoc
         doc.add_text(fields.raw, value);
     }
     for value in topic
-        .aliases
+        .asked
         .iter()
+        .chain(&topic.aliases)
         .chain(&topic.tags)
         .chain(&extra.identifiers)
     {
         doc.add_text(fields.raw, value);
     }
     for value in std::iter::once(&topic.title)
+        .chain(&topic.asked)
         .chain(&topic.aliases)
         .chain(&topic.tags)
     {

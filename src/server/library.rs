@@ -47,8 +47,8 @@ impl Library {
         &self.errors
     }
 
-    /// The best `limit` topics for `query`; builds the index on first use.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
+    /// The search index, built on first use.
+    pub fn index(&self) -> Result<&SearchIndex, String> {
         let index = self.search.get_or_init(|| {
             let options = IndexOptions {
                 cache_dir: self.cache_dir.clone(),
@@ -56,10 +56,22 @@ impl Library {
             };
             SearchIndex::open(self.guide.clone(), &options).map_err(|e| e.to_string())
         });
-        match index {
-            Ok(index) => index.search(query, limit).map_err(|e| e.to_string()),
-            Err(e) => Err(e.clone()),
-        }
+        index.as_ref().map_err(Clone::clone)
+    }
+
+    /// The best `limit` topics for `query`, or when nothing matches, the
+    /// nearest topics as suggestions (`suggestion: true`): a palette is
+    /// never left empty while some topic is near.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
+        let found = self
+            .index()?
+            .lookup(query, limit)
+            .map_err(|e| e.to_string())?;
+        Ok(if found.hits.is_empty() {
+            found.suggestions
+        } else {
+            found.hits
+        })
     }
 
     /// The whole topic as Markdown.

@@ -177,6 +177,8 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
                 let result = match message["method"].as_str().unwrap() {
                     "window/showDocument" => json!({"success": self.show_document_success}),
                     "workspace/configuration" => json!([self.configuration.clone()]),
+                    // A user who picks the first action offered.
+                    "window/showMessageRequest" => message["params"]["actions"][0].clone(),
                     _ => Value::Null,
                 };
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}))

@@ -5,11 +5,12 @@ end
 vim.g.loaded_pyguide = true
 
 vim.api.nvim_create_user_command("PyGuide", function(opts)
-  require("pyguide").command(opts.args)
+  require("pyguide").command(opts.args, opts)
 end, {
   nargs = "*",
+  range = true,
   complete = function(arglead, cmdline)
     return require("pyguide").complete(arglead, cmdline)
   end,
-  desc = "pyguide: search [query] | topic ID | explain | restart",
+  desc = "pyguide: search [query] | ('<,'>) search | topic ID | explain | restart",
 })

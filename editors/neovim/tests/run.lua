@@ -288,6 +288,47 @@ local function run()
   check("prompted query searched", offered.items[1].id == "mro-c3-linearization", vim.inspect(offered.items[1]))
   close_topic_windows()
 
+  -- :'<,'>PyGuide search: the topics of the selected code's constructs first.
+  vim.api.nvim_set_current_buf(bufnr)
+  local function search_selection(keys, name)
+    offered = nil
+    vim.cmd("normal! " .. keys .. "\27")
+    vim.cmd("'<,'>PyGuide search")
+    wait_for(name .. " calls vim.ui.select", 5000, function()
+      return offered
+    end)
+    for i = 1, math.min(4, #offered.items) do
+      out("     item: " .. offered.opts.format_item(offered.items[i]))
+    end
+    close_topic_windows()
+    vim.api.nvim_set_current_buf(bufnr)
+    return offered.items
+  end
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  local sleep_line
+  for i, l in ipairs(lines) do
+    if l:find("time.sleep(1)", 1, true) then
+      sleep_line = i
+    end
+  end
+  local items = search_selection(sleep_line .. "GVj", "linewise selection")
+  check("selection: blocking call first", items[1].id == "asyncio-event-loop" and items[1].code == "PG206", vim.inspect(items[1]))
+  check("selection: then gather", items[2].id == "asyncio-gather" and items[2].code == "PG201", vim.inspect(items[2]))
+  check("selection: text hits follow", items[#items].code == nil, vim.inspect(items[#items]))
+  items = search_selection(sleep_line .. "G^v$", "charwise selection")
+  check("charwise selection: only its construct", items[1].code == "PG206" and (items[2] == nil or items[2].code == nil), vim.inspect(items[2]))
+  -- The server's code action runs the same search through the plugin.
+  offered = nil
+  vim.lsp.commands["pyguide.searchSelection"]({ title = "Search", command = "pyguide.searchSelection", arguments = {
+    { uri = vim.uri_from_bufnr(bufnr), range = { start = { line = sleep_line - 1, character = 4 }, ["end"] = { line = sleep_line - 1, character = 17 } }, show = true },
+  } }, { bufnr = bufnr })
+  wait_for("pyguide.searchSelection handled in Neovim", 5000, function()
+    return offered
+  end)
+  check("code action search lists the construct", offered.items[1].code == "PG206", vim.inspect(offered.items[1]))
+  close_topic_windows()
+  vim.api.nvim_set_current_buf(bufnr)
+
   -- :PyGuide topic ID
   vim.cmd("PyGuide topic is-vs-equality")
   local topic = wait_for(":PyGuide topic opens", 5000, function()

@@ -26,6 +26,10 @@ import {
   isTopicResult,
   OPEN_TOPIC_COMMAND,
   SEARCH_COMMAND,
+  SEARCH_SELECTION_COMMAND,
+  searchSelectionArgs,
+  selectionFromArgs,
+  type LspRange,
   type SearchHit,
   TOPIC_REQUEST,
   type TopicResult,
@@ -74,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
       openTopic(typeof id === "string" ? id : undefined),
     ),
     vscode.commands.registerCommand(EXTENSION_COMMANDS.explainAtCursor, explainAtCursor),
+    vscode.commands.registerCommand(EXTENSION_COMMANDS.searchSelection, () => searchSelection()),
     vscode.commands.registerCommand(EXTENSION_COMMANDS.restartServer, restart),
     vscode.commands.registerCommand(EXTENSION_COMMANDS.showOutput, () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
@@ -198,8 +203,14 @@ async function startClient(): Promise<void> {
       },
       // The server's "open topic" (code actions, hover links) renders here,
       // in a Markdown preview, instead of a file in the cache folder.
-      executeCommand: (command, args, next) =>
-        command === OPEN_TOPIC_COMMAND ? openTopic(topicIdFromArgs(args)) : next(command, args),
+      executeCommand: (command, args, next) => {
+        if (command === OPEN_TOPIC_COMMAND) {
+          return openTopic(topicIdFromArgs(args));
+        }
+        // "Search the guide for the selection": the hits in our QuickPick.
+        const selection = command === SEARCH_SELECTION_COMMAND ? selectionFromArgs(args) : undefined;
+        return selection ? searchSelection(selection) : next(command, args);
+      },
       workspace: {
         // A server that pulls `workspace/configuration` gets the same mapped settings.
         configuration: (params, token, next) =>
@@ -342,13 +353,47 @@ async function openTopic(id?: string): Promise<void> {
   }
 }
 
-async function searchTopics(initial?: string): Promise<void> {
+/**
+ * Searches the guide for the selected code (or `target`, as the server's
+ * code action sends it): the topics of the constructs in it first, then
+ * text hits, in the Search Topics QuickPick (typing searches as usual).
+ */
+async function searchSelection(target?: { uri: string; range: LspRange }): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const running = await readyClient();
+  if (!running) {
+    return;
+  }
+  let args = target;
+  if (!args) {
+    if (!editor || editor.selection.isEmpty || editor.document.languageId !== "python") {
+      void vscode.window.showInformationMessage("PyGuide: select some Python code first.");
+      return;
+    }
+    args = {
+      uri: running.code2ProtocolConverter.asUri(editor.document.uri),
+      range: running.code2ProtocolConverter.asRange(editor.selection),
+    };
+  }
+  try {
+    const result: unknown = await running.sendRequest(ExecuteCommandRequest.type, {
+      command: SEARCH_SELECTION_COMMAND,
+      arguments: searchSelectionArgs(args.uri, args.range),
+    });
+    await searchTopics(undefined, isSearchHits(result) ? result : []);
+  } catch (error) {
+    output.appendLine(`Search for the selection failed: ${String(error)}`);
+    void vscode.window.showErrorMessage("PyGuide: the search for the selection failed; see PyGuide: Show Output.");
+  }
+}
+
+async function searchTopics(initial?: string, preset?: SearchHit[]): Promise<void> {
   const running = await readyClient();
   if (!running) {
     return;
   }
   const pick = vscode.window.createQuickPick<TopicItem>();
-  pick.title = "PyGuide: Search Topics";
+  pick.title = preset ? "PyGuide: Topics for the Selection" : "PyGuide: Search Topics";
   pick.placeholder = "Describe the problem or name the API (e.g. too many queries in a loop, gather)";
   pick.matchOnDescription = false;
   pick.matchOnDetail = false;
@@ -397,6 +442,13 @@ async function searchTopics(initial?: string): Promise<void> {
     search.dispose();
     pick.dispose();
   });
+  if (preset) {
+    pick.items = preset.map(toTopicItem);
+    pick.placeholder =
+      preset.length > 0 ? "Topics for the selected code (type to search instead)" : "No topic matches the selection; type to search";
+    pick.show();
+    return;
+  }
   const editor = vscode.window.activeTextEditor;
   const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : "";
   pick.value = initial ?? selected.trim().slice(0, 200);

@@ -8,6 +8,13 @@
 export const SEARCH_COMMAND = "pyguide.search";
 /** Server command: `[id]` → shows the topic; code actions and hover links use it. */
 export const OPEN_TOPIC_COMMAND = "pyguide.openTopic";
+/**
+ * Server command: `[{ uri, range, show? }]` → `SearchHit[]`, the topics of
+ * the constructs found in the selected code first (each with its rule
+ * `code`), then text hits. The server's "Search the guide for the
+ * selection" code action runs it with `show: true`.
+ */
+export const SEARCH_SELECTION_COMMAND = "pyguide.searchSelection";
 /** Custom request: `{ id }` → `TopicResult`. */
 export const TOPIC_REQUEST = "pyguide/topic";
 
@@ -21,6 +28,53 @@ export interface SearchHit {
   module: string;
   score: number;
   snippet: string;
+  /** The rule code of a construct found in searched code (`PG206`). */
+  code?: string;
+  /** A "did you mean" suggestion (nothing matched; this topic is near). */
+  suggestion?: boolean;
+}
+
+/** A position and range as LSP sends them. */
+export interface LspPosition {
+  line: number;
+  character: number;
+}
+export interface LspRange {
+  start: LspPosition;
+  end: LspPosition;
+}
+
+/** The `pyguide.searchSelection` argument for a selection of a document. */
+export interface SelectionArgs {
+  uri: string;
+  range: LspRange;
+  show: boolean;
+}
+
+/**
+ * The arguments of `pyguide.searchSelection` for `range` of `uri`; the
+ * extension shows the hits itself, so the server is told not to (`show: false`).
+ */
+export function searchSelectionArgs(uri: string, range: LspRange): [SelectionArgs] {
+  return [{ uri, range, show: false }];
+}
+
+/**
+ * The selection a `pyguide.searchSelection` invocation carries (as the
+ * server's code action sends it), or undefined for any other shape.
+ */
+export function selectionFromArgs(args: readonly unknown[] | undefined): { uri: string; range: LspRange } | undefined {
+  const first = args?.[0] as Partial<SelectionArgs> | undefined;
+  const isPos = (p: unknown): p is LspPosition =>
+    typeof p === "object" && p !== null && typeof (p as LspPosition).line === "number" && typeof (p as LspPosition).character === "number";
+  if (typeof first !== "object" || first === null || typeof first.uri !== "string") {
+    return undefined;
+  }
+  const range = first.range;
+  if (!range || !isPos(range.start) || !isPos(range.end)) {
+    return undefined;
+  }
+  return { uri: first.uri, range: { start: range.start, end: range.end } };
 }
 
 /** The `pyguide/topic` result. */
@@ -35,6 +89,7 @@ export const EXTENSION_COMMANDS = {
   searchTopics: "pyguide.searchTopics",
   showTopic: "pyguide.showTopic",
   explainAtCursor: "pyguide.explainAtCursor",
+  searchSelection: "pyguide.searchGuideForSelection",
   restartServer: "pyguide.restartServer",
   showOutput: "pyguide.showOutput",
 } as const;

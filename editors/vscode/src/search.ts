@@ -46,11 +46,16 @@ export function escapeIcons(text: string): string {
   return text.replace(/\$\(/g, "\\$(");
 }
 
-/** One QuickPick item per hit: title, then module and id, then the snippet. */
+/**
+ * One QuickPick item per hit: title, then module and id (after the rule code
+ * for a construct found in the selection, after "did you mean?" for a
+ * suggestion), then the snippet.
+ */
 export function toTopicItem(hit: SearchHit): TopicItem {
+  const why = hit.code ? `${hit.code} in the selection · ` : hit.suggestion ? "did you mean? · " : "";
   return {
     label: escapeIcons(hit.title),
-    description: `${hit.module} · ${hit.id}`,
+    description: `${why}${hit.module} · ${hit.id}`,
     detail: escapeIcons(plainSnippet(hit.snippet)),
     alwaysShow: true,
     topicId: hit.id,

@@ -51,6 +51,9 @@ import {
   OPEN_TOPIC_COMMAND,
   parseCommandLink,
   SEARCH_COMMAND,
+  SEARCH_SELECTION_COMMAND,
+  searchSelectionArgs,
+  selectionFromArgs,
   type SearchHit,
   TOPIC_REQUEST,
   type TopicResult,
@@ -382,6 +385,37 @@ describe("pyguide serve, as the extension drives it", () => {
         explainTargets(actions).map((t) => t.id),
         ["asyncio-gather"],
       );
+    });
+
+    it("searches the guide for a selection, its constructs first", async () => {
+      const start = positionOf("time.sleep(1)");
+      const end = positionOf("return await asyncio.gather", "return await asyncio.gather".length);
+      const range = { start, end };
+      // The code action the server offers for the selection, as VS Code shows it.
+      const actions = (await session.request(CodeActionRequest.type, {
+        textDocument: { uri: sampleUri },
+        range,
+        context: { diagnostics: [] },
+      })) as CodeAction[];
+      const action = actions.find((a) => a.command?.command === SEARCH_SELECTION_COMMAND);
+      assert.equal(action?.title, "Search the guide for the selection");
+      // The middleware reads the selection from it and asks for the hits itself.
+      const selection = selectionFromArgs(action?.command?.arguments);
+      assert.deepEqual(selection, { uri: sampleUri, range });
+      const hits: unknown = await session.request(ExecuteCommandRequest.type, {
+        command: SEARCH_SELECTION_COMMAND,
+        arguments: searchSelectionArgs(selection!.uri, selection!.range),
+      });
+      assert.ok(isSearchHits(hits), JSON.stringify(hits));
+      assert.deepEqual(
+        hits.slice(0, 2).map((h) => [h.id, h.code]),
+        [
+          ["asyncio-event-loop", "PG206"],
+          ["asyncio-gather", "PG201"],
+        ],
+      );
+      assert.match(toTopicItem(hits[0]).description, /^PG206 in the selection · /);
+      assert.ok(hits.some((h) => h.code === undefined), "text hits follow the constructs");
     });
 
     it("returns quick fixes for the published diagnostics", async () => {

@@ -4,7 +4,7 @@
 //! "Explain: <topic title>" action per topic
 //! (command `pyguide.openTopic`), "Ignore PGxxx on this line" per code
 //! (`ignore_line.rs`), and, when text is selected, "Search the
-//! guide for '<selection>'" (command `pyguide.search`).
+//! guide for the selection" (see `search_selection`).
 //!
 //! A fix comes from the diagnostic's `data` when its version is the
 //! document's current one; otherwise (or for findings the client did not
@@ -24,7 +24,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::diagnostics::{DiagnosticData, FixData, SOURCE};
-use super::execute_command::{OPEN_TOPIC, SEARCH};
+use super::execute_command::OPEN_TOPIC;
+use super::search_selection;
 use crate::detect::{Applicability, Finding, Selection};
 use crate::server::documents::Snapshot;
 use crate::server::library::Library;
@@ -33,9 +34,6 @@ use crate::server::state::{Shared, findings_of};
 
 /// The kind of the fix-all action, as ruff names its own.
 pub const FIX_ALL: &str = "source.fixAll.pyguide";
-
-/// Longest selection offered as a search query, in characters.
-const MAX_QUERY_CHARS: usize = 80;
 
 pub async fn code_action(
     shared: &Shared,
@@ -150,13 +148,12 @@ pub fn actions(
             serde_json::json!(f.topic()),
         ));
     }
-    if let Some(query) = selected_query(snapshot.text(), &req.range) {
-        out.push(command(
-            format!("Search the guide for '{query}'"),
-            SEARCH,
-            serde_json::json!(query),
-        ));
-    }
+    out.extend(search_selection::action(
+        req.uri,
+        lines.range(&req.range),
+        snapshot.text(),
+        &req.range,
+    ));
     out
 }
 
@@ -268,37 +265,9 @@ fn command(title: String, name: &str, argument: serde_json::Value) -> CodeAction
     })
 }
 
-/// The selected text as a query: whitespace collapsed, at most
-/// [`MAX_QUERY_CHARS`] characters; `None` for an empty or blank selection.
-fn selected_query(text: &str, range: &Range<usize>) -> Option<String> {
-    let selected = text.get(range.clone())?;
-    let words: Vec<&str> = selected.split_whitespace().collect();
-    if words.is_empty() {
-        return None;
-    }
-    let query: String = words.join(" ").chars().take(MAX_QUERY_CHARS).collect();
-    Some(query)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn selections_become_queries() {
-        let text = "x = a  is\n  None\n";
-        assert_eq!(selected_query(text, &(4..16)).unwrap(), "a is None");
-        assert_eq!(selected_query(text, &(3..3)), None);
-        assert_eq!(selected_query(text, &(9..12)), None);
-        let long = "word ".repeat(40);
-        assert_eq!(
-            selected_query(&long, &(0..long.len()))
-                .unwrap()
-                .chars()
-                .count(),
-            80
-        );
-    }
 
     #[test]
     fn common_ends_stay_on_char_boundaries() {

@@ -1,5 +1,8 @@
 //! `workspace/executeCommand`:
-//! - `pyguide.search [query]` → an array of `{"id","title","module","score","snippet"}`;
+//! - `pyguide.search [query]` → an array of `{"id","title","module","score","snippet"}`
+//!   (the nearest topics, with `"suggestion": true`, when nothing matches);
+//! - `pyguide.searchSelection [{"uri","range","show"?}]` → the same, topics
+//!   of the constructs in the selection first (see `search_selection`);
 //! - `pyguide.openTopic [id]` → writes the topic as Markdown in the cache
 //!   folder and asks the client to show it (`window/showDocument`) when it
 //!   can, else tells the user where it is (`window/showMessage`); answers
@@ -11,12 +14,13 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{ExecuteCommandParams, MessageType, ShowDocumentParams, Uri};
 
 use super::lifecycle::CLIENT_TIMEOUT;
+use super::search_selection::{self, SEARCH_SELECTION};
 use crate::server::state::Shared;
 
 pub const SEARCH: &str = "pyguide.search";
 pub const OPEN_TOPIC: &str = "pyguide.openTopic";
 /// Every command, as announced in the server's capabilities.
-pub const COMMANDS: [&str; 2] = [SEARCH, OPEN_TOPIC];
+pub const COMMANDS: [&str; 3] = [SEARCH, OPEN_TOPIC, SEARCH_SELECTION];
 
 /// How many hits `pyguide.search` returns at most.
 const SEARCH_LIMIT: usize = 20;
@@ -26,6 +30,9 @@ pub async fn execute_command(
     client: &Client,
     params: ExecuteCommandParams,
 ) -> Result<Option<Value>> {
+    if params.command == SEARCH_SELECTION {
+        return search_selection::execute(shared, client, &params.arguments).await;
+    }
     let argument = first_string(&params.arguments, &params.command)?;
     match params.command.as_str() {
         SEARCH => {

@@ -10,6 +10,7 @@ pub mod execute_command;
 pub mod hover;
 pub mod ignore_line;
 pub mod lifecycle;
+pub mod search_selection;
 pub mod symbol;
 pub mod text_sync;
 pub mod topic;

@@ -10,6 +10,7 @@
 local M = {}
 
 local SEARCH_COMMAND = "pyguide.search"
+local SEARCH_SELECTION_COMMAND = "pyguide.searchSelection"
 local OPEN_TOPIC_COMMAND = "pyguide.openTopic"
 local TOPIC_REQUEST = "pyguide/topic"
 local CLIENT_NAME = "pyguide"
@@ -333,13 +334,15 @@ end
 -- ------------------------------------------------------------------ search
 
 --- One line per hit for vim.ui.select: title, module, and the snippet without
---- its `**` match markers.
+--- its `**` match markers; "did you mean?" before a suggestion (the snippet
+--- of a construct found in the selection starts with its rule code).
 function M.format_hit(hit)
   local snippet = (hit.snippet or ""):gsub("%*%*", ""):gsub("%s+", " ")
   if #snippet > 90 then
     snippet = snippet:sub(1, 87) .. "..."
   end
-  return string.format("%s [%s] %s", hit.title, hit.module, snippet)
+  local prefix = hit.suggestion and "did you mean? " or ""
+  return string.format("%s%s [%s] %s", prefix, hit.title, hit.module, snippet)
 end
 
 local function pick(hits, query)
@@ -394,6 +397,60 @@ function M.search(query)
     end
     pick(hits, query)
   end)
+end
+
+--- Searches the guide for `range` (LSP, in the client's offset encoding) of
+--- buffer `bufnr` (`pyguide.searchSelection`): the topics of the constructs
+--- in the selected code first, then text hits; lists them like :PyGuide search.
+function M.search_range(bufnr, range, uri)
+  local client = M.client()
+  if not client then
+    return
+  end
+  local argument = { uri = uri or vim.uri_from_bufnr(bufnr), range = range, show = false }
+  request(client, "workspace/executeCommand", { command = SEARCH_SELECTION_COMMAND, arguments = { argument } }, function(err, hits)
+    if err then
+      notify("search failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    if type(hits) ~= "table" or #hits == 0 then
+      notify("no topic matches the selection", vim.log.levels.WARN)
+      return
+    end
+    pick(hits, "the selection")
+  end, bufnr)
+end
+
+--- The LSP range of lines `line1`..`line2` (1-based) of the current buffer,
+--- narrowed to the last visual selection when it lies on those lines.
+function M.selection_range(line1, line2, offset_encoding)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local start_mark = vim.api.nvim_buf_get_mark(bufnr, "<")
+  local end_mark = vim.api.nvim_buf_get_mark(bufnr, ">")
+  local start_pos, end_pos = { line1, 0 }, { line2, 0 }
+  local last = vim.api.nvim_buf_get_lines(bufnr, line2 - 1, line2, false)[1] or ""
+  local end_col = math.max(#last - 1, 0)
+  if start_mark[1] == line1 and end_mark[1] == line2 and vim.fn.visualmode() == "v" then
+    start_pos = { line1, start_mark[2] }
+    end_col = math.min(end_mark[2], end_col)
+  end
+  end_pos = { line2, end_col }
+  local params = vim.lsp.util.make_given_range_params(start_pos, end_pos, bufnr, offset_encoding)
+  if #last == 0 then
+    -- An empty last line: end at its start, not one character in.
+    params.range["end"] = { line = line2 - 1, character = 0 }
+  end
+  return params.range
+end
+
+--- `:'<,'>PyGuide search`: searches the guide for the selected code.
+function M.search_selection(line1, line2)
+  local client = M.client()
+  if not client then
+    return
+  end
+  local bufnr = vim.api.nvim_get_current_buf()
+  M.search_range(bufnr, M.selection_range(line1, line2, client.offset_encoding))
 end
 
 -- ----------------------------------------------------------------- explain
@@ -487,6 +544,13 @@ local function register_commands()
     local id = command.arguments and command.arguments[1]
     M.open_topic(id)
   end
+  -- "Search the guide for the selection" code action: the hits in our picker.
+  vim.lsp.commands[SEARCH_SELECTION_COMMAND] = function(command, ctx)
+    local argument = command.arguments and command.arguments[1]
+    if type(argument) == "table" and argument.range then
+      M.search_range(ctx and ctx.bufnr or vim.api.nvim_get_current_buf(), argument.range, argument.uri)
+    end
+  end
 end
 
 function M.setup(opts)
@@ -518,10 +582,12 @@ function M.setup(opts)
   end
 end
 
---- `:PyGuide` dispatcher.
-function M.command(args)
+--- `:PyGuide` dispatcher; `opts` is the user command's (for its range).
+function M.command(args, opts)
   local sub, rest = (args or ""):match("^%s*(%S*)%s*(.-)%s*$")
-  if sub == "search" then
+  if sub == "search" and rest == "" and opts and (opts.range or 0) > 0 then
+    M.search_selection(opts.line1, opts.line2)
+  elseif sub == "search" then
     M.search(rest)
   elseif sub == "topic" then
     M.open_topic(rest)
@@ -545,7 +611,7 @@ function M.command(args)
       end, 500)
     end
   else
-    notify("usage: :PyGuide search [query] | topic ID | explain | restart", vim.log.levels.WARN)
+    notify("usage: :PyGuide search [query] | :'<,'>PyGuide search | topic ID | explain | restart", vim.log.levels.WARN)
   end
 end
 

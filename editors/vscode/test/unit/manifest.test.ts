@@ -18,6 +18,7 @@ describe("package.json", () => {
       "PyGuide: Open Topic",
       "PyGuide: Restart Server",
       "PyGuide: Search Topics",
+      "PyGuide: Search the Guide for the Selection",
       "PyGuide: Show Output",
     ]);
     for (const id of Object.keys(EXTENSION_COMMANDS)) {

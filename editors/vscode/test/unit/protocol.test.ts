@@ -6,6 +6,9 @@ import {
   isTopicResult,
   OPEN_TOPIC_COMMAND,
   parseCommandLink,
+  SEARCH_SELECTION_COMMAND,
+  searchSelectionArgs,
+  selectionFromArgs,
   topicIdFromArgs,
   TRUSTED_HOVER_COMMANDS,
 } from "../../src/protocol";
@@ -57,6 +60,23 @@ describe("result shapes", () => {
     assert.equal(topicIdFromArgs([]), undefined);
     assert.equal(topicIdFromArgs([42]), undefined);
     assert.equal(topicIdFromArgs(undefined), undefined);
+  });
+});
+
+describe("search for the selection", () => {
+  const range = { start: { line: 4, character: 4 }, end: { line: 6, character: 0 } };
+
+  it("asks the server not to show the hits itself", () => {
+    assert.equal(SEARCH_SELECTION_COMMAND, "pyguide.searchSelection");
+    assert.deepEqual(searchSelectionArgs("file:///a.py", range), [{ uri: "file:///a.py", range, show: false }]);
+  });
+
+  it("reads the selection from the server's code action arguments", () => {
+    assert.deepEqual(selectionFromArgs([{ uri: "file:///a.py", range, show: true }]), { uri: "file:///a.py", range });
+    assert.equal(selectionFromArgs(["file:///a.py"]), undefined);
+    assert.equal(selectionFromArgs([{ uri: "file:///a.py", range: { start: { line: 1 } } }]), undefined);
+    assert.equal(selectionFromArgs([]), undefined);
+    assert.equal(selectionFromArgs(undefined), undefined);
   });
 });
 

@@ -42,6 +42,13 @@ function deferred<T>() {
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("toTopicItem", () => {
+  it("says why a construct hit or a suggestion is listed", () => {
+    const base = { id: "asyncio-event-loop", title: "Event loop", module: "asyncio", score: 3, snippet: "PG206: blocking call" };
+    assert.equal(toTopicItem({ ...base, code: "PG206" }).description, "PG206 in the selection · asyncio · asyncio-event-loop");
+    assert.equal(toTopicItem({ ...base, suggestion: true }).description, "did you mean? · asyncio · asyncio-event-loop");
+    assert.equal(toTopicItem(base).description, "asyncio · asyncio-event-loop");
+  });
+
   it("shows title, module and id, and a plain snippet", () => {
     const item = toTopicItem({
       id: "asyncio-gather",
