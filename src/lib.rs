@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod detect;
+pub mod files;
 pub mod guide;
 pub mod python;
 pub mod search;

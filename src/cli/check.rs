@@ -134,7 +134,9 @@ pub(crate) fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
-        if root.is_file() {
+        // Named explicitly: checked whatever it is (a pipe, `-`, a device);
+        // `read_named` reads it bounded or says why it can't.
+        if root.as_os_str() == "-" || (root.exists() && !root.is_dir()) {
             files.push(root.clone());
             continue;
         }
@@ -171,14 +173,17 @@ pub(crate) fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
-/// A file's text, or the message saying why it can't be checked.
+/// A file's text, or the message saying why it can't be checked (a
+/// regular file only, at most [`crate::files::MAX_SOURCE_BYTES`]).
 pub(crate) fn read_source(path: &Path) -> Result<String, String> {
-    let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let (line, valid) = crate::text::utf8_error_line(&e);
-        format!("{shown}:{line}: not valid UTF-8 (byte {valid}); skipped")
-    })
+    crate::files::read_text(path, crate::files::Limit::Source).map_err(|e| e.to_string())
+}
+
+/// A file the user named or a folder walk found, read like
+/// [`read_source`] except that a pipe or device the user named (`-` is
+/// stdin) is read too (bounded, with a timeout).
+fn read_named_source(path: &Path) -> Result<String, String> {
+    crate::files::read_named(path, crate::files::Limit::Source).map_err(|e| e.to_string())
 }
 
 /// Whether a file may define Django models (a cheap test before parsing).
@@ -187,7 +192,7 @@ pub(crate) fn may_define_models(text: &str) -> bool {
 }
 
 fn check_file(
-    path: &Path,
+    shown: &str,
     text: &Result<String, String>,
     models: &ModelIndex,
     selection: &Selection,
@@ -201,15 +206,25 @@ fn check_file(
         .into_iter()
         .filter(|f| selection.allows(f.rule))
         .collect();
-    FileResult::Findings(locate(&path.display().to_string(), doc.text(), &findings))
+    FileResult::Findings(locate(shown, doc.text(), &findings))
 }
 
 /// Checks every file on all cores, in two passes: first the Django models
 /// of the whole tree (so a view's N+1 loop knows the relations of models
 /// defined in another file), then the detectors. Results come back in path
 /// order.
-fn check_all(files: &[PathBuf], selection: &Selection) -> Vec<FileResult> {
-    let texts = par_map(files, |path| read_source(path));
+fn check_all(files: &[PathBuf], selection: &Selection, stdin_name: Option<&Path>) -> Vec<FileResult> {
+    // `-` is reported under the name given for it (ruff's `--stdin-filename`).
+    let shown = |path: &Path| match stdin_name {
+        Some(name) if path.as_os_str() == "-" => name.display().to_string(),
+        _ => path.display().to_string(),
+    };
+    let texts = par_map(files, |path| {
+        read_named_source(path).map_err(|e| match e.strip_prefix("-:") {
+            Some(rest) if path.as_os_str() == "-" => format!("{}:{rest}", shown(path)),
+            _ => e,
+        })
+    });
     let per_file = par_map(&texts, |text| match text {
         Ok(t) if may_define_models(t) => {
             Some(ModelIndex::from_document(&Document::parse(t.as_str())))
@@ -221,11 +236,11 @@ fn check_all(files: &[PathBuf], selection: &Selection) -> Vec<FileResult> {
         files
             .iter()
             .zip(per_file)
-            .filter_map(|(path, index)| Some((path.display().to_string(), index?))),
+            .filter_map(|(path, index)| Some((shown(path), index?))),
     );
     let jobs: Vec<(&PathBuf, &Result<String, String>)> = files.iter().zip(&texts).collect();
     par_map(&jobs, |(path, text)| {
-        check_file(path, text, &models, selection)
+        check_file(&shown(path), text, &models, selection)
     })
 }
 
@@ -262,8 +277,11 @@ pub struct Outcome {
     pub errors: usize,
 }
 
+/// `stdin_name` is the path reported for `-` (stdin), `--stdin-filename`.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     paths: &[PathBuf],
+    stdin_name: Option<&Path>,
     selection: &Selection,
     format: Format,
     out: &mut dyn Write,
@@ -272,7 +290,7 @@ pub fn run(
 ) -> std::io::Result<Outcome> {
     let (files, mut errors) = collect_files(paths);
     let mut located = Vec::new();
-    for r in check_all(&files, selection) {
+    for r in check_all(&files, selection, stdin_name) {
         match r {
             FileResult::Findings(f) => located.extend(f),
             FileResult::Error(e) => errors.push(e),

@@ -111,6 +111,9 @@ pub enum Command {
         /// Exit 0 even when warnings are reported.
         #[arg(long)]
         exit_zero: bool,
+        /// The path to report for `-` (the source read from stdin).
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<PathBuf>,
     },
     /// Run the language server (LSP over stdin/stdout; logs on stderr).
     Serve,
@@ -148,8 +151,18 @@ pub fn run(
             select,
             ignore,
             exit_zero,
+            stdin_filename,
         } => run_check(
-            &paths, format, hints, &select, &ignore, exit_zero, out, err, style,
+            &paths,
+            stdin_filename.as_deref(),
+            format,
+            hints,
+            &select,
+            &ignore,
+            exit_zero,
+            out,
+            err,
+            style,
         ),
         Command::Serve => {
             // The server owns the process's stdin/stdout, not these writers.
@@ -175,6 +188,7 @@ pub fn serve(global: &GlobalArgs) -> anyhow::Result<Exit> {
 #[allow(clippy::too_many_arguments)]
 fn run_check(
     paths: &[PathBuf],
+    stdin_name: Option<&std::path::Path>,
     format: Format,
     hints: bool,
     select: &[String],
@@ -197,7 +211,7 @@ fn run_check(
         ignore,
         hints,
     };
-    let outcome = check::run(paths, &selection, format, out, err, style)?;
+    let outcome = check::run(paths, stdin_name, &selection, format, out, err, style)?;
     Ok(if outcome.errors > 0 {
         Exit::Error
     } else if outcome.warnings > 0 && !exit_zero {

@@ -5,7 +5,11 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use futures::future::AbortHandle;
+use tower_lsp_server::jsonrpc::Id;
 use std::sync::{Arc, Mutex, RwLock};
 
 use tower_lsp_server::jsonrpc;
@@ -45,6 +49,55 @@ pub struct Shared {
     pub shut_down: AtomicBool,
     /// Signalled when the `exit` notification arrives.
     pub exit: tokio::sync::Notify,
+    /// Requests in progress, cancellable by id.
+    pub pending: Pending,
+    /// The built-in guide alone, what requests use until the user's guide
+    /// folders are loaded.
+    builtin: std::sync::OnceLock<Arc<Library>>,
+}
+
+/// The requests in progress, each with the handle that aborts it (the
+/// service wrapper then answers "request cancelled"). The transport cancels
+/// through it as soon as it reads `$/cancelRequest`, even when every
+/// request slot of tower-lsp-server is taken.
+#[derive(Default)]
+pub struct Pending {
+    map: Mutex<HashMap<Id, (u64, AbortHandle)>>,
+    next: AtomicU64,
+}
+
+impl Pending {
+    /// Registers request `id`; returns the token [`Pending::finish`] takes.
+    pub fn register(&self, id: Id, handle: AbortHandle) -> u64 {
+        let token = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().insert(id, (token, handle));
+        token
+    }
+
+    /// Forgets request `id` if it is still the registration `token` (a
+    /// client may reuse an id once its request is answered).
+    pub fn finish(&self, id: &Id, token: u64) {
+        let mut map = self.lock();
+        if map.get(id).is_some_and(|(t, _)| *t == token) {
+            map.remove(id);
+        }
+    }
+
+    /// Aborts request `id` if it is in progress.
+    pub fn cancel(&self, id: &Id) {
+        if let Some((_, handle)) = self.lock().remove(id) {
+            tracing::debug!("cancelling request {id}");
+            handle.abort();
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Id, (u64, AbortHandle)>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -71,6 +124,8 @@ impl Shared {
             initialized: AtomicBool::new(false),
             shut_down: AtomicBool::new(false),
             exit: tokio::sync::Notify::new(),
+            pending: Pending::default(),
+            builtin: std::sync::OnceLock::new(),
         }
     }
 
@@ -104,9 +159,17 @@ impl Shared {
         result
     }
 
-    /// The guide, loading it now if the background load has not finished.
+    /// The guide as loaded so far, never waiting: while user guide folders
+    /// load in the background (bounded reads, but a folder may be large or
+    /// slow) requests answer from the built-in guide.
     pub fn library(&self) -> Arc<Library> {
-        read(&self.library).get()
+        read(&self.library).try_get().unwrap_or_else(|| {
+            self.builtin
+                .get_or_init(|| {
+                    Arc::new(Library::load(&[], self.options.cache_dir.clone()))
+                })
+                .clone()
+        })
     }
 
     pub fn lazy_library(&self) -> Arc<LazyLibrary> {
@@ -175,7 +238,8 @@ pub fn internal_error(name: &str, panic: &(dyn std::any::Any + Send)) -> jsonrpc
 }
 
 /// A snapshot's findings, analysing off the async threads when they are not
-/// cached yet (a large file takes a while).
+/// cached yet (a large file takes a while). A snapshot replaced meanwhile
+/// by a newer edit gives "content modified" (the client asks again).
 pub async fn findings_of(snapshot: &Arc<Snapshot>) -> jsonrpc::Result<Arc<Vec<Finding>>> {
     if let Some(f) = snapshot.cached_findings() {
         return Ok(f);
@@ -186,5 +250,6 @@ pub async fn findings_of(snapshot: &Arc<Snapshot>) -> jsonrpc::Result<Arc<Vec<Fi
         .map_err(|e| match e.try_into_panic() {
             Ok(panic) => internal_error("analysis", panic.as_ref()),
             Err(_) => jsonrpc::Error::request_cancelled(),
-        })
+        })?
+        .ok_or_else(jsonrpc::Error::content_modified)
 }

@@ -36,6 +36,7 @@
 //! <https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html>,
 //! <https://docs.djangoproject.com/en/5.2/topics/db/transactions/#performing-actions-after-commit>
 
+use crate::text::code_span;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -383,7 +384,10 @@ fn check_enqueue(ctx: &Ctx, facts: &Facts, call: Node, out: &mut Vec<Finding>) {
             &DELAY_IN_ATOMIC,
             call,
             format!(
-                "`{task}.{method}()` inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use `transaction.on_commit(lambda: {task}.{method}(...))` or `{task}.delay_on_commit(...)` (Celery 5.4+)"
+                "{} inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use {} or {} (Celery 5.4+)",
+                code_span(&format!("{task}.{method}()")),
+                code_span(&format!("transaction.on_commit(lambda: {task}.{method}(...))")),
+                code_span(&format!("{task}.delay_on_commit(...)"))
             ),
         );
     } else {

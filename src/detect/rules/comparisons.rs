@@ -2,6 +2,8 @@
 
 use tree_sitter::Node;
 
+use crate::detect::context::Ctx;
+
 /// One link of a comparison chain: `left <op> right`.
 pub(crate) struct Link<'t> {
     pub left: Node<'t>,
@@ -40,17 +42,11 @@ pub(crate) fn op_text(op: Node, src: &str) -> String {
 /// True when the comparison is (part of) an argument or a subscript: the
 /// shape of ORM and array expressions (`select(...).where(T.c == None)`,
 /// `df[df.flag == True]`), where `==` is overloaded and must stay.
-pub(crate) fn builds_an_expression(cmp: Node) -> bool {
-    let mut n = cmp.parent();
-    while let Some(p) = n {
-        match p.kind() {
-            "boolean_operator"
-            | "not_operator"
-            | "parenthesized_expression"
-            | "comparison_operator" => n = p.parent(),
-            "argument_list" | "keyword_argument" | "subscript" | "slice" => return true,
-            _ => return false,
-        }
-    }
-    false
+/// O(1) for the node being visited (the walk keeps where each expression
+/// chain goes), so a chain of n `or`s costs O(n), not O(n³).
+pub(crate) fn builds_an_expression(ctx: &Ctx, cmp: Node) -> bool {
+    ctx.expression_context_is(
+        cmp,
+        &["argument_list", "keyword_argument", "subscript", "slice"],
+    )
 }

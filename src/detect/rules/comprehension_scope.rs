@@ -34,7 +34,7 @@ use super::scope::{
     BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, is_comprehension,
     is_scope, uses_of,
 };
-use crate::detect::context::{Ctx, root_of};
+use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static WALRUS: Rule = Rule {
@@ -56,19 +56,19 @@ pub(crate) static CLASS_BODY: Rule = Rule {
 };
 
 /// `walrus` is a `named_expression`.
-pub(crate) fn check_walrus(ctx: &Ctx, walrus: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check_walrus<'t>(ctx: &Ctx<'t>, walrus: Node<'t>, out: &mut Vec<Finding>) {
     let Some(name) = walrus.child_by_field_name("name") else {
         return;
     };
     let mut in_comprehension = false;
-    let mut n = walrus.parent();
-    while let Some(p) = n {
+    let mut n = None;
+    for p in ctx.ancestors(walrus) {
         if is_comprehension(p.kind()) {
             in_comprehension = true;
         } else if is_scope(p.kind()) {
+            n = Some(p);
             break;
         }
-        n = p.parent();
     }
     let (true, Some(scope)) = (in_comprehension, n) else {
         return;
@@ -98,8 +98,8 @@ pub(crate) fn check_walrus(ctx: &Ctx, walrus: Node, out: &mut Vec<Finding>) {
 }
 
 /// `comp` is a comprehension or generator expression.
-pub(crate) fn check_class_body(ctx: &Ctx, comp: Node, out: &mut Vec<Finding>) {
-    let Some(class) = enclosing_class_body(comp) else {
+pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<Finding>) {
+    let Some(class) = enclosing_class_body(ctx, comp) else {
         return;
     };
     let (Some(body), Some(class_name)) = (
@@ -108,7 +108,7 @@ pub(crate) fn check_class_body(ctx: &Ctx, comp: Node, out: &mut Vec<Finding>) {
     ) else {
         return;
     };
-    let root = root_of(comp);
+    let root = ctx.root();
     if has_star_import(ctx, root) {
         return;
     }
@@ -162,16 +162,14 @@ pub(crate) fn check_class_body(ctx: &Ctx, comp: Node, out: &mut Vec<Finding>) {
 
 /// The class whose body directly holds `comp` (not inside a method or
 /// another comprehension).
-fn enclosing_class_body(comp: Node) -> Option<Node> {
-    let mut n = comp.parent();
-    while let Some(p) = n {
+fn enclosing_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>) -> Option<Node<'t>> {
+    for p in ctx.ancestors(comp) {
         if is_comprehension(p.kind()) {
             return None;
         }
         if is_scope(p.kind()) {
             return (p.kind() == "class_definition").then_some(p);
         }
-        n = p.parent();
     }
     None
 }

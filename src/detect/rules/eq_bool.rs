@@ -28,7 +28,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
-    if builds_an_expression(cmp) {
+    if builds_an_expression(ctx, cmp) {
         return;
     }
     for link in links(cmp) {

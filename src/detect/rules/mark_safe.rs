@@ -58,7 +58,7 @@ const ESCAPING: &[&str] = &[
 ];
 
 /// `call` is a `call` node.
-pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     let Some(name) = call
         .child_by_field_name("function")
         .and_then(|f| ctx.resolve(f))
@@ -139,7 +139,7 @@ fn is_escaped(ctx: &Ctx, arg: Node) -> bool {
 /// escaping function) or checks `isinstance(x, SafeData)`: its author
 /// manages escaping explicitly, and which parts are safe can't be told
 /// from here.
-fn manages_escaping(ctx: &Ctx, call: Node) -> bool {
+fn manages_escaping<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> bool {
     let Some(body) = ctx
         .enclosing_function(call)
         .and_then(|f| f.child_by_field_name("body"))

@@ -24,7 +24,7 @@
 use tree_sitter::Node;
 
 use super::scope::{assigned_names, imported_names};
-use crate::detect::context::{Ctx, root_of};
+use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static MATCH: Rule = Rule {
@@ -89,7 +89,7 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         ),
         fix: None,
     });
-    let root = root_of(stmt);
+    let root = ctx.root();
     let mut constants: Option<Vec<&str>> = None;
     for (i, case) in cases.iter().enumerate() {
         let mut c = case.walk();

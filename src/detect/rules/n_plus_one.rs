@@ -37,6 +37,7 @@
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#select-related>,
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#prefetch-related>
 
+use crate::text::code_span;
 use tree_sitter::Node;
 
 use super::queryset::{Chain, chain, literal_relations};
@@ -205,7 +206,9 @@ fn finding(
         rule: &RULE,
         range: attr.byte_range(),
         message: format!(
-            "`{usage}` runs one query per `{model}` in this loop (N+1); `.{method}(\"{rel}\")` {what}"
+            "{} runs one query per `{model}` in this loop (N+1); {} {what}",
+            code_span(&usage),
+            code_span(&format!(".{method}(\"{rel}\")"))
         ),
         fix: fix(ctx, qs, method, rel),
     }

@@ -213,7 +213,7 @@ fn assigned_value<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Node<'t>> {
     let scope = ctx
         .enclosing_function(ident)
         .and_then(|f| f.child_by_field_name("body"))
-        .unwrap_or_else(|| crate::detect::context::root_of(ident));
+        .unwrap_or_else(|| ctx.root());
     let mut last: Option<Node<'t>> = None;
     visit_own(scope, &mut |n| {
         if n.kind() == "assignment"

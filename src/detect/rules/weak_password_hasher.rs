@@ -20,6 +20,7 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/topics/auth/passwords/>,
 //! <https://docs.djangoproject.com/en/5.2/topics/testing/overview/#password-hashing>
 
+use crate::text::code_span;
 use super::django_settings::{Setting, literal_str};
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
@@ -64,7 +65,8 @@ pub(crate) fn check(ctx: &Ctx, setting: &Setting, out: &mut Vec<Finding>) -> boo
             rule: &RULE,
             range: node.byte_range(),
             message: format!(
-                "`{class}` first: every new password gets a fast hash that a leaked table cracks at billions of guesses per second; put `Argon2PasswordHasher`, `ScryptPasswordHasher` or `PBKDF2PasswordHasher` first"
+                "{} first: every new password gets a fast hash that a leaked table cracks at billions of guesses per second; put `Argon2PasswordHasher`, `ScryptPasswordHasher` or `PBKDF2PasswordHasher` first",
+                code_span(class)
             ),
             fix: None,
         });
