@@ -6,7 +6,7 @@
 //! analyser) per syntax node stays under one constant, whatever the size
 //! or depth. Superlinear work (an ancestor walk per node, a subtree walked
 //! again per chain link) would make it grow with the input. No wall-clock
-//! time is measured. `PROPTEST_CASES` sets the number of cases (256 by
+//! time is measured. `PROPTEST_CASES` sets the number of cases (64 by
 //! default).
 
 use proptest::prelude::*;
@@ -102,13 +102,20 @@ fn work_per_node(text: &str) -> (f64, u64) {
 }
 
 proptest! {
+    // 64 cases by default (the test suite stays quick); `PROPTEST_CASES`
+    // runs more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn work_per_node_is_bounded(
         leaf in 0..LEAVES.len(),
         link in 0..LINKS.len(),
-        n in 1usize..1500,
-        wrappers in prop::collection::vec(0..WRAPPERS.len(), 0..400),
-        blocks in prop::collection::vec(0..BLOCKS.len(), 0..120),
+        n in 1usize..1000,
+        wrappers in prop::collection::vec(0..WRAPPERS.len(), 0..300),
+        blocks in prop::collection::vec(0..BLOCKS.len(), 0..100),
     ) {
         let text = source(leaf, link, n, &wrappers, &blocks);
         let (per_node, nodes) = work_per_node(&text);
@@ -143,3 +150,4 @@ fn work_per_node_is_flat_across_sizes() {
         assert!(large <= small * 1.25 + 0.5, "{}: {small:.2} → {large:.2}", BLOCKS[b]);
     }
 }
+

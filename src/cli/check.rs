@@ -329,7 +329,16 @@ pub fn run(
             }
             let fixable = located.iter().filter(|l| l.fix.is_some()).count();
             match located.len() {
-                0 => writeln!(out, "All checks passed ({} files).", files.len())?,
+                0 if errors.is_empty() => {
+                    writeln!(out, "All checks passed ({} files).", files.len())?
+                }
+                // Never "passed" when a file could not be read.
+                0 => writeln!(
+                    out,
+                    "No findings, but {} of {} files could not be checked (see above).",
+                    errors.len(),
+                    files.len()
+                )?,
                 n => writeln!(
                     out,
                     "Found {n} finding{} in {} files ({fixable} with a fix available).",

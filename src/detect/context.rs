@@ -13,6 +13,16 @@
 
 use std::cell::{Cell, RefCell};
 
+thread_local! {
+    /// Nodes visited by [`visit_own`] on this thread (it has no `Ctx`);
+    /// [`Ctx::work`] includes those visited during its analysis.
+    static OWN_VISITS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn own_visits() -> u64 {
+    OWN_VISITS.with(Cell::get)
+}
+
 use tree_sitter::Node;
 
 use super::models::Models;
@@ -35,6 +45,8 @@ pub(crate) struct Ctx<'a> {
     current: Cell<Option<Node<'a>>>,
     /// Nodes touched by the walk and the helpers.
     work: Cell<u64>,
+    /// [`OWN_VISITS`] when this context was made.
+    own_visits_at_start: u64,
 }
 
 /// One ancestor on the walk's stack.
@@ -44,8 +56,27 @@ struct Frame<'a> {
     /// Index of the innermost function or lambda frame at or above this one.
     function: Option<usize>,
     /// Index of the nearest frame at or above this one that is not a link
-    /// of an expression chain (see [`Ctx::expression_context`]).
+    /// of an expression chain (see [`Ctx::expression_context_is`]).
     context: Option<usize>,
+    /// Index of the nearest scope (module, class, function, lambda) frame
+    /// at or above this one.
+    scope: Option<usize>,
+    /// Index of the nearest scope or comprehension frame at or above.
+    scope_or_comprehension: Option<usize>,
+}
+
+fn is_scope(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_definition" | "lambda" | "class_definition" | "module"
+    )
+}
+
+fn is_comprehension(kind: &str) -> bool {
+    matches!(
+        kind,
+        "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression"
+    )
 }
 
 /// Kinds an expression chain passes through: `a == b or not (c == d)`.
@@ -68,6 +99,7 @@ impl<'a> Ctx<'a> {
             frames: RefCell::new(Vec::new()),
             current: Cell::new(None),
             work: Cell::new(0),
+            own_visits_at_start: own_visits(),
         }
     }
 
@@ -78,7 +110,7 @@ impl<'a> Ctx<'a> {
 
     /// Nodes touched so far by the walk and the ancestor helpers.
     pub fn work(&self) -> u64 {
-        self.work.get()
+        self.work.get() + own_visits().wrapping_sub(self.own_visits_at_start)
     }
 
     /// Counts `n` units of work.
@@ -109,6 +141,16 @@ impl<'a> Ctx<'a> {
                 above.and_then(|f| f.context)
             } else {
                 Some(i)
+            },
+            scope: if is_scope(kind) {
+                Some(i)
+            } else {
+                above.and_then(|f| f.scope)
+            },
+            scope_or_comprehension: if is_scope(kind) || is_comprehension(kind) {
+                Some(i)
+            } else {
+                above.and_then(|f| f.scope_or_comprehension)
             },
         });
     }
@@ -234,6 +276,40 @@ impl<'a> Ctx<'a> {
         }
         self.ancestors(node)
             .find(|p| matches!(p.kind(), "function_definition" | "lambda"))
+    }
+
+    /// The innermost scope (module, class, function, lambda) around
+    /// `node`, and whether a comprehension lies between them. O(1) for the
+    /// node being visited.
+    pub fn scope_of(&self, node: Node<'a>) -> Option<(Node<'a>, bool)> {
+        if let Some(at) = self.parent_index(node) {
+            self.count(1);
+            let frames = self.frames.borrow();
+            let top = frames[at?];
+            let scope = top.scope?;
+            let comprehension = top.scope_or_comprehension.is_some_and(|i| i > scope);
+            return Some((frames[scope].node, comprehension));
+        }
+        let mut comprehension = false;
+        for p in self.ancestors(node) {
+            if is_scope(p.kind()) {
+                return Some((p, comprehension));
+            }
+            comprehension |= is_comprehension(p.kind());
+        }
+        None
+    }
+
+    /// The nearest scope or comprehension around `node`. O(1) for the node
+    /// being visited.
+    pub fn scope_or_comprehension(&self, node: Node<'a>) -> Option<Node<'a>> {
+        if let Some(at) = self.parent_index(node) {
+            self.count(1);
+            let frames = self.frames.borrow();
+            return frames[at?].scope_or_comprehension.map(|i| frames[i].node);
+        }
+        self.ancestors(node)
+            .find(|p| is_scope(p.kind()) || is_comprehension(p.kind()))
     }
 
     /// True when `node` runs directly in an `async def` (not in a nested
@@ -397,15 +473,18 @@ pub(crate) fn visit_own<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
             "function_definition" | "lambda" | "class_definition" | "decorated_definition"
         )
     };
+    let mut visits = 1;
     f(node);
     let mut cursor = node.walk();
     if !cursor.goto_first_child() {
+        OWN_VISITS.with(|v| v.set(v.get() + visits));
         return;
     }
     loop {
         let n = cursor.node();
         let enter = n.is_named() && !nested(n);
         if enter {
+            visits += 1;
             f(n);
         }
         if enter && cursor.goto_first_child() {
@@ -413,6 +492,7 @@ pub(crate) fn visit_own<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() || cursor.node() == node {
+                OWN_VISITS.with(|v| v.set(v.get() + visits));
                 return;
             }
         }

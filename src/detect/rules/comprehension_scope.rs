@@ -31,8 +31,7 @@
 use tree_sitter::Node;
 
 use super::scope::{
-    BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, is_comprehension,
-    is_scope, uses_of,
+    BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, uses_of,
 };
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
@@ -60,17 +59,7 @@ pub(crate) fn check_walrus<'t>(ctx: &Ctx<'t>, walrus: Node<'t>, out: &mut Vec<Fi
     let Some(name) = walrus.child_by_field_name("name") else {
         return;
     };
-    let mut in_comprehension = false;
-    let mut n = None;
-    for p in ctx.ancestors(walrus) {
-        if is_comprehension(p.kind()) {
-            in_comprehension = true;
-        } else if is_scope(p.kind()) {
-            n = Some(p);
-            break;
-        }
-    }
-    let (true, Some(scope)) = (in_comprehension, n) else {
+    let Some((scope, true)) = ctx.scope_of(walrus) else {
         return;
     };
     let target = match scope.kind() {
@@ -163,15 +152,8 @@ pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<
 /// The class whose body directly holds `comp` (not inside a method or
 /// another comprehension).
 fn enclosing_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>) -> Option<Node<'t>> {
-    for p in ctx.ancestors(comp) {
-        if is_comprehension(p.kind()) {
-            return None;
-        }
-        if is_scope(p.kind()) {
-            return (p.kind() == "class_definition").then_some(p);
-        }
-    }
-    None
+    ctx.scope_or_comprehension(comp)
+        .filter(|p| p.kind() == "class_definition")
 }
 
 fn has_star_import(ctx: &Ctx, root: Node) -> bool {
