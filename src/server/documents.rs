@@ -45,6 +45,9 @@ pub struct Snapshot {
     cancelled: AtomicBool,
     /// Held while the findings are computed (one computation at a time).
     computing: Mutex<()>,
+    /// Signalled when a computation ends (with findings or cancelled):
+    /// requests wait for it without holding a thread.
+    pub ready: tokio::sync::Notify,
 }
 
 impl Snapshot {
@@ -68,6 +71,7 @@ impl Snapshot {
             analyzer,
             cancelled: AtomicBool::new(false),
             computing: Mutex::new(()),
+            ready: tokio::sync::Notify::new(),
         }
     }
 
@@ -91,12 +95,19 @@ impl Snapshot {
             analyzer: self.analyzer.clone(),
             cancelled: AtomicBool::new(false),
             computing: Mutex::new(()),
+            ready: tokio::sync::Notify::new(),
         }
     }
 
     /// Stops an analysis of this snapshot in progress (a newer one exists).
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
+        self.ready.notify_waiters();
+    }
+
+    /// Whether an analysis of this snapshot is under way.
+    pub fn is_computing(&self) -> bool {
+        self.computing.try_lock().is_err()
     }
 
     pub fn is_cancelled(&self) -> bool {
@@ -132,6 +143,14 @@ impl Snapshot {
             let _ = self.findings.set(none.clone());
             return Some(none);
         }
+        // Waiters wake when this computation ends, however it ends.
+        struct Wake<'s>(&'s tokio::sync::Notify);
+        impl Drop for Wake<'_> {
+            fn drop(&mut self) {
+                self.0.notify_waiters();
+            }
+        }
+        let _wake = Wake(&self.ready);
         before();
         let held = self.doc.lock().unwrap_or_else(|p| p.into_inner()).take();
         let doc = held.unwrap_or_else(|| Document::parse(self.text.as_str()));

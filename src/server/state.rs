@@ -60,16 +60,32 @@ pub struct Shared {
 /// service wrapper then answers "request cancelled"). The transport cancels
 /// through it as soon as it reads `$/cancelRequest`, even when every
 /// request slot of tower-lsp-server is taken.
+///
+/// The transport reads a `$/cancelRequest` long before the server calls
+/// the request it names when requests are queued: such an id is kept (the
+/// last [`EARLY_CANCELS`]) and the request is cancelled as it registers.
 #[derive(Default)]
 pub struct Pending {
     map: Mutex<HashMap<Id, (u64, AbortHandle)>>,
+    early: Mutex<std::collections::VecDeque<Id>>,
     next: AtomicU64,
 }
+
+/// How many cancellations of requests not yet started are remembered.
+const EARLY_CANCELS: usize = 4096;
 
 impl Pending {
     /// Registers request `id`; returns the token [`Pending::finish`] takes.
     pub fn register(&self, id: Id, handle: AbortHandle) -> u64 {
         let token = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut early = self.early.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = early.iter().position(|e| *e == id) {
+            early.remove(at);
+            tracing::debug!("request {id} was cancelled before it started");
+            handle.abort();
+            return token;
+        }
+        drop(early);
         self.lock().insert(id, (token, handle));
         token
     }
@@ -85,9 +101,18 @@ impl Pending {
 
     /// Aborts request `id` if it is in progress.
     pub fn cancel(&self, id: &Id) {
-        if let Some((_, handle)) = self.lock().remove(id) {
-            tracing::debug!("cancelling request {id}");
-            handle.abort();
+        let mut early = self.early.lock().unwrap_or_else(|p| p.into_inner());
+        match self.lock().remove(id) {
+            Some((_, handle)) => {
+                tracing::debug!("cancelling request {id}");
+                handle.abort();
+            }
+            None => {
+                if early.len() >= EARLY_CANCELS {
+                    early.pop_front();
+                }
+                early.push_back(id.clone());
+            }
         }
     }
 
@@ -240,9 +265,27 @@ pub fn internal_error(name: &str, panic: &(dyn std::any::Any + Send)) -> jsonrpc
 /// A snapshot's findings, analysing off the async threads when they are not
 /// cached yet (a large file takes a while). A snapshot replaced meanwhile
 /// by a newer edit gives "content modified" (the client asks again).
+/// While another thread (the document's analysis job) computes them, the
+/// request waits without holding a thread, so any number of requests can
+/// wait (and be cancelled).
 pub async fn findings_of(snapshot: &Arc<Snapshot>) -> jsonrpc::Result<Arc<Vec<Finding>>> {
-    if let Some(f) = snapshot.cached_findings() {
-        return Ok(f);
+    loop {
+        if let Some(f) = snapshot.cached_findings() {
+            return Ok(f);
+        }
+        if snapshot.is_cancelled() {
+            return Err(jsonrpc::Error::content_modified());
+        }
+        let ready = snapshot.ready.notified();
+        tokio::pin!(ready);
+        ready.as_mut().enable();
+        if snapshot.cached_findings().is_some() || snapshot.is_cancelled() {
+            continue;
+        }
+        if !snapshot.is_computing() {
+            break;
+        }
+        ready.await;
     }
     let snap = snapshot.clone();
     tokio::task::spawn_blocking(move || snap.findings())
