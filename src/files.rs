@@ -140,7 +140,12 @@ fn io_error(path: &Path, e: std::io::Error) -> ReadError {
 }
 
 /// Reads at most `limit` bytes from `reader`; more is [`ReadError::TooLarge`].
-fn read_capped(path: &Path, reader: impl Read, limit: u64, hint: u64) -> Result<Vec<u8>, ReadError> {
+fn read_capped(
+    path: &Path,
+    reader: impl Read,
+    limit: u64,
+    hint: u64,
+) -> Result<Vec<u8>, ReadError> {
     let capacity = usize::try_from(hint.min(limit)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
     reader
@@ -269,17 +274,27 @@ mod tests {
         let zero = dir.path().join("zero.py");
         std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
         let e = read_text(&zero, Limit::Source).unwrap_err().to_string();
-        assert!(e.ends_with("zero.py: not a regular file (a character device); skipped"), "{e}");
+        assert!(
+            e.ends_with("zero.py: not a regular file (a character device); skipped"),
+            "{e}"
+        );
         // Named explicitly, it is read, and the cap stops it.
         let e = read_named(&zero, Limit::Settings).unwrap_err().to_string();
         assert!(e.contains("too large"), "{e}");
 
         let missing = dir.path().join("missing");
-        assert!(read_text(&missing, Limit::Source).unwrap_err().is_not_found());
+        assert!(
+            read_text(&missing, Limit::Source)
+                .unwrap_err()
+                .is_not_found()
+        );
 
         let bad = dir.path().join("bad.py");
         std::fs::write(&bad, b"x = 1\ny = '\xff'\n").unwrap();
         let e = read_text(&bad, Limit::Source).unwrap_err().to_string();
-        assert!(e.ends_with("bad.py:2: not valid UTF-8 (byte 11); skipped"), "{e}");
+        assert!(
+            e.ends_with("bad.py:2: not valid UTF-8 (byte 11); skipped"),
+            "{e}"
+        );
     }
 }

@@ -174,17 +174,19 @@ pub fn code_span(code: &str) -> String {
         .take(QUOTE_CHARS + 1)
         .collect();
     if flat.chars().count() > QUOTE_CHARS {
-        let cut = flat.char_indices().nth(QUOTE_CHARS - 1).map_or(flat.len(), |(i, _)| i);
+        let cut = flat
+            .char_indices()
+            .nth(QUOTE_CHARS - 1)
+            .map_or(flat.len(), |(i, _)| i);
         flat.truncate(cut);
         flat.push('…');
     }
-    let longest = flat
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
-    let pad = if flat.starts_with('`') || flat.ends_with('`') || (flat.starts_with(' ') && flat.ends_with(' ') && !flat.trim().is_empty()) {
+    let pad = if flat.starts_with('`')
+        || flat.ends_with('`')
+        || (flat.starts_with(' ') && flat.ends_with(' ') && !flat.trim().is_empty())
+    {
         " "
     } else {
         ""

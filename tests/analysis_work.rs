@@ -65,13 +65,7 @@ fn chain(leaf: &str, link: &str, n: usize) -> String {
     }
 }
 
-fn source(
-    leaf: usize,
-    link: usize,
-    n: usize,
-    wrappers: &[usize],
-    blocks: &[usize],
-) -> String {
+fn source(leaf: usize, link: usize, n: usize, wrappers: &[usize], blocks: &[usize]) -> String {
     let mut expr = chain(LEAVES[leaf], LINKS[link], n);
     for &w in wrappers {
         expr = WRAPPERS[w].replace("{}", &expr);
@@ -142,12 +136,19 @@ fn work_per_node_is_flat_across_sizes() {
     for w in 0..WRAPPERS.len() {
         let small = work_per_node(&source(9, 0, 1, &vec![w; 40], &[])).0;
         let large = work_per_node(&source(9, 0, 1, &vec![w; 400], &[])).0;
-        assert!(large <= small * 1.25 + 0.5, "{}: {small:.2} → {large:.2}", WRAPPERS[w]);
+        assert!(
+            large <= small * 1.25 + 0.5,
+            "{}: {small:.2} → {large:.2}",
+            WRAPPERS[w]
+        );
     }
     for b in 0..BLOCKS.len() {
         let small = work_per_node(&source(0, 0, 1, &[], &vec![b; 12])).0;
         let large = work_per_node(&source(0, 0, 1, &[], &vec![b; 120])).0;
-        assert!(large <= small * 1.25 + 0.5, "{}: {small:.2} → {large:.2}", BLOCKS[b]);
+        assert!(
+            large <= small * 1.25 + 0.5,
+            "{}: {small:.2} → {large:.2}",
+            BLOCKS[b]
+        );
     }
 }
-

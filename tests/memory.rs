@@ -1,5 +1,5 @@
 //! F13: memory proportional to the input. The server (in-process, over a
-//! pipe) opens a realistic 4 MB Python file (the test fixtures repeated,
+//! pipe) opens a realistic 1 MB Python file (the test fixtures repeated,
 //! each copy's names made unique), publishes its diagnostics, answers a
 //! hover and takes an edit; the process's peak resident memory above what
 //! it used before must stay under 20× the file's size. Alone in this test
@@ -66,20 +66,23 @@ async fn peak_memory_is_proportional_to_the_file() {
         .await;
     client.notify("initialized", json!({})).await;
     // Warm up: the guide and the parser, on a small file.
-    let open = |uri: &str, text: &str| {
-        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
-    };
+    let open = |uri: &str, text: &str| json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}});
     client
-        .notify("textDocument/didOpen", open("file:///w/small.py", "x == None\n"))
+        .notify(
+            "textDocument/didOpen",
+            open("file:///w/small.py", "x == None\n"),
+        )
         .await;
     client.diagnostics("file:///w/small.py", 1).await;
 
-    let text = realistic(4 << 20);
+    let text = realistic(1 << 20);
     let before = status_kb("VmRSS:");
     let uri = "file:///w/big.py";
-    client.notify("textDocument/didOpen", open(uri, &text)).await;
+    client
+        .notify("textDocument/didOpen", open(uri, &text))
+        .await;
     let diagnostics = client.diagnostics(uri, 1).await;
-    assert!(diagnostics.len() > 1000, "{} diagnostics", diagnostics.len());
+    assert!(diagnostics.len() > 300, "{} diagnostics", diagnostics.len());
     let at = diagnostics[diagnostics.len() / 2]["range"]["start"].clone();
     client
         .call(
@@ -100,9 +103,7 @@ async fn peak_memory_is_proportional_to_the_file() {
     let peak = status_kb("VmHWM:");
     let size_kb = (text.len() / 1024) as u64;
     let ratio = peak.saturating_sub(before) as f64 / size_kb as f64;
-    eprintln!(
-        "file {size_kb} kB, RSS before {before} kB, peak {peak} kB: {ratio:.1}× the file"
-    );
+    eprintln!("file {size_kb} kB, RSS before {before} kB, peak {peak} kB: {ratio:.1}× the file");
     assert!(ratio <= 20.0, "peak memory {ratio:.1}× the file's size");
     client.call("shutdown", Value::Null).await;
     client.notify("exit", Value::Null).await;

@@ -73,7 +73,10 @@ async fn hover(client: &mut Pipe, uri: &str, line: u32, character: u32) -> Value
 async fn shut_down(mut h: Harness) {
     h.client.call("shutdown", Value::Null).await;
     h.client.notify("exit", Value::Null).await;
-    assert!(h.server.await.unwrap(), "exit after shutdown is a clean exit");
+    assert!(
+        h.server.await.unwrap(),
+        "exit after shutdown is a clean exit"
+    );
 }
 
 fn mkfifo(path: &Path) {
@@ -92,7 +95,10 @@ async fn f1_a_fifo_pyproject_does_not_block_initialize() {
     let mut h = start(Vec::new(), None);
     let uri = file_uri(root.path());
     h.client
-        .call("initialize", init_params(&["utf-16"], Some(&uri), Value::Null))
+        .call(
+            "initialize",
+            init_params(&["utf-16"], Some(&uri), Value::Null),
+        )
         .await;
     h.client.notify("initialized", json!({})).await;
     let warning = h
@@ -130,7 +136,10 @@ async fn f2_a_fifo_topic_file_does_not_block_the_guide() {
         .wait_for(|m| m["method"] == "window/showMessage")
         .await;
     let text = warning["params"]["message"].as_str().unwrap();
-    assert!(text.contains("blocked.md") && text.contains("named pipe"), "{text}");
+    assert!(
+        text.contains("blocked.md") && text.contains("named pipe"),
+        "{text}"
+    );
     shut_down(h).await;
 
     let out = tokio::time::timeout(
@@ -169,8 +178,14 @@ fn assert_linear(shape: &str, make: impl Fn(usize) -> String, small: usize, boun
     let (a, nodes_a) = work_per_node(&make(small));
     let (b, nodes_b) = work_per_node(&make(small * 10));
     assert!(nodes_b > 5 * nodes_a, "{shape}: the input grew");
-    assert!(a <= bound && b <= bound, "{shape}: {a:.2} and {b:.2} work a node");
-    assert!(b <= a * 1.25 + 0.5, "{shape}: work a node grew from {a:.2} to {b:.2}");
+    assert!(
+        a <= bound && b <= bound,
+        "{shape}: {a:.2} and {b:.2} work a node"
+    );
+    assert!(
+        b <= a * 1.25 + 0.5,
+        "{shape}: work a node grew from {a:.2} to {b:.2}"
+    );
 }
 
 /// F3: `y = x == 1 or x == 1 or …` costs the same work a node at 300 and
@@ -275,7 +290,12 @@ async fn f4_a_heavy_document_never_stalls_another() {
         .await;
     assert_eq!(h.client.diagnostics(small, 2).await.len(), 1);
     let hovered = hover(&mut h.client, small, 1, 14).await;
-    assert!(hovered["contents"]["value"].as_str().unwrap().contains("PG402"));
+    assert!(
+        hovered["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("PG402")
+    );
     // Held all along: the heavy document has no diagnostics yet.
     assert!(!h.client.seen.iter().any(|m| m["params"]["uri"] == HEAVY));
     gate.release();
@@ -300,7 +320,11 @@ async fn f5_pending_requests_never_stop_the_reader() {
     let params = json!({"textDocument": {"uri": HEAVY}, "position": {"line": 1, "character": 14}});
     let mut ids = Vec::new();
     for _ in 0..100 {
-        ids.push(h.client.start_request("textDocument/hover", params.clone()).await);
+        ids.push(
+            h.client
+                .start_request("textDocument/hover", params.clone())
+                .await,
+        );
     }
     for _ in 0..64 {
         h.client
@@ -340,7 +364,10 @@ async fn f6_links_to_dev_zero_are_not_read() {
     let mut h = start(vec![guide.clone()], None);
     let uri = file_uri(root.path());
     h.client
-        .call("initialize", init_params(&["utf-16"], Some(&uri), Value::Null))
+        .call(
+            "initialize",
+            init_params(&["utf-16"], Some(&uri), Value::Null),
+        )
         .await;
     h.client.notify("initialized", json!({})).await;
     h.client
@@ -358,8 +385,14 @@ async fn f6_links_to_dev_zero_are_not_read() {
         messages.push(m["params"]["message"].as_str().unwrap().to_string());
     }
     let all = messages.join("\n");
-    assert!(all.contains("pyproject.toml: not a regular file (a character device)"), "{all}");
-    assert!(all.contains("topic.md") && all.contains("character device"), "{all}");
+    assert!(
+        all.contains("pyproject.toml: not a regular file (a character device)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("topic.md") && all.contains("character device"),
+        "{all}"
+    );
     let symbols = h
         .client
         .call("workspace/symbol", json!({"query": "slots"}))
@@ -428,13 +461,19 @@ fn hostile_sources(h: &str) -> Vec<String> {
         format!("def f(a=[{s}]):\n    pass\n"),
         format!("class A(f({s}), B):\n    pass\n"),
         format!("@d[{s}]\ndef f():\n    pass\n"),
-        format!("import logging\nlog = logging.getLogger()\ntry:\n    pass\nexcept E:\n    g({s}).error('x')\n"),
+        format!(
+            "import logging\nlog = logging.getLogger()\ntry:\n    pass\nexcept E:\n    g({s}).error('x')\n"
+        ),
         format!("if k in g({s}).keys():\n    pass\n"),
         format!("PASSWORD_HASHERS = [{s}]\n"),
         format!("MIDDLEWARE = ['django.middleware.security.SecurityMiddleware', {s}]\n"),
         format!("class S:\n    __slots__ = ({s},)\n"),
-        format!("import asyncio\nasync def f():\n    await asyncio.gather(a, return_exceptions=g({s}))\n"),
-        format!("import functools\nclass C:\n    @functools.lru_cache(maxsize=g({s}))\n    def m(self):\n        pass\n"),
+        format!(
+            "import asyncio\nasync def f():\n    await asyncio.gather(a, return_exceptions=g({s}))\n"
+        ),
+        format!(
+            "import functools\nclass C:\n    @functools.lru_cache(maxsize=g({s}))\n    def m(self):\n        pass\n"
+        ),
         format!("try:\n    pass\nexcept* g({s}) as e:\n    pass\n"),
     ]
 }
@@ -456,7 +495,10 @@ async fn f8_user_text_never_renders_as_markdown() {
             }
         }
     }
-    assert!(quoted >= 20, "the hostile text reached {quoted} messages only");
+    assert!(
+        quoted >= 20,
+        "the hostile text reached {quoted} messages only"
+    );
 
     let mut h = ready(None, None).await;
     let uri = "file:///w/hostile.py";
@@ -468,7 +510,11 @@ async fn f8_user_text_never_renders_as_markdown() {
     assert!(value.contains("Click"), "{value}");
     let live: Vec<String> = live_markup(value)
         .into_iter()
-        .filter(|l| !l.starts_with("link command:pyguide.openTopic") && !l.contains("/topics/") && !l.starts_with("link https://docs."))
+        .filter(|l| {
+            !l.starts_with("link command:pyguide.openTopic")
+                && !l.contains("/topics/")
+                && !l.starts_with("link https://docs.")
+        })
         .collect();
     assert!(live.is_empty(), "{value}: {live:?}");
     shut_down(h).await;
@@ -547,7 +593,11 @@ async fn f11_protocol_corners_get_the_specs_errors() {
         .await;
     assert_eq!(r["error"]["code"], -32602, "{r}");
     let message = r["error"]["message"].as_str().unwrap();
-    assert!(message.chars().count() <= 121, "{} characters", message.len());
+    assert!(
+        message.chars().count() <= 121,
+        "{} characters",
+        message.len()
+    );
     // Still serving.
     open(&mut h.client, "file:///w/a.py", SMALL).await;
     assert_eq!(h.client.diagnostics("file:///w/a.py", 1).await.len(), 1);
@@ -589,7 +639,12 @@ fn f12_check_reads_named_pipes_and_stdin() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(BAD.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(BAD.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
     let out = with_stdin(&["check", "-", "--stdin-filename", "app/views.py"]);
@@ -620,7 +675,10 @@ async fn f13_documents_over_the_limit_are_not_analysed() {
     let d = h.client.diagnostics(uri, 1).await;
     assert_eq!(d.len(), 1, "{d:?}");
     let message = d[0]["message"].as_str().unwrap();
-    assert!(message.starts_with("file too large (16.0 MB; the limit is 16 MB)"), "{message}");
+    assert!(
+        message.starts_with("file too large (16.0 MB; the limit is 16 MB)"),
+        "{message}"
+    );
     let lines = text.lines().count() as u32;
     h.client
         .notify(

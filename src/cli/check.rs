@@ -213,7 +213,11 @@ fn check_file(
 /// of the whole tree (so a view's N+1 loop knows the relations of models
 /// defined in another file), then the detectors. Results come back in path
 /// order.
-fn check_all(files: &[PathBuf], selection: &Selection, stdin_name: Option<&Path>) -> Vec<FileResult> {
+fn check_all(
+    files: &[PathBuf],
+    selection: &Selection,
+    stdin_name: Option<&Path>,
+) -> Vec<FileResult> {
     // `-` is reported under the name given for it (ruff's `--stdin-filename`).
     let shown = |path: &Path| match stdin_name {
         Some(name) if path.as_os_str() == "-" => name.display().to_string(),

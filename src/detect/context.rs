@@ -47,6 +47,9 @@ pub(crate) struct Ctx<'a> {
     work: Cell<u64>,
     /// [`OWN_VISITS`] when this context was made.
     own_visits_at_start: u64,
+    /// File-wide facts, computed once per analysis ([`Ctx::module_fact`]).
+    facts: RefCell<std::collections::HashMap<&'static str, std::rc::Rc<Vec<&'a str>>>>,
+    serializers: std::cell::OnceCell<std::rc::Rc<std::collections::HashSet<String>>>,
 }
 
 /// One ancestor on the walk's stack.
@@ -75,7 +78,10 @@ fn is_scope(kind: &str) -> bool {
 fn is_comprehension(kind: &str) -> bool {
     matches!(
         kind,
-        "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression"
+        "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression"
     )
 }
 
@@ -100,7 +106,36 @@ impl<'a> Ctx<'a> {
             current: Cell::new(None),
             work: Cell::new(0),
             own_visits_at_start: own_visits(),
+            facts: RefCell::default(),
+            serializers: std::cell::OnceCell::new(),
         }
+    }
+
+    /// A file-wide list of names (`key` names it), computed on first use
+    /// and kept for the rest of the analysis: a rule that needs the
+    /// module's names for each node it checks would otherwise walk the
+    /// module once per node (O(n²) on a large file).
+    pub fn module_fact(
+        &self,
+        key: &'static str,
+        compute: impl FnOnce() -> Vec<&'a str>,
+    ) -> std::rc::Rc<Vec<&'a str>> {
+        if let Some(v) = self.facts.borrow().get(key) {
+            return v.clone();
+        }
+        let v = std::rc::Rc::new(compute());
+        self.facts.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    /// [`Ctx::module_fact`] for a set of strings (one per analysis).
+    pub fn module_strings(
+        &self,
+        compute: impl FnOnce() -> std::collections::HashSet<String>,
+    ) -> std::rc::Rc<std::collections::HashSet<String>> {
+        self.serializers
+            .get_or_init(|| std::rc::Rc::new(compute()))
+            .clone()
     }
 
     /// The root of the tree (the `module`).
@@ -270,9 +305,7 @@ impl<'a> Ctx<'a> {
         if let Some(at) = self.parent_index(node) {
             self.count(1);
             let frames = self.frames.borrow();
-            return at
-                .and_then(|i| frames[i].function)
-                .map(|i| frames[i].node);
+            return at.and_then(|i| frames[i].function).map(|i| frames[i].node);
         }
         self.ancestors(node)
             .find(|p| matches!(p.kind(), "function_definition" | "lambda"))

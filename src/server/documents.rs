@@ -215,7 +215,9 @@ impl Documents {
 
     /// Whether `snapshot` is still the current one of `uri`.
     pub fn is_current(&self, uri: &Uri, snapshot: &Arc<Snapshot>) -> bool {
-        self.lock().get(uri).is_some_and(|s| Arc::ptr_eq(s, snapshot))
+        self.lock()
+            .get(uri)
+            .is_some_and(|s| Arc::ptr_eq(s, snapshot))
     }
 
     pub fn len(&self) -> usize {

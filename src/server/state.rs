@@ -3,14 +3,14 @@
 //! (and the layers they come from), the guide, the workspace's Django
 //! models, and the open documents. Nothing here belongs to one request.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use futures::future::AbortHandle;
-use tower_lsp_server::jsonrpc::Id;
 use std::sync::{Arc, Mutex, RwLock};
+use tower_lsp_server::jsonrpc::Id;
 
 use tower_lsp_server::jsonrpc;
 
@@ -190,9 +190,7 @@ impl Shared {
     pub fn library(&self) -> Arc<Library> {
         read(&self.library).try_get().unwrap_or_else(|| {
             self.builtin
-                .get_or_init(|| {
-                    Arc::new(Library::load(&[], self.options.cache_dir.clone()))
-                })
+                .get_or_init(|| Arc::new(Library::load(&[], self.options.cache_dir.clone())))
                 .clone()
         })
     }

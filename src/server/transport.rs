@@ -319,11 +319,17 @@ mod tests {
     #[test]
     fn exit_and_cancel_are_seen_at_once() {
         let urgent = |b: &str| urgent_in(b.as_bytes());
-        assert_eq!(urgent(r#"{"jsonrpc":"2.0","method":"exit"}"#), Some(Urgent::Exit));
+        assert_eq!(
+            urgent(r#"{"jsonrpc":"2.0","method":"exit"}"#),
+            Some(Urgent::Exit)
+        );
         assert_eq!(
             urgent(r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"a"}}"#),
             Some(Urgent::Cancel(Id::String("a".into())))
         );
-        assert_eq!(urgent(r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#), None);
+        assert_eq!(
+            urgent(r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#),
+            None
+        );
     }
 }

@@ -386,7 +386,9 @@ fn check_enqueue(ctx: &Ctx, facts: &Facts, call: Node, out: &mut Vec<Finding>) {
             format!(
                 "{} inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use {} or {} (Celery 5.4+)",
                 code_span(&format!("{task}.{method}()")),
-                code_span(&format!("transaction.on_commit(lambda: {task}.{method}(...))")),
+                code_span(&format!(
+                    "transaction.on_commit(lambda: {task}.{method}(...))"
+                )),
                 code_span(&format!("{task}.delay_on_commit(...)"))
             ),
         );

@@ -30,9 +30,7 @@
 
 use tree_sitter::Node;
 
-use super::scope::{
-    BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, uses_of,
-};
+use super::scope::{BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, uses_of};
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
 
@@ -98,12 +96,22 @@ pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<
         return;
     };
     let root = ctx.root();
-    if has_star_import(ctx, root) {
+    let star = ctx.module_fact("star-import", || {
+        if has_star_import(ctx, root) {
+            vec!["*"]
+        } else {
+            Vec::new()
+        }
+    });
+    if !star.is_empty() {
         return;
     }
-    let mut module = assigned_names(ctx, root);
-    module.extend(imported_names(ctx, root));
-    let globals = global_names(ctx, root);
+    let module = ctx.module_fact("module-names", || {
+        let mut module = assigned_names(ctx, root);
+        module.extend(imported_names(ctx, root));
+        module
+    });
+    let globals = ctx.module_fact("global-names", || global_names(ctx, root));
     let own = comprehension_targets(ctx, comp);
     let mut class_only: Vec<&str> = assigned_names(ctx, body);
     class_only.retain(|n| {

@@ -44,7 +44,7 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     {
         return;
     }
-    let serializers = local_serializers(ctx, ctx.root());
+    let serializers = ctx.module_strings(|| local_serializers(ctx, ctx.root()));
     if !is_serializer(ctx, class, &serializers) {
         return;
     }

@@ -90,7 +90,7 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         fix: None,
     });
     let root = ctx.root();
-    let mut constants: Option<Vec<&str>> = None;
+    let mut constants: Option<std::rc::Rc<Vec<&str>>> = None;
     for (i, case) in cases.iter().enumerate() {
         let mut c = case.walk();
         let patterns: Vec<Node> = case
@@ -108,7 +108,9 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         };
         for name_node in captures {
             let name = ctx.text(name_node);
-            let constants = constants.get_or_insert_with(|| module_constants(ctx, root));
+            let constants = constants.get_or_insert_with(|| {
+                ctx.module_fact("match-constants", || module_constants(ctx, root))
+            });
             let builtin = BUILTIN_TYPES.contains(&name);
             if !builtin && !constants.contains(&name) {
                 continue;

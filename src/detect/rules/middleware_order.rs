@@ -30,10 +30,10 @@
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/middleware/#middleware-ordering>
 
-use crate::text::code_span;
 use super::django_settings::{Setting, is_set_true, string_elements};
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
+use crate::text::code_span;
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG702",

@@ -132,7 +132,12 @@ pub(crate) fn uses_of<'t, 'n>(
     fn push_children<'t, 'n>(stack: &mut Stack<'t, 'n>, node: Node<'t>, names: &Rc<Vec<&'n str>>) {
         let mut c = node.walk();
         let children: Vec<Node<'t>> = node.named_children(&mut c).collect();
-        stack.extend(children.into_iter().rev().map(|child| (child, names.clone())));
+        stack.extend(
+            children
+                .into_iter()
+                .rev()
+                .map(|child| (child, names.clone())),
+        );
     }
     // An explicit stack (children pushed in reverse, so uses come out in
     // document order): nesting depth costs no call stack.

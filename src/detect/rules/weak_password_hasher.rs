@@ -20,10 +20,10 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/topics/auth/passwords/>,
 //! <https://docs.djangoproject.com/en/5.2/topics/testing/overview/#password-hashing>
 
-use crate::text::code_span;
 use super::django_settings::{Setting, literal_str};
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
+use crate::text::code_span;
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG720",
