@@ -48,7 +48,7 @@ pub(crate) struct Ctx<'a> {
     /// [`OWN_VISITS`] when this context was made.
     own_visits_at_start: u64,
     /// File-wide facts, computed once per analysis ([`Ctx::module_fact`]).
-    facts: RefCell<std::collections::HashMap<&'static str, std::rc::Rc<Vec<&'a str>>>>,
+    facts: RefCell<std::collections::HashMap<(&'static str, usize), std::rc::Rc<Vec<&'a str>>>>,
     serializers: std::cell::OnceCell<std::rc::Rc<std::collections::HashSet<String>>>,
 }
 
@@ -120,11 +120,23 @@ impl<'a> Ctx<'a> {
         key: &'static str,
         compute: impl FnOnce() -> Vec<&'a str>,
     ) -> std::rc::Rc<Vec<&'a str>> {
-        if let Some(v) = self.facts.borrow().get(key) {
+        self.node_fact(key, self.root, compute)
+    }
+
+    /// [`Ctx::module_fact`] for a fact about one node (a class body's
+    /// names, asked for each comprehension in it).
+    pub fn node_fact(
+        &self,
+        key: &'static str,
+        node: Node,
+        compute: impl FnOnce() -> Vec<&'a str>,
+    ) -> std::rc::Rc<Vec<&'a str>> {
+        let k = (key, node.id());
+        if let Some(v) = self.facts.borrow().get(&k) {
             return v.clone();
         }
         let v = std::rc::Rc::new(compute());
-        self.facts.borrow_mut().insert(key, v.clone());
+        self.facts.borrow_mut().insert(k, v.clone());
         v
     }
 

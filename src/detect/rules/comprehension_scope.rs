@@ -113,7 +113,8 @@ pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<
     });
     let globals = ctx.module_fact("global-names", || global_names(ctx, root));
     let own = comprehension_targets(ctx, comp);
-    let mut class_only: Vec<&str> = assigned_names(ctx, body);
+    let mut class_only: Vec<&str> =
+        (*ctx.node_fact("class-names", body, || assigned_names(ctx, body))).clone();
     class_only.retain(|n| {
         !module.contains(n)
             && !globals.contains(n)
