@@ -133,22 +133,20 @@ fn work_per_node_is_flat_across_sizes() {
         let large = work_per_node(&source(leaf, link, 1500, &wrappers, &blocks)).0;
         assert!(large <= small * 1.25 + 0.5, "{small:.2} → {large:.2}");
     }
-    for w in 0..WRAPPERS.len() {
-        let small = work_per_node(&source(9, 0, 1, &vec![w; 40], &[])).0;
-        let large = work_per_node(&source(9, 0, 1, &vec![w; 400], &[])).0;
+    for (w, wrapper) in WRAPPERS.iter().enumerate() {
+        let small = work_per_node(&source(9, 0, 1, &[w; 40], &[])).0;
+        let large = work_per_node(&source(9, 0, 1, &[w; 400], &[])).0;
         assert!(
             large <= small * 1.25 + 0.5,
-            "{}: {small:.2} → {large:.2}",
-            WRAPPERS[w]
+            "{wrapper}: {small:.2} → {large:.2}"
         );
     }
-    for b in 0..BLOCKS.len() {
-        let small = work_per_node(&source(0, 0, 1, &[], &vec![b; 12])).0;
-        let large = work_per_node(&source(0, 0, 1, &[], &vec![b; 120])).0;
+    for (b, block) in BLOCKS.iter().enumerate() {
+        let small = work_per_node(&source(0, 0, 1, &[], &[b; 12])).0;
+        let large = work_per_node(&source(0, 0, 1, &[], &[b; 120])).0;
         assert!(
             large <= small * 1.25 + 0.5,
-            "{}: {small:.2} → {large:.2}",
-            BLOCKS[b]
+            "{block}: {small:.2} → {large:.2}"
         );
     }
 }

@@ -48,9 +48,12 @@ pub(crate) struct Ctx<'a> {
     /// [`OWN_VISITS`] when this context was made.
     own_visits_at_start: u64,
     /// File-wide facts, computed once per analysis ([`Ctx::module_fact`]).
-    facts: RefCell<std::collections::HashMap<(&'static str, usize), std::rc::Rc<Vec<&'a str>>>>,
+    facts: RefCell<Facts<'a>>,
     serializers: std::cell::OnceCell<std::rc::Rc<std::collections::HashSet<String>>>,
 }
+
+/// File-wide and per-node facts, by (what, node id).
+type Facts<'a> = std::collections::HashMap<(&'static str, usize), std::rc::Rc<Vec<&'a str>>>;
 
 /// One ancestor on the walk's stack.
 #[derive(Clone, Copy)]

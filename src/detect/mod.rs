@@ -131,7 +131,7 @@ fn walk_rules<'t>(
         let node = cursor.node();
         if node.is_named() {
             seen = seen.wrapping_add(1);
-            if seen % 1024 == 0 && stop() {
+            if seen.is_multiple_of(1024) && stop() {
                 return false;
             }
             ctx.enter(node);
