@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod code_search;
 pub mod detect;
+pub mod files;
 pub mod guide;
 pub mod project;
 pub mod python;

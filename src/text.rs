@@ -1,5 +1,6 @@
 //! Small pure text helpers shared by the guide and the search index:
-//! Markdown to plain prose, code identifiers, words and edit distance.
+//! Markdown to plain prose, code identifiers, words and edit distance; and
+//! [`code_span`], the one way user text enters a Markdown message.
 //! No IO, no tantivy.
 
 /// Python keywords and builtins too common in code to say anything about a topic.
@@ -155,6 +156,48 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// The most characters of user code a message quotes.
+const QUOTE_CHARS: usize = 80;
+
+/// `code` (text from the user's file) as a Markdown code span that nothing
+/// inside can end: the fence is one backtick longer than the longest run of
+/// backticks in it, padded with spaces when the text starts or ends with a
+/// backtick. Line breaks become spaces (a code span cannot hold a blank
+/// line, and a line break would let the block structure see the rest) and
+/// text longer than 80 characters is cut with `…`. Inside a code span
+/// CommonMark renders no link, image, HTML or emphasis: this is how every
+/// piece of user code enters a message.
+pub fn code_span(code: &str) -> String {
+    let mut flat: String = code
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c })
+        .take(QUOTE_CHARS + 1)
+        .collect();
+    if flat.chars().count() > QUOTE_CHARS {
+        let cut = flat
+            .char_indices()
+            .nth(QUOTE_CHARS - 1)
+            .map_or(flat.len(), |(i, _)| i);
+        flat.truncate(cut);
+        flat.push('…');
+    }
+    let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if flat.starts_with('`')
+        || flat.ends_with('`')
+        || (flat.starts_with(' ') && flat.ends_with(' ') && !flat.trim().is_empty())
+    {
+        " "
+    } else {
+        ""
+    };
+    if flat.trim().is_empty() {
+        // An all-space span would lose its spaces; say what it is.
+        return format!("`{}`", if flat.is_empty() { "''" } else { "' '" });
+    }
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +241,15 @@ mod tests {
             words("N+1 in select_related()"),
             vec!["n", "1", "in", "select", "related"]
         );
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code_span("x == 1"), "`x == 1`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x`"), "`` `x` ``");
+        assert_eq!(code_span("a\nb\r\nc"), "`a b  c`");
+        let long = "x".repeat(200);
+        assert_eq!(code_span(&long), format!("`{}…`", "x".repeat(79)));
     }
 }

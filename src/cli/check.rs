@@ -174,7 +174,9 @@ pub(crate) fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
-        if root.is_file() {
+        // Named explicitly: checked whatever it is (a pipe, `-`, a device);
+        // `read_named` reads it bounded or says why it can't.
+        if root.as_os_str() == "-" || (root.exists() && !root.is_dir()) {
             files.push(root.clone());
             continue;
         }
@@ -211,14 +213,17 @@ pub(crate) fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
-/// A file's text, or the message saying why it can't be checked.
+/// A file's text, or the message saying why it can't be checked (a
+/// regular file only, at most [`crate::files::MAX_SOURCE_BYTES`]).
 pub(crate) fn read_source(path: &Path) -> Result<String, String> {
-    let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let (line, valid) = crate::text::utf8_error_line(&e);
-        format!("{shown}:{line}: not valid UTF-8 (byte {valid}); skipped")
-    })
+    crate::files::read_text(path, crate::files::Limit::Source).map_err(|e| e.to_string())
+}
+
+/// A file the user named or a folder walk found, read like
+/// [`read_source`] except that a pipe or device the user named (`-` is
+/// stdin) is read too (bounded, with a timeout).
+fn read_named_source(path: &Path) -> Result<String, String> {
+    crate::files::read_named(path, crate::files::Limit::Source).map_err(|e| e.to_string())
 }
 
 /// Whether a file may define Django models (a cheap test before parsing).
@@ -232,7 +237,7 @@ pub(crate) fn may_define_models(text: &str) -> bool {
 }
 
 fn check_file(
-    path: &Path,
+    shown: &str,
     text: &Result<String, String>,
     models: &ModelIndex,
     options: &Options,
@@ -270,7 +275,7 @@ fn check_file(
         }
     }
     FileResult::Findings {
-        located: locate(&path.display().to_string(), doc.text(), &findings),
+        located: locate(shown, doc.text(), &findings),
         fixed,
     }
 }
@@ -283,8 +288,19 @@ fn check_all(
     files: &[PathBuf],
     selection: &Selection,
     mode: FixMode,
+    stdin_name: Option<&Path>,
 ) -> (Vec<FileResult>, Vec<String>) {
-    let texts = par_map(files, |path| read_source(path));
+    // `-` is reported under the name given for it (ruff's `--stdin-filename`).
+    let shown = |path: &Path| match stdin_name {
+        Some(name) if path.as_os_str() == "-" => name.display().to_string(),
+        _ => path.display().to_string(),
+    };
+    let texts = par_map(files, |path| {
+        read_named_source(path).map_err(|e| match e.strip_prefix("-:") {
+            Some(rest) if path.as_os_str() == "-" => format!("{}:{rest}", shown(path)),
+            _ => e,
+        })
+    });
     let per_file = par_map(&texts, |text| match text {
         Ok(t) if may_define_models(t) => {
             Some(ModelIndex::from_document(&Document::parse(t.as_str())))
@@ -296,7 +312,7 @@ fn check_all(
         files
             .iter()
             .zip(per_file)
-            .filter_map(|(path, index)| Some((path.display().to_string(), index?))),
+            .filter_map(|(path, index)| Some((shown(path), index?))),
     );
     let mut projects = Projects::default();
     let options: Vec<Options> = files
@@ -313,7 +329,7 @@ fn check_all(
         .map(|((p, t), o)| (p, t, o))
         .collect();
     let results = par_map(&jobs, |(path, text, options)| {
-        check_file(path, text, &models, options, selection, mode)
+        check_file(&shown(path), text, &models, options, selection, mode)
     });
     (results, projects.problems)
 }
@@ -351,8 +367,11 @@ pub struct Outcome {
     pub errors: usize,
 }
 
+/// `stdin_name` is the path reported for `-` (stdin), `--stdin-filename`.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     paths: &[PathBuf],
+    stdin_name: Option<&Path>,
     selection: &Selection,
     mode: FixMode,
     format: CheckFormat,
@@ -365,7 +384,7 @@ pub fn run(
     let mut fixes_applied = 0;
     let mut files_fixed = 0;
     let mut diffs = String::new();
-    let (results, problems) = check_all(&files, selection, mode);
+    let (results, problems) = check_all(&files, selection, mode, stdin_name);
     for p in problems {
         writeln!(err, "{} {p}", style.warning("warning:"))?;
     }
@@ -456,7 +475,16 @@ pub fn run(
                 )?;
             }
             match located.len() {
-                0 => writeln!(out, "All checks passed ({} files).", files.len())?,
+                0 if errors.is_empty() => {
+                    writeln!(out, "All checks passed ({} files).", files.len())?
+                }
+                // Never "passed" when a file could not be read.
+                0 => writeln!(
+                    out,
+                    "No findings, but {} of {} files could not be checked (see above).",
+                    errors.len(),
+                    files.len()
+                )?,
                 n => writeln!(
                     out,
                     "Found {n} finding{} in {} files.",

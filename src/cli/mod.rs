@@ -125,6 +125,9 @@ pub enum Command {
         /// when there is something to fix.
         #[arg(long)]
         diff: bool,
+        /// The path to report for `-` (the source read from stdin).
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<PathBuf>,
     },
     /// Run the language server (LSP over stdin/stdout; logs on stderr).
     Serve {
@@ -178,6 +181,7 @@ pub fn run(
             fix,
             unsafe_fixes,
             diff,
+            stdin_filename,
         } => {
             let mode = check::FixMode {
                 apply: fix && !diff,
@@ -185,7 +189,17 @@ pub fn run(
                 unsafe_fixes,
             };
             run_check(
-                &paths, format, hints, &select, &ignore, exit_zero, mode, out, err, style,
+                &paths,
+                stdin_filename.as_deref(),
+                format,
+                hints,
+                &select,
+                &ignore,
+                exit_zero,
+                mode,
+                out,
+                err,
+                style,
             )
         }
         Command::Serve { .. } => {
@@ -223,6 +237,7 @@ pub fn serve(global: &GlobalArgs) -> anyhow::Result<Exit> {
 #[allow(clippy::too_many_arguments)]
 fn run_check(
     paths: &[PathBuf],
+    stdin_name: Option<&std::path::Path>,
     format: CheckFormat,
     hints: bool,
     select: &[String],
@@ -246,7 +261,7 @@ fn run_check(
         ignore,
         hints,
     };
-    let outcome = check::run(paths, &selection, mode, format, out, err, style)?;
+    let outcome = check::run(paths, stdin_name, &selection, mode, format, out, err, style)?;
     Ok(if outcome.errors > 0 {
         Exit::Error
     } else if outcome.warnings > 0 && !exit_zero {

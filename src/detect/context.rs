@@ -1,5 +1,27 @@
 //! What every rule may ask about the file: node text, qualified names,
 //! enclosing functions, indentation, and how to add an import.
+//!
+//! It also owns the walk's ancestor stack: tree-sitter's `Node::parent`
+//! walks down from the root (O(depth) a call), so a rule that walks up
+//! from a node with it pays O(depth²), and O(n³) over a long `or` chain or
+//! deep nesting. The walk keeps each ancestor of the node being visited,
+//! with the innermost enclosing function and the nearest ancestor that is
+//! not part of an expression chain precomputed, so [`Ctx::ancestors`],
+//! [`Ctx::enclosing_function`] and [`Ctx::expression_context`] cost O(1)
+//! a step. `work` counts the nodes the walk and these helpers touch, so
+//! tests can bound analysis by work instead of time.
+
+use std::cell::{Cell, RefCell};
+
+thread_local! {
+    /// Nodes visited by [`visit_own`] on this thread (it has no `Ctx`);
+    /// [`Ctx::work`] includes those visited during its analysis.
+    static OWN_VISITS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn own_visits() -> u64 {
+    OWN_VISITS.with(Cell::get)
+}
 
 use tree_sitter::Node;
 
@@ -17,7 +39,64 @@ pub(crate) struct Ctx<'a> {
     pub may_have_querysets: bool,
     /// The project's versions and where the file sits.
     pub options: &'a Options,
+    /// The root of the tree.
+    root: Node<'a>,
+    /// The ancestors of the node being visited, outermost first.
+    frames: RefCell<Vec<Frame<'a>>>,
+    /// The node being visited.
+    current: Cell<Option<Node<'a>>>,
+    /// Nodes touched by the walk and the helpers.
+    work: Cell<u64>,
+    /// [`OWN_VISITS`] when this context was made.
+    own_visits_at_start: u64,
+    /// File-wide facts, computed once per analysis ([`Ctx::module_fact`]).
+    facts: RefCell<Facts<'a>>,
+    serializers: std::cell::OnceCell<std::rc::Rc<std::collections::HashSet<String>>>,
 }
+
+/// File-wide and per-node facts, by (what, node id).
+type Facts<'a> = std::collections::HashMap<(&'static str, usize), std::rc::Rc<Vec<&'a str>>>;
+
+/// One ancestor on the walk's stack.
+#[derive(Clone, Copy)]
+struct Frame<'a> {
+    node: Node<'a>,
+    /// Index of the innermost function or lambda frame at or above this one.
+    function: Option<usize>,
+    /// Index of the nearest frame at or above this one that is not a link
+    /// of an expression chain (see [`Ctx::expression_context`]).
+    context: Option<usize>,
+    /// Index of the nearest scope (module, class, function, lambda) frame
+    /// at or above this one.
+    scope: Option<usize>,
+    /// Index of the nearest scope or comprehension frame at or above.
+    scope_or_comprehension: Option<usize>,
+}
+
+fn is_scope(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_definition" | "lambda" | "class_definition" | "module"
+    )
+}
+
+fn is_comprehension(kind: &str) -> bool {
+    matches!(
+        kind,
+        "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression"
+    )
+}
+
+/// Kinds an expression chain passes through: `a == b or not (c == d)`.
+const CHAIN: &[&str] = &[
+    "boolean_operator",
+    "not_operator",
+    "parenthesized_expression",
+    "comparison_operator",
+];
 
 impl<'a> Ctx<'a> {
     pub fn new(
@@ -33,7 +112,170 @@ impl<'a> Ctx<'a> {
             models,
             may_have_querysets: may_have_querysets(src),
             options,
+            root: doc.root(),
+            frames: RefCell::new(Vec::new()),
+            current: Cell::new(None),
+            work: Cell::new(0),
+            own_visits_at_start: own_visits(),
+            facts: RefCell::default(),
+            serializers: std::cell::OnceCell::new(),
         }
+    }
+
+    /// A file-wide list of names (`key` names it), computed on first use
+    /// and kept for the rest of the analysis: a rule that needs the
+    /// module's names for each node it checks would otherwise walk the
+    /// module once per node (O(n²) on a large file).
+    pub fn module_fact(
+        &self,
+        key: &'static str,
+        compute: impl FnOnce() -> Vec<&'a str>,
+    ) -> std::rc::Rc<Vec<&'a str>> {
+        self.node_fact(key, self.root, compute)
+    }
+
+    /// [`Ctx::module_fact`] for a fact about one node (a class body's
+    /// names, asked for each comprehension in it).
+    pub fn node_fact(
+        &self,
+        key: &'static str,
+        node: Node,
+        compute: impl FnOnce() -> Vec<&'a str>,
+    ) -> std::rc::Rc<Vec<&'a str>> {
+        let k = (key, node.id());
+        if let Some(v) = self.facts.borrow().get(&k) {
+            return v.clone();
+        }
+        let v = std::rc::Rc::new(compute());
+        self.facts.borrow_mut().insert(k, v.clone());
+        v
+    }
+
+    /// [`Ctx::module_fact`] for a set of strings (one per analysis).
+    pub fn module_strings(
+        &self,
+        compute: impl FnOnce() -> std::collections::HashSet<String>,
+    ) -> std::rc::Rc<std::collections::HashSet<String>> {
+        self.serializers
+            .get_or_init(|| std::rc::Rc::new(compute()))
+            .clone()
+    }
+
+    /// The root of the tree (the `module`).
+    pub fn root(&self) -> Node<'a> {
+        self.root
+    }
+
+    /// Nodes touched so far by the walk and the ancestor helpers.
+    pub fn work(&self) -> u64 {
+        self.work.get() + own_visits().wrapping_sub(self.own_visits_at_start)
+    }
+
+    /// Counts `n` units of work.
+    pub fn count(&self, n: u64) {
+        self.work.set(self.work.get() + n);
+    }
+
+    /// The walk: `node` is being visited; its ancestors are on the stack.
+    pub(super) fn enter(&self, node: Node<'a>) {
+        self.current.set(Some(node));
+        self.count(1);
+    }
+
+    /// The walk descends into `node` (the node last entered).
+    pub(super) fn push(&self, node: Node<'a>) {
+        let mut frames = self.frames.borrow_mut();
+        let above = frames.last().copied();
+        let i = frames.len();
+        let kind = node.kind();
+        frames.push(Frame {
+            node,
+            function: if matches!(kind, "function_definition" | "lambda") {
+                Some(i)
+            } else {
+                above.and_then(|f| f.function)
+            },
+            context: if CHAIN.contains(&kind) {
+                above.and_then(|f| f.context)
+            } else {
+                Some(i)
+            },
+            scope: if is_scope(kind) {
+                Some(i)
+            } else {
+                above.and_then(|f| f.scope)
+            },
+            scope_or_comprehension: if is_scope(kind) || is_comprehension(kind) {
+                Some(i)
+            } else {
+                above.and_then(|f| f.scope_or_comprehension)
+            },
+        });
+    }
+
+    /// The walk leaves the node last pushed.
+    pub(super) fn pop(&self) {
+        self.frames.borrow_mut().pop();
+        self.current.set(None);
+    }
+
+    /// Starts a walk of a subtree whose parent is `parent` (its own
+    /// ancestors are put on the stack).
+    pub(super) fn start(&self, parent: Option<Node<'a>>) {
+        self.frames.borrow_mut().clear();
+        self.current.set(None);
+        let Some(parent) = parent else {
+            return;
+        };
+        let mut chain = vec![parent];
+        while let Some(p) = chain.last().and_then(|n| n.parent()) {
+            chain.push(p);
+        }
+        for n in chain.into_iter().rev() {
+            self.push(n);
+        }
+    }
+
+    /// The stack index of `node`'s parent: the top frame when `node` is
+    /// the node being visited, the frame below `node` when it is on the
+    /// stack near the top; `None` when the stack does not know it.
+    /// (Nodes are told apart by id: unique within one tree.)
+    fn parent_index(&self, node: Node) -> Option<Option<usize>> {
+        let frames = self.frames.borrow();
+        let id = node.id();
+        if self.current.get().is_some_and(|c| c.id() == id) {
+            return Some(frames.len().checked_sub(1));
+        }
+        // Rules ask about the visited node or a near ancestor of it.
+        let near = frames.len().saturating_sub(4);
+        (near..frames.len())
+            .rev()
+            .find(|&i| frames[i].node.id() == id)
+            .map(|i| i.checked_sub(1))
+    }
+
+    /// `node`'s ancestors, innermost first. O(1) a step for the node being
+    /// visited and its ancestors; other nodes fall back to `Node::parent`.
+    pub fn ancestors(&self, node: Node<'a>) -> Ancestors<'_, 'a> {
+        match self.parent_index(node) {
+            Some(at) => Ancestors {
+                ctx: self,
+                at: Err(at),
+            },
+            None => Ancestors {
+                ctx: self,
+                at: Ok(node),
+            },
+        }
+    }
+
+    /// `node`'s parent (see [`Ctx::ancestors`]).
+    pub fn parent(&self, node: Node<'a>) -> Option<Node<'a>> {
+        self.ancestors(node).next()
+    }
+
+    pub fn text(&self, node: Node) -> &'a str {
+        &self.src[node.byte_range()]
     }
 
     /// Whether the project runs on `lib` `major.minor` or later (an
@@ -42,8 +284,30 @@ impl<'a> Ctx<'a> {
         self.options.versions.at_least(lib, major, minor)
     }
 
-    pub fn text(&self, node: Node) -> &'a str {
-        &self.src[node.byte_range()]
+    /// The nearest ancestor of `node` that is not a link of an expression
+    /// chain (see [`Ctx::expression_context`]). O(1) for the node being
+    /// visited.
+    pub fn expression_context(&self, node: Node<'a>) -> Option<Node<'a>> {
+        self.count(1);
+        if let Some(at) = self.parent_index(node) {
+            let frames = self.frames.borrow();
+            return at.and_then(|i| frames[i].context).map(|i| frames[i].node);
+        }
+        let mut n = node.parent();
+        while let Some(p) = n {
+            self.count(1);
+            if !CHAIN.contains(&p.kind()) {
+                return Some(p);
+            }
+            n = p.parent();
+        }
+        None
+    }
+
+    /// `node`'s text as a Markdown code span for a message: the only way
+    /// user code enters one (see [`crate::text::code_span`]).
+    pub fn code(&self, node: Node) -> String {
+        crate::text::code_span(self.text(node))
     }
 
     /// The receiver, method name and method-name node of a method call
@@ -61,22 +325,71 @@ impl<'a> Ctx<'a> {
         self.imports.resolve(expr, self.src)
     }
 
-    /// The innermost function or lambda that contains `node`.
-    pub fn enclosing_function<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
-        let mut n = node.parent();
-        while let Some(p) = n {
-            if matches!(p.kind(), "function_definition" | "lambda") {
-                return Some(p);
+    /// The innermost function or lambda that contains `node`. O(1) for the
+    /// node being visited and its near ancestors.
+    pub fn enclosing_function(&self, node: Node<'a>) -> Option<Node<'a>> {
+        if let Some(at) = self.parent_index(node) {
+            self.count(1);
+            let frames = self.frames.borrow();
+            return at.and_then(|i| frames[i].function).map(|i| frames[i].node);
+        }
+        self.ancestors(node)
+            .find(|p| matches!(p.kind(), "function_definition" | "lambda"))
+    }
+
+    /// The innermost scope (module, class, function, lambda) around
+    /// `node`, and whether a comprehension lies between them. O(1) for the
+    /// node being visited.
+    pub fn scope_of(&self, node: Node<'a>) -> Option<(Node<'a>, bool)> {
+        if let Some(at) = self.parent_index(node) {
+            self.count(1);
+            let frames = self.frames.borrow();
+            let top = frames[at?];
+            let scope = top.scope?;
+            let comprehension = top.scope_or_comprehension.is_some_and(|i| i > scope);
+            return Some((frames[scope].node, comprehension));
+        }
+        let mut comprehension = false;
+        for p in self.ancestors(node) {
+            if is_scope(p.kind()) {
+                return Some((p, comprehension));
             }
-            n = p.parent();
+            comprehension |= is_comprehension(p.kind());
         }
         None
     }
 
+    /// The nearest scope or comprehension around `node`. O(1) for the node
+    /// being visited.
+    pub fn scope_or_comprehension(&self, node: Node<'a>) -> Option<Node<'a>> {
+        if let Some(at) = self.parent_index(node) {
+            self.count(1);
+            let frames = self.frames.borrow();
+            return frames[at?].scope_or_comprehension.map(|i| frames[i].node);
+        }
+        self.ancestors(node)
+            .find(|p| is_scope(p.kind()) || is_comprehension(p.kind()))
+    }
+
     /// True when `node` runs directly in an `async def` (not in a nested
-    /// `def` or `lambda` inside it).
+    /// `def` or `lambda` inside it). O(1) for the node being visited.
     pub fn in_async_function(&self, node: Node) -> bool {
-        self.enclosing_function(node).is_some_and(is_async_def)
+        self.count(1);
+        if let Some(at) = self.parent_index(node) {
+            let frames = self.frames.borrow();
+            return at
+                .and_then(|i| frames[i].function)
+                .is_some_and(|i| is_async_def(frames[i].node));
+        }
+        let mut n = node.parent();
+        while let Some(p) = n {
+            self.count(1);
+            if matches!(p.kind(), "function_definition" | "lambda") {
+                return is_async_def(p);
+            }
+            n = p.parent();
+        }
+        false
     }
 
     /// Byte offset where the line containing `offset` starts.
@@ -137,6 +450,39 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The iterator of [`Ctx::ancestors`].
+pub(crate) struct Ancestors<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    /// `Err(index)`: the next ancestor is that frame of the stack;
+    /// `Ok(node)`: the next is `node.parent()` (off the stack).
+    at: Result<Node<'a>, Option<usize>>,
+}
+
+impl<'a> Iterator for Ancestors<'_, 'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        self.ctx.count(1);
+        match self.at {
+            Err(None) => None,
+            Err(Some(i)) => {
+                let node = self.ctx.frames.borrow()[i].node;
+                self.at = Err(i.checked_sub(1));
+                Some(node)
+            }
+            Ok(node) => {
+                let parent = node.parent()?;
+                // Back on the stack if the parent is on it.
+                self.at = match self.ctx.parent_index(parent) {
+                    Some(at) => Err(at),
+                    None => Ok(parent),
+                };
+                Some(parent)
+            }
+        }
+    }
+}
+
 /// Whether `src` mentions a model manager or a queryset-only method.
 pub(crate) fn may_have_querysets(src: &str) -> bool {
     [
@@ -163,17 +509,38 @@ pub(crate) fn root_of(node: Node) -> Node {
     n
 }
 
-/// Visits `node` and its descendants, not entering nested functions,
-/// lambdas or classes.
+/// Visits `node` and its named descendants in document order, not entering
+/// nested functions, lambdas or classes. Iterative: nesting depth costs no
+/// stack.
 pub(crate) fn visit_own<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
-    f(node);
-    let mut c = node.walk();
-    for child in node.named_children(&mut c) {
-        if !matches!(
-            child.kind(),
+    let nested = |n: Node| {
+        matches!(
+            n.kind(),
             "function_definition" | "lambda" | "class_definition" | "decorated_definition"
-        ) {
-            visit_own(child, f);
+        )
+    };
+    let mut visits = 1;
+    f(node);
+    let mut cursor = node.walk();
+    if !cursor.goto_first_child() {
+        OWN_VISITS.with(|v| v.set(v.get() + visits));
+        return;
+    }
+    loop {
+        let n = cursor.node();
+        let enter = n.is_named() && !nested(n);
+        if enter {
+            visits += 1;
+            f(n);
+        }
+        if enter && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node() == node {
+                OWN_VISITS.with(|v| v.set(v.get() + visits));
+                return;
+            }
         }
     }
 }

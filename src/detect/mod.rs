@@ -176,23 +176,32 @@ fn finish(doc: &Document, options: &Options, mut findings: Vec<Finding>) -> Vec<
     findings
 }
 
-/// Visits the named nodes under `root` in document order with their
-/// parents (tree-sitter's `Node::parent` walks down from the root, so it is
-/// kept on a stack instead). Anonymous nodes (punctuation, keywords) are
-/// skipped.
-fn visit_named<'t>(
-    root: Node<'t>,
-    root_parent: Option<Node<'t>>,
-    mut visit: impl FnMut(Node<'t>, Option<Node<'t>>),
-) {
-    let mut cursor = root.walk();
-    let mut ancestors: Vec<Node<'t>> = root_parent.into_iter().collect();
+/// Runs the rules on `stmt` and its named descendants in document order
+/// (anonymous nodes, punctuation and keywords, are skipped), keeping the
+/// ancestor stack in `ctx` (`parent` is `stmt`'s parent). Every 1,024
+/// nodes it asks `stop`; `false` when it stopped early.
+fn walk_rules<'t>(
+    ctx: &context::Ctx<'t>,
+    stmt: Node<'t>,
+    parent: Node<'t>,
+    out: &mut Vec<Finding>,
+    stop: &dyn Fn() -> bool,
+) -> bool {
+    ctx.start(Some(parent));
+    let mut cursor = stmt.walk();
+    let mut seen: u32 = 0;
     'walk: loop {
         let node = cursor.node();
         if node.is_named() {
-            visit(node, ancestors.last().copied());
+            seen = seen.wrapping_add(1);
+            if seen.is_multiple_of(1024) && stop() {
+                return false;
+            }
+            ctx.enter(node);
+            let parent = ctx.parent(node);
+            rules::visit(ctx, node, parent, out);
             if cursor.goto_first_child() {
-                ancestors.push(node);
+                ctx.push(node);
                 continue;
             }
         }
@@ -200,9 +209,19 @@ fn visit_named<'t>(
             if !cursor.goto_parent() {
                 break 'walk;
             }
-            ancestors.pop();
+            ctx.pop();
         }
     }
+    true
+}
+
+/// [`analyze`], also returning the work it took: nodes visited by the walk
+/// plus the steps of the ancestor helpers. Tests bound analysis by this
+/// (it grows with the input's size, not with the machine's speed).
+pub fn analyze_counting_work(doc: &Document) -> (Vec<Finding>, u64) {
+    let mut analyzer = Analyzer::default();
+    let findings = analyzer.analyze(doc, &ModelIndex::default());
+    (findings, analyzer.last_work())
 }
 
 /// Applies a fix's edits to `text`. Edits may come in any order; they must

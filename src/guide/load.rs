@@ -6,6 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::files::ReadError;
+
 use super::{
     Guide, Loaded, MODULES, Origin, SourceFile, Topic, TopicError, builtin, parse_topic, validate,
 };
@@ -125,23 +127,26 @@ pub fn read_dir_sources(dir: &Path) -> Result<(Vec<SourceFile>, Vec<TopicError>)
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         let shown = path.display().to_string();
-        match fs::read(&path) {
-            Err(e) => errors.push(TopicError::new(&shown, 0, format!("cannot read: {e}"))),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => files.push(SourceFile {
-                    path: shown,
-                    text,
-                    origin: Origin::User,
-                }),
-                Err(e) => {
-                    let (line, valid) = crate::text::utf8_error_line(&e);
-                    errors.push(TopicError::new(
-                        &shown,
-                        line,
-                        format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
-                    ));
-                }
-            },
+        // Bounded: regular files only (a FIFO would block the load forever,
+        // a link to /dev/zero fill memory), at most 2 MB.
+        match crate::files::read_text(&path, crate::files::Limit::Topic) {
+            Ok(text) => files.push(SourceFile {
+                path: shown,
+                text,
+                origin: Origin::User,
+            }),
+            Err(ReadError::NotUtf8 { line, byte, .. }) => errors.push(TopicError::new(
+                &shown,
+                line,
+                format!("not valid UTF-8 (byte {byte}); save the file as UTF-8"),
+            )),
+            Err(e) => {
+                let message = e.to_string();
+                let message = message
+                    .strip_prefix(&format!("{shown}: "))
+                    .unwrap_or(&message);
+                errors.push(TopicError::new(&shown, 0, message.to_string()));
+            }
         }
     }
     Ok((files, errors))

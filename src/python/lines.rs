@@ -15,9 +15,18 @@ pub struct LineCol {
 }
 
 impl LineIndex {
+    /// Line breaks are `\n`, `\r\n` and a lone `\r`, as in LSP 3.17 (and
+    /// in Python's own reading of source files).
     pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -94,5 +103,19 @@ mod tests {
         assert_eq!(idx.offset_utf16(text, 1, 999), text.len() - 1);
         assert_eq!(idx.offset_utf16(text, 9, 0), text.len());
         assert_eq!(idx.line_of(text.len() + 5), 2);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_a_line_break() {
+        let text = "a = 1\rb = 2\r\nc = 3\nd = 4\r\re";
+        let idx = LineIndex::new(text);
+        let starts: Vec<usize> = (0..idx.line_count()).map(|l| idx.line_start(l)).collect();
+        assert_eq!(starts, [0, 6, 13, 19, 25, 26]);
+        let at = text.find("b = 2").unwrap();
+        assert_eq!(idx.char_pos(text, at + 4), LineCol { line: 1, col: 4 });
+        // A column past the end of a line stops before its break.
+        assert_eq!(idx.offset_utf16(text, 0, 99), 5);
+        assert_eq!(idx.offset_utf16(text, 1, 99), 11);
+        assert_eq!(idx.offset_utf16(text, 4, 99), 25);
     }
 }

@@ -19,6 +19,9 @@ pub struct Document {
     text: String,
     tree: Tree,
     parser: Parser,
+    /// False for [`Document::unparsed`]: the tree is empty and edits only
+    /// change the text.
+    parsed: bool,
 }
 
 fn new_parser() -> Parser {
@@ -43,11 +46,40 @@ impl Document {
         let text = text.into();
         let mut parser = new_parser();
         let tree = parse_with(&mut parser, &text, None);
-        Document { text, tree, parser }
+        Document {
+            text,
+            tree,
+            parser,
+            parsed: true,
+        }
+    }
+
+    /// `text` without a syntax tree (an empty module): for a file too large
+    /// to analyse, whose text must still follow the editor's edits. Edits
+    /// change only the text.
+    pub fn unparsed(text: impl Into<String>) -> Document {
+        let mut parser = new_parser();
+        let tree = parse_with(&mut parser, "", None);
+        Document {
+            text: text.into(),
+            tree,
+            parser,
+            parsed: false,
+        }
+    }
+
+    /// Whether the tree is the text's (false for [`Document::unparsed`]).
+    pub fn is_parsed(&self) -> bool {
+        self.parsed
     }
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The text, giving the document up.
+    pub fn into_text(self) -> String {
+        self.text
     }
 
     pub fn tree(&self) -> &Tree {
@@ -64,6 +96,10 @@ impl Document {
     pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
         let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
         let old_end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
+        if !self.parsed {
+            self.text.replace_range(start..old_end, new_text);
+            return;
+        }
         let start_position = point_at(&self.text, start);
         let old_end_position = point_at(&self.text, old_end);
         self.text.replace_range(start..old_end, new_text);
@@ -97,12 +133,20 @@ impl Document {
     }
 }
 
+impl Default for Document {
+    /// An empty text (parsed).
+    fn default() -> Document {
+        Document::parse("")
+    }
+}
+
 impl Clone for Document {
     fn clone(&self) -> Self {
         Document {
             text: self.text.clone(),
             tree: self.tree.clone(),
             parser: new_parser(),
+            parsed: self.parsed,
         }
     }
 }

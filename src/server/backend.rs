@@ -65,8 +65,9 @@ impl Backend {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let project = lifecycle::read_project(&params).await;
         let (result, problems) = self.shared.guarded("initialize", || {
-            Ok(lifecycle::initialize(&self.shared, params))
+            Ok(lifecycle::initialize(&self.shared, params, project))
         })?;
         *self.problems.lock().unwrap_or_else(|p| p.into_inner()) = problems;
         let rx = self
@@ -77,7 +78,15 @@ impl LanguageServer for Backend {
         if let Some(mut rx) = rx {
             let client = self.client.clone();
             tokio::spawn(async move {
+                // The last result sent per document: analyses run in
+                // parallel, so an older one may finish after a newer one.
+                let mut sent: std::collections::HashMap<Uri, u64> = Default::default();
                 while let Some(p) = rx.recv().await {
+                    let last = sent.entry(p.uri.clone()).or_default();
+                    if p.seq < *last {
+                        continue;
+                    }
+                    *last = p.seq;
                     client
                         .publish_diagnostics(p.uri, p.diagnostics, p.version)
                         .await;

@@ -182,13 +182,12 @@ pub fn parse_layer(value: &Value, origin: &str, base: Option<&Path>) -> (Layer, 
 pub fn read_pyproject(root: &Path) -> (Layer, Vec<String>) {
     let path = root.join("pyproject.toml");
     let origin = path.display().to_string();
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => return (Layer::default(), vec![format!("{origin}: not valid UTF-8")]),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Default::default(),
-        Err(e) => return (Layer::default(), vec![format!("{origin}: {e}")]),
+    // Bounded: a regular file of at most 2 MB (a FIFO or a link to a
+    // device is reported, never read).
+    let text = match crate::files::read_text(&path, crate::files::Limit::Settings) {
+        Ok(t) => t,
+        Err(e) if e.is_not_found() => return Default::default(),
+        Err(e) => return (Layer::default(), vec![e.to_string()]),
     };
     let table: toml::Table = match toml::from_str(&text) {
         Ok(t) => t,

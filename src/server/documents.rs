@@ -6,8 +6,12 @@
 //! A snapshot keeps its syntax tree only until its findings are computed:
 //! hovers, code actions and diagnostics need the findings and the text, not
 //! the tree (which takes some 25 times the text's size in memory).
+//!
+//! A snapshot replaced by a newer one is cancelled: an analysis of it in
+//! progress stops at its next check (every 1,024 nodes) and gives `None`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tower_lsp_server::ls_types::Uri;
@@ -19,6 +23,12 @@ use crate::python::{Document, LineIndex};
 /// One version of an open document and what is derived from it.
 pub struct Snapshot {
     pub version: i32,
+    /// The text is over the size limit: not parsed nor analysed (its
+    /// diagnostics say so).
+    pub too_large: bool,
+    /// Orders the diagnostics published for one document: a result is
+    /// never published after one of a later snapshot.
+    pub seq: u64,
     text: String,
     pub lines: LineIndex,
     /// The parsed text, until the findings are computed (then dropped; a
@@ -31,6 +41,13 @@ pub struct Snapshot {
     /// The document's incremental analyser, shared by its snapshots: after
     /// an edit only the changed statements are analysed again.
     analyzer: Arc<Mutex<Analyzer>>,
+    /// Set when a newer snapshot replaces this one.
+    cancelled: AtomicBool,
+    /// Held while the findings are computed (one computation at a time).
+    computing: Mutex<()>,
+    /// Signalled when a computation ends (with findings or cancelled):
+    /// requests wait for it without holding a thread.
+    pub ready: tokio::sync::Notify,
     /// False for documents that are not Python (a `pyproject.toml` opened
     /// for hovers on its `[tool.pyguide]` codes): they have no findings.
     python: bool,
@@ -46,18 +63,24 @@ impl Snapshot {
     /// A snapshot of `doc` (a clone of the worker's: the tree is shared).
     pub fn new(
         version: i32,
+        seq: u64,
         doc: Document,
         models: Arc<ModelIndex>,
         analyzer: Arc<Mutex<Analyzer>>,
     ) -> Snapshot {
         Snapshot {
             version,
+            too_large: !doc.is_parsed(),
+            seq,
             text: doc.text().to_string(),
             lines: LineIndex::new(doc.text()),
             doc: Mutex::new(Some(doc)),
             models,
             findings: OnceLock::new(),
             analyzer,
+            cancelled: AtomicBool::new(false),
+            computing: Mutex::new(()),
+            ready: tokio::sync::Notify::new(),
             python: true,
         }
     }
@@ -74,17 +97,42 @@ impl Snapshot {
 
     /// The same text, to be analysed again against other models (`doc`, the
     /// parsed text, if the caller has it).
-    pub fn with_models(&self, models: Arc<ModelIndex>, doc: Option<Document>) -> Snapshot {
+    pub fn with_models(
+        &self,
+        seq: u64,
+        models: Arc<ModelIndex>,
+        doc: Option<Document>,
+    ) -> Snapshot {
         Snapshot {
             version: self.version,
+            too_large: self.too_large,
+            seq,
             text: self.text.clone(),
             lines: self.lines.clone(),
             doc: Mutex::new(doc),
             models,
             findings: OnceLock::new(),
             analyzer: self.analyzer.clone(),
+            cancelled: AtomicBool::new(false),
+            computing: Mutex::new(()),
+            ready: tokio::sync::Notify::new(),
             python: self.python,
         }
+    }
+
+    /// Stops an analysis of this snapshot in progress (a newer one exists).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+        self.ready.notify_waiters();
+    }
+
+    /// Whether an analysis of this snapshot is under way.
+    pub fn is_computing(&self) -> bool {
+        self.computing.try_lock().is_err()
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
     }
 
     pub fn text(&self) -> &str {
@@ -105,24 +153,59 @@ impl Snapshot {
         crate::detect::analyze_file(&Document::parse(text), &self.models, &options)
     }
 
-    pub fn findings(&self) -> Arc<Vec<Finding>> {
-        self.findings
-            .get_or_init(|| {
-                if !self.python {
-                    return Arc::new(Vec::new());
-                }
-                let held = self.doc.lock().unwrap_or_else(|p| p.into_inner()).take();
-                let doc = held.unwrap_or_else(|| Document::parse(self.text.as_str()));
-                // A panic mid-analysis may leave the cache half-updated:
-                // start that document's cache afresh.
-                let mut analyzer = self.analyzer.lock().unwrap_or_else(|p| {
-                    let mut a = p.into_inner();
-                    *a = Analyzer::new(a.options().clone());
-                    a
-                });
-                Arc::new(analyzer.analyze(&doc, &self.models))
-            })
-            .clone()
+    /// `None` when the snapshot was cancelled before its analysis ended.
+    pub fn findings(&self) -> Option<Arc<Vec<Finding>>> {
+        self.findings_with(&|| {})
+    }
+
+    /// [`Snapshot::findings`], calling `before` right before analysing
+    /// (the fault hook: tests hold an analysis there).
+    pub fn findings_with(&self, before: &dyn Fn()) -> Option<Arc<Vec<Finding>>> {
+        if let Some(f) = self.findings.get() {
+            return Some(f.clone());
+        }
+        let _one = self.computing.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(f) = self.findings.get() {
+            return Some(f.clone());
+        }
+        if self.is_cancelled() {
+            return None;
+        }
+        if self.too_large || !self.python {
+            let none = Arc::new(Vec::new());
+            let _ = self.findings.set(none.clone());
+            return Some(none);
+        }
+        // Waiters wake when this computation ends, however it ends.
+        struct Wake<'s>(&'s tokio::sync::Notify);
+        impl Drop for Wake<'_> {
+            fn drop(&mut self) {
+                self.0.notify_waiters();
+            }
+        }
+        let _wake = Wake(&self.ready);
+        before();
+        let held = self.doc.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let doc = held.unwrap_or_else(|| Document::parse(self.text.as_str()));
+        // A panic mid-analysis may leave the cache half-updated: start that
+        // document's cache afresh.
+        let mut analyzer = self.analyzer.lock().unwrap_or_else(|p| {
+            let mut a = p.into_inner();
+            *a = Analyzer::new(a.options().clone());
+            a
+        });
+        let stop = || self.is_cancelled();
+        match analyzer.analyze_unless(&doc, &self.models, &stop) {
+            Some(findings) => {
+                let findings = Arc::new(findings);
+                let _ = self.findings.set(findings.clone());
+                Some(findings)
+            }
+            None => {
+                tracing::debug!("analysis of version {} cancelled", self.version);
+                None
+            }
+        }
     }
 
     /// The findings if they were already computed.
@@ -150,12 +233,24 @@ impl Documents {
         self.lock().get(uri).cloned()
     }
 
+    /// Makes `snapshot` current; the one it replaces is cancelled.
     pub fn insert(&self, uri: Uri, snapshot: Arc<Snapshot>) {
-        self.lock().insert(uri, snapshot);
+        if let Some(old) = self.lock().insert(uri, snapshot) {
+            old.cancel();
+        }
     }
 
     pub fn remove(&self, uri: &Uri) {
-        self.lock().remove(uri);
+        if let Some(old) = self.lock().remove(uri) {
+            old.cancel();
+        }
+    }
+
+    /// Whether `snapshot` is still the current one of `uri`.
+    pub fn is_current(&self, uri: &Uri, snapshot: &Arc<Snapshot>) -> bool {
+        self.lock()
+            .get(uri)
+            .is_some_and(|s| Arc::ptr_eq(s, snapshot))
     }
 
     pub fn len(&self) -> usize {

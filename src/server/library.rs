@@ -123,6 +123,8 @@ pub struct LazyLibrary {
     folders: Vec<PathBuf>,
     cache_dir: Option<PathBuf>,
     cell: OnceLock<Arc<Library>>,
+    /// Whether a background load was started by [`LazyLibrary::try_get`].
+    started: std::sync::atomic::AtomicBool,
 }
 
 impl LazyLibrary {
@@ -131,6 +133,7 @@ impl LazyLibrary {
             folders,
             cache_dir,
             cell: OnceLock::new(),
+            started: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -138,8 +141,32 @@ impl LazyLibrary {
         &self.folders
     }
 
+    /// The library if it is loaded, without waiting. With no user folders
+    /// it is loaded right here (the built-in guide needs no IO); else a
+    /// background load is started if none is under way, and `None` returned.
+    pub fn try_get(self: &Arc<Self>) -> Option<Arc<Library>> {
+        if let Some(library) = self.cell.get() {
+            return Some(library.clone());
+        }
+        if self.folders.is_empty() {
+            return Some(self.get());
+        }
+        if !self.started.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            let lazy = self.clone();
+            let spawned = std::thread::Builder::new()
+                .name("pyguide-guide".into())
+                .spawn(move || {
+                    lazy.get();
+                });
+            if let Err(e) = spawned {
+                tracing::error!("cannot load the guide in the background: {e}");
+            }
+        }
+        None
+    }
+
     /// The library, loading it now if nobody has (callers wait for a load
-    /// in progress on another thread).
+    /// in progress on another thread). Blocking: not for the async threads.
     pub fn get(&self) -> Arc<Library> {
         self.cell
             .get_or_init(|| Arc::new(Library::load(&self.folders, self.cache_dir.clone())))

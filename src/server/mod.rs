@@ -11,10 +11,12 @@
 //! - `service.rs`: the tower service wrapper (ordering, panics);
 //! - `backend.rs`: method → handler routing; `handlers/`: one file each;
 //! - `worker.rs`: the document worker (edits, analysis, diagnostics);
+//! - `blocking.rs`: file reads and other blocking work, off the runtime;
 //! - `documents.rs`, `position.rs`, `config.rs`, `library.rs`,
 //!   `workspace.rs`, `state.rs`.
 
 mod backend;
+mod blocking;
 pub mod config;
 mod documents;
 mod handlers;
@@ -102,7 +104,10 @@ where
     tokio::select! {
         () = &mut server => {}
         () = exited => {}
-        () = transport::sanitize(input, sink) => {
+        () = transport::sanitize(input, sink, |urgent| match urgent {
+            transport::Urgent::Exit => shared.exit.notify_one(),
+            transport::Urgent::Cancel(id) => shared.pending.cancel(&id),
+        }) => {
             let _ = tokio::time::timeout(GRACE, &mut server).await;
         }
     }

@@ -3,10 +3,14 @@
 //! (and the layers they come from), the guide, the workspace's Django
 //! models, and the open documents. Nothing here belongs to one request.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use futures::future::AbortHandle;
 use std::sync::{Arc, Mutex, RwLock};
+use tower_lsp_server::jsonrpc::Id;
 
 use tower_lsp_server::jsonrpc;
 
@@ -80,6 +84,80 @@ pub struct Shared {
     pub shut_down: AtomicBool,
     /// Signalled when the `exit` notification arrives.
     pub exit: tokio::sync::Notify,
+    /// Requests in progress, cancellable by id.
+    pub pending: Pending,
+    /// The built-in guide alone, what requests use until the user's guide
+    /// folders are loaded.
+    builtin: std::sync::OnceLock<Arc<Library>>,
+}
+
+/// The requests in progress, each with the handle that aborts it (the
+/// service wrapper then answers "request cancelled"). The transport cancels
+/// through it as soon as it reads `$/cancelRequest`, even when every
+/// request slot of tower-lsp-server is taken.
+///
+/// The transport reads a `$/cancelRequest` long before the server calls
+/// the request it names when requests are queued: such an id is kept (the
+/// last [`EARLY_CANCELS`]) and the request is cancelled as it registers.
+#[derive(Default)]
+pub struct Pending {
+    map: Mutex<HashMap<Id, (u64, AbortHandle)>>,
+    early: Mutex<std::collections::VecDeque<Id>>,
+    next: AtomicU64,
+}
+
+/// How many cancellations of requests not yet started are remembered.
+const EARLY_CANCELS: usize = 4096;
+
+impl Pending {
+    /// Registers request `id`; returns the token [`Pending::finish`] takes.
+    pub fn register(&self, id: Id, handle: AbortHandle) -> u64 {
+        let token = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut early = self.early.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = early.iter().position(|e| *e == id) {
+            early.remove(at);
+            tracing::debug!("request {id} was cancelled before it started");
+            handle.abort();
+            return token;
+        }
+        drop(early);
+        self.lock().insert(id, (token, handle));
+        token
+    }
+
+    /// Forgets request `id` if it is still the registration `token` (a
+    /// client may reuse an id once its request is answered).
+    pub fn finish(&self, id: &Id, token: u64) {
+        let mut map = self.lock();
+        if map.get(id).is_some_and(|(t, _)| *t == token) {
+            map.remove(id);
+        }
+    }
+
+    /// Aborts request `id` if it is in progress.
+    pub fn cancel(&self, id: &Id) {
+        let mut early = self.early.lock().unwrap_or_else(|p| p.into_inner());
+        match self.lock().remove(id) {
+            Some((_, handle)) => {
+                tracing::debug!("cancelling request {id}");
+                handle.abort();
+            }
+            None => {
+                if early.len() >= EARLY_CANCELS {
+                    early.pop_front();
+                }
+                early.push_back(id.clone());
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Id, (u64, AbortHandle)>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -106,6 +184,8 @@ impl Shared {
             initialized: AtomicBool::new(false),
             shut_down: AtomicBool::new(false),
             exit: tokio::sync::Notify::new(),
+            pending: Pending::default(),
+            builtin: std::sync::OnceLock::new(),
         }
     }
 
@@ -139,9 +219,15 @@ impl Shared {
         result
     }
 
-    /// The guide, loading it now if the background load has not finished.
+    /// The guide as loaded so far, never waiting: while user guide folders
+    /// load in the background (bounded reads, but a folder may be large or
+    /// slow) requests answer from the built-in guide.
     pub fn library(&self) -> Arc<Library> {
-        read(&self.library).get()
+        read(&self.library).try_get().unwrap_or_else(|| {
+            self.builtin
+                .get_or_init(|| Arc::new(Library::load(&[], self.options.cache_dir.clone())))
+                .clone()
+        })
     }
 
     pub fn lazy_library(&self) -> Arc<LazyLibrary> {
@@ -210,10 +296,29 @@ pub fn internal_error(name: &str, panic: &(dyn std::any::Any + Send)) -> jsonrpc
 }
 
 /// A snapshot's findings, analysing off the async threads when they are not
-/// cached yet (a large file takes a while).
+/// cached yet (a large file takes a while). A snapshot replaced meanwhile
+/// by a newer edit gives "content modified" (the client asks again).
+/// While another thread (the document's analysis job) computes them, the
+/// request waits without holding a thread, so any number of requests can
+/// wait (and be cancelled).
 pub async fn findings_of(snapshot: &Arc<Snapshot>) -> jsonrpc::Result<Arc<Vec<Finding>>> {
-    if let Some(f) = snapshot.cached_findings() {
-        return Ok(f);
+    loop {
+        if let Some(f) = snapshot.cached_findings() {
+            return Ok(f);
+        }
+        if snapshot.is_cancelled() {
+            return Err(jsonrpc::Error::content_modified());
+        }
+        let ready = snapshot.ready.notified();
+        tokio::pin!(ready);
+        ready.as_mut().enable();
+        if snapshot.cached_findings().is_some() || snapshot.is_cancelled() {
+            continue;
+        }
+        if !snapshot.is_computing() {
+            break;
+        }
+        ready.await;
     }
     let snap = snapshot.clone();
     tokio::task::spawn_blocking(move || snap.findings())
@@ -221,5 +326,6 @@ pub async fn findings_of(snapshot: &Arc<Snapshot>) -> jsonrpc::Result<Arc<Vec<Fi
         .map_err(|e| match e.try_into_panic() {
             Ok(panic) => internal_error("analysis", panic.as_ref()),
             Err(_) => jsonrpc::Error::request_cancelled(),
-        })
+        })?
+        .ok_or_else(jsonrpc::Error::content_modified)
 }

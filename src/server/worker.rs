@@ -2,13 +2,18 @@
 //! notifications are queued by the service wrapper (`service.rs`) in the
 //! order they are read from the client, so edits apply strictly in that order
 //! even though the server runs request handlers concurrently, and parsing
-//! or analysing a large file never blocks the message loop.
+//! a large file never blocks the message loop.
 //!
-//! After applying what is queued, the worker analyses each changed document
-//! and sends its diagnostics to the publisher task; a result that an edit
-//! queued meanwhile has made stale is dropped. Requests that read documents
-//! first wait (`Queue::caught_up`) until every notification queued before
-//! them has been applied.
+//! The worker only applies edits and makes snapshots; it never analyses.
+//! Each document has its own analysis job (a thread while it has work),
+//! which analyses the document's newest snapshot and sends its diagnostics
+//! to the publisher task. So a heavy document never holds up the edits,
+//! hovers or diagnostics of another; a snapshot replaced by a newer edit is
+//! cancelled and its analysis stops within 1,024 nodes (cooperative
+//! cancellation); the publisher drops a result older than one it already
+//! sent (`Publish::seq`). Requests that read documents first wait
+//! (`Queue::caught_up`) until every notification queued before them has
+//! been applied, which never waits for an analysis.
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -32,6 +37,10 @@ const TREES: usize = 3;
 use super::handlers::{diagnostics, text_sync};
 use super::state::Shared;
 use crate::python::Document;
+
+/// The stack of an analysis thread: generous, so that no input can
+/// overflow it (the analysis itself keeps its stacks on the heap).
+const ANALYSIS_STACK: usize = 64 << 20;
 
 /// A document notification (its raw parameters) or a request to re-analyse.
 #[derive(Debug)]
@@ -77,21 +86,15 @@ impl Op {
             Op::Republish | Op::Reanalyze => None,
         }
     }
-
-    /// Whether applying this op makes a published result for `uri` stale.
-    fn supersedes(&self, uri: &Uri) -> bool {
-        match self {
-            Op::Save(_) => false,
-            Op::Reanalyze => true,
-            _ => self.uri() == Some(uri.as_str()),
-        }
-    }
 }
 
 /// Diagnostics for one document version, on their way to the client.
 #[derive(Debug)]
 pub struct Publish {
     pub uri: Uri,
+    /// The snapshot's sequence number: the publisher drops a result older
+    /// than the last it sent for the same document.
+    pub seq: u64,
     pub version: Option<i32>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -141,8 +144,8 @@ pub fn start(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Publis
         analyzers: HashMap::new(),
         projects: crate::project::Projects::default(),
         trees: VecDeque::new(),
-        dirty: VecDeque::new(),
-        backlog: VecDeque::new(),
+        jobs: HashMap::new(),
+        seq: 0,
         applied: 0,
         applied_tx,
     };
@@ -171,32 +174,17 @@ struct Worker {
     projects: crate::project::Projects,
     /// Documents holding a tree, most recently changed last.
     trees: VecDeque<Uri>,
-    /// Documents whose diagnostics are due, oldest first.
-    dirty: VecDeque<Uri>,
-    /// Ops read while checking for staleness, applied next.
-    backlog: VecDeque<Op>,
+    /// Each open document's analysis job.
+    jobs: HashMap<Uri, Arc<Job>>,
+    /// The last snapshot sequence number given out.
+    seq: u64,
     applied: u64,
     applied_tx: watch::Sender<u64>,
 }
 
 impl Worker {
     fn run(mut self, rx: mpsc::Receiver<Op>) {
-        loop {
-            let op = match self.backlog.pop_front() {
-                Some(op) => op,
-                None if self.dirty.is_empty() => match rx.recv() {
-                    Ok(op) => op,
-                    Err(_) => return,
-                },
-                None => match rx.try_recv() {
-                    Ok(op) => op,
-                    Err(mpsc::TryRecvError::Empty) => {
-                        self.publish_next(&rx);
-                        continue;
-                    }
-                    Err(mpsc::TryRecvError::Disconnected) => return,
-                },
-            };
+        while let Ok(op) = rx.recv() {
             let started = std::time::Instant::now();
             let applied = catch_unwind(AssertUnwindSafe(|| self.apply(&op)));
             tracing::debug!("applied {} in {:?}", op.name(), started.elapsed());
@@ -205,6 +193,7 @@ impl Worker {
                 if let Some(uri) = op.uri().and_then(|u| u.parse::<Uri>().ok()) {
                     self.docs.remove(&uri);
                     self.analyzers.remove(&uri);
+                    self.jobs.remove(&uri);
                     self.shared.documents.remove(&uri);
                 }
             }
@@ -220,7 +209,7 @@ impl Worker {
                     return;
                 };
                 let d = p.text_document;
-                let doc = Document::parse(d.text);
+                let doc = load(d.text);
                 self.docs.insert(d.uri.clone(), (d.version, Some(doc)));
                 self.snapshot(d.uri);
             }
@@ -235,13 +224,16 @@ impl Worker {
                     tracing::warn!("didChange for {} which is not open", uri.as_str());
                     return;
                 };
-                let doc = held.get_or_insert_with(|| Document::parse(snapshot.text()));
+                let doc = held.get_or_insert_with(|| load(snapshot.text().to_string()));
                 text_sync::apply_changes(
                     doc,
                     &snapshot.lines,
                     &p.content_changes,
                     self.shared.encoding(),
                 );
+                if doc.is_parsed() != fits(doc.text()) {
+                    *doc = load(std::mem::take(doc).into_text());
+                }
                 *version = p.text_document.version;
                 self.snapshot(uri);
             }
@@ -254,9 +246,11 @@ impl Worker {
                 self.analyzers.remove(&uri);
                 self.trees.retain(|u| u != &uri);
                 self.shared.documents.remove(&uri);
-                self.dirty.retain(|u| u != &uri);
+                self.jobs.remove(&uri);
+                let seq = self.next_seq();
                 let _ = self.out.send(Publish {
                     uri,
+                    seq,
                     version: None,
                     diagnostics: Vec::new(),
                 });
@@ -268,7 +262,9 @@ impl Worker {
                 let uri = p.text_document.uri;
                 let doc = match (self.docs.get(&uri), self.shared.documents.get(&uri)) {
                     (Some((_, Some(doc))), _) => Some(doc.clone()),
-                    (Some(_), Some(snapshot)) => Some(Document::parse(snapshot.text())),
+                    (Some(_), Some(snapshot)) if fits(snapshot.text()) => {
+                        Some(Document::parse(snapshot.text()))
+                    }
                     _ => None,
                 };
                 if let Some(doc) = doc
@@ -292,6 +288,7 @@ impl Worker {
         let Some((version, Some(doc))) = self.docs.get(&uri) else {
             return;
         };
+        let (version, doc) = (*version, doc.clone());
         let projects = &mut self.projects;
         let analyzer = self
             .analyzers
@@ -302,7 +299,8 @@ impl Worker {
                 )))
             })
             .clone();
-        let mut snapshot = Snapshot::new(*version, doc.clone(), self.shared.models(), analyzer);
+        let seq = self.next_seq();
+        let mut snapshot = Snapshot::new(version, seq, doc, self.shared.models(), analyzer);
         if !super::documents::is_python(&uri) {
             snapshot = snapshot.not_python();
         }
@@ -332,55 +330,140 @@ impl Worker {
         for uri in self.docs.keys().cloned().collect::<Vec<_>>() {
             if let Some(old) = self.shared.documents.get(&uri) {
                 let doc = self.docs.get(&uri).and_then(|(_, d)| d.clone());
-                let fresh = old.with_models(models.clone(), doc);
+                let seq = self.next_seq();
+                let fresh = old.with_models(seq, models.clone(), doc);
                 self.shared.documents.insert(uri.clone(), Arc::new(fresh));
             }
             self.mark(uri);
         }
     }
 
-    fn mark(&mut self, uri: Uri) {
-        if !self.dirty.contains(&uri) {
-            self.dirty.push_back(uri);
-        }
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
     }
 
-    /// Analyses the oldest dirty document and publishes its diagnostics,
-    /// unless an op that arrived meanwhile makes them stale.
-    fn publish_next(&mut self, rx: &mpsc::Receiver<Op>) {
-        let Some(uri) = self.dirty.pop_front() else {
-            return;
-        };
+    /// Schedules the analysis of `uri`'s current snapshot on its job.
+    fn mark(&mut self, uri: Uri) {
         let Some(snapshot) = self.shared.documents.get(&uri) else {
             return;
         };
-        let shared = self.shared.clone();
-        let started = std::time::Instant::now();
-        let built = catch_unwind(AssertUnwindSafe(|| {
-            let findings = snapshot.findings();
-            tracing::debug!("analysed {} in {:?}", uri.as_str(), started.elapsed());
-            let settings = shared.settings();
-            diagnostics::build(
-                &snapshot,
-                &findings,
-                &settings.diagnostics(),
-                &shared.library(),
-                shared.encoding(),
-            )
-        }));
-        let Ok(diagnostics) = built else {
-            tracing::error!("analysing {} panicked", uri.as_str());
-            return;
-        };
-        self.backlog.extend(rx.try_iter());
-        if self.backlog.iter().any(|op| op.supersedes(&uri)) {
-            return;
+        let job = self.jobs.entry(uri.clone()).or_default().clone();
+        job.submit(uri, snapshot, self.shared.clone(), self.out.clone());
+    }
+}
+
+/// One document's analysis job: at most one thread per document, which
+/// analyses the newest snapshot submitted and exits when there is none.
+#[derive(Default)]
+struct Job {
+    state: std::sync::Mutex<JobState>,
+}
+
+#[derive(Default)]
+struct JobState {
+    next: Option<Arc<Snapshot>>,
+    running: bool,
+}
+
+impl Job {
+    fn submit(
+        self: Arc<Self>,
+        uri: Uri,
+        snapshot: Arc<Snapshot>,
+        shared: Arc<Shared>,
+        out: tokio::sync::mpsc::UnboundedSender<Publish>,
+    ) {
+        {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            state.next = Some(snapshot);
+            if state.running {
+                return;
+            }
+            state.running = true;
         }
-        let _ = self.out.send(Publish {
-            uri,
-            version: Some(snapshot.version),
-            diagnostics,
-        });
+        let job = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("pyguide-analysis".into())
+            .stack_size(ANALYSIS_STACK)
+            .spawn(move || {
+                while let Some(snapshot) = job.take() {
+                    if let Some(p) = analyse(&uri, &snapshot, &shared) {
+                        let _ = out.send(p);
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start an analysis thread: {e}");
+            self.state.lock().unwrap_or_else(|p| p.into_inner()).running = false;
+        }
+    }
+
+    /// The next snapshot to analyse; `None` (and the job stops) when none.
+    fn take(&self) -> Option<Arc<Snapshot>> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let next = state.next.take();
+        state.running = next.is_some();
+        next
+    }
+}
+
+/// Analyses `snapshot` and builds its diagnostics; `None` when it was
+/// cancelled (a newer snapshot exists) or the analysis panicked.
+fn analyse(uri: &Uri, snapshot: &Arc<Snapshot>, shared: &Shared) -> Option<Publish> {
+    let started = std::time::Instant::now();
+    let built = catch_unwind(AssertUnwindSafe(|| {
+        let hook = || {
+            if let Some(fault) = &shared.options.fault {
+                fault(&format!("analysis {}", uri.as_str()));
+            }
+        };
+        let findings = snapshot.findings_with(&hook)?;
+        tracing::debug!("analysed {} in {:?}", uri.as_str(), started.elapsed());
+        let settings = shared.settings();
+        Some(diagnostics::build(
+            snapshot,
+            &findings,
+            &settings.diagnostics(),
+            &shared.library(),
+            shared.encoding(),
+        ))
+    }));
+    let diagnostics = match built {
+        Ok(Some(d)) => d,
+        Ok(None) => return None,
+        Err(_) => {
+            tracing::error!("analysing {} panicked", uri.as_str());
+            return None;
+        }
+    };
+    if snapshot.is_cancelled() {
+        return None;
+    }
+    Some(Publish {
+        uri: uri.clone(),
+        seq: snapshot.seq,
+        version: Some(snapshot.version),
+        diagnostics,
+    })
+}
+
+/// Whether a text is small enough to analyse ([`crate::files::MAX_SOURCE_BYTES`]).
+fn fits(text: &str) -> bool {
+    text.len() as u64 <= crate::files::MAX_SOURCE_BYTES
+}
+
+/// A document for `text`: parsed, or (too large to analyse) text only.
+fn load(text: String) -> Document {
+    if fits(&text) {
+        Document::parse(text)
+    } else {
+        tracing::warn!(
+            "a document of {} bytes is over the {} byte limit: not analysed",
+            text.len(),
+            crate::files::MAX_SOURCE_BYTES
+        );
+        Document::unparsed(text)
     }
 }
 

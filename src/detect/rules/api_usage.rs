@@ -8,6 +8,7 @@
 //!
 //! **References**: each rule's topic cites the official documentation.
 
+use crate::text::code_span;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -702,7 +703,8 @@ fn gather_message(ctx: &Ctx, args: Node) -> String {
             "{what} concurrently; without `return_exceptions=True` the first exception propagates here and the other awaitables keep running (they are not cancelled)"
         ),
         Some(v) => format!(
-            "{what} concurrently; when `{v}` is true exceptions are returned in the result list, otherwise the first one propagates and the others keep running"
+            "{what} concurrently; when {} is true exceptions are returned in the result list, otherwise the first one propagates and the others keep running",
+            code_span(v)
         ),
     }
 }

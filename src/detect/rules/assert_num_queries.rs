@@ -27,7 +27,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 /// `call` is a `call` node.
-pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     let Some(func) = call.child_by_field_name("function") else {
         return;
     };

@@ -167,7 +167,7 @@ const PATH_IO_METHODS: &[&str] = &[
     "rglob",
 ];
 
-pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     let Some(func) = call.child_by_field_name("function") else {
         return;
     };
@@ -224,7 +224,7 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
 
 /// `Path(...).read_text()` and the like, or on a name assigned a
 /// `Path(...)` in the same function.
-fn check_path_method(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+fn check_path_method<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     let Some((receiver, method, _)) = ctx.method_call(call) else {
         return;
     };
@@ -245,11 +245,11 @@ fn check_path_method(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
 /// A `pathlib.Path(...)` call, `Path(...) / "x"`, or a name the enclosing
 /// function assigned from one (followed through at most two names, so
 /// `p = p / "x"` ends).
-fn is_path(ctx: &Ctx, expr: Node) -> bool {
+fn is_path<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> bool {
     is_path_within(ctx, expr, 2)
 }
 
-fn is_path_within(ctx: &Ctx, expr: Node, names_left: u8) -> bool {
+fn is_path_within<'t>(ctx: &Ctx<'t>, expr: Node<'t>, names_left: u8) -> bool {
     let is_path_call = |n: Node| {
         n.kind() == "call"
             && n.child_by_field_name("function")

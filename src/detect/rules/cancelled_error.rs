@@ -43,7 +43,7 @@ const CANCELLED: &[&str] = &[
 ];
 
 /// `clause` is an `except_clause`.
-pub(crate) fn check(ctx: &Ctx, clause: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, clause: Node<'t>, out: &mut Vec<Finding>) {
     let Some(value) = clause.child_by_field_name("value") else {
         return;
     };
@@ -111,7 +111,7 @@ fn reraises(ctx: &Ctx, clause: Node) -> bool {
 /// a loop cancelling tasks then gathering them): the caught
 /// `CancelledError` is then the cancellation it asked for, and waiting for
 /// it this way is the documented idiom.
-fn awaits_cancelled_task(ctx: &Ctx, clause: Node) -> bool {
+fn awaits_cancelled_task<'t>(ctx: &Ctx<'t>, clause: Node<'t>) -> bool {
     let Some(body) = ctx
         .enclosing_function(clause)
         .and_then(|f| f.child_by_field_name("body"))

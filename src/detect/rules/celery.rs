@@ -36,6 +36,7 @@
 //! <https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html>,
 //! <https://docs.djangoproject.com/en/5.2/topics/db/transactions/#performing-actions-after-commit>
 
+use crate::text::code_span;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -384,11 +385,20 @@ fn check_enqueue(ctx: &Ctx, facts: &Facts, call: Node, out: &mut Vec<Finding>) {
             call,
             if ctx.at_least(Lib::Celery, 5, 4) {
                 format!(
-                    "`{task}.{method}()` inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use `{task}.delay_on_commit(...)` or `transaction.on_commit(lambda: {task}.{method}(...))`"
+                    "{} inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use {} or {}",
+                    code_span(&format!("{task}.{method}()")),
+                    code_span(&format!("{task}.delay_on_commit(...)")),
+                    code_span(&format!(
+                        "transaction.on_commit(lambda: {task}.{method}(...))"
+                    )),
                 )
             } else {
                 format!(
-                    "`{task}.{method}()` inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use `transaction.on_commit(lambda: {task}.{method}(...))`; `delay_on_commit` needs Celery 5.4, and this project is on {}",
+                    "{} inside `transaction.atomic`: a worker can run the task before this transaction commits (the rows are not visible yet) or after it rolls back; use {}; `delay_on_commit` needs Celery 5.4, and this project is on {}",
+                    code_span(&format!("{task}.{method}()")),
+                    code_span(&format!(
+                        "transaction.on_commit(lambda: {task}.{method}(...))"
+                    )),
                     ctx.options.versions.describe(Lib::Celery)
                 )
             },

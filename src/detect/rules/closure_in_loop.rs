@@ -65,11 +65,11 @@ const STORING_METHODS: &[&str] = &[
 ];
 
 /// `func` is a `lambda` or `function_definition`.
-pub(crate) fn check(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, func: Node<'t>, out: &mut Vec<Finding>) {
     let Some(body) = func.child_by_field_name("body") else {
         return;
     };
-    let loops = enclosing_loops(func);
+    let loops = enclosing_loops(ctx, func);
     if loops.is_empty() {
         return;
     }
@@ -125,11 +125,10 @@ pub(crate) fn check(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
 
 /// The `for` statements (whose body holds `func`) and comprehensions
 /// around `func`, up to its enclosing scope.
-fn enclosing_loops(func: Node) -> Vec<Node> {
+fn enclosing_loops<'t>(ctx: &Ctx<'t>, func: Node<'t>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut child = func;
-    let mut n = func.parent();
-    while let Some(p) = n {
+    for p in ctx.ancestors(func) {
         if is_scope(p.kind()) {
             break;
         }
@@ -138,7 +137,6 @@ fn enclosing_loops(func: Node) -> Vec<Node> {
             out.push(p);
         }
         child = p;
-        n = p.parent();
     }
     out
 }

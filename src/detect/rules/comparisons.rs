@@ -2,6 +2,8 @@
 
 use tree_sitter::Node;
 
+use crate::detect::context::Ctx;
+
 /// One link of a comparison chain: `left <op> right`.
 pub(crate) struct Link<'t> {
     pub left: Node<'t>,
@@ -40,53 +42,41 @@ pub(crate) fn op_text(op: Node, src: &str) -> String {
 /// True when the comparison is (part of) an argument or a subscript: the
 /// shape of ORM and array expressions (`select(...).where(T.c == None)`,
 /// `df[df.flag == True]`), where `==` is overloaded and must stay.
-pub(crate) fn builds_an_expression(cmp: Node) -> bool {
-    let mut n = cmp.parent();
-    while let Some(p) = n {
-        match p.kind() {
-            "boolean_operator"
-            | "not_operator"
-            | "parenthesized_expression"
-            | "comparison_operator" => n = p.parent(),
-            "argument_list" | "keyword_argument" | "subscript" | "slice" => return true,
-            // `(T.a == None) & (T.b == 1)`, `~(T.c == None)`: operator
-            // overloading (SQLAlchemy, pandas, NumPy) builds an expression.
-            "binary_operator" => {
-                return p
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| matches!(o.kind(), "&" | "|" | "^"));
-            }
-            "unary_operator" => {
-                return p
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "~");
-            }
-            _ => return false,
-        }
+/// O(1) for the node being visited (the walk keeps where each expression
+/// chain goes), so a chain of n `or`s costs O(n), not O(n³). Operands of
+/// `&`, `|`, `^` and `~` build expressions too (SQLAlchemy, pandas,
+/// NumPy overload them): `(T.a == None) & (T.b == 1)`.
+pub(crate) fn builds_an_expression<'t>(ctx: &Ctx<'t>, cmp: Node<'t>) -> bool {
+    let Some(at) = ctx.expression_context(cmp) else {
+        return false;
+    };
+    match at.kind() {
+        "argument_list" | "keyword_argument" | "subscript" | "slice" => true,
+        "binary_operator" => at
+            .child_by_field_name("operator")
+            .is_some_and(|o| matches!(o.kind(), "&" | "|" | "^")),
+        "unary_operator" => at
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() == "~"),
+        _ => false,
     }
-    false
 }
 
 /// True when the comparison's value is used as a condition (an `if`,
-/// `elif`, `while`, `assert`, a conditional expression's test or a
+/// `elif`, `while`, `assert`, a conditional expression or a
 /// comprehension's filter), directly or through `and`/`or`/`not`: where
 /// only its truth matters, so `is None` means the same for every library.
-pub(crate) fn is_a_condition(cmp: Node) -> bool {
-    let mut child = cmp;
-    let mut n = cmp.parent();
-    while let Some(p) = n {
-        match p.kind() {
-            "boolean_operator" | "not_operator" | "parenthesized_expression" => {
-                child = p;
-                n = p.parent();
-            }
-            "if_statement" | "elif_clause" | "while_statement" => {
-                return p.child_by_field_name("condition") == Some(child);
-            }
-            "assert_statement" | "if_clause" => return p.named_child(0) == Some(child),
-            "conditional_expression" => return p.named_child(1) == Some(child),
-            _ => return false,
-        }
-    }
-    false
+/// O(1) for the node being visited.
+pub(crate) fn is_a_condition<'t>(ctx: &Ctx<'t>, cmp: Node<'t>) -> bool {
+    ctx.expression_context(cmp).is_some_and(|at| {
+        matches!(
+            at.kind(),
+            "if_statement"
+                | "elif_clause"
+                | "while_statement"
+                | "assert_statement"
+                | "if_clause"
+                | "conditional_expression"
+        )
+    })
 }

@@ -30,11 +30,8 @@
 
 use tree_sitter::Node;
 
-use super::scope::{
-    BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, is_comprehension,
-    is_scope, uses_of,
-};
-use crate::detect::context::{Ctx, root_of};
+use super::scope::{BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, uses_of};
+use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static WALRUS: Rule = Rule {
@@ -56,21 +53,11 @@ pub(crate) static CLASS_BODY: Rule = Rule {
 };
 
 /// `walrus` is a `named_expression`.
-pub(crate) fn check_walrus(ctx: &Ctx, walrus: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check_walrus<'t>(ctx: &Ctx<'t>, walrus: Node<'t>, out: &mut Vec<Finding>) {
     let Some(name) = walrus.child_by_field_name("name") else {
         return;
     };
-    let mut in_comprehension = false;
-    let mut n = walrus.parent();
-    while let Some(p) = n {
-        if is_comprehension(p.kind()) {
-            in_comprehension = true;
-        } else if is_scope(p.kind()) {
-            break;
-        }
-        n = p.parent();
-    }
-    let (true, Some(scope)) = (in_comprehension, n) else {
+    let Some((scope, true)) = ctx.scope_of(walrus) else {
         return;
     };
     let target = match scope.kind() {
@@ -98,8 +85,8 @@ pub(crate) fn check_walrus(ctx: &Ctx, walrus: Node, out: &mut Vec<Finding>) {
 }
 
 /// `comp` is a comprehension or generator expression.
-pub(crate) fn check_class_body(ctx: &Ctx, comp: Node, out: &mut Vec<Finding>) {
-    let Some(class) = enclosing_class_body(comp) else {
+pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<Finding>) {
+    let Some(class) = enclosing_class_body(ctx, comp) else {
         return;
     };
     let (Some(body), Some(class_name)) = (
@@ -108,15 +95,26 @@ pub(crate) fn check_class_body(ctx: &Ctx, comp: Node, out: &mut Vec<Finding>) {
     ) else {
         return;
     };
-    let root = root_of(comp);
-    if has_star_import(ctx, root) {
+    let root = ctx.root();
+    let star = ctx.module_fact("star-import", || {
+        if has_star_import(ctx, root) {
+            vec!["*"]
+        } else {
+            Vec::new()
+        }
+    });
+    if !star.is_empty() {
         return;
     }
-    let mut module = assigned_names(ctx, root);
-    module.extend(imported_names(ctx, root));
-    let globals = global_names(ctx, root);
+    let module = ctx.module_fact("module-names", || {
+        let mut module = assigned_names(ctx, root);
+        module.extend(imported_names(ctx, root));
+        module
+    });
+    let globals = ctx.module_fact("global-names", || global_names(ctx, root));
     let own = comprehension_targets(ctx, comp);
-    let mut class_only: Vec<&str> = assigned_names(ctx, body);
+    let mut class_only: Vec<&str> =
+        (*ctx.node_fact("class-names", body, || assigned_names(ctx, body))).clone();
     class_only.retain(|n| {
         !module.contains(n)
             && !globals.contains(n)
@@ -162,18 +160,9 @@ pub(crate) fn check_class_body(ctx: &Ctx, comp: Node, out: &mut Vec<Finding>) {
 
 /// The class whose body directly holds `comp` (not inside a method or
 /// another comprehension).
-fn enclosing_class_body(comp: Node) -> Option<Node> {
-    let mut n = comp.parent();
-    while let Some(p) = n {
-        if is_comprehension(p.kind()) {
-            return None;
-        }
-        if is_scope(p.kind()) {
-            return (p.kind() == "class_definition").then_some(p);
-        }
-        n = p.parent();
-    }
-    None
+fn enclosing_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>) -> Option<Node<'t>> {
+    ctx.scope_or_comprehension(comp)
+        .filter(|p| p.kind() == "class_definition")
 }
 
 fn has_star_import(ctx: &Ctx, root: Node) -> bool {

@@ -31,7 +31,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 /// `stmt` is an `expression_statement`.
-pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding>) {
     let Some(call) = stmt
         .named_child(0)
         .filter(|c| c.kind() == "call" && stmt.named_child_count() == 1)
@@ -74,7 +74,7 @@ const LOOP_FACTORIES: &[&str] = &[
 
 /// `asyncio.get_running_loop()`, or a name assigned from such a call in
 /// the enclosing function (or at module level).
-fn is_event_loop(ctx: &Ctx, receiver: Node) -> bool {
+fn is_event_loop<'t>(ctx: &Ctx<'t>, receiver: Node<'t>) -> bool {
     let is_factory_call = |n: Node| {
         n.kind() == "call"
             && n.child_by_field_name("function")

@@ -8,6 +8,7 @@
 //!
 //! **References**: <https://docs.python.org/3/reference/compound_stmts.html#function-definitions>
 
+use crate::text::code_span;
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -34,11 +35,15 @@ pub(crate) fn check(ctx: &Ctx, decorator: Node, out: &mut Vec<Finding>) {
         .map_or("the definition below", |n| ctx.text(n));
     let message = if expr.kind() == "call" {
         format!(
-            "`@{shown}(...)` calls the factory `{shown}` first; the decorator it returns then rebinds `{target}`"
+            "{} calls the factory {} first; the decorator it returns then rebinds `{target}`",
+            code_span(&format!("@{shown}(...)")),
+            code_span(shown)
         )
     } else {
         format!(
-            "`@{shown}` rebinds `{target}` to `{shown}({target})`, once, when the definition runs"
+            "{} rebinds `{target}` to {}, once, when the definition runs",
+            code_span(&format!("@{shown}")),
+            code_span(&format!("{shown}({target})"))
         )
     };
     out.push(Finding {

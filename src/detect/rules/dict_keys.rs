@@ -10,6 +10,7 @@
 //!
 //! **References**: <https://docs.python.org/3/library/stdtypes.html#mapping-types-dict>
 
+use crate::text::code_span;
 use tree_sitter::Node;
 
 use super::comparisons::{links, op_text};
@@ -60,8 +61,9 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
             rule: &RULE,
             range: link.left.start_byte()..call.end_byte(),
             message: format!(
-                "`{op} {0}.keys()` is `{op} {0}`: a dict's membership test uses its keys",
-                ctx.text(obj)
+                "{} is {}: a dict's membership test uses its keys",
+                code_span(&format!("{op} {}.keys()", ctx.text(obj))),
+                code_span(&format!("{op} {}", ctx.text(obj)))
             ),
             fix: Some(Fix {
                 message: "Remove `.keys()`".into(),

@@ -19,7 +19,7 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::detect::context::{Ctx, root_of};
+use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
@@ -44,7 +44,7 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     {
         return;
     }
-    let serializers = local_serializers(ctx, root_of(class));
+    let serializers = ctx.module_strings(|| local_serializers(ctx, ctx.root()));
     if !is_serializer(ctx, class, &serializers) {
         return;
     }

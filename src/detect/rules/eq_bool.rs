@@ -27,8 +27,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "`== True` / `== False`: test the truth value itself",
 };
 
-pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
-    if builds_an_expression(cmp) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, cmp: Node<'t>, out: &mut Vec<Finding>) {
+    if builds_an_expression(ctx, cmp) {
         return;
     }
     for link in links(cmp) {

@@ -40,8 +40,8 @@ pub(crate) static RULE: Rule = Rule {
 /// Packages whose column objects overload `==` to build SQL.
 const EXPRESSION_LIBRARIES: &[&str] = &["sqlalchemy", "sqlmodel", "flask_sqlalchemy", "peewee"];
 
-pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
-    if builds_an_expression(cmp) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, cmp: Node<'t>, out: &mut Vec<Finding>) {
+    if builds_an_expression(ctx, cmp) {
         return;
     }
     // In a file that uses an expression library, `col == None` may be
@@ -50,7 +50,7 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
     if EXPRESSION_LIBRARIES
         .iter()
         .any(|lib| ctx.imports.imports_from(lib))
-        && !is_a_condition(cmp)
+        && !is_a_condition(ctx, cmp)
     {
         return;
     }

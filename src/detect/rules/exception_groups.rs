@@ -15,6 +15,7 @@
 //! **References**: <https://docs.python.org/3/reference/compound_stmts.html#except-star>,
 //! <https://peps.python.org/pep-0654/>, <https://peps.python.org/pep-0678/>
 
+use crate::text::code_span;
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -60,14 +61,15 @@ pub(crate) fn check_except(ctx: &Ctx, clause: Node, out: &mut Vec<Finding>) {
         rule: &EXCEPT_STAR,
         range: clause.start_byte()..end,
         message: format!(
-            "`except*` receives an ExceptionGroup of the `{matched}` leaves only; other `except*` clauses can also run, and unhandled leaves are re-raised"
+            "`except*` receives an ExceptionGroup of the {} leaves only; other `except*` clauses can also run, and unhandled leaves are re-raised",
+            code_span(matched)
         ),
         fix: None,
     });
 }
 
 /// `call` is a `call`.
-pub(crate) fn check_add_note(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check_add_note<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     let Some((object, method, _)) = ctx.method_call(call) else {
         return;
     };
@@ -89,9 +91,8 @@ pub(crate) fn check_add_note(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
 }
 
 /// True when an `except ... as name:` clause around `node` binds `name`.
-fn is_caught_exception(ctx: &Ctx, node: Node, name: &str) -> bool {
-    let mut n = node.parent();
-    while let Some(p) = n {
+fn is_caught_exception<'t>(ctx: &Ctx<'t>, node: Node<'t>, name: &str) -> bool {
+    for p in ctx.ancestors(node) {
         if matches!(
             p.kind(),
             "function_definition" | "lambda" | "class_definition"
@@ -106,7 +107,6 @@ fn is_caught_exception(ctx: &Ctx, node: Node, name: &str) -> bool {
         {
             return true;
         }
-        n = p.parent();
     }
     false
 }

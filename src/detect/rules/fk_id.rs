@@ -16,6 +16,8 @@
 
 use tree_sitter::Node;
 
+use crate::text::code_span;
+
 use crate::detect::context::Ctx;
 use crate::detect::{Applicability, Edit, Finding, Fix, Rule};
 
@@ -37,8 +39,9 @@ pub(crate) fn key_read(
         rule,
         range: key.byte_range(),
         message: format!(
-            "`{}` runs one query per `{model}` in this loop (N+1) just for the key; `{replacement}` needs no query",
-            ctx.text(key)
+            "{} runs one query per `{model}` in this loop (N+1) just for the key; {} needs no query",
+            ctx.code(key),
+            code_span(&replacement)
         ),
         // Only a row without `owner` behaves differently (`None` instead of
         // `AttributeError`): safe unless the field is `null=True`.
@@ -79,8 +82,9 @@ pub(crate) fn compared(
         rule,
         range: cmp.byte_range(),
         message: format!(
-            "`{}` runs one query per `{model}` in this loop (N+1) to compare it; `{key} == {pk}` compares the keys without a query",
-            ctx.text(attr)
+            "{} runs one query per `{model}` in this loop (N+1) to compare it; {} compares the keys without a query",
+            ctx.code(attr),
+            code_span(&format!("{key} == {pk}"))
         ),
         // Unsafe: differs when `other` is None, unsaved or of another model.
         fix: Some(Fix {

@@ -69,8 +69,8 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
             rule: &RULE,
             range: link.left.start_byte()..link.right.end_byte(),
             message: format!(
-                "`{op}` compares identity; use `{replacement}` to compare with the value `{}`",
-                ctx.text(literal)
+                "`{op}` compares identity; use `{replacement}` to compare with the value {}",
+                ctx.code(literal)
             ),
             fix: Some(Fix {
                 message: format!("Replace `{op}` with `{replacement}`"),

@@ -29,9 +29,10 @@
 //! **References**: <https://docs.python.org/3/howto/logging.html#optimization>,
 //! <https://docs.python.org/3/library/logging.html#logging.Logger.exception>
 
+use crate::text::code_span;
 use tree_sitter::Node;
 
-use crate::detect::context::{Ctx, root_of};
+use crate::detect::context::Ctx;
 use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static FORMATTED: Rule = Rule {
@@ -98,8 +99,8 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
             rule: &ERROR_IN_EXCEPT,
             range: call.byte_range(),
             message: format!(
-                "inside `except`, `{}.exception(...)` logs the same ERROR record plus the traceback; `error()` drops it",
-                ctx.text(object)
+                "inside `except`, {} logs the same ERROR record plus the traceback; `error()` drops it",
+                code_span(&format!("{}.exception(...)", ctx.text(object)))
             ),
             fix: Some(Fix {
                 message: "Use `.exception(...)`".into(),
@@ -139,7 +140,7 @@ fn assigned_from_get_logger(ctx: &Ctx, object: Node) -> bool {
         return false;
     }
     let name = ctx.text(object);
-    let root = root_of(object);
+    let root = ctx.root();
     let mut c = root.walk();
     root.named_children(&mut c)
         .filter(|s| s.kind() == "expression_statement")

@@ -77,7 +77,13 @@ pub(crate) fn check(ctx: &Ctx, decorated: Node, out: &mut Vec<Finding>) {
     }
     let kept = match maxsize(ctx, cache) {
         None => "every instance it has seen alive, for the life of the program".to_string(),
-        Some(n) => format!("up to {n} recently used instances alive"),
+        Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("up to {n} recently used instances alive")
+        }
+        Some(n) => format!(
+            "up to {} recently used instances alive",
+            crate::text::code_span(&n)
+        ),
     };
     out.push(Finding {
         rule: &RULE,

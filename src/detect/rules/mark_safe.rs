@@ -88,7 +88,7 @@ const SAFE_VALUE_FUNCTIONS: &[&str] = &[
 ];
 
 /// `call` is a `call` node.
-pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     let Some(name) = call
         .child_by_field_name("function")
         .and_then(|f| ctx.resolve(f))
@@ -140,7 +140,7 @@ fn short(text: &str) -> String {
 /// `arg` that is not known to be safe; `None` when `arg` is no such
 /// formatting.
 fn formats_data<'t>(
-    ctx: &Ctx,
+    ctx: &Ctx<'t>,
     arg: Node<'t>,
     call: Node<'t>,
     escapers: &[&str],
@@ -319,7 +319,7 @@ fn literal_or_translated(ctx: &Ctx, node: Node) -> Option<String> {
 
 /// A template of HTML: a literal or translated literal with markup, or a
 /// local variable of the function around `call` assigned one.
-fn html_template(ctx: &Ctx, template: Node, call: Node) -> bool {
+fn html_template<'t>(ctx: &Ctx<'t>, template: Node<'t>, call: Node<'t>) -> bool {
     if let Some(t) = literal_or_translated(ctx, template) {
         return looks_like_html(&t);
     }
@@ -379,7 +379,7 @@ fn is_safe_value(ctx: &Ctx, v: Node, escapers: &[&str]) -> bool {
 /// Names the function around `call` binds to an escaping function
 /// (`esc = conditional_escape`, the `needs_autoescape` pattern) or takes
 /// as an escaper parameter named `esc`/`escape`.
-fn local_escapers<'a>(ctx: &Ctx<'a>, call: Node) -> Vec<&'a str> {
+fn local_escapers<'a>(ctx: &Ctx<'a>, call: Node<'a>) -> Vec<&'a str> {
     let mut out = Vec::new();
     let Some(body) = ctx
         .enclosing_function(call)
@@ -463,7 +463,7 @@ fn is_escaped(ctx: &Ctx, arg: Node) -> bool {
 /// escaping function) or checks `isinstance(x, SafeData)`: its author
 /// manages escaping explicitly, and which parts are safe can't be told
 /// from here.
-fn manages_escaping(ctx: &Ctx, call: Node) -> bool {
+fn manages_escaping<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> bool {
     let Some(body) = ctx
         .enclosing_function(call)
         .and_then(|f| f.child_by_field_name("body"))

@@ -24,7 +24,7 @@
 use tree_sitter::Node;
 
 use super::scope::{assigned_names, imported_names};
-use crate::detect::context::{Ctx, root_of};
+use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static MATCH: Rule = Rule {
@@ -89,8 +89,8 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         ),
         fix: None,
     });
-    let root = root_of(stmt);
-    let mut constants: Option<Vec<&str>> = None;
+    let root = ctx.root();
+    let mut constants: Option<std::rc::Rc<Vec<&str>>> = None;
     for (i, case) in cases.iter().enumerate() {
         let mut c = case.walk();
         let patterns: Vec<Node> = case
@@ -108,7 +108,9 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         };
         for name_node in captures {
             let name = ctx.text(name_node);
-            let constants = constants.get_or_insert_with(|| module_constants(ctx, root));
+            let constants = constants.get_or_insert_with(|| {
+                ctx.module_fact("match-constants", || module_constants(ctx, root))
+            });
             let builtin = BUILTIN_TYPES.contains(&name);
             if !builtin && !constants.contains(&name) {
                 continue;

@@ -33,6 +33,7 @@
 use super::django_settings::{Setting, is_set_true, string_elements};
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
+use crate::text::code_span;
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG702",
@@ -85,14 +86,14 @@ fn problem(
         ),
         UPDATE_CACHE => above.iter().find(|e| VARY_SETTERS.contains(&e.as_str())).map(|e| {
             format!(
-                "`UpdateCacheMiddleware` must come before `{}`, which adds a `Vary` header: below it, the cache ignores that header and can serve one user's page to another",
-                short(e)
+                "`UpdateCacheMiddleware` must come before {}, which adds a `Vary` header: below it, the cache ignores that header and can serve one user's page to another",
+                code_span(short(e))
             )
         }),
         FETCH_CACHE => below.iter().find(|e| VARY_SETTERS.contains(&e.as_str())).map(|e| {
             format!(
-                "`FetchFromCacheMiddleware` must come after `{}`, which adds a `Vary` header: above it, cached pages are looked up without that header",
-                short(e)
+                "`FetchFromCacheMiddleware` must come after {}, which adds a `Vary` header: above it, cached pages are looked up without that header",
+                code_span(short(e))
             )
         }),
         SECURITY => above
@@ -100,8 +101,8 @@ fn problem(
             .find(|e| [SESSION, COMMON, CSRF, AUTH, MESSAGES].contains(&e.as_str()))
             .map(|e| {
                 format!(
-                    "`SecurityMiddleware` below `{}`: requests run through it before the HTTPS redirect, and responses it short-circuits miss the security headers; list `SecurityMiddleware` first",
-                    short(e)
+                    "`SecurityMiddleware` below {}: requests run through it before the HTTPS redirect, and responses it short-circuits miss the security headers; list `SecurityMiddleware` first",
+                    code_span(short(e))
                 )
             }),
         _ => None,

@@ -10,6 +10,7 @@
 //!
 //! **References**: <https://docs.python.org/3/howto/mro.html>
 
+use crate::text::code_span;
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -55,7 +56,7 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
             ctx.text(name),
             named
                 .iter()
-                .map(|b| format!("`{b}`"))
+                .map(|b| code_span(b))
                 .collect::<Vec<_>>()
                 .join(", "),
             ctx.text(name)

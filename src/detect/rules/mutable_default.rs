@@ -74,8 +74,8 @@ pub(crate) fn check(ctx: &Ctx, param: Node, out: &mut Vec<Finding>) {
         rule: &RULE,
         range: param.byte_range(),
         message: format!(
-            "`{name_text}` defaults to a mutable `{}` that is created once and shared by every call",
-            ctx.text(value)
+            "`{name_text}` defaults to a mutable {} that is created once and shared by every call",
+            ctx.code(value)
         ),
         fix: fix(ctx, param, name_text, value),
     });

@@ -57,6 +57,7 @@
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#prefetch-related>,
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#iterator>
 
+use crate::text::code_span;
 use tree_sitter::Node;
 
 use super::fk_id;
@@ -390,7 +391,8 @@ impl<'t> Loop<'_, 't> {
         let (message, fix) = match shape {
             Shape::SingleRow(m) => (
                 format!(
-                    "`{text}` runs one query per `{model}` in this loop (N+1), and `.{m}()` is not served by a prefetch; load these rows in one query before the loop (a `Prefetch(..., to_attr=...)`, or a dict built from one queryset)"
+                    "{} runs one query per `{model}` in this loop (N+1), and `.{m}()` is not served by a prefetch; load these rows in one query before the loop (a `Prefetch(..., to_attr=...)`, or a dict built from one queryset)",
+                    code_span(text)
                 ),
                 None,
             ),
@@ -405,7 +407,9 @@ impl<'t> Loop<'_, 't> {
                 };
                 (
                     format!(
-                        "`{usage}` runs one query per `{model}` in this loop (N+1); `.{method}(\"{path}\")` {what}"
+                        "{} runs one query per `{model}` in this loop (N+1); {} {what}",
+                        code_span(&usage),
+                        code_span(&format!(".{method}(\"{path}\")"))
                     ),
                     fix(ctx, self.qs, method, path),
                 )
@@ -621,7 +625,7 @@ fn parameter_annotation(ctx: &Ctx, func: Node, name: &str) -> Option<String> {
 }
 
 /// Whether `ident` names a parameter of its function.
-fn is_parameter(ctx: &Ctx, ident: Node) -> bool {
+fn is_parameter<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> bool {
     if ident.kind() != "identifier" {
         return false;
     }

@@ -25,7 +25,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 /// `stmt` is a `nonlocal_statement`.
-pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding>) {
     let mut c = stmt.walk();
     let names: Vec<String> = stmt
         .named_children(&mut c)

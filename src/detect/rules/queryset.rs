@@ -284,7 +284,7 @@ fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
     let scope = ctx
         .enclosing_function(ident)
         .and_then(|f| f.child_by_field_name("body"))
-        .unwrap_or_else(|| crate::detect::context::root_of(ident));
+        .unwrap_or_else(|| ctx.root());
     let mut base: Option<Node<'t>> = None;
     let mut refinements: Vec<Call<'t>> = Vec::new();
     let mut ok = true;

@@ -2,6 +2,8 @@
 //! which names a target, a parameter list or a comprehension binds, and
 //! whether an identifier is a use of a variable.
 
+use std::rc::Rc;
+
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -34,13 +36,16 @@ pub(crate) fn target_names<'a>(ctx: &Ctx<'a>, target: Node) -> Vec<&'a str> {
 }
 
 fn collect_targets<'a>(ctx: &Ctx<'a>, node: Node, out: &mut Vec<&'a str>) {
-    match node.kind() {
-        "identifier" => out.push(ctx.text(node)),
-        "attribute" | "subscript" | "call" => {}
-        _ => {
-            let mut c = node.walk();
-            for child in node.named_children(&mut c) {
-                collect_targets(ctx, child, out);
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        ctx.count(1);
+        match node.kind() {
+            "identifier" => out.push(ctx.text(node)),
+            "attribute" | "subscript" | "call" => {}
+            _ => {
+                let mut c = node.walk();
+                let children: Vec<Node> = node.named_children(&mut c).collect();
+                stack.extend(children.into_iter().rev());
             }
         }
     }
@@ -117,61 +122,75 @@ pub(crate) fn is_variable_use(ident: Node) -> bool {
 /// Every use of one of `names` under `node` that refers to the binding
 /// visible at `node` (nested lambdas, functions and comprehensions that
 /// rebind a name hide it).
-pub(crate) fn uses_of<'t>(ctx: &Ctx, node: Node<'t>, names: &[&str], out: &mut Vec<Node<'t>>) {
-    if names.is_empty() {
-        return;
+pub(crate) fn uses_of<'t, 'n>(
+    ctx: &Ctx,
+    node: Node<'t>,
+    names: &[&'n str],
+    out: &mut Vec<Node<'t>>,
+) {
+    type Stack<'t, 'n> = Vec<(Node<'t>, Rc<Vec<&'n str>>)>;
+    fn push_children<'t, 'n>(stack: &mut Stack<'t, 'n>, node: Node<'t>, names: &Rc<Vec<&'n str>>) {
+        let mut c = node.walk();
+        let children: Vec<Node<'t>> = node.named_children(&mut c).collect();
+        stack.extend(
+            children
+                .into_iter()
+                .rev()
+                .map(|child| (child, names.clone())),
+        );
     }
-    match node.kind() {
-        "identifier" => {
-            if names.contains(&ctx.text(node)) && is_variable_use(node) {
-                out.push(node);
-            }
-            return;
+    // An explicit stack (children pushed in reverse, so uses come out in
+    // document order): nesting depth costs no call stack.
+    let mut stack: Stack<'t, 'n> = vec![(node, Rc::new(names.to_vec()))];
+    while let Some((node, names)) = stack.pop() {
+        ctx.count(1);
+        if names.is_empty() {
+            continue;
         }
-        "lambda" | "function_definition" => {
-            let mut hidden = function_parameters(ctx, node);
-            if node.kind() == "function_definition"
-                && let Some(body) = node.child_by_field_name("body")
-            {
-                hidden.extend(assigned_names(ctx, body));
-            }
-            let visible: Vec<&str> = names
-                .iter()
-                .copied()
-                .filter(|n| !hidden.contains(n))
-                .collect();
-            // Defaults are evaluated where the function is defined.
-            if let Some(params) = node.child_by_field_name("parameters") {
-                let mut c = params.walk();
-                for p in params.named_children(&mut c) {
-                    if let Some(v) = p.child_by_field_name("value") {
-                        uses_of(ctx, v, names, out);
-                    }
+        match node.kind() {
+            "identifier" => {
+                if names.contains(&ctx.text(node)) && is_variable_use(node) {
+                    out.push(node);
                 }
             }
-            if let Some(body) = node.child_by_field_name("body") {
-                uses_of(ctx, body, &visible, out);
+            "lambda" | "function_definition" => {
+                let mut hidden = function_parameters(ctx, node);
+                if node.kind() == "function_definition"
+                    && let Some(body) = node.child_by_field_name("body")
+                {
+                    hidden.extend(assigned_names(ctx, body));
+                }
+                let visible: Vec<&'n str> = names
+                    .iter()
+                    .copied()
+                    .filter(|n| !hidden.contains(n))
+                    .collect();
+                let mut next = Vec::new();
+                // Defaults are evaluated where the function is defined.
+                if let Some(params) = node.child_by_field_name("parameters") {
+                    let mut c = params.walk();
+                    for p in params.named_children(&mut c) {
+                        if let Some(v) = p.child_by_field_name("value") {
+                            next.push((v, names.clone()));
+                        }
+                    }
+                }
+                if let Some(body) = node.child_by_field_name("body") {
+                    next.push((body, Rc::new(visible)));
+                }
+                stack.extend(next.into_iter().rev());
             }
-            return;
-        }
-        kind if is_comprehension(kind) => {
-            let bound = comprehension_targets(ctx, node);
-            let visible: Vec<&str> = names
-                .iter()
-                .copied()
-                .filter(|n| !bound.contains(n))
-                .collect();
-            let mut c = node.walk();
-            for child in node.named_children(&mut c) {
-                uses_of(ctx, child, &visible, out);
+            kind if is_comprehension(kind) => {
+                let bound = comprehension_targets(ctx, node);
+                let visible: Vec<&'n str> = names
+                    .iter()
+                    .copied()
+                    .filter(|n| !bound.contains(n))
+                    .collect();
+                push_children(&mut stack, node, &Rc::new(visible));
             }
-            return;
+            _ => push_children(&mut stack, node, &names),
         }
-        _ => {}
-    }
-    let mut c = node.walk();
-    for child in node.named_children(&mut c) {
-        uses_of(ctx, child, names, out);
     }
 }
 

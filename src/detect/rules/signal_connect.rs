@@ -19,7 +19,7 @@
 
 use tree_sitter::Node;
 
-use crate::detect::context::{Ctx, root_of};
+use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
@@ -41,9 +41,7 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     }
     let is_signal = match ctx.resolve(object) {
         Some(q) => q.starts_with("django.") && q.contains(".signals."),
-        None => {
-            object.kind() == "identifier" && defines_signal(ctx, root_of(call), ctx.text(object))
-        }
+        None => object.kind() == "identifier" && defines_signal(ctx, ctx.root(), ctx.text(object)),
     };
     if is_signal {
         out.push(Finding {

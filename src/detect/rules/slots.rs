@@ -14,6 +14,7 @@
 //! **References**: <https://docs.python.org/3/reference/datamodel.html#slots>,
 //! <https://docs.python.org/3/library/dataclasses.html#dataclasses.dataclass>
 
+use crate::text::code_span;
 use tree_sitter::Node;
 
 use super::dunder_method::in_class_body;
@@ -60,7 +61,7 @@ pub(crate) fn check_assignment(ctx: &Ctx, assignment: Node, out: &mut Vec<Findin
             let keeps_dict = names.contains(&"__dict__");
             let listed = names
                 .iter()
-                .map(|n| format!("`{n}`"))
+                .map(|n| code_span(n))
                 .collect::<Vec<_>>()
                 .join(", ");
             if keeps_dict {

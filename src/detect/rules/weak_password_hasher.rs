@@ -23,6 +23,7 @@
 use super::django_settings::{Setting, literal_str};
 use crate::detect::context::Ctx;
 use crate::detect::{Finding, Rule, Severity};
+use crate::text::code_span;
 
 pub(crate) static RULE: Rule = Rule {
     code: "PG720",
@@ -64,7 +65,8 @@ pub(crate) fn check(ctx: &Ctx, setting: &Setting, out: &mut Vec<Finding>) -> boo
             rule: &RULE,
             range: node.byte_range(),
             message: format!(
-                "`{class}` first: every new password gets a fast hash that a leaked table cracks at billions of guesses per second; put `Argon2PasswordHasher`, `ScryptPasswordHasher` or `PBKDF2PasswordHasher` first"
+                "{} first: every new password gets a fast hash that a leaked table cracks at billions of guesses per second; put `Argon2PasswordHasher`, `ScryptPasswordHasher` or `PBKDF2PasswordHasher` first",
+                code_span(class)
             ),
             fix: None,
         });

@@ -11,7 +11,8 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{ConfigurationItem, DidChangeConfigurationParams};
 
 use super::lifecycle::{CLIENT_TIMEOUT, load_guide, report};
-use crate::server::config::{client_section, parse_layer, read_pyproject};
+use crate::server::blocking::{READ_TIMEOUT, off_runtime};
+use crate::server::config::{Layer, client_section, parse_layer, read_pyproject};
 use crate::server::state::Shared;
 use crate::server::worker::{Op, Queue};
 
@@ -48,7 +49,16 @@ pub async fn reload_project(shared: Arc<Shared>, client: Client, queue: Arc<Queu
     let Some(root) = shared.roots().into_iter().next() else {
         return;
     };
-    let (layer, problems) = read_pyproject(&root);
+    let shown = root.join("pyproject.toml").display().to_string();
+    let read = off_runtime("reading pyproject.toml", READ_TIMEOUT, move || {
+        read_pyproject(&root)
+    });
+    let (layer, problems) = read.await.unwrap_or_else(|| {
+        (
+            Layer::default(),
+            vec![format!("{shown}: could not be read in time; ignored")],
+        )
+    });
     let reload = shared.update_settings(|layers| layers.project = layer);
     apply(shared, client, queue, &problems, reload).await;
 }

@@ -63,11 +63,29 @@ pub fn build(
     encoding: Encoding,
 ) -> Vec<Diagnostic> {
     let lines = snapshot.lines(encoding);
+    if snapshot.too_large {
+        return vec![too_large(snapshot)];
+    }
     findings
         .iter()
         .filter(|f| selection.allows(f.rule))
         .map(|f| diagnostic(f, snapshot.version, &lines, library))
         .collect()
+}
+
+/// The one diagnostic of a document too large to analyse.
+fn too_large(snapshot: &Snapshot) -> Diagnostic {
+    let mb = |n: u64| n as f64 / f64::from(1 << 20);
+    Diagnostic {
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        source: Some(SOURCE.to_string()),
+        message: format!(
+            "file too large ({:.1} MB; the limit is {:.0} MB): pyguide skipped its analysis",
+            mb(snapshot.text().len() as u64),
+            mb(crate::files::MAX_SOURCE_BYTES)
+        ),
+        ..Diagnostic::default()
+    }
 }
 
 fn diagnostic(f: &Finding, version: i32, lines: &Lines, library: &Library) -> Diagnostic {

@@ -17,7 +17,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::execute_command::COMMANDS;
-use crate::server::config::{client_section, parse_layer, read_pyproject};
+use crate::server::blocking::{READ_TIMEOUT, off_runtime};
+use crate::server::config::{Layer, client_section, parse_layer, read_pyproject};
 use crate::server::position::Encoding;
 use crate::server::state::{ClientCaps, Shared, TopicLinks};
 use crate::server::worker::{Op, Queue};
@@ -29,7 +30,13 @@ pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// What `initialize` found that `initialized` should tell the user.
 pub type Problems = Vec<String>;
 
-pub fn initialize(shared: &Shared, params: InitializeParams) -> (InitializeResult, Problems) {
+/// `project` is `[tool.pyguide]` of the first root's pyproject.toml, read
+/// beforehand off the async threads ([`read_project`]).
+pub fn initialize(
+    shared: &Shared,
+    params: InitializeParams,
+    project: (Layer, Problems),
+) -> (InitializeResult, Problems) {
     let caps = &params.capabilities;
     let offered = caps
         .general
@@ -56,7 +63,7 @@ pub fn initialize(shared: &Shared, params: InitializeParams) -> (InitializeResul
     *shared.roots.write().unwrap_or_else(|p| p.into_inner()) = roots.clone();
 
     let mut problems = Vec::new();
-    let (project, p) = roots.first().map(|r| read_pyproject(r)).unwrap_or_default();
+    let (project, p) = project;
     problems.extend(p);
     let init = params.initialization_options.unwrap_or_default();
     let (client, p) = parse_layer(
@@ -116,6 +123,24 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         }),
         ..ServerCapabilities::default()
     }
+}
+
+/// `[tool.pyguide]` of the first root's pyproject.toml, read on a blocking
+/// thread (bounded: a FIFO or device there is reported, never read).
+pub async fn read_project(params: &InitializeParams) -> (Layer, Problems) {
+    let Some(root) = roots(params).into_iter().next() else {
+        return Default::default();
+    };
+    let shown = root.join("pyproject.toml").display().to_string();
+    let read = off_runtime("reading pyproject.toml", READ_TIMEOUT, move || {
+        read_pyproject(&root)
+    });
+    read.await.unwrap_or_else(|| {
+        (
+            Layer::default(),
+            vec![format!("{shown}: could not be read in time; ignored")],
+        )
+    })
 }
 
 /// The workspace folders' paths (else the deprecated root URI's).

@@ -33,6 +33,9 @@ pub fn apply_changes(
                 .byte_range(range);
                 doc.edit(bytes, &change.text);
             }
+            None if change.text.len() as u64 > crate::files::MAX_SOURCE_BYTES => {
+                *doc = Document::unparsed(change.text.as_str());
+            }
             None => *doc = Document::parse(change.text.as_str()),
         }
         rebuilt = Some(LineIndex::new(doc.text()));

@@ -9,6 +9,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{DidChangeWatchedFilesParams, FileChangeType};
 
 use super::configuration::reload_project;
+use crate::server::blocking::{READ_TIMEOUT, off_runtime};
 use crate::server::state::Shared;
 use crate::server::worker::{Op, Queue};
 use crate::server::workspace::{file_path, update_from_disk};
@@ -32,7 +33,10 @@ pub async fn did_change_watched_files(
         }
     }
     let s = shared.clone();
-    let changed = tokio::task::spawn_blocking(move || {
+    // Reads are bounded (regular files only, capped), and awaited at most
+    // READ_TIMEOUT per file.
+    let limit = READ_TIMEOUT * u32::try_from(files.len().max(1)).unwrap_or(u32::MAX);
+    let changed = off_runtime("reading changed files", limit, move || {
         files.iter().fold(false, |any, (path, deleted)| {
             update_from_disk(&s, path, *deleted) || any
         })
