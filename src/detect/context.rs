@@ -278,6 +278,30 @@ impl<'a> Ctx<'a> {
         &self.src[node.byte_range()]
     }
 
+    /// Whether the function around `at` (the module when there is none)
+    /// assigns `name = <value>` with a value that `value` accepts: how a
+    /// rule follows a local variable to what it holds.
+    pub fn assigns(
+        &self,
+        at: Node<'a>,
+        name: &str,
+        mut value: impl FnMut(Node<'a>) -> bool,
+    ) -> bool {
+        let scope = self
+            .enclosing_function(at)
+            .and_then(|f| f.child_by_field_name("body"))
+            .unwrap_or(self.root);
+        let mut found = false;
+        visit_own(scope, &mut |n| {
+            found = found
+                || (n.kind() == "assignment"
+                    && n.child_by_field_name("left")
+                        .is_some_and(|l| self.text(l) == name)
+                    && n.child_by_field_name("right").is_some_and(&mut value));
+        });
+        found
+    }
+
     /// Whether the project runs on `lib` `major.minor` or later (an
     /// unknown version is the oldest pyguide assumes).
     pub fn at_least(&self, lib: Lib, major: u16, minor: u16) -> bool {

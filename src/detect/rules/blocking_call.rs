@@ -31,7 +31,7 @@
 
 use tree_sitter::Node;
 
-use crate::detect::context::{Ctx, root_of, visit_own};
+use crate::detect::context::{Ctx, root_of};
 use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static SLEEP: Rule = Rule {
@@ -269,24 +269,12 @@ fn is_path_within<'t>(ctx: &Ctx<'t>, expr: Node<'t>, names_left: u8) -> bool {
         "binary_operator" => expr
             .child_by_field_name("left")
             .is_some_and(|l| is_path_within(ctx, l, names_left)),
-        "identifier" if names_left > 0 => {
-            let name = ctx.text(expr);
-            let Some(body) = ctx
-                .enclosing_function(expr)
-                .and_then(|f| f.child_by_field_name("body"))
-            else {
-                return false;
-            };
-            let mut found = false;
-            visit_own(body, &mut |n| {
-                found = found
-                    || (n.kind() == "assignment"
-                        && n.child_by_field_name("left")
-                            .is_some_and(|l| ctx.text(l) == name)
-                        && n.child_by_field_name("right")
-                            .is_some_and(|r| is_path_within(ctx, r, names_left - 1)));
-            });
-            found
+        // Only inside a function: a module-level path is not blocking I/O
+        // of this coroutine's making.
+        "identifier" if names_left > 0 && ctx.enclosing_function(expr).is_some() => {
+            ctx.assigns(expr, ctx.text(expr), |r| {
+                is_path_within(ctx, r, names_left - 1)
+            })
         }
         _ => false,
     }

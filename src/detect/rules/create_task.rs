@@ -18,7 +18,7 @@
 
 use tree_sitter::Node;
 
-use crate::detect::context::{Ctx, root_of, visit_own};
+use crate::detect::context::Ctx;
 use crate::detect::{Finding, Lib, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
@@ -87,18 +87,5 @@ fn is_event_loop<'t>(ctx: &Ctx<'t>, receiver: Node<'t>) -> bool {
     if receiver.kind() != "identifier" {
         return false;
     }
-    let name = ctx.text(receiver);
-    let scope = ctx
-        .enclosing_function(receiver)
-        .and_then(|f| f.child_by_field_name("body"))
-        .unwrap_or_else(|| root_of(receiver));
-    let mut found = false;
-    visit_own(scope, &mut |n| {
-        found = found
-            || (n.kind() == "assignment"
-                && n.child_by_field_name("left")
-                    .is_some_and(|l| ctx.text(l) == name)
-                && n.child_by_field_name("right").is_some_and(is_factory_call));
-    });
-    found
+    ctx.assigns(receiver, ctx.text(receiver), is_factory_call)
 }

@@ -326,26 +326,10 @@ fn html_template<'t>(ctx: &Ctx<'t>, template: Node<'t>, call: Node<'t>) -> bool 
     if template.kind() != "identifier" {
         return false;
     }
-    let name = ctx.text(template);
-    let Some(body) = ctx
-        .enclosing_function(call)
-        .and_then(|f| f.child_by_field_name("body"))
-    else {
-        return false;
-    };
-    let mut found = false;
-    visit_own(body, &mut |n| {
-        if n.kind() == "assignment"
-            && n.child_by_field_name("left")
-                .is_some_and(|l| ctx.text(l) == name)
-            && n.child_by_field_name("right")
-                .and_then(|r| literal_or_translated(ctx, r))
-                .is_some_and(|t| looks_like_html(&t))
-        {
-            found = true;
-        }
-    });
-    found
+    ctx.enclosing_function(call).is_some()
+        && ctx.assigns(call, ctx.text(template), |r| {
+            literal_or_translated(ctx, r).is_some_and(|t| looks_like_html(&t))
+        })
 }
 
 /// A value that can't carry markup into the result: a literal, a number,
