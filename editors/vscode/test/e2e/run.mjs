@@ -324,7 +324,7 @@ async function main() {
   const crawlerFindings = findings.filter((f) => path.resolve(f.path) === crawler);
   const fixable = crawlerFindings.find((f) => f.fix !== null);
   // The CLI's best hit for a half-typed query: what the palette should offer.
-  const wanted = JSON.parse(cli(["search", "--format", "json", SEARCH_QUERY]))[0];
+  const wanted = JSON.parse(cli(["search", "--format", "json", SEARCH_QUERY])).hits[0];
   if (!gatherTopic || crawlerFindings.length === 0 || !fixable || !wanted) {
     throw new Error("the CLI found no asyncio-gather topic, no fixable warning in examples/scripts/crawler.py, or no search hit");
   }
