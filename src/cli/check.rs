@@ -513,7 +513,9 @@ pub fn run(
 /// `original` → `fixed` of `path` as a unified diff (`--- a/path`,
 /// `+++ b/path`, three lines of context).
 pub fn unified_diff(path: &Path, original: &str, fixed: &str) -> String {
+    // As `git diff --no-index` shows them: `a/tmp/x.py` for `/tmp/x.py`.
     let shown = path.display().to_string();
+    let shown = shown.trim_start_matches('/');
     similar::TextDiff::from_lines(original, fixed)
         .unified_diff()
         .context_radius(3)
