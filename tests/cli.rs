@@ -384,7 +384,8 @@ fn check_fix_applies_safe_fixes_and_diff_writes_nothing() {
     let run = pyguide(&["check", path, "--diff"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stdout.contains(&format!("--- a/{path}")),
+        run.stdout
+            .contains(&format!("--- a/{}", path.trim_start_matches('/'))),
         "{}",
         run.stdout
     );
