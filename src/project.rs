@@ -5,20 +5,17 @@
 //! dependencies, `[tool.ruff] target-version`; `requirements*.txt`;
 //! `setup.cfg`; the `PKG-INFO` / `*.dist-info/METADATA` of a source or
 //! unpacked distribution). The parsers are pure; [`Projects`] does the IO:
-//! it finds the nearest folder holding one of those files, reads them with
-//! a size cap (regular files only), and remembers the answer per folder.
+//! it finds the nearest folder holding one of those files, reads them
+//! through `crate::files` (regular files only, 2 MB cap), and remembers
+//! the answer per folder.
 //!
 //! A version is the *lowest* the project supports (`>=3.9,<4` → 3.9, a pin
 //! `==4.2.11` → 4.2): a fix must work on every version the project runs on.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::detect::{Version, Versions};
-
-/// Files larger than this are not project metadata; they are skipped.
-const MAX_METADATA_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The lowest version a PEP 440 specifier set allows (`>=3.9, <4` → 3.9,
 /// `~=4.2` → 4.2, `==5.0.*` → 5.0, Poetry's `^3.9` → 3.9); `None` when it
@@ -218,20 +215,11 @@ fn overlay(earlier: Versions, later: Versions) -> Versions {
     }
 }
 
-/// A metadata file's text: regular files only, at most
-/// [`MAX_METADATA_BYTES`]; `None` for anything else.
+/// A metadata file's text through the one bounded reader
+/// (`crate::files`: regular files only, the settings cap of 2 MB); `None`
+/// for anything else, including an unreadable or oversized file.
 fn read_small(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_METADATA_BYTES {
-        return None;
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_METADATA_BYTES)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
+    crate::files::read_text(path, crate::files::Limit::Settings).ok()
 }
 
 /// What one folder declares, if it holds any project metadata; problems

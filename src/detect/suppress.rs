@@ -165,26 +165,15 @@ pub fn ignore_edit(text: &str, offset: usize, code: &str) -> Option<Edit> {
 /// What a comment silences, or `None` when it holds no directive. A
 /// comment may hold several (`# noqa: E711  # pyguide: ignore[PG1]`).
 fn parse_comment(comment: &str) -> Option<Silenced> {
-    let mut found: Option<Silenced> = None;
-    let mut add = |s: Silenced| {
-        found = Some(match found.take() {
-            Some(old) => old.merge(s),
-            None => s,
-        });
-    };
-    if let Some(s) = pyguide_directive(comment) {
-        add(s);
-    }
-    if let Some(s) = noqa_directive(comment) {
-        add(s);
-    }
-    if let Some(s) = ruff_directive(comment) {
-        add(s);
-    }
-    if let Some(s) = nosec_directive(comment) {
-        add(s);
-    }
-    found
+    [
+        pyguide_directive,
+        noqa_directive,
+        ruff_directive,
+        nosec_directive,
+    ]
+    .into_iter()
+    .filter_map(|directive| directive(comment))
+    .reduce(Silenced::merge)
 }
 
 /// `pyguide: ignore` (everything) or `pyguide: ignore[PG401, PG2]`.
@@ -195,7 +184,7 @@ fn pyguide_directive(comment: &str) -> Option<Silenced> {
     match rest.strip_prefix('[') {
         None if rest.is_empty() || rest.starts_with(char::is_whitespace) => Some(Silenced::All),
         None => None,
-        Some(list) => Some(Silenced::Codes(code_list(list.split(']').next()?, true))),
+        Some(list) => Some(Silenced::Codes(code_list(list.split(']').next()?))),
     }
 }
 
@@ -268,16 +257,10 @@ fn mirrored<'a>(others: impl Iterator<Item = &'a str>) -> Silenced {
     Silenced::Codes(codes)
 }
 
-fn code_list(list: &str, upper: bool) -> Vec<String> {
+/// `PG401, pg2` → `["PG401", "PG2"]`.
+fn code_list(list: &str) -> Vec<String> {
     list.split(',')
-        .map(|c| {
-            let c = c.trim();
-            if upper {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_string()
-            }
-        })
+        .map(|c| c.trim().to_ascii_uppercase())
         .filter(|c| !c.is_empty())
         .collect()
 }

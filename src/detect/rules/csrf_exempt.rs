@@ -115,14 +115,7 @@ fn wraps_auth_call(ctx: &Ctx, arg: Node) -> Option<String> {
     if arg.kind() != "call" {
         return None;
     }
-    let func = arg.child_by_field_name("function")?;
-    let name = last_name(
-        ctx,
-        match func.kind() {
-            "call" => func.child_by_field_name("function")?,
-            _ => func,
-        },
-    );
+    let name = last_name(ctx, callee(arg.child_by_field_name("function")?));
     AUTH_DECORATORS.contains(&name).then(|| format!("`{name}`"))
 }
 
@@ -137,15 +130,8 @@ fn auth_decorator(ctx: &Ctx, decorated: Node) -> Option<String> {
         let Some(expr) = d.named_child(0) else {
             continue;
         };
-        let (name, call) = match expr.kind() {
-            "call" => (
-                expr.child_by_field_name("function")
-                    .map(|f| last_name(ctx, f))
-                    .unwrap_or_default(),
-                Some(expr),
-            ),
-            _ => (last_name(ctx, expr), None),
-        };
+        let name = last_name(ctx, callee(expr));
+        let call = (expr.kind() == "call").then_some(expr);
         if AUTH_DECORATORS.contains(&name) {
             return Some(format!("`@{name}`"));
         }
@@ -154,13 +140,8 @@ fn auth_decorator(ctx: &Ctx, decorated: Node) -> Option<String> {
                 .and_then(|c| c.child_by_field_name("arguments"))
                 .and_then(|a| a.named_child(0))
         {
-            let inner = match first.kind() {
-                "call" => first.child_by_field_name("function"),
-                _ => Some(first),
-            };
-            if let Some(inner) = inner.map(|i| last_name(ctx, i))
-                && AUTH_DECORATORS.contains(&inner)
-            {
+            let inner = last_name(ctx, callee(first));
+            if AUTH_DECORATORS.contains(&inner) {
                 return Some(format!("`method_decorator({inner})`"));
             }
         }
@@ -209,6 +190,15 @@ fn class_auth(ctx: &Ctx, class: Node) -> Option<String> {
 fn enclosing_class(node: Node) -> Option<Node> {
     let block = node.parent().filter(|b| b.kind() == "block")?;
     block.parent().filter(|c| c.kind() == "class_definition")
+}
+
+/// The function a decorator expression names: `f` for `f` and for
+/// `f(...)` (a decorator factory such as `permission_required("x")`).
+fn callee(expr: Node) -> Node {
+    match expr.kind() {
+        "call" => expr.child_by_field_name("function").unwrap_or(expr),
+        _ => expr,
+    }
 }
 
 /// The last dotted segment of a name or attribute (`auth.login_required`

@@ -498,10 +498,11 @@ fn fix(ctx: &Ctx, call: Node, arg: Node) -> Option<Fix> {
 
 /// The local spelling of `format_html` and the import to add, if any.
 fn format_html_spelling(ctx: &Ctx, call: Node) -> Option<(String, Option<Edit>)> {
-    if let Some(s) = ctx.imports.spelling_of("django.utils.html.format_html") {
-        return Some((s, None));
-    }
-    if ctx.src.contains("format_html") {
+    let imported = ctx
+        .imports
+        .spelling_of("django.utils.html.format_html")
+        .is_some();
+    if !imported && ctx.src.contains("format_html") {
         return None; // some other `format_html` is in the file: don't shadow it
     }
     Some(ctx.import_from(root_of(call), "django.utils.html", "format_html"))
