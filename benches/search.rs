@@ -77,6 +77,8 @@ fn generated_guide(n: usize) -> Arc<Guide> {
             related: vec![],
             references: vec![Reference { title: "Python".into(), url: "https://docs.python.org/3/".into() }],
             versions: None,
+            key_points: vec![],
+            cards: vec![],
             body: format!(
                 "## Answer\n\n{}\n\n## Example\n\n### Bad\n\n```python\n{} = {}({})\n```\n\n## Pitfalls\n\n- {}\n",
                 rng.sentence(&vocab, 120),

@@ -7,6 +7,7 @@
 //! that names the file and line.
 
 mod builtin;
+mod cards;
 mod load;
 mod parse;
 mod render;
@@ -17,6 +18,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use cards::{Card, CardKind, WrongOption};
 pub use load::{load, load_builtin, load_dir, read_dir_sources};
 pub use parse::parse_topic;
 pub use render::to_markdown;
@@ -133,6 +135,11 @@ pub struct Topic {
     pub related: Vec<String>,
     pub references: Vec<Reference>,
     pub versions: Option<Versions>,
+    /// What a good answer to `question` names: the model answer of the
+    /// topic's question card (empty when the topic has none).
+    pub key_points: Vec<String>,
+    /// The topic's gradable practice cards, in file order.
+    pub cards: Vec<Card>,
     /// The Markdown body after the front matter.
     pub body: String,
     pub path: String,

@@ -32,6 +32,10 @@ struct FrontMatter {
     references: Vec<Spanned<RawReference>>,
     #[serde(default)]
     versions: Option<Versions>,
+    #[serde(default)]
+    key_points: Vec<Spanned<String>>,
+    #[serde(default)]
+    cards: Vec<Spanned<super::cards::RawCard>>,
 }
 
 #[derive(Deserialize)]
@@ -162,6 +166,15 @@ pub fn parse_topic(path: &str, text: &str, origin: Origin) -> Result<Topic, Vec<
         );
     }
 
+    let (key_points, problems) = super::cards::key_points(&fm.key_points);
+    for problem in problems {
+        check(false, &problem.0, problem.1);
+    }
+    let (cards, problems) = super::cards::cards(fm.cards, line_of);
+    for problem in problems {
+        check(false, &problem.0, problem.1);
+    }
+
     errors.extend(check_body(path, layout.body, layout.body_line));
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.line);
@@ -195,6 +208,8 @@ pub fn parse_topic(path: &str, text: &str, origin: Origin) -> Result<Topic, Vec<
             })
             .collect(),
         versions: fm.versions.filter(|v| v != &Versions::default()),
+        key_points,
+        cards,
         body: layout.body.trim().replace("\r\n", "\n"),
         path: path.to_string(),
         origin,

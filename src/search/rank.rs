@@ -117,6 +117,8 @@ mod tests {
             related: related.iter().map(|s| s.to_string()).collect(),
             references: vec![],
             versions: None,
+            key_points: vec![],
+            cards: vec![],
             body: String::new(),
             path: String::new(),
             origin: Origin::Builtin,
