@@ -123,17 +123,42 @@ pub fn words(s: &str) -> Vec<String> {
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent
-/// transpositions), or `None` when it exceeds `max`.
+/// transpositions), or `None` when it exceeds `max`. Allocation-free for
+/// ASCII words shorter than 64 bytes (what search compares by the thousand);
+/// other text goes through `char`s.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    const SHORT: usize = 64;
+    if a.is_ascii() && b.is_ascii() && b.len() < SHORT {
+        let mut rows = [[0usize; SHORT]; 3];
+        return osa(a.as_bytes(), b.as_bytes(), max, &mut rows);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let row = || vec![0usize; b.len() + 1];
+    osa(&a, &b, max, &mut [row(), row(), row()])
+}
+
+/// The distance over any symbols, with three caller-provided rows of at
+/// least `b.len() + 1` cells.
+fn osa<T: PartialEq, R: AsMut<[usize]>>(
+    a: &[T],
+    b: &[T],
+    max: usize,
+    rows: &mut [R; 3],
+) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
     let width = b.len() + 1;
-    let mut prev2 = vec![0usize; width];
-    let mut prev: Vec<usize> = (0..width).collect();
-    let mut cur = vec![0usize; width];
+    let [prev2, prev, cur] = rows;
+    let (mut prev2, mut prev, mut cur) = (
+        &mut prev2.as_mut()[..width],
+        &mut prev.as_mut()[..width],
+        &mut cur.as_mut()[..width],
+    );
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -230,9 +255,17 @@ mod tests {
             ("gil", "mro", 1, None),
             ("abc", "abcdef", 2, None),
             ("", "ab", 2, Some(2)),
+            // Non-ASCII goes through chars: one edit, not two bytes.
+            ("café", "cafe", 1, Some(1)),
+            ("naïve", "naive", 1, Some(1)),
         ] {
             assert_eq!(edit_distance(a, b, max), want, "{a} vs {b}");
         }
+        // Past the allocation-free width, the same answers.
+        let long = "select_related_".repeat(6);
+        let typo = long.replacen("related", "relatde", 1);
+        assert_eq!(edit_distance(&typo, &long, 2), Some(1));
+        assert_eq!(edit_distance(&long, &long, 0), Some(0));
     }
 
     #[test]

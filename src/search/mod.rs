@@ -102,6 +102,9 @@ pub struct SearchIndex {
     /// Per topic, the sorted stems of its key text (title, question, asked,
     /// aliases, tags), computed the first time the topic is a candidate.
     keys: Vec<OnceLock<Box<[String]>>>,
+    /// Per topic, what its snippets need (plain body, typo candidates),
+    /// made the first time a hit needs it.
+    snippet_cache: Vec<snippet::TopicCache>,
 }
 
 impl SearchIndex {
@@ -145,6 +148,7 @@ impl SearchIndex {
             from_cache,
             vocab: OnceLock::new(),
             keys: (0..guide.len()).map(|_| OnceLock::new()).collect(),
+            snippet_cache: (0..guide.len()).map(|_| Default::default()).collect(),
             guide,
         })
     }
@@ -245,17 +249,19 @@ impl SearchIndex {
         }
         rank::rerank(&mut candidates, self.guide.topics(), reading.depth);
         let weak = candidates.iter().all(|c| c.key_share == 0.0);
+        let mut snippets = snippet::Snippets::new(&plan, &analyzers.stem);
         let hits = candidates
             .into_iter()
             .take(limit)
             .map(|c| {
                 let topic = &self.guide.topics()[c.ord];
+                let cache = || &self.snippet_cache[c.ord];
                 Hit {
                     id: topic.id.clone(),
                     title: topic.title.clone(),
                     module: topic.module.clone(),
                     score: c.score,
-                    snippet: snippet::make(topic, &plan, &mut analyzers.stem),
+                    snippet: snippets.make(topic, cache, &mut analyzers.stem),
                     code: None,
                     suggestion: false,
                 }

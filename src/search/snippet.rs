@@ -3,6 +3,7 @@
 //! highlighted through the word of the topic they were matched to.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use tantivy::schema::Field;
 use tantivy::snippet::{Snippet, SnippetGenerator};
@@ -15,43 +16,103 @@ use crate::text;
 
 const MAX_CHARS: usize = 180;
 
-pub(crate) fn make(topic: &Topic, plan: &Plan, stem: &mut TextAnalyzer) -> String {
-    let mut terms: BTreeMap<String, f32> =
-        plan.highlight.iter().map(|t| (t.clone(), 1.0)).collect();
-    for word in corrections(topic, &plan.typos) {
-        for s in analyze(stem, &word) {
-            terms.insert(s, 1.0);
-        }
-    }
-    let generator = SnippetGenerator::new(
-        terms.clone(),
-        stem.clone(),
-        Field::from_field_id(0),
-        MAX_CHARS,
-    );
-    let snippet = generator.snippet(&topic.summary);
-    if !snippet.highlighted().is_empty() {
-        return render(&snippet, topic.summary.len(), false);
-    }
-    // Stemming a whole body per hit is the dominant cost of a search, so the
-    // body snippet is cut from a window around the first place a term occurs.
-    let body = text::markdown_to_plain(&topic.body, &STANDARD_HEADINGS);
-    if let Some(window) = window_around_first(&body, terms.keys()) {
-        let snippet = generator.snippet(window);
-        if !snippet.highlighted().is_empty() {
-            let cut_before = window.as_ptr() != body.as_ptr();
-            return render(&snippet, window.len(), cut_before);
-        }
-    }
-    truncate_words(&topic.summary, MAX_CHARS)
+/// A topic's body as plain text, and the same text ASCII-lowercased for a
+/// case-insensitive search (ASCII lowercasing keeps every byte offset).
+pub(crate) struct PlainBody {
+    text: String,
+    lower: String,
 }
 
-/// The words of the topic's fuzzy-matched fields that each typo was
-/// matched to (the `raw` field: title, question, summary, aliases, tags).
-fn corrections(topic: &Topic, typos: &[(String, usize)]) -> Vec<String> {
-    if typos.is_empty() {
-        return Vec::new();
+impl PlainBody {
+    fn of(topic: &Topic) -> PlainBody {
+        let text = text::markdown_to_plain(&topic.body, &STANDARD_HEADINGS);
+        let lower = text.to_ascii_lowercase();
+        PlainBody { text, lower }
     }
+}
+
+/// What snippets need of a topic, made the first time it is a hit.
+#[derive(Default)]
+pub(crate) struct TopicCache {
+    plain: OnceLock<PlainBody>,
+    candidates: OnceLock<Box<[String]>>,
+}
+
+/// Snippets for the hits of one query: the query's highlight terms and
+/// their generator are made once, not once per hit.
+pub(crate) struct Snippets<'p> {
+    plan: &'p Plan,
+    terms: BTreeMap<String, f32>,
+    generator: SnippetGenerator,
+}
+
+impl<'p> Snippets<'p> {
+    pub fn new(plan: &'p Plan, stem: &TextAnalyzer) -> Snippets<'p> {
+        let terms = highlight_terms(plan);
+        Snippets {
+            plan,
+            generator: generator(terms.clone(), stem),
+            terms,
+        }
+    }
+
+    /// The excerpt for `topic`; `cache` gives the topic's cached plain body
+    /// and typo candidates.
+    pub fn make<'t>(
+        &mut self,
+        topic: &Topic,
+        cache: impl FnOnce() -> &'t TopicCache,
+        stem: &mut TextAnalyzer,
+    ) -> String {
+        let cache = cache();
+        let typo_words = if self.plan.typos.is_empty() {
+            Vec::new()
+        } else {
+            let candidates = cache.candidates.get_or_init(|| typo_candidates(topic));
+            corrections(candidates, &self.plan.typos)
+        };
+        let own;
+        let (terms, generator) = if typo_words.is_empty() {
+            (&self.terms, &self.generator)
+        } else {
+            let mut terms = self.terms.clone();
+            for word in typo_words {
+                for s in analyze(stem, &word) {
+                    terms.insert(s, 1.0);
+                }
+            }
+            own = (generator(terms.clone(), stem), terms);
+            (&own.1, &own.0)
+        };
+        let snippet = generator.snippet(&topic.summary);
+        if !snippet.highlighted().is_empty() {
+            return render(&snippet, topic.summary.len(), false);
+        }
+        // Stemming a whole body per hit is the dominant cost of a search, so the
+        // body snippet is cut from a window around the first place a term occurs.
+        let body = cache.plain.get_or_init(|| PlainBody::of(topic));
+        if let Some(window) = window_around_first(body, terms.keys()) {
+            let snippet = generator.snippet(window);
+            if !snippet.highlighted().is_empty() {
+                let cut_before = window.as_ptr() != body.text.as_ptr();
+                return render(&snippet, window.len(), cut_before);
+            }
+        }
+        truncate_words(&topic.summary, MAX_CHARS)
+    }
+}
+
+fn highlight_terms(plan: &Plan) -> BTreeMap<String, f32> {
+    plan.highlight.iter().map(|t| (t.clone(), 1.0)).collect()
+}
+
+fn generator(terms: BTreeMap<String, f32>, stem: &TextAnalyzer) -> SnippetGenerator {
+    SnippetGenerator::new(terms, stem.clone(), Field::from_field_id(0), MAX_CHARS)
+}
+
+/// The sorted, unique words of the fields typos are fuzzy-matched in (the
+/// `raw` field: title, question, summary, aliases, tags), per topic.
+pub(crate) fn typo_candidates(topic: &Topic) -> Box<[String]> {
     let mut candidates: Vec<String> = [&topic.title, &topic.question, &topic.summary]
         .into_iter()
         .chain(&topic.aliases)
@@ -60,6 +121,12 @@ fn corrections(topic: &Topic, typos: &[(String, usize)]) -> Vec<String> {
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
+    candidates.into_boxed_slice()
+}
+
+/// The words of `candidates` (a topic's [`typo_candidates`]) that each typo
+/// was matched to.
+fn corrections(candidates: &[String], typos: &[(String, usize)]) -> Vec<String> {
     let mut found = Vec::new();
     for (typo, distance) in typos {
         for part in typo.split('_').filter(|p| !p.is_empty()) {
@@ -77,10 +144,10 @@ fn corrections(topic: &Topic, typos: &[(String, usize)]) -> Vec<String> {
 /// About `2 * MAX_CHARS` bytes of `body` from shortly before the first
 /// (ASCII case-insensitive) occurrence of any of `stems`.
 fn window_around_first<'a>(
-    body: &'a str,
+    plain: &'a PlainBody,
     stems: impl Iterator<Item = &'a String>,
 ) -> Option<&'a str> {
-    let lower = body.to_ascii_lowercase();
+    let (body, lower) = (plain.text.as_str(), plain.lower.as_str());
     let first = stems.filter_map(|s| lower.find(s.as_str())).min()?;
     let mut start = first.saturating_sub(MAX_CHARS / 2);
     while !body.is_char_boundary(start) {
@@ -147,7 +214,7 @@ pub(crate) fn truncate_words(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{truncate_words, window_around_first};
+    use super::{PlainBody, truncate_words, window_around_first};
 
     #[test]
     fn window_starts_near_the_first_match() {
@@ -156,6 +223,8 @@ mod tests {
             "x ".repeat(200),
             "y ".repeat(400)
         );
+        let lower = body.to_ascii_lowercase();
+        let body = PlainBody { text: body, lower };
         let stems = ["select".to_string(), "absent".to_string()];
         let w = window_around_first(&body, stems.iter()).unwrap();
         assert!(w.contains("Select_related joins é"));
