@@ -227,18 +227,27 @@ fn next_due(store: &Store, guide: &Guide, filter: &Filter) -> anyhow::Result<Opt
     Ok(best)
 }
 
-/// "your code raised n-plus-one-queries 3 times, ..." for `--from`.
+/// "your code raised n-plus-one-queries 3 times, ..." for `--from`: the
+/// topics that have cards, most frequent first.
 fn from_intro(counts: &HashMap<String, u32>, files: usize, guide: &Guide) -> String {
-    let mut top: Vec<(&String, &u32)> = counts
-        .iter()
-        .filter(|(t, _)| guide.get(t).is_some())
-        .collect();
+    let checked = format!("checked {files} file{}", plural(files));
+    let has_cards = |t: &str| {
+        guide
+            .get(t)
+            .is_some_and(|t| !t.cards.is_empty() || !t.key_points.is_empty())
+    };
+    let mut top: Vec<(&String, &u32)> = counts.iter().filter(|(t, _)| has_cards(t)).collect();
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     if top.is_empty() {
-        return format!(
-            "checked {files} file{}: your code raised no topic of the guide; practising the usual queue",
-            plural(files)
-        );
+        return if counts.is_empty() {
+            format!("{checked}: your code raised no topic of the guide; practising the usual queue")
+        } else {
+            format!(
+                "{checked}: your code raised {} topic{}, none with practice cards yet; practising the usual queue",
+                counts.len(),
+                plural(counts.len())
+            )
+        };
     }
     let shown: Vec<String> = top
         .iter()
@@ -252,8 +261,7 @@ fn from_intro(counts: &HashMap<String, u32>, files: usize, guide: &Guide) -> Str
         String::new()
     };
     format!(
-        "checked {files} file{}: your code raised {}{more}; their cards come first",
-        plural(files),
+        "{checked}: your code raised {}{more}; their cards come first",
         shown.join(", ")
     )
 }
