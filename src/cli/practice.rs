@@ -147,8 +147,8 @@ fn run_with(
         }
         return Ok(Exit::Ok);
     }
-    let weights = if args.from.is_empty() {
-        HashMap::new()
+    let (weights, intro) = if args.from.is_empty() {
+        (HashMap::new(), None)
     } else {
         let (counts, files, errors) = super::check::topic_counts(&args.from);
         for e in &errors {
@@ -160,8 +160,9 @@ fn run_with(
             .filter(|t| guide.get(t).is_some())
             .collect();
         practice::record_seen(store, &topics, Seen::Code, now)?;
-        writeln!(err, "{}", from_intro(&counts, files, guide))?;
-        counts
+        let intro = from_intro(&counts, files, guide);
+        writeln!(err, "{intro}")?;
+        (counts, Some(intro))
     };
     let filter = Filter {
         module: args.module.clone(),
@@ -200,7 +201,7 @@ fn run_with(
         return Ok(Exit::Ok);
     }
     let due = practice::status(store, guide, now)?.due;
-    let mut session = Session::new(guide, store, style, out)?;
+    let mut session = Session::new(guide, store, style, intro, out)?;
     let answered = session.run(&cards, due)?;
     drop(session);
     let total = practice::status(store, guide, SystemTime::now())?;
@@ -287,17 +288,19 @@ fn when(due: SystemTime, now: SystemTime) -> String {
     let date = chrono::DateTime::<chrono::Utc>::from(due)
         .format("%a %-d %b %Y")
         .to_string();
-    let hours = secs / 3600;
+    // Rounded to the nearest hour / day: a one-day interval read a second
+    // after it was computed is still "tomorrow".
+    let hours = (secs + 1_800) / 3_600;
+    let days = (secs + 43_200) / 86_400;
     if secs <= 0 {
         "now".to_string()
-    } else if hours < 24 {
+    } else if days == 0 {
         format!(
             "in {} hour{} ({date})",
             hours.max(1),
             plural(hours.max(1) as usize)
         )
     } else {
-        let days = (secs + 43_200) / 86_400;
         if days == 1 {
             format!("tomorrow ({date})")
         } else {
@@ -410,6 +413,8 @@ struct Session<'a> {
     guide: &'a Guide,
     store: &'a Store,
     style: Style,
+    /// What `--from` found, shown on every card.
+    intro: Option<String>,
     out: &'a mut dyn Write,
     _raw: RawGuard,
 }
@@ -419,12 +424,14 @@ impl<'a> Session<'a> {
         guide: &'a Guide,
         store: &'a Store,
         style: Style,
+        intro: Option<String>,
         out: &'a mut dyn Write,
     ) -> anyhow::Result<Session<'a>> {
         Ok(Session {
             guide,
             store,
             style,
+            intro,
             out,
             _raw: RawGuard::enable()?,
         })
@@ -469,12 +476,15 @@ impl<'a> Session<'a> {
                     let mut lines = self.card_lines(header, p);
                     for (i, o) in p.options.iter().flatten().enumerate() {
                         let mark = if i == at { "›" } else { " " };
-                        let text = format!("{mark} {}. {o}", i + 1);
-                        for (j, l) in wrap(&text, self.width().saturating_sub(4))
+                        for (j, l) in wrap(o, self.width().saturating_sub(6))
                             .into_iter()
                             .enumerate()
                         {
-                            let l = if j == 0 { l } else { format!("     {l}") };
+                            let l = if j == 0 {
+                                format!("{mark} {}. {l}", i + 1)
+                            } else {
+                                format!("     {l}")
+                            };
                             lines.push(if i == at { self.style.title(&l) } else { l });
                         }
                     }
@@ -556,7 +566,17 @@ impl<'a> Session<'a> {
         loop {
             let mut lines = self.card_lines(header, p);
             match o.correct {
-                Some(true) => lines.push(self.style.ok("✓ Right.")),
+                Some(true) => {
+                    let mut expected = o.expected.lines();
+                    match (expected.next(), expected.next()) {
+                        (Some(one), None) => lines.extend(
+                            wrap(&format!("✓ Right: {one}"), self.width())
+                                .iter()
+                                .map(|l| self.style.ok(l)),
+                        ),
+                        _ => lines.push(self.style.ok("✓ Right.")),
+                    }
+                }
                 Some(false) => {
                     lines.push(self.style.bad("✗ Not quite."));
                     lines.push(String::new());
@@ -658,8 +678,11 @@ impl<'a> Session<'a> {
     /// The card's header, topic, prompt and code (with line numbers).
     fn card_lines(&self, header: &str, p: &Prompt) -> Vec<String> {
         let w = self.width();
-        let mut lines = vec![
-            self.style.dim(header),
+        let mut lines = vec![self.style.dim(header)];
+        if let Some(intro) = &self.intro {
+            lines.extend(wrap(intro, w).iter().map(|l| self.style.dim(l)));
+        }
+        lines.extend([
             self.style.dim(&"─".repeat(w.min(100))),
             format!(
                 "{} · {}  {}",
@@ -668,7 +691,7 @@ impl<'a> Session<'a> {
                 self.style.dim(&format!("[{} · {}]", p.kind.as_str(), p.id))
             ),
             String::new(),
-        ];
+        ]);
         for l in p.prompt.lines() {
             lines.extend(wrap(l, w).into_iter().map(|l| self.style.title(&l)));
         }
