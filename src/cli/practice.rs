@@ -449,11 +449,11 @@ impl<'a> Session<'a> {
                 cards.len(),
                 due
             );
-            let outcome = match self.ask(&header, &prompt, now)? {
+            let (outcome, said) = match self.ask(&header, &prompt, now)? {
                 Step::Go(o) => o,
                 Step::Quit => break,
             };
-            let Step::Go((grade, quit)) = self.settle(&header, &prompt, &outcome)? else {
+            let Step::Go((grade, quit)) = self.settle(&header, &prompt, &outcome, &said)? else {
                 break;
             };
             practice::review(self.store, card, grade, SystemTime::now())?;
@@ -467,7 +467,13 @@ impl<'a> Session<'a> {
     }
 
     /// Shows the card and reads the answer; grades it.
-    fn ask(&mut self, header: &str, p: &Prompt, now: SystemTime) -> anyhow::Result<Step<Outcome>> {
+    /// Returns the outcome and the answer as the user gave it.
+    fn ask(
+        &mut self,
+        header: &str,
+        p: &Prompt,
+        now: SystemTime,
+    ) -> anyhow::Result<Step<(Outcome, String)>> {
         let answer = match p.kind {
             Kind::Choice => {
                 let n = p.options.as_ref().map_or(0, Vec::len);
@@ -547,7 +553,19 @@ impl<'a> Session<'a> {
                 }
             }
         };
-        Ok(Step::Go(practice::grade(self.guide, &p.id, &answer, now)?))
+        let said = match &answer {
+            Answer::Choice(i) => p
+                .options
+                .as_ref()
+                .and_then(|o| o.get(*i))
+                .cloned()
+                .unwrap_or_default(),
+            Answer::Text(t) => t.clone(),
+            Answer::Line(n) => format!("line {n}"),
+            Answer::Reveal => String::new(),
+        };
+        let outcome = practice::grade(self.guide, &p.id, &answer, now)?;
+        Ok(Step::Go((outcome, said)))
     }
 
     /// Shows the outcome and the schedule the grade gives; the user accepts
@@ -559,6 +577,7 @@ impl<'a> Session<'a> {
         header: &str,
         p: &Prompt,
         o: &Outcome,
+        said: &str,
     ) -> anyhow::Result<Step<(Grade, bool)>> {
         let mut grade = o.grade;
         // A self-graded question card has no suggestion until the user picks.
@@ -579,6 +598,15 @@ impl<'a> Session<'a> {
                 }
                 Some(false) => {
                     lines.push(self.style.bad("✗ Not quite."));
+                    lines.push(String::new());
+                    lines.push(self.style.title("You answered:"));
+                    for l in said.lines() {
+                        lines.extend(
+                            wrap(l, self.width().saturating_sub(2))
+                                .into_iter()
+                                .map(|l| format!("  {l}")),
+                        );
+                    }
                     lines.push(String::new());
                     lines.push(self.style.title("The answer:"));
                     for l in o.expected.lines() {
