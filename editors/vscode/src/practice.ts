@@ -171,7 +171,7 @@ export type Phase =
   | { name: "loading" }
   | { name: "asking"; card: Prompt; choice?: number; line?: number; typed: string }
   | { name: "revealed"; card: Prompt }
-  | { name: "result"; card: Prompt; result: AnswerResult }
+  | { name: "result"; card: Prompt; result: AnswerResult; answer?: number | string }
   | { name: "empty"; enabled: boolean; due: number; new: number }
   | { name: "error"; message: string };
 

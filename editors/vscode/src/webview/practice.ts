@@ -30,6 +30,8 @@ const app = document.getElementById("app") as HTMLElement;
 let phase: Phase = { name: "loading" };
 /** True while an answer is on its way to the server. */
 let checking = false;
+/** The answer on its way (shown beside the expected one). */
+let sentAnswer: number | string | undefined;
 let counts = { due: 0, new: 0 };
 
 const KIND_LABEL: Record<Prompt["kind"], string> = {
@@ -64,14 +66,17 @@ function post(message: ViewMessage): void {
   vscode.postMessage(message);
 }
 
-/** Code with line numbers; `pick` makes each line clickable (spot cards). */
-function codeBlock(code: string, selected?: number, pick?: (line: number) => void): HTMLElement {
+/**
+ * Code with line numbers; `pick` makes each line clickable (spot cards);
+ * `marks` classes lines (`right`, `wrong`).
+ */
+function codeBlock(code: string, selected?: number, pick?: (line: number) => void, marks: Map<number, string> = new Map()): HTMLElement {
   const block = el("ol", pick ? "code pickable" : "code");
   block.setAttribute("aria-label", "code");
   const lines = code.split("\n").slice(0, lineCount(code));
   lines.forEach((text, i) => {
     const line = i + 1;
-    const row = el("li", line === selected ? "line selected" : "line");
+    const row = el("li", ["line", line === selected ? "selected" : "", marks.get(line) ?? ""].join(" ").trim());
     row.dataset.line = String(line);
     row.append(el("span", "ln", String(line)), el("span", "src", text === "" ? " " : text));
     if (pick) {
@@ -115,6 +120,7 @@ function act(action: Action): void {
         return;
       }
       checking = true;
+      sentAnswer = action.params.answer;
       post({ type: "answer", params: action.params });
       render();
       return;
@@ -206,17 +212,42 @@ function renderRevealed(card: Prompt): HTMLElement[] {
   return out;
 }
 
-function renderResult(card: Prompt, result: AnswerResult): HTMLElement[] {
+function renderResult(card: Prompt, result: AnswerResult, answer: number | string | undefined): HTMLElement[] {
   const out: HTMLElement[] = [header(card), el("h1", "prompt", card.prompt)];
   if (result.correct !== null) {
     const verdict = el("p", result.correct ? "verdict right" : "verdict wrong", result.correct ? "✓ Right" : "✗ Not quite");
     verdict.setAttribute("role", "status");
     out.push(verdict);
   }
-  if (card.kind === "output" || card.kind === "spot") {
-    out.push(codeBlock(card.code ?? "", card.kind === "spot" ? Number(result.expected.match(/\d+/)?.[0]) : undefined));
+  if (card.kind === "choice") {
+    // The options again: the right one marked, and the pick when it was wrong.
+    const list = el("ol", "options");
+    (card.options ?? []).forEach((option, i) => {
+      const right = option === result.expected;
+      const mark = right ? " right" : i === answer ? " wrong" : "";
+      const row = el("li", `option${mark}`);
+      row.append(el("kbd", undefined, right ? "✓" : i === answer ? "✗" : String(i + 1)), el("span", "text", option));
+      list.append(row);
+    });
+    out.push(list);
   }
-  if (result.expected) {
+  if (card.kind === "spot") {
+    const expectedLine = Number(/\d+/.exec(result.expected)?.[0]);
+    const marks = new Map<number, string>();
+    if (typeof answer === "number" && answer !== expectedLine) {
+      marks.set(answer, "wrong");
+    }
+    marks.set(expectedLine, "right");
+    out.push(codeBlock(card.code ?? "", undefined, undefined, marks));
+  }
+  if (card.kind === "output") {
+    out.push(codeBlock(card.code ?? ""));
+    if (typeof answer === "string") {
+      out.push(el("h2", undefined, "You wrote"));
+      out.push(el("pre", result.correct ? "expected" : "expected typed-wrong", answer === "" ? " " : answer));
+    }
+  }
+  if (result.expected && card.kind !== "choice") {
     out.push(el("h2", undefined, card.kind === "question" ? "A good answer names" : "Answer"));
     out.push(el(card.kind === "output" ? "pre" : "p", "expected", result.expected));
   }
@@ -261,7 +292,7 @@ function render(): void {
       parts = renderRevealed(phase.card);
       break;
     case "result":
-      parts = renderResult(phase.card, phase.result);
+      parts = renderResult(phase.card, phase.result, phase.answer);
       break;
     case "empty":
       parts = renderEmpty(phase);
@@ -300,7 +331,7 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
     case "result":
       if (phase.name === "asking" || phase.name === "revealed") {
         counts = { ...counts, due: message.result.due };
-        phase = { name: "result", card: phase.card, result: message.result };
+        phase = { name: "result", card: phase.card, result: message.result, answer: sentAnswer };
       }
       break;
     case "error":
