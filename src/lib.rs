@@ -6,6 +6,7 @@ pub mod code_search;
 pub mod detect;
 pub mod files;
 pub mod guide;
+pub mod practice;
 pub mod project;
 pub mod python;
 pub mod search;

@@ -334,6 +334,34 @@ fn check_all(
     (results, projects.problems)
 }
 
+/// What `check --hints` finds under `paths`, counted by guide topic (the
+/// input of `practice --from`): topic → findings, the files checked, and the
+/// paths that could not be read.
+pub(crate) fn topic_counts(
+    paths: &[PathBuf],
+) -> (std::collections::HashMap<String, u32>, usize, Vec<String>) {
+    let (files, mut errors) = collect_files(paths);
+    let selection = Selection {
+        select: Vec::new(),
+        ignore: Vec::new(),
+        hints: true,
+    };
+    let (results, problems) = check_all(&files, &selection, FixMode::default(), None);
+    errors.extend(problems);
+    let mut counts = std::collections::HashMap::new();
+    for result in results {
+        match result {
+            FileResult::Findings { located, .. } => {
+                for l in located {
+                    *counts.entry(l.topic.to_string()).or_insert(0) += 1;
+                }
+            }
+            FileResult::Error(e) => errors.push(e),
+        }
+    }
+    (counts, files.len(), errors)
+}
+
 /// `f` over `items` on all cores, results in the items' order.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);

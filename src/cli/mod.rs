@@ -6,6 +6,7 @@
 
 pub(crate) mod check;
 mod format;
+mod practice;
 mod style;
 
 use std::io::Write;
@@ -136,6 +137,37 @@ pub enum Command {
         /// (vscode-languageclient's `TransportKind.stdio`) append it.
         #[arg(long)]
         stdio: bool,
+    },
+    /// Practise the guide's cards, spaced repetition (FSRS): due cards
+    /// first, then new ones. Progress is kept in
+    /// $PYGUIDE_DATA_DIR/practice.sqlite3 (else the platform data folder).
+    Practice {
+        /// At most this many new cards.
+        #[arg(long = "new", value_name = "N", default_value_t = 10)]
+        new: usize,
+        /// Only cards of this module (e.g. asyncio; see `pyguide topics`).
+        #[arg(long, value_name = "MODULE")]
+        module: Option<String>,
+        /// Only cards of this topic id.
+        #[arg(long, value_name = "TOPIC")]
+        topic: Option<String>,
+        /// Check this code (like `check --hints`) and ask first the cards of
+        /// the topics it raises, most frequent first (repeatable).
+        #[arg(long = "from", value_name = "PATH")]
+        from: Vec<PathBuf>,
+        /// Print progress: seen, due and mastered cards per module, streak.
+        #[arg(long)]
+        stats: bool,
+        /// `json` asks nothing: prints the cards it would ask, in order (with
+        /// `--stats`, the figures).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Write the whole progress to FILE as JSON.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["import", "stats"])]
+        export: Option<PathBuf>,
+        /// Merge a `--export` file into the progress (by card and review time).
+        #[arg(long, value_name = "FILE", conflicts_with = "stats")]
+        import: Option<PathBuf>,
     },
     /// List every topic of the guide.
     Topics {
@@ -398,6 +430,28 @@ fn run_guide(
             let topic = guide.get(&id).context("topic vanished from the guide")?;
             write!(out, "{}", guide::to_markdown(topic, &guide))?;
             Ok(Exit::Ok)
+        }
+        Command::Practice {
+            new,
+            module,
+            topic,
+            from,
+            stats,
+            format,
+            export,
+            import,
+        } => {
+            let args = practice::PracticeArgs {
+                new,
+                module,
+                topic,
+                from,
+                stats,
+                json: format == Format::Json,
+                export,
+                import,
+            };
+            practice::run(&args, &guide, out, err, style)
         }
         Command::Check { .. } | Command::Serve { .. } | Command::Completions { .. } => {
             // `run` routes these elsewhere; reaching here is a wiring bug.

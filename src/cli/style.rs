@@ -49,6 +49,22 @@ impl Style {
     pub fn warning(&self, s: &str) -> String {
         self.paint("33;1", s)
     }
+    /// A right answer.
+    pub fn ok(&self, s: &str) -> String {
+        self.paint("32;1", s)
+    }
+    /// A wrong answer.
+    pub fn bad(&self, s: &str) -> String {
+        self.paint("31;1", s)
+    }
+    /// The mastered part of a progress bar.
+    pub fn bar_mastered(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    /// The seen part of a progress bar.
+    pub fn bar_seen(&self, s: &str) -> String {
+        self.paint("36", s)
+    }
 
     /// A snippet's `**match**` markers become bold yellow, or plain words
     /// without colour.
