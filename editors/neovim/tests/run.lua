@@ -161,7 +161,7 @@ practice_float = function(client)
     for _, line in ipairs(vim.split(result, "\n")) do
       out("     | " .. line)
     end
-    check("practice: the result says the grade and the next review", result:find("Graded %a+; next review 20%d%d%-") ~= nil, result)
+    check("practice: the result says the grade and when the card comes back", result:find("Graded %a+; back in %d+ %a+ %(20%d%d%-") ~= nil, result)
     kinds[card.kind] = true
     answered[card.id] = true
     if kinds.question and (kinds.choice or kinds.spot or kinds.output) then
@@ -174,6 +174,9 @@ practice_float = function(client)
     end
     check("practice: n shows another card", not answered[state.card.id], state.card.id)
   end
+  local now = os.time()
+  check("practice: due_in counts days", pyguide.due_in(os.date("!%Y-%m-%dT%H:%M:%SZ", now + 3 * 86400), now):find("^in 3 days %(") ~= nil, pyguide.due_in(os.date("!%Y-%m-%dT%H:%M:%SZ", now + 3 * 86400), now))
+  check("practice: due_in counts minutes", pyguide.due_in(os.date("!%Y-%m-%dT%H:%M:%SZ", now + 600), now):find("^in 10 minutes") ~= nil)
   check("practice: a question card and a gradable card were answered", kinds.question and (kinds.choice or kinds.spot or kinds.output), vim.inspect(kinds))
   local status = pyguide.request_sync(client, "pyguide/practice/status", {}, 3000)
   check("practice: status answers with the counts", status and status.result and status.result.enabled == true and type(status.result.due) == "number", vim.inspect(status))

@@ -614,6 +614,15 @@ local function practice_lines(width)
   end
   local card = practice.card
   local phase = practice.phase
+  --- The question card's key points, as a list.
+  local function key_points()
+    add("A good answer names:", "Title")
+    for _, point in ipairs(card.keyPoints or {}) do
+      for j, line in ipairs(wrap(point, width - 4)) do
+        add((j == 1 and "• " or "  ") .. line)
+      end
+    end
+  end
   if phase == "loading" then
     add("Loading the next card…", "Comment")
     return lines, marks, code_at
@@ -669,13 +678,7 @@ local function practice_lines(width)
       add("<CR> on a code line, or type its number and <CR> · q close", "Comment")
     end
   elseif phase == "revealed" then
-    add("A good answer names:", "Title")
-    for _, point in ipairs(card.keyPoints or {}) do
-      local wrapped = wrap(point, width - 4)
-      for j, line in ipairs(wrapped) do
-        add((j == 1 and "• " or "  ") .. line)
-      end
-    end
+    key_points()
     add("")
     add("How much did you name? 1 none (Again) · 2 few (Hard) · 3 most (Good) · 4 all (Easy)", "Question")
     add("q close", "Comment")
@@ -689,9 +692,11 @@ local function practice_lines(width)
     if card.kind == "output" or card.kind == "spot" then
       code(card.code, card.kind == "spot" and tonumber((result.expected or ""):match("%d+")) or nil)
     end
-    if result.expected and result.expected ~= "" then
+    if card.kind == "question" then
+      key_points()
+    elseif result.expected and result.expected ~= "" then
       add("")
-      add(card.kind == "question" and "A good answer names:" or "Answer:", "Title")
+      add("Answer:", "Title")
       if card.kind == "output" then
         for _, line in ipairs(code_lines(result.expected)) do
           add("  " .. line)
@@ -700,17 +705,46 @@ local function practice_lines(width)
         prose(result.expected)
       end
     end
-    if result.explanation and result.explanation ~= "" then
+    if card.kind ~= "question" and result.explanation and result.explanation ~= "" then
       add("")
       add("Why:", "Title")
       prose(result.explanation)
     end
     add("")
     local grade = GRADE_LABELS[vim.fn.index(GRADES, result.grade) + 1] or tostring(result.grade)
-    add(string.format("Graded %s; next review %s.", grade, (result.nextDue or ""):gsub("T", " "):gsub("Z$", " UTC")), "Comment")
+    add(string.format("Graded %s; back %s.", grade, M.due_in(result.nextDue, os.time())), "Comment")
     add("n next card · q close", "Comment")
   end
   return lines, marks, code_at
+end
+
+--- "in 3 days (2026-12-03 10:00 UTC)": when a card comes back, from `now`
+--- (seconds since the epoch); `due` is RFC 3339 UTC.
+function M.due_in(due, now)
+  local y, mo, d, h, mi, sec = tostring(due or ""):match("^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)Z$")
+  if not y then
+    return tostring(due or "")
+  end
+  -- os.time reads the table as local time: correct by the local offset.
+  local local_now = os.time(os.date("*t", now))
+  local utc_now = os.time(os.date("!*t", now))
+  local at = os.time({ year = tonumber(y), month = tonumber(mo), day = tonumber(d), hour = tonumber(h), min = tonumber(mi), sec = tonumber(sec) })
+    + (local_now - utc_now)
+  local minutes = math.floor((at - now) / 60 + 0.5)
+  local function unit(n, name)
+    return string.format("in %d %s%s", n, name, n == 1 and "" or "s")
+  end
+  local when
+  if minutes <= 0 then
+    when = "now"
+  elseif minutes < 60 then
+    when = unit(minutes, "minute")
+  elseif minutes < 24 * 60 then
+    when = unit(math.floor(minutes / 60 + 0.5), "hour")
+  else
+    when = unit(math.floor(minutes / (24 * 60) + 0.5), "day")
+  end
+  return string.format("%s (%s-%s-%s %s:%s UTC)", when, y, mo, d, h, mi)
 end
 
 local function practice_valid()

@@ -247,11 +247,14 @@ function renderResult(card: Prompt, result: AnswerResult, answer: number | strin
       out.push(el("pre", result.correct ? "expected" : "expected typed-wrong", answer === "" ? " " : answer));
     }
   }
-  if (result.expected && card.kind !== "choice") {
-    out.push(el("h2", undefined, card.kind === "question" ? "A good answer names" : "Answer"));
+  if (card.kind === "question") {
+    out.push(el("h2", undefined, "A good answer names"));
+    out.push(keyPointList(card.keyPoints ?? result.expected.split("\n").map((l) => l.replace(/^- /, ""))));
+  } else if (result.expected && card.kind !== "choice") {
+    out.push(el("h2", undefined, "Answer"));
     out.push(el(card.kind === "output" ? "pre" : "p", "expected", result.expected));
   }
-  if (result.explanation) {
+  if (result.explanation && card.kind !== "question") {
     out.push(el("h2", undefined, "Why"));
     out.push(el("p", "explanation", result.explanation));
   }
