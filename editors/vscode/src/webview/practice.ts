@@ -54,6 +54,22 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return node;
 }
 
+/**
+ * `text` with its Markdown code spans (`` `x` ``) as `<code>` elements:
+ * the cards are written in Markdown. Built from text nodes only.
+ */
+function inline(tag: keyof HTMLElementTagNameMap, className: string | undefined, text: string): HTMLElement {
+  const node = el(tag, className);
+  text.split(/(`[^`\n]+`)/).forEach((part) => {
+    if (part.length > 2 && part.startsWith("`") && part.endsWith("`")) {
+      node.append(el("code", undefined, part.slice(1, -1)));
+    } else if (part) {
+      node.append(document.createTextNode(part));
+    }
+  });
+  return node;
+}
+
 function button(label: string, key: string, onClick: () => void, primary = false): HTMLButtonElement {
   const b = el("button", primary ? "primary" : "secondary");
   b.type = "button";
@@ -137,7 +153,7 @@ function act(action: Action): void {
 
 function renderAsking(p: Extract<Phase, { name: "asking" }>): HTMLElement[] {
   const { card } = p;
-  const out: HTMLElement[] = [header(card), el("h1", "prompt", card.prompt)];
+  const out: HTMLElement[] = [header(card), inline("h1", "prompt", card.prompt)];
   switch (card.kind) {
     case "question":
       out.push(el("p", "muted", "Answer out loud or on paper, then reveal what a good answer names and grade yourself."));
@@ -151,7 +167,7 @@ function renderAsking(p: Extract<Phase, { name: "asking" }>): HTMLElement[] {
         const row = el("li", i === p.choice ? "option selected" : "option");
         row.setAttribute("role", "radio");
         row.setAttribute("aria-checked", String(i === p.choice));
-        row.append(el("kbd", undefined, String(i + 1)), el("span", "text", option));
+        row.append(el("kbd", undefined, String(i + 1)), inline("span", "text", option));
         row.addEventListener("click", () => {
           phase = { ...p, choice: i };
           act({ do: "answer", params: { id: card.id, answer: i } });
@@ -194,13 +210,13 @@ function renderAsking(p: Extract<Phase, { name: "asking" }>): HTMLElement[] {
 function keyPointList(points: string[]): HTMLElement {
   const list = el("ul", "key-points");
   for (const point of points) {
-    list.append(el("li", undefined, point));
+    list.append(inline("li", undefined, point));
   }
   return list;
 }
 
 function renderRevealed(card: Prompt): HTMLElement[] {
-  const out: HTMLElement[] = [header(card), el("h1", "prompt", card.prompt), el("h2", undefined, "A good answer names")];
+  const out: HTMLElement[] = [header(card), inline("h1", "prompt", card.prompt), el("h2", undefined, "A good answer names")];
   out.push(keyPointList(card.keyPoints ?? []));
   out.push(el("p", "muted", "How much of it did you name?"));
   const grades = el("div", "actions");
@@ -213,7 +229,7 @@ function renderRevealed(card: Prompt): HTMLElement[] {
 }
 
 function renderResult(card: Prompt, result: AnswerResult, answer: number | string | undefined): HTMLElement[] {
-  const out: HTMLElement[] = [header(card), el("h1", "prompt", card.prompt)];
+  const out: HTMLElement[] = [header(card), inline("h1", "prompt", card.prompt)];
   if (result.correct !== null) {
     const verdict = el("p", result.correct ? "verdict right" : "verdict wrong", result.correct ? "✓ Right" : "✗ Not quite");
     verdict.setAttribute("role", "status");
@@ -226,7 +242,7 @@ function renderResult(card: Prompt, result: AnswerResult, answer: number | strin
       const right = option === result.expected;
       const mark = right ? " right" : i === answer ? " wrong" : "";
       const row = el("li", `option${mark}`);
-      row.append(el("kbd", undefined, right ? "✓" : i === answer ? "✗" : String(i + 1)), el("span", "text", option));
+      row.append(el("kbd", undefined, right ? "✓" : i === answer ? "✗" : String(i + 1)), inline("span", "text", option));
       list.append(row);
     });
     out.push(list);
@@ -256,7 +272,7 @@ function renderResult(card: Prompt, result: AnswerResult, answer: number | strin
   }
   if (result.explanation && card.kind !== "question") {
     out.push(el("h2", undefined, "Why"));
-    out.push(el("p", "explanation", result.explanation));
+    out.push(inline("p", "explanation", result.explanation));
   }
   const grade = GRADE_LABEL[GRADES.indexOf(result.grade)];
   out.push(el("p", "schedule", `Graded ${grade}; back ${dueIn(result.nextDue, new Date())}.`));

@@ -13,7 +13,7 @@
 //     answered with the keyboard only, the result shown, `n` brings the
 //     next; the status-bar item shows the due count `pyguide practice
 //     --stats` reports for the same database (hidden at 0); the view in
-//     the dark and the light theme;
+//     the default (light) theme and in a dark one;
 //   - in a folder left untrusted (Restricted Mode) whose settings point
 //     `pyguide.path` at a script, the extension still works and never runs it.
 // Prints `ok`/`not ok` per check and `code-server: N passed, M failed`.
@@ -611,7 +611,7 @@ async function practiceSteps(page, folders) {
     if (!colours.editor) {
       throw new Error("the webview has no --vscode-editor-background: not themed");
     }
-    await shot(page, "10-practice-card-dark");
+    await shot(page, "10-practice-card");
     return `"${prompt.slice(0, 80)}", background ${colours.background} (editor ${colours.editor})`;
   });
 
@@ -658,24 +658,24 @@ async function practiceSteps(page, folders) {
     return due === 0 ? "nothing due: the item is hidden, as the CLI's 0 says" : `"${due} due", as the CLI says`;
   });
 
-  await check(page, "the practice view follows a light theme, and Esc closes it", async () => {
+  await check(page, "the practice view follows a change to a dark theme, and Esc closes it", async () => {
     if (!frame) {
       throw new Error("the practice view did not open");
     }
     const settingsFile = path.join(folders.userData, "User", "settings.json");
     const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
     const before = await frame.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
-    fs.writeFileSync(settingsFile, `${JSON.stringify({ ...settings, "workbench.colorTheme": "Default Light Modern" }, null, 2)}\n`);
+    fs.writeFileSync(settingsFile, `${JSON.stringify({ ...settings, "workbench.colorTheme": "Default Dark Modern" }, null, 2)}\n`);
     const deadline = Date.now() + STEP_MS;
     let after = before;
     while (after === before) {
       if (Date.now() > deadline) {
-        throw new Error(`the background stayed ${before} after switching to the light theme`);
+        throw new Error(`the background stayed ${before} after switching to a dark theme`);
       }
       await page.waitForTimeout(250);
       after = await frame.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
     }
-    await shot(page, "13-practice-light");
+    await shot(page, "13-practice-dark");
     fs.writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
     await frame.locator("main#app").click({ position: { x: 2, y: 2 } });
     await page.keyboard.press("Escape");
