@@ -515,7 +515,7 @@ async function trustedSteps(browser, base, folders, { gatherTopic, crawlerFindin
     return `Starting ${started[1]} (from bundled)`;
   });
 
-  await practiceSteps(page, folders);
+  await practiceSteps(page);
   await page.context().close();
 }
 
@@ -592,7 +592,7 @@ async function statusBarDue(page) {
   return Number(/(\d+) due/.exec(await item.innerText())?.[1] ?? "0");
 }
 
-async function practiceSteps(page, folders) {
+async function practiceSteps(page) {
   let frame;
   await check(page, "PyGuide: Practice opens a card in a webview, in the editor's theme", async () => {
     await runCommand(page, "PyGuide: Practice");
@@ -662,10 +662,14 @@ async function practiceSteps(page, folders) {
     if (!frame) {
       throw new Error("the practice view did not open");
     }
-    const settingsFile = path.join(folders.userData, "User", "settings.json");
-    const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
     const before = await frame.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
-    fs.writeFileSync(settingsFile, `${JSON.stringify({ ...settings, "workbench.colorTheme": "Default Dark Modern" }, null, 2)}\n`);
+    // As a user does: Preferences: Color Theme, then pick a dark one.
+    await runCommand(page, "Preferences: Color Theme");
+    const input = page.locator(".quick-input-widget input").first();
+    await input.fill("Dark Modern");
+    const dark = page.locator(".quick-input-list .monaco-list-row").filter({ has: page.locator(".label-name", { hasText: /^(Default )?Dark Modern$/ }) });
+    await dark.first().waitFor({ timeout: STEP_MS });
+    await dark.first().click();
     const deadline = Date.now() + STEP_MS;
     let after = before;
     while (after === before) {
@@ -676,7 +680,6 @@ async function practiceSteps(page, folders) {
       after = await frame.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
     }
     await shot(page, "13-practice-dark");
-    fs.writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
     await frame.locator("main#app").click({ position: { x: 2, y: 2 } });
     await page.keyboard.press("Escape");
     await page.locator(".tabs-container .tab", { hasText: "PyGuide: Practice" }).first().waitFor({ state: "detached", timeout: STEP_MS });
