@@ -176,7 +176,7 @@ fn answer_right(tmux: &Tmux, guide: &Guide, screen: &str) -> CardRef {
         }
     }
     let result = tmux.wait_text("Grade: ");
-    assert!(result.contains("✓ Right."), "not graded right:\n{result}");
+    assert!(result.contains("✓ Right"), "not graded right:\n{result}");
     assert!(result.contains("Grade: Good → due again"), "{result}");
     card
 }
@@ -189,6 +189,7 @@ fn answer_quit_and_resume_in_a_real_terminal() {
     }
     let guide = load_builtin().guide;
     let data = tempfile::tempdir().unwrap();
+    // A private server per session: a killed server's socket may linger.
     let socket = format!("pyguide-practice-test-{}", std::process::id());
     let all = practice::all_cards(
         &guide,
@@ -200,7 +201,7 @@ fn answer_quit_and_resume_in_a_real_terminal() {
     assert!(all.len() >= 2, "{all:?}");
 
     // Session 1: answer one card, quit (Esc) at the next.
-    let tmux = Tmux::start(&socket, data.path());
+    let tmux = Tmux::start(&format!("{socket}-1"), data.path());
     let screen = tmux.wait_text(&format!("card 1 of {}", all.len()));
     let first = answer_right(&tmux, &guide, &screen);
     tmux.keys(&["Enter"]);
@@ -212,7 +213,7 @@ fn answer_quit_and_resume_in_a_real_terminal() {
 
     // Session 2: resumes without the answered card; answers the rest and
     // quits with `q` on the last result (which saves it).
-    let tmux = Tmux::start(&socket, data.path());
+    let tmux = Tmux::start(&format!("{socket}-2"), data.path());
     let rest = all.len() - 1;
     let mut screen = tmux.wait_text(&format!("card 1 of {rest}"));
     assert_ne!(card_on(&screen), first, "the answered card is asked again");
@@ -233,7 +234,7 @@ fn answer_quit_and_resume_in_a_real_terminal() {
     drop(tmux);
 
     // Session 3: nothing is due; the schedule survived two restarts.
-    let tmux = Tmux::start(&socket, data.path());
+    let tmux = Tmux::start(&format!("{socket}-3"), data.path());
     let end = tmux.wait_text("[exit 0]");
     assert!(end.contains("Nothing to practise now"), "{end}");
     assert!(end.contains("The next card is due"), "{end}");

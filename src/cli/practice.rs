@@ -147,8 +147,8 @@ fn run_with(
         }
         return Ok(Exit::Ok);
     }
-    let weights = if args.from.is_empty() {
-        HashMap::new()
+    let (weights, intro) = if args.from.is_empty() {
+        (HashMap::new(), None)
     } else {
         let (counts, files, errors) = super::check::topic_counts(&args.from);
         for e in &errors {
@@ -160,8 +160,9 @@ fn run_with(
             .filter(|t| guide.get(t).is_some())
             .collect();
         practice::record_seen(store, &topics, Seen::Code, now)?;
-        writeln!(err, "{}", from_intro(&counts, files, guide))?;
-        counts
+        let intro = from_intro(&counts, files, guide);
+        writeln!(err, "{intro}")?;
+        (counts, Some(intro))
     };
     let filter = Filter {
         module: args.module.clone(),
@@ -200,7 +201,7 @@ fn run_with(
         return Ok(Exit::Ok);
     }
     let due = practice::status(store, guide, now)?.due;
-    let mut session = Session::new(guide, store, style, out)?;
+    let mut session = Session::new(guide, store, style, intro, out)?;
     let answered = session.run(&cards, due)?;
     drop(session);
     let total = practice::status(store, guide, SystemTime::now())?;
@@ -227,18 +228,27 @@ fn next_due(store: &Store, guide: &Guide, filter: &Filter) -> anyhow::Result<Opt
     Ok(best)
 }
 
-/// "your code raised n-plus-one-queries 3 times, ..." for `--from`.
+/// "your code raised n-plus-one-queries 3 times, ..." for `--from`: the
+/// topics that have cards, most frequent first.
 fn from_intro(counts: &HashMap<String, u32>, files: usize, guide: &Guide) -> String {
-    let mut top: Vec<(&String, &u32)> = counts
-        .iter()
-        .filter(|(t, _)| guide.get(t).is_some())
-        .collect();
+    let checked = format!("checked {files} file{}", plural(files));
+    let has_cards = |t: &str| {
+        guide
+            .get(t)
+            .is_some_and(|t| !t.cards.is_empty() || !t.key_points.is_empty())
+    };
+    let mut top: Vec<(&String, &u32)> = counts.iter().filter(|(t, _)| has_cards(t)).collect();
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     if top.is_empty() {
-        return format!(
-            "checked {files} file{}: your code raised no topic of the guide; practising the usual queue",
-            plural(files)
-        );
+        return if counts.is_empty() {
+            format!("{checked}: your code raised no topic of the guide; practising the usual queue")
+        } else {
+            format!(
+                "{checked}: your code raised {} topic{}, none with practice cards yet; practising the usual queue",
+                counts.len(),
+                plural(counts.len())
+            )
+        };
     }
     let shown: Vec<String> = top
         .iter()
@@ -252,8 +262,7 @@ fn from_intro(counts: &HashMap<String, u32>, files: usize, guide: &Guide) -> Str
         String::new()
     };
     format!(
-        "checked {files} file{}: your code raised {}{more}; their cards come first",
-        plural(files),
+        "{checked}: your code raised {}{more}; their cards come first",
         shown.join(", ")
     )
 }
@@ -279,17 +288,19 @@ fn when(due: SystemTime, now: SystemTime) -> String {
     let date = chrono::DateTime::<chrono::Utc>::from(due)
         .format("%a %-d %b %Y")
         .to_string();
-    let hours = secs / 3600;
+    // Rounded to the nearest hour / day: a one-day interval read a second
+    // after it was computed is still "tomorrow".
+    let hours = (secs + 1_800) / 3_600;
+    let days = (secs + 43_200) / 86_400;
     if secs <= 0 {
         "now".to_string()
-    } else if hours < 24 {
+    } else if days == 0 {
         format!(
             "in {} hour{} ({date})",
             hours.max(1),
             plural(hours.max(1) as usize)
         )
     } else {
-        let days = (secs + 43_200) / 86_400;
         if days == 1 {
             format!("tomorrow ({date})")
         } else {
@@ -402,6 +413,8 @@ struct Session<'a> {
     guide: &'a Guide,
     store: &'a Store,
     style: Style,
+    /// What `--from` found, shown on every card.
+    intro: Option<String>,
     out: &'a mut dyn Write,
     _raw: RawGuard,
 }
@@ -411,12 +424,14 @@ impl<'a> Session<'a> {
         guide: &'a Guide,
         store: &'a Store,
         style: Style,
+        intro: Option<String>,
         out: &'a mut dyn Write,
     ) -> anyhow::Result<Session<'a>> {
         Ok(Session {
             guide,
             store,
             style,
+            intro,
             out,
             _raw: RawGuard::enable()?,
         })
@@ -434,11 +449,11 @@ impl<'a> Session<'a> {
                 cards.len(),
                 due
             );
-            let outcome = match self.ask(&header, &prompt, now)? {
+            let (outcome, said) = match self.ask(&header, &prompt, now)? {
                 Step::Go(o) => o,
                 Step::Quit => break,
             };
-            let Step::Go((grade, quit)) = self.settle(&header, &prompt, &outcome)? else {
+            let Step::Go((grade, quit)) = self.settle(&header, &prompt, &outcome, &said)? else {
                 break;
             };
             practice::review(self.store, card, grade, SystemTime::now())?;
@@ -452,7 +467,13 @@ impl<'a> Session<'a> {
     }
 
     /// Shows the card and reads the answer; grades it.
-    fn ask(&mut self, header: &str, p: &Prompt, now: SystemTime) -> anyhow::Result<Step<Outcome>> {
+    /// Returns the outcome and the answer as the user gave it.
+    fn ask(
+        &mut self,
+        header: &str,
+        p: &Prompt,
+        now: SystemTime,
+    ) -> anyhow::Result<Step<(Outcome, String)>> {
         let answer = match p.kind {
             Kind::Choice => {
                 let n = p.options.as_ref().map_or(0, Vec::len);
@@ -461,12 +482,15 @@ impl<'a> Session<'a> {
                     let mut lines = self.card_lines(header, p);
                     for (i, o) in p.options.iter().flatten().enumerate() {
                         let mark = if i == at { "›" } else { " " };
-                        let text = format!("{mark} {}. {o}", i + 1);
-                        for (j, l) in wrap(&text, self.width().saturating_sub(4))
+                        for (j, l) in wrap(o, self.width().saturating_sub(6))
                             .into_iter()
                             .enumerate()
                         {
-                            let l = if j == 0 { l } else { format!("     {l}") };
+                            let l = if j == 0 {
+                                format!("{mark} {}. {l}", i + 1)
+                            } else {
+                                format!("     {l}")
+                            };
                             lines.push(if i == at { self.style.title(&l) } else { l });
                         }
                     }
@@ -529,7 +553,19 @@ impl<'a> Session<'a> {
                 }
             }
         };
-        Ok(Step::Go(practice::grade(self.guide, &p.id, &answer, now)?))
+        let said = match &answer {
+            Answer::Choice(i) => p
+                .options
+                .as_ref()
+                .and_then(|o| o.get(*i))
+                .cloned()
+                .unwrap_or_default(),
+            Answer::Text(t) => t.clone(),
+            Answer::Line(n) => format!("line {n}"),
+            Answer::Reveal => String::new(),
+        };
+        let outcome = practice::grade(self.guide, &p.id, &answer, now)?;
+        Ok(Step::Go((outcome, said)))
     }
 
     /// Shows the outcome and the schedule the grade gives; the user accepts
@@ -541,6 +577,7 @@ impl<'a> Session<'a> {
         header: &str,
         p: &Prompt,
         o: &Outcome,
+        said: &str,
     ) -> anyhow::Result<Step<(Grade, bool)>> {
         let mut grade = o.grade;
         // A self-graded question card has no suggestion until the user picks.
@@ -548,9 +585,28 @@ impl<'a> Session<'a> {
         loop {
             let mut lines = self.card_lines(header, p);
             match o.correct {
-                Some(true) => lines.push(self.style.ok("✓ Right.")),
+                Some(true) => {
+                    let mut expected = o.expected.lines();
+                    match (expected.next(), expected.next()) {
+                        (Some(one), None) => lines.extend(
+                            wrap(&format!("✓ Right: {one}"), self.width())
+                                .iter()
+                                .map(|l| self.style.ok(l)),
+                        ),
+                        _ => lines.push(self.style.ok("✓ Right.")),
+                    }
+                }
                 Some(false) => {
                     lines.push(self.style.bad("✗ Not quite."));
+                    lines.push(String::new());
+                    lines.push(self.style.title("You answered:"));
+                    for l in said.lines() {
+                        lines.extend(
+                            wrap(l, self.width().saturating_sub(2))
+                                .into_iter()
+                                .map(|l| format!("  {l}")),
+                        );
+                    }
                     lines.push(String::new());
                     lines.push(self.style.title("The answer:"));
                     for l in o.expected.lines() {
@@ -650,8 +706,11 @@ impl<'a> Session<'a> {
     /// The card's header, topic, prompt and code (with line numbers).
     fn card_lines(&self, header: &str, p: &Prompt) -> Vec<String> {
         let w = self.width();
-        let mut lines = vec![
-            self.style.dim(header),
+        let mut lines = vec![self.style.dim(header)];
+        if let Some(intro) = &self.intro {
+            lines.extend(wrap(intro, w).iter().map(|l| self.style.dim(l)));
+        }
+        lines.extend([
             self.style.dim(&"─".repeat(w.min(100))),
             format!(
                 "{} · {}  {}",
@@ -660,7 +719,7 @@ impl<'a> Session<'a> {
                 self.style.dim(&format!("[{} · {}]", p.kind.as_str(), p.id))
             ),
             String::new(),
-        ];
+        ]);
         for l in p.prompt.lines() {
             lines.extend(wrap(l, w).into_iter().map(|l| self.style.title(&l)));
         }

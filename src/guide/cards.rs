@@ -353,3 +353,165 @@ fn text_problem(what: &str, text: &str) -> Option<String> {
 fn is_rule_code(s: &str) -> bool {
     s.len() == 5 && s.starts_with("PG") && s[2..].bytes().all(|b| b.is_ascii_digit())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::guide::{CardKind, Origin, parse_topic};
+
+    /// Lines 1 to 6; the front matter under test starts on line 7.
+    const HEAD: &str = r#"+++
+id = "sample-topic"
+title = "A sample"
+module = "core-internals"
+question = "What is a sample?"
+summary = "A sample is a small, complete topic used by the tests of the card parser."
+"#;
+    const BODY: &str = "\n[[references]]\ntitle = \"Python docs\"\nurl = \"https://docs.python.org/3/\"\n+++\n\n## Answer\n\nText.\n\n## Example\n\n### Bad\n\n```python\nx = 1\n```\n\n### Good\n\n```python\nx = 2\n```\n\n## Pitfalls\n\n- One.\n";
+
+    const CHOICE: &str = r#"
+[[cards]]
+id = "pick"
+kind = "choice"
+prompt = "Which one?"
+answer = "This one."
+why = "Because it is."
+wrong = [
+    { option = "That one.", why = "It is not." },
+    { option = "The other one.", why = "Nor is it." },
+]
+"#;
+
+    fn topic(front: &str) -> String {
+        format!("{HEAD}{front}{BODY}")
+    }
+
+    /// Parses a topic whose front matter ends with `front`; returns
+    /// `path:line: message` lines, or "ok".
+    fn check(front: &str, expect: &[&str]) {
+        let text = topic(front);
+        let got = match parse_topic("t.md", &text, Origin::User) {
+            Ok(_) => vec!["ok".to_string()],
+            Err(errs) => errs.iter().map(ToString::to_string).collect(),
+        };
+        assert_eq!(got, expect, "for input:\n{text}");
+    }
+
+    #[test]
+    fn accepts_every_kind_with_its_line() {
+        let front = format!(
+            "key_points = [\"one point\", \"another point\"]\n{CHOICE}{}",
+            r#"
+[[cards]]
+id = "what-prints"
+kind = "output"
+prompt = "What does this print?"
+code = '''
+print(1 + 1)
+'''
+output = '''
+2
+'''
+
+[[cards]]
+id = "where"
+kind = "spot"
+prompt = "Which line?"
+code = '''
+x = 1
+y = 2
+'''
+rule = "PG201"
+line = 2
+"#
+        );
+        check(&front, &["ok"]);
+        let t = parse_topic("t.md", &topic(&front), Origin::User).unwrap();
+        assert_eq!(t.key_points, ["one point", "another point"]);
+        let lines: Vec<(&str, usize)> = t.cards.iter().map(|c| (c.id.as_str(), c.line)).collect();
+        assert_eq!(lines, [("pick", 9), ("what-prints", 20), ("where", 31)]);
+        assert!(matches!(&t.cards[0].kind, CardKind::Choice { wrong, .. } if wrong.len() == 2));
+        assert_eq!(
+            t.cards[1].kind,
+            CardKind::Output {
+                code: "print(1 + 1)\n".to_string(),
+                output: "2\n".to_string()
+            }
+        );
+        assert!(matches!(t.cards[2].kind, CardKind::Spot { line: 2, .. }));
+    }
+
+    #[test]
+    fn reports_card_problems_with_their_lines() {
+        check(
+            &CHOICE.replace("kind = \"choice\"", "kind = \"quiz\""),
+            &["t.md:10: card `kind` \"quiz\" is not one of \"choice\", \"output\", \"spot\""],
+        );
+        check(
+            &CHOICE.replace("id = \"pick\"", "id = \"Pick_One\""),
+            &["t.md:9: card `id` \"Pick_One\" is not kebab-case (a-z, 0-9, '-')"],
+        );
+        check(
+            &format!("{CHOICE}{CHOICE}"),
+            &["t.md:20: card `id` \"pick\" is used twice"],
+        );
+        check(
+            &CHOICE.replace(
+                "    { option = \"The other one.\", why = \"Nor is it.\" },\n",
+                "",
+            ),
+            &["t.md:8: a `choice` card has 2 to 4 `wrong` options; this one has 1"],
+        );
+        check(
+            &CHOICE.replace("The other one.", "this one."),
+            &["t.md:16: option \"this one.\" is listed twice"],
+        );
+        check(
+            &CHOICE.replace("answer = \"This one.\"\n", ""),
+            &["t.md:8: a `choice` card needs `answer`"],
+        );
+        check(
+            &CHOICE.replace("why = \"Because it is.\"", "why = \"Because.\"\nline = 3"),
+            &["t.md:14: a `choice` card does not take `line`"],
+        );
+        check(
+            &CHOICE.replace("Which one?", &"long ".repeat(90)),
+            &["t.md:11: card `prompt` is 449 characters; at most 400"],
+        );
+    }
+
+    #[test]
+    fn reports_snippet_and_rule_problems() {
+        let spot = "\n[[cards]]\nid = \"where\"\nkind = \"spot\"\nprompt = \"Which line?\"\ncode = '''\nx = 1\n'''\nrule = \"PG201\"\nline = 1\n";
+        check(spot, &["ok"]);
+        check(
+            &spot.replace("line = 1", "line = 2"),
+            &["t.md:16: card `line` 2 is not a line of its 1-line `code`"],
+        );
+        check(
+            &spot.replace("PG201", "E501"),
+            &["t.md:15: card `rule` \"E501\" is not a rule code such as \"PG201\""],
+        );
+        check(
+            &spot.replace("x = 1\n", &"x = 1\n".repeat(31)),
+            &["t.md:12: card `code` has 31 lines; at most 30 fit a card"],
+        );
+        check(
+            &spot.replace("rule = \"PG201\"\n", ""),
+            &["t.md:8: a `spot` card needs `rule`"],
+        );
+        let output = "\n[[cards]]\nid = \"out\"\nkind = \"output\"\nprompt = \"What prints?\"\ncode = \"print()\"\noutput = \"  \"\n";
+        check(output, &["t.md:13: card `output` is empty"]);
+    }
+
+    #[test]
+    fn reports_key_point_problems() {
+        check(
+            "key_points = [\"only one\"]\n",
+            &["t.md:7: `key_points` has 1 entries; a model answer names 2 to 6"],
+        );
+        check(
+            "key_points = [\"one\", \"  \"]\n",
+            &["t.md:7: `key_points` entry is empty"],
+        );
+    }
+}

@@ -557,7 +557,7 @@ x = 2
         check(
             &GOOD.replace("aliases", "alias"),
             &[
-                "t.md:7: invalid front matter: unknown field `alias`, expected one of `id`, `title`, `module`, `question`, `summary`, `asked`, `aliases`, `tags`, `triggers`, `related`, `references`, `versions`",
+                "t.md:7: invalid front matter: unknown field `alias`, expected one of `id`, `title`, `module`, `question`, `summary`, `asked`, `aliases`, `tags`, `triggers`, `related`, `references`, `versions`, `key_points`, `cards`",
             ],
         );
         check(

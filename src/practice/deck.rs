@@ -391,6 +391,166 @@ fn streak(days: &[i64], today: i64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    const GATHER: &str = "asyncio-gather";
+
+    fn guide() -> Guide {
+        crate::guide::load_builtin().guide
+    }
+
+    fn at_day(day: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(day * 86_400 + 3_600)
+    }
+
+    fn card_of<'g>(guide: &'g Guide, kind: &str) -> (CardRef, &'g Card) {
+        let t = guide.get(GATHER).unwrap();
+        let c = t.cards.iter().find(|c| c.kind.name() == kind).unwrap();
+        (CardRef::new(GATHER, &c.id), c)
+    }
+
+    #[test]
+    fn a_prompt_never_carries_the_answer() {
+        let guide = guide();
+        for card in all_cards(&guide, &Filter::default()) {
+            let p = prompt(&guide, &card, at_day(20_000)).unwrap();
+            let json = serde_json::to_value(&p).unwrap();
+            let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+            for hidden in [
+                "answer", "why", "output", "rule", "line", "wrong", "expected",
+            ] {
+                assert!(!keys.iter().any(|k| *k == hidden), "{card}: {keys:?}");
+            }
+            assert_eq!(json["id"], card.as_str());
+            assert_eq!(json["topicTitle"], guide.get(card.topic()).unwrap().title);
+        }
+    }
+
+    #[test]
+    fn choices_are_shuffled_per_day_and_stable_within_it() {
+        let guide = guide();
+        let (card, _) = card_of(&guide, "choice");
+        let morning = prompt(&guide, &card, at_day(20_000)).unwrap().options;
+        let evening = prompt(
+            &guide,
+            &card,
+            at_day(20_000) + Duration::from_secs(20 * 3_600),
+        )
+        .unwrap()
+        .options;
+        assert_eq!(morning, evening);
+        let orders: HashSet<Vec<String>> = (0..30)
+            .map(|d| {
+                prompt(&guide, &card, at_day(20_000 + d))
+                    .unwrap()
+                    .options
+                    .unwrap()
+            })
+            .collect();
+        assert!(orders.len() > 1, "the order never changes over 30 days");
+    }
+
+    #[test]
+    fn a_choice_is_graded_against_the_shown_order() {
+        let guide = guide();
+        let (card, c) = card_of(&guide, "choice");
+        let CardKind::Choice { answer, wrong, .. } = &c.kind else {
+            unreachable!()
+        };
+        let now = at_day(20_001);
+        let options = prompt(&guide, &card, now).unwrap().options.unwrap();
+        let right = options.iter().position(|o| o == answer).unwrap();
+        let o = grade(&guide, &card, &Answer::Choice(right), now).unwrap();
+        assert_eq!((o.correct, o.grade), (Some(true), Grade::Good));
+        assert_eq!(&o.expected, answer);
+        let bad = (right + 1) % options.len();
+        let o = grade(&guide, &card, &Answer::Choice(bad), now).unwrap();
+        assert_eq!((o.correct, o.grade), (Some(false), Grade::Again));
+        let why = &wrong.iter().find(|w| w.option == options[bad]).unwrap().why;
+        assert!(o.explanation.contains(why.as_str()), "{}", o.explanation);
+        assert!(grade(&guide, &card, &Answer::Choice(options.len()), now).is_err());
+        assert!(grade(&guide, &card, &Answer::Text("x".into()), now).is_err());
+    }
+
+    #[test]
+    fn output_is_compared_exactly_with_spacing_as_hard() {
+        let guide = guide();
+        let (card, c) = card_of(&guide, "output");
+        let CardKind::Output { output, .. } = &c.kind else {
+            unreachable!()
+        };
+        let now = at_day(20_000);
+        let typed = |s: &str| grade(&guide, &card, &Answer::Text(s.to_string()), now).unwrap();
+        let exact = typed(&format!("{}  \n\n", output.trim_end()));
+        assert_eq!((exact.correct, exact.grade), (Some(true), Grade::Good));
+        let spaced = typed(&output.split_whitespace().collect::<Vec<_>>().join(" "));
+        assert_eq!((spaced.correct, spaced.grade), (Some(true), Grade::Hard));
+        let wrong = typed("done slow\ndone fast");
+        assert_eq!((wrong.correct, wrong.grade), (Some(false), Grade::Again));
+        assert_eq!(wrong.expected, output.trim_end());
+    }
+
+    #[test]
+    fn spot_takes_the_line_or_the_rule_and_explains_with_the_finding() {
+        let guide = guide();
+        let (card, c) = card_of(&guide, "spot");
+        let CardKind::Spot { rule, line, .. } = &c.kind else {
+            unreachable!()
+        };
+        let now = at_day(20_000);
+        let g = |a: Answer| grade(&guide, &card, &a, now).unwrap();
+        assert_eq!(g(Answer::Line(*line)).grade, Grade::Good);
+        assert_eq!(g(Answer::Text(rule.to_lowercase())).correct, Some(true));
+        assert_eq!(g(Answer::Text(format!("line {line}"))).correct, Some(true));
+        let miss = g(Answer::Line(line + 1));
+        assert_eq!((miss.correct, miss.grade), (Some(false), Grade::Again));
+        assert_eq!(miss.expected, format!("line {line} ({rule})"));
+        // The detectors' own message, not the rule's one-line summary.
+        let summary = crate::detect::RULES
+            .iter()
+            .find(|r| r.code == rule)
+            .unwrap()
+            .summary;
+        assert!(
+            miss.explanation.starts_with(&format!("{rule}: ")),
+            "{}",
+            miss.explanation
+        );
+        assert!(
+            !miss
+                .explanation
+                .starts_with(&format!("{rule}: {summary}\n"))
+        );
+    }
+
+    #[test]
+    fn the_question_card_reveals_the_key_points() {
+        let guide = guide();
+        let card = CardRef::new(GATHER, QUESTION_CARD);
+        let p = prompt(&guide, &card, at_day(1)).unwrap();
+        assert_eq!(p.kind, Kind::Question);
+        assert_eq!(p.prompt, guide.get(GATHER).unwrap().question);
+        let o = grade(&guide, &card, &Answer::Reveal, at_day(1)).unwrap();
+        assert_eq!((o.correct, o.grade), (None, Grade::Good));
+        for point in &guide.get(GATHER).unwrap().key_points {
+            assert!(o.expected.contains(point.as_str()));
+        }
+    }
+
+    #[test]
+    fn unknown_cards_are_errors_not_panics() {
+        let guide = guide();
+        for id in ["no-such-topic#x", "asyncio-gather#no-such-card"] {
+            let card = CardRef::parse(id).unwrap();
+            assert!(matches!(
+                prompt(&guide, &card, at_day(1)),
+                Err(PracticeError::UnknownCard(_))
+            ));
+        }
+        for bad in ["", "#", "a#", "#b", "a#b#c", "plain"] {
+            assert!(CardRef::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn streak_counts_back_from_today_or_yesterday() {

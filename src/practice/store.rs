@@ -69,6 +69,8 @@ pub(crate) const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// How long a write waits for another writer (reported when it gives up).
+    busy_timeout: Duration,
 }
 
 /// What an import changed.
@@ -152,6 +154,7 @@ impl Store {
         let store = Store {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
+            busy_timeout: BUSY_TIMEOUT,
         };
         store.migrate()?;
         Ok(store)
@@ -194,7 +197,20 @@ impl Store {
     }
 
     fn err(&self, e: rusqlite::Error) -> PracticeError {
-        map_err(&self.path, e)
+        match map_err(&self.path, e) {
+            PracticeError::Locked { path, .. } => PracticeError::Locked {
+                path,
+                waited_ms: self.busy_timeout.as_millis() as u64,
+            },
+            other => other,
+        }
+    }
+
+    /// Waits at most `timeout` for other writers from now on (tests).
+    #[cfg(test)]
+    fn set_busy_timeout(&mut self, timeout: Duration) {
+        self.busy_timeout = timeout;
+        self.conn().busy_timeout(timeout).expect("busy_timeout");
     }
 
     fn migrate(&self) -> Result<(), PracticeError> {
@@ -770,6 +786,29 @@ mod tests {
         let e = Store::open(&path).unwrap_err();
         assert!(matches!(e, PracticeError::Corrupt { .. }), "{e:?}");
         assert!(e.to_string().contains(&path.display().to_string()), "{e}");
+    }
+
+    #[test]
+    fn a_locked_database_is_reported_with_its_path_after_the_timeout() {
+        let (_dir, mut store) = temp();
+        store.set_busy_timeout(Duration::from_millis(200));
+        let other = Connection::open(store.path()).unwrap();
+        other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let e = store
+            .review(&CardRef::new("t", "c"), Grade::Good, from_ms(T0))
+            .unwrap_err();
+        assert!(
+            matches!(e, PracticeError::Locked { waited_ms: 200, .. }),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("p.sqlite3"), "{e}");
+        assert!(e.to_string().contains("locked by another process"), "{e}");
+        // Reading still works in WAL mode, and writing once the lock is gone.
+        assert_eq!(store.review_count(&CardRef::new("t", "c")).unwrap(), 0);
+        other.execute_batch("COMMIT").unwrap();
+        store
+            .review(&CardRef::new("t", "c"), Grade::Good, from_ms(T0))
+            .unwrap();
     }
 
     #[test]
