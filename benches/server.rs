@@ -37,6 +37,7 @@ impl Server {
         let mut child = Command::new(BIN)
             .arg("serve")
             .env("PYGUIDE_CACHE_DIR", cache.path())
+            .env("PYGUIDE_DATA_DIR", cache.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -58,6 +58,7 @@ async fn peak_memory_is_proportional_to_the_file() {
     let options = pyguide::server::ServerOptions {
         guide: Vec::new(),
         cache_dir: Some(cache.path().to_path_buf()),
+        practice: Default::default(),
         fault: None,
     };
     let (client_io, server_io) = tokio::io::duplex(1 << 16);

@@ -30,6 +30,7 @@ fn start(guide: Vec<std::path::PathBuf>, fault: Option<FaultHook>) -> Harness {
     let options = ServerOptions {
         guide,
         cache_dir: Some(cache.path().to_path_buf()),
+        practice: Default::default(),
         fault,
     };
     let (client_io, server_io) = tokio::io::duplex(1 << 16);

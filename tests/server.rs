@@ -31,6 +31,7 @@ fn start(fault: Option<pyguide::server::FaultHook>) -> Harness {
     let options = ServerOptions {
         guide: Vec::new(),
         cache_dir: Some(cache.path().to_path_buf()),
+        practice: Default::default(),
         fault,
     };
     let (client_io, server_io) = tokio::io::duplex(1 << 16);

@@ -36,6 +36,8 @@ fn spawn_with_args(
     command
         .args(args)
         .env("PYGUIDE_CACHE_DIR", cache)
+        // Practice progress in the test's folder, never the user's.
+        .env("PYGUIDE_DATA_DIR", cache)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(stderr)

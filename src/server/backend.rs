@@ -1,5 +1,5 @@
 //! The `LanguageServer` implementation: routes each method to its handler
-//! in `handlers/`. Requests that read documents first wait until every
+//! in `handlers/` (practice requests to `practice.rs`). Requests that read documents first wait until every
 //! document notification sent before them has been applied.
 
 use std::sync::{Arc, Mutex};
@@ -14,6 +14,7 @@ use super::ServerOptions;
 use super::handlers::{
     code_action, configuration, execute_command, hover, lifecycle, symbol, topic, watched_files,
 };
+use super::practice;
 use super::state::Shared;
 use super::worker::{self, Op, Publish, Queue};
 
@@ -49,9 +50,39 @@ impl Backend {
         &self.queue
     }
 
-    /// `pyguide/topic`.
+    /// `pyguide/topic` (a topic opened: met, for practice).
     pub async fn topic(&self, params: topic::TopicParams) -> Result<topic::TopicResult> {
-        topic::topic(&self.shared, params)
+        let result = topic::topic(&self.shared, params)?;
+        practice::record(
+            &self.shared,
+            vec![result.id.clone()],
+            crate::practice::Seen::Explain,
+        );
+        Ok(result)
+    }
+
+    /// `pyguide/practice/next`.
+    pub async fn practice_next(
+        &self,
+        params: practice::NextParams,
+    ) -> Result<practice::NextResult> {
+        practice::next(&self.shared, params).await
+    }
+
+    /// `pyguide/practice/answer`.
+    pub async fn practice_answer(
+        &self,
+        params: practice::AnswerParams,
+    ) -> Result<practice::AnswerResult> {
+        practice::answer(&self.shared, params).await
+    }
+
+    /// `pyguide/practice/status`.
+    pub async fn practice_status(
+        &self,
+        params: practice::StatusParams,
+    ) -> Result<practice::StatusResult> {
+        practice::status(&self.shared, params).await
     }
 
     fn push(&self, method: &str, params: impl serde::Serialize) {
@@ -77,6 +108,7 @@ impl LanguageServer for Backend {
             .take();
         if let Some(mut rx) = rx {
             let client = self.client.clone();
+            let shared = self.shared.clone();
             tokio::spawn(async move {
                 // The last result sent per document: analyses run in
                 // parallel, so an older one may finish after a newer one.
@@ -87,6 +119,11 @@ impl LanguageServer for Backend {
                         continue;
                     }
                     *last = p.seq;
+                    match p.version {
+                        // A closed document's empty diagnostics.
+                        None => shared.practice.closed(&p.uri),
+                        Some(_) => practice::met_in_code(&shared, &p.uri, &p.topics),
+                    }
                     client
                         .publish_diagnostics(p.uri, p.diagnostics, p.version)
                         .await;
@@ -134,7 +171,12 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         self.queue.caught_up().await;
-        hover::hover(&self.shared, params).await
+        let Some(shown) = hover::hover(&self.shared, params).await? else {
+            return Ok(None);
+        };
+        let topics = shown.topics.iter().map(|t| t.to_string()).collect();
+        practice::record(&self.shared, topics, crate::practice::Seen::Hover);
+        Ok(Some(shown.hover))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -150,7 +192,20 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
-        execute_command::execute_command(&self.shared, &self.client, params).await
+        let opened = execute_command::execute_command(&self.shared, &self.client, params).await?;
+        // An Explain action (or a hover link) opened a topic: met, for practice.
+        if let Some(id) = opened
+            .as_ref()
+            .and_then(|v| v.get("uri").and(v.get("id")))
+            .and_then(Value::as_str)
+        {
+            practice::record(
+                &self.shared,
+                vec![id.to_string()],
+                crate::practice::Seen::Explain,
+            );
+        }
+        Ok(opened)
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -26,6 +26,7 @@ pub const SELECT: &str = "select";
 pub const IGNORE: &str = "ignore";
 pub const HINTS: &str = "hints";
 pub const GUIDE: &str = "guide";
+pub const PRACTICE: &str = "practice";
 /// `[tool.pyguide]` keys about the project rather than the server: read by
 /// `crate::project` for each file, accepted here without a problem.
 const PROJECT_KEYS_TARGET: &str = "target-version";
@@ -33,7 +34,7 @@ const PROJECT_KEYS_DJANGO: &str = "django-version";
 const PROJECT_KEYS_CELERY: &str = "celery-version";
 
 /// Every setting the server reads, in the order the README lists them.
-pub const OPTIONS: [OptionDoc; 4] = [
+pub const OPTIONS: [OptionDoc; 5] = [
     OptionDoc {
         name: SELECT,
         kind: "list of code prefixes",
@@ -58,6 +59,12 @@ pub const OPTIONS: [OptionDoc; 4] = [
         default: "`[]`",
         doc: "Extra folders of topics in the guide's format; relative paths are resolved against the workspace folder.",
     },
+    OptionDoc {
+        name: PRACTICE,
+        kind: "boolean",
+        default: "`true`",
+        doc: "Remember, on this machine only, which topics your open files raise and which hovers and Explain actions you open, and answer the practice requests (`pyguide/practice/next`, `answer`, `status`). Off: nothing is recorded and the requests answer `enabled: false`.",
+    },
 ];
 
 /// Settings from one source; `None` = not set there.
@@ -67,15 +74,30 @@ pub struct Layer {
     pub ignore: Option<Vec<String>>,
     pub hints: Option<bool>,
     pub guide: Option<Vec<PathBuf>>,
+    pub practice: Option<bool>,
 }
 
 /// The settings in effect.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub hints: bool,
     pub guide: Vec<PathBuf>,
+    /// Practice recording and requests (on unless a layer turns it off).
+    pub practice: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            hints: false,
+            guide: Vec::new(),
+            practice: true,
+        }
+    }
 }
 
 impl Settings {
@@ -94,6 +116,9 @@ impl Settings {
             }
             if let Some(v) = &layer.guide {
                 s.guide = v.clone();
+            }
+            if let Some(v) = layer.practice {
+                s.practice = v;
             }
         }
         s
@@ -146,13 +171,8 @@ pub fn parse_layer(value: &Value, origin: &str, base: Option<&Path>) -> (Layer, 
         let result = match key.as_str() {
             SELECT => codes(v).map(|c| layer.select = Some(c)),
             IGNORE => codes(v).map(|c| layer.ignore = Some(c)),
-            HINTS => match v {
-                Value::Bool(b) => {
-                    layer.hints = Some(*b);
-                    Ok(())
-                }
-                other => Err(format!("expected true or false, not {}", kind_of(other))),
-            },
+            HINTS => boolean(v).map(|b| layer.hints = Some(b)),
+            PRACTICE => boolean(v).map(|b| layer.practice = Some(b)),
             GUIDE => strings(v).map(|dirs| {
                 layer.guide = Some(dirs.iter().map(|d| resolve(d, base)).collect());
             }),
@@ -205,6 +225,13 @@ pub fn read_pyproject(root: &Path) -> (Layer, Vec<String>) {
             Layer::default(),
             vec![format!("{origin} [tool.pyguide]: {e}")],
         ),
+    }
+}
+
+fn boolean(v: &Value) -> Result<bool, String> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        other => Err(format!("expected true or false, not {}", kind_of(other))),
     }
 }
 
@@ -272,7 +299,7 @@ mod tests {
     #[test]
     fn parses_every_option_and_reports_problems_by_key() {
         let (layer, problems) = parse_layer(
-            &json!({"select": ["pg2", "PG401"], "ignore": "PG205", "hints": true, "guide": ["docs"]}),
+            &json!({"select": ["pg2", "PG401"], "ignore": "PG205", "hints": true, "guide": ["docs"], "practice": false}),
             "init",
             Some(Path::new("/ws")),
         );
@@ -281,14 +308,16 @@ mod tests {
         assert_eq!(layer.ignore.unwrap(), ["PG205"]);
         assert_eq!(layer.hints, Some(true));
         assert_eq!(layer.guide.unwrap(), [PathBuf::from("/ws/docs")]);
+        assert_eq!(layer.practice, Some(false));
 
         let (layer, problems) = parse_layer(
-            &json!({"select": ["PG999"], "hints": "yes", "colour": 1}),
+            &json!({"select": ["PG999"], "hints": "yes", "practice": "no", "colour": 1}),
             "init",
             None,
         );
         assert_eq!(layer, Layer::default());
-        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("`practice`")));
         assert!(
             problems
                 .iter()
@@ -317,6 +346,12 @@ mod tests {
         assert_eq!(s.select, ["PG2"]);
         assert!(!s.hints);
         assert!(s.constructs().hints);
+        assert!(s.practice, "practice is on unless a layer turns it off");
+        let off = Layer {
+            practice: Some(false),
+            ..Layer::default()
+        };
+        assert!(!Settings::merge(&[&off, &client]).practice);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `pyguide serve`: the Language Server Protocol server over stdio, built on
 //! tower-lsp-server and tokio. Hover explanations, diagnostics with quick
 //! fixes, code actions, topic search (`workspace/symbol`,
-//! `workspace/executeCommand`, `pyguide/topic`).
+//! `workspace/executeCommand`, `pyguide/topic`), and practice
+//! (`pyguide/practice/*`, recording what the user meets).
 //!
 //! This module is the only one that knows LSP types. It converts between
 //! LSP positions and the byte ranges the rest of the crate speaks, and keeps
@@ -12,6 +13,7 @@
 //! - `backend.rs`: method → handler routing; `handlers/`: one file each;
 //! - `worker.rs`: the document worker (edits, analysis, diagnostics);
 //! - `blocking.rs`: file reads and other blocking work, off the runtime;
+//! - `practice.rs`: the practice requests and recording, over the store;
 //! - `documents.rs`, `position.rs`, `config.rs`, `library.rs`,
 //!   `workspace.rs`, `state.rs`.
 
@@ -22,6 +24,7 @@ mod documents;
 mod handlers;
 mod library;
 mod position;
+mod practice;
 mod service;
 mod state;
 mod transport;
@@ -37,6 +40,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{ClientSocket, LspService, Server};
 
 pub use backend::Backend;
+pub use practice::Database;
 pub use service::Ordered;
 
 /// Called with a handler's or method's name before it runs; tests use it to
@@ -52,15 +56,20 @@ pub struct ServerOptions {
     /// Where topics are written as Markdown (`<dir>/topics/<id>.md`) and
     /// large guides' indexes cached; `None` writes nothing.
     pub cache_dir: Option<PathBuf>,
+    /// The practice progress database; [`Database::None`] (the default)
+    /// has none, and practice requests answer `enabled: false`.
+    pub practice: Database,
     pub fault: Option<FaultHook>,
 }
 
 impl ServerOptions {
-    /// The real server's options: `PYGUIDE_CACHE_DIR` or the user cache folder.
+    /// The real server's options: `PYGUIDE_CACHE_DIR` or the user cache
+    /// folder; progress in `PYGUIDE_DATA_DIR` or the user data folder.
     pub fn from_env(guide: Vec<PathBuf>) -> ServerOptions {
         ServerOptions {
             guide,
             cache_dir: crate::search::default_cache_dir(),
+            practice: Database::UserData,
             fault: None,
         }
     }
@@ -70,6 +79,9 @@ impl ServerOptions {
 pub fn service(options: ServerOptions) -> (Ordered, ClientSocket) {
     let (service, socket) = LspService::build(|client| Backend::new(client, options))
         .custom_method(handlers::topic::METHOD, Backend::topic)
+        .custom_method(practice::NEXT, Backend::practice_next)
+        .custom_method(practice::ANSWER, Backend::practice_answer)
+        .custom_method(practice::STATUS, Backend::practice_status)
         .finish();
     (Ordered::new(service), socket)
 }

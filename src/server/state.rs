@@ -86,6 +86,8 @@ pub struct Shared {
     pub exit: tokio::sync::Notify,
     /// Requests in progress, cancellable by id.
     pub pending: Pending,
+    /// The practice store and what was recorded for open documents.
+    pub practice: Arc<super::practice::Practice>,
     /// The built-in guide alone, what requests use until the user's guide
     /// folders are loaded.
     builtin: std::sync::OnceLock<Arc<Library>>,
@@ -171,6 +173,7 @@ fn write<T>(lock: &RwLock<T>, value: T) {
 impl Shared {
     pub fn new(options: ServerOptions) -> Shared {
         let library = LazyLibrary::new(options.guide.clone(), options.cache_dir.clone());
+        let practice = Arc::new(super::practice::Practice::new(options.practice.clone()));
         Shared {
             options,
             encoding: RwLock::default(),
@@ -185,6 +188,7 @@ impl Shared {
             shut_down: AtomicBool::new(false),
             exit: tokio::sync::Notify::new(),
             pending: Pending::default(),
+            practice,
             builtin: std::sync::OnceLock::new(),
         }
     }

@@ -97,6 +97,9 @@ pub struct Publish {
     pub seq: u64,
     pub version: Option<i32>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The topics of the document's findings (hints included, `select` /
+    /// `ignore` applied): what the user met in code, for practice.
+    pub topics: Vec<&'static str>,
 }
 
 /// The sending side: the service wrapper pushes, handlers wait.
@@ -253,6 +256,7 @@ impl Worker {
                     seq,
                     version: None,
                     diagnostics: Vec::new(),
+                    topics: Vec::new(),
                 });
             }
             Op::Save(v) => {
@@ -421,15 +425,23 @@ fn analyse(uri: &Uri, snapshot: &Arc<Snapshot>, shared: &Shared) -> Option<Publi
         let findings = snapshot.findings_with(&hook)?;
         tracing::debug!("analysed {} in {:?}", uri.as_str(), started.elapsed());
         let settings = shared.settings();
-        Some(diagnostics::build(
+        let constructs = settings.constructs();
+        let mut topics: Vec<&'static str> = Vec::new();
+        for f in findings.iter().filter(|f| constructs.allows(f.rule)) {
+            if !topics.contains(&f.topic()) {
+                topics.push(f.topic());
+            }
+        }
+        let diagnostics = diagnostics::build(
             snapshot,
             &findings,
             &settings.diagnostics(),
             &shared.library(),
             shared.encoding(),
-        ))
+        );
+        Some((diagnostics, topics))
     }));
-    let diagnostics = match built {
+    let (diagnostics, topics) = match built {
         Ok(Some(d)) => d,
         Ok(None) => return None,
         Err(_) => {
@@ -445,6 +457,7 @@ fn analyse(uri: &Uri, snapshot: &Arc<Snapshot>, shared: &Shared) -> Option<Publi
         seq: snapshot.seq,
         version: Some(snapshot.version),
         diagnostics,
+        topics,
     })
 }
 

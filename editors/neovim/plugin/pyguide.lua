@@ -12,5 +12,5 @@ end, {
   complete = function(arglead, cmdline)
     return require("pyguide").complete(arglead, cmdline)
   end,
-  desc = "pyguide: search [query] | ('<,'>) search | topic ID | explain | restart",
+  desc = "pyguide: search [query] | ('<,'>) search | topic ID | explain | practice [topic ID|module NAME] | restart",
 })

@@ -14,6 +14,8 @@ binary = vim.fn.fnamemodify(binary, ":p")
 
 local passed = 0
 local pyguide
+local practice_data
+local practice_float
 --- The LSP log's lines (none yet when the file does not exist).
 local function lsp_log_path()
   if vim.lsp.log and vim.lsp.log.get_filename then
@@ -90,6 +92,99 @@ local function close_topic_windows()
   end
 end
 
+--- The practice window's buffer text.
+local function practice_text()
+  local state = pyguide.practice_state
+  if not (state.buf and vim.api.nvim_buf_is_valid(state.buf)) then
+    return ""
+  end
+  return buffer_text(state.buf)
+end
+
+local function wait_phase(name, phases)
+  return wait_for(name, 10000, function()
+    local phase = pyguide.practice_state.phase
+    return vim.tbl_contains(phases, phase) and phase or nil
+  end)
+end
+
+--- `:PyGuide practice` in a floating window, driven by its keys as a user
+--- would press them: the cards of asyncio-gather (the model topic: its
+--- interview question and its gradable cards) until a question card and a
+--- gradable one have been answered; then the due count; then `q`.
+practice_float = function(client)
+  vim.cmd("PyGuide practice topic asyncio-gather")
+  local state = pyguide.practice_state
+  wait_phase(":PyGuide practice shows a card", { "asking" })
+  local win = state.win
+  local config = vim.api.nvim_win_get_config(win)
+  check("practice: a floating window with a border", config.relative == "editor" and vim.api.nvim_get_current_win() == win, vim.inspect(config))
+  if vim.fn.has("nvim-0.9") == 1 then
+    local title = type(config.title) == "table" and config.title[1][1] or tostring(config.title)
+    check("practice: the title names the topic", title:find(state.card.topicTitle, 1, true) ~= nil, vim.inspect(config.title))
+  else
+    local first = vim.api.nvim_buf_get_lines(state.buf, 0, 1, false)[1]
+    check("practice: the first line names the topic (no float titles before 0.9)", first:find(state.card.topicTitle, 1, true) == 1, first)
+  end
+  local kinds = {}
+  local answered = {}
+  for _ = 1, 8 do
+    local card = state.card
+    check("practice: card " .. card.id .. " belongs to the topic asked for", card.topic == "asyncio-gather", card.id)
+    local shown = practice_text()
+    check("practice: the float shows the prompt", shown:find(vim.split(card.prompt, " ")[1], 1, true) ~= nil, shown)
+    out("     card (" .. card.kind .. "):")
+    for _, line in ipairs(vim.split(shown, "\n")) do
+      out("     | " .. line)
+    end
+    if card.kind == "question" then
+      pyguide.practice_key("<Space>")
+      check("practice: <Space> reveals the key points", state.phase == "revealed" and practice_text():find("A good answer names", 1, true) ~= nil, practice_text())
+      pyguide.practice_key("3")
+    elseif card.kind == "choice" then
+      pyguide.practice_key("1")
+      check("practice: a number key picks an option", state.choice == 1 and practice_text():find("▸ 1.", 1, true) ~= nil, practice_text())
+      pyguide.practice_key("<CR>")
+    elseif card.kind == "spot" then
+      pyguide.practice_key("1")
+      check("practice: typing a line number picks the line", state.line == 1, tostring(state.line))
+      pyguide.practice_key("<CR>")
+    elseif card.kind == "output" then
+      vim.ui.input = function(_, on_confirm)
+        on_confirm("None")
+      end
+      pyguide.practice_key("<CR>")
+    end
+    wait_phase("practice: the answer is graded", { "result" })
+    local result = practice_text()
+    out("     result:")
+    for _, line in ipairs(vim.split(result, "\n")) do
+      out("     | " .. line)
+    end
+    check("practice: the result says the grade and when the card comes back", result:find("Graded %a+; back in %d+ %a+ %(20%d%d%-") ~= nil, result)
+    kinds[card.kind] = true
+    answered[card.id] = true
+    if kinds.question and (kinds.choice or kinds.spot or kinds.output) then
+      break
+    end
+    pyguide.practice_key("n")
+    local phase = wait_phase("practice: n asks for the next card", { "asking", "empty" })
+    if phase == "empty" then
+      break
+    end
+    check("practice: n shows another card", not answered[state.card.id], state.card.id)
+  end
+  local now = os.time()
+  check("practice: due_in counts days", pyguide.due_in(os.date("!%Y-%m-%dT%H:%M:%SZ", now + 3 * 86400), now):find("^in 3 days %(") ~= nil, pyguide.due_in(os.date("!%Y-%m-%dT%H:%M:%SZ", now + 3 * 86400), now))
+  check("practice: due_in counts minutes", pyguide.due_in(os.date("!%Y-%m-%dT%H:%M:%SZ", now + 600), now):find("^in 10 minutes") ~= nil)
+  check("practice: a question card and a gradable card were answered", kinds.question and (kinds.choice or kinds.spot or kinds.output), vim.inspect(kinds))
+  local status = pyguide.request_sync(client, "pyguide/practice/status", {}, 3000)
+  check("practice: status answers with the counts", status and status.result and status.result.enabled == true and type(status.result.due) == "number", vim.inspect(status))
+  pyguide.practice_key("q")
+  check("practice: q closes the float", not vim.api.nvim_win_is_valid(win))
+  check("practice: the progress is in the scratch database", vim.fn.filereadable(practice_data .. "/practice.sqlite3") == 1, practice_data)
+end
+
 local function run()
   local v = vim.version()
   out(string.format("nvim %d.%d.%d, server %s", v.major, v.minor, v.patch, binary))
@@ -106,6 +201,10 @@ local function run()
   vim.fn.writefile({ "[project]", 'name = "sample"' }, project .. "/pyproject.toml")
   local fixture = repo .. "/editors/testdata/sample.py"
   vim.fn.writefile(vim.fn.readfile(fixture), project .. "/sample.py")
+
+  -- The server's practice database: a scratch one (the server inherits the variable).
+  practice_data = vim.fn.tempname()
+  vim.env.PYGUIDE_DATA_DIR = practice_data
 
   pyguide = require("pyguide")
   pyguide.setup({ cmd = { binary, "serve" } })
@@ -366,6 +465,8 @@ local function run()
   check("subcommand completion", vim.deep_equal(pyguide.complete("se", "PyGuide se"), { "search" }))
   local completed = pyguide.complete("asyncio-ga", "PyGuide topic asyncio-ga")
   check("topic id completion", vim.tbl_contains(completed, "asyncio-gather"), vim.inspect(completed))
+
+  practice_float(client)
 
   out(string.format("neovim: %d passed, 0 failed", passed))
 end

@@ -1,11 +1,13 @@
 /**
  * The VS Code side of pyguide: starts `pyguide serve` for Python files and
  * adds the commands the protocol alone cannot give (topic search as you
- * type, a rendered topic view, explain-at-cursor, restart, output). The
+ * type, a rendered topic view, explain-at-cursor, the practice view and its
+ * status-bar item, restart, output). The
  * decisions live in the pure modules beside this file; this one wires them
  * to the VS Code and language-client APIs.
  */
 
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as vscode from "vscode";
@@ -37,6 +39,22 @@ import {
   TRUSTED_HOVER_COMMANDS,
   DIAGNOSTIC_SOURCE,
 } from "./protocol";
+import {
+  type HostMessage,
+  isAnswerResult,
+  isNextResult,
+  isStatusResult,
+  isViewMessage,
+  makeNonce,
+  PRACTICE_ANSWER,
+  PRACTICE_NEXT,
+  PRACTICE_STATUS,
+  practiceHtml,
+  type StatusResult,
+  statusBarText,
+  statusBarTooltip,
+  type ViewMessage,
+} from "./practice";
 import { LatestSearch, type TopicItem, toTopicItem } from "./search";
 import {
   classifyChange,
@@ -58,14 +76,21 @@ let traceOutput: vscode.OutputChannel;
 let fallbackOpenTopic: vscode.Disposable | undefined;
 const topicCache = new Map<string, TopicResult>();
 const topicChanged = new vscode.EventEmitter<vscode.Uri>();
+/** "$(mortar-board) N due": shown while practice is on and cards are due. */
+let practiceStatus: vscode.StatusBarItem;
+let practicePanel: vscode.WebviewPanel | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   extensionPath = context.extensionPath;
   output = vscode.window.createOutputChannel("PyGuide");
   traceOutput = vscode.window.createOutputChannel("PyGuide Trace");
+  practiceStatus = vscode.window.createStatusBarItem("pyguide.practiceDue", vscode.StatusBarAlignment.Right, 100);
+  practiceStatus.name = "PyGuide Practice";
+  practiceStatus.command = EXTENSION_COMMANDS.practice;
   context.subscriptions.push(
     output,
     traceOutput,
+    practiceStatus,
     topicChanged,
     vscode.workspace.registerTextDocumentContentProvider(TOPIC_SCHEME, {
       onDidChange: topicChanged.event,
@@ -81,6 +106,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(EXTENSION_COMMANDS.searchSelection, () => searchSelection()),
     vscode.commands.registerCommand(EXTENSION_COMMANDS.restartServer, restart),
     vscode.commands.registerCommand(EXTENSION_COMMANDS.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(EXTENSION_COMMANDS.practice, openPractice),
+    // The due count changes with time: asked again whenever the window gets the focus.
+    vscode.window.onDidChangeWindowState((state) => state.focused && void refreshPracticeStatus()),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
     // A workspace `pyguide.path` ignored in Restricted Mode applies once trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
@@ -102,6 +130,7 @@ function rawSettings(): RawSettings {
     ignore: config.get("ignore"),
     hints: config.get("hints"),
     guide: config.get("guide"),
+    practice: config.get("practice"),
     logLevel: config.get("logLevel"),
   };
 }
@@ -121,6 +150,7 @@ async function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): P
   } else if (change === "notify" && client?.state === State.Running) {
     await client.sendNotification(DidChangeConfigurationNotification.type, didChangeConfigurationParams(serverSettings()));
     refreshOpenTopics();
+    void refreshPracticeStatus();
   }
 }
 
@@ -231,6 +261,7 @@ async function startClient(): Promise<void> {
       .then((choice) => choice && output.show(true));
     return;
   }
+  void refreshPracticeStatus();
   const advertised = next.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
   if (!advertised.includes(OPEN_TOPIC_COMMAND)) {
     fallbackOpenTopic = vscode.commands.registerCommand(OPEN_TOPIC_COMMAND, (id?: unknown) =>
@@ -240,6 +271,7 @@ async function startClient(): Promise<void> {
 }
 
 async function stopClient(): Promise<void> {
+  practiceStatus?.hide();
   fallbackOpenTopic?.dispose();
   fallbackOpenTopic = undefined;
   const current = client;
@@ -509,4 +541,109 @@ async function explainAtCursor(): Promise<void> {
   if (choice) {
     await searchTopics(word || undefined);
   }
+}
+
+// ---------------------------------------------------------------- practice
+
+/**
+ * Shows or hides the status-bar item from `pyguide/practice/status`
+ * (hidden when practice is off, nothing is due or the server cannot say).
+ */
+async function refreshPracticeStatus(known?: StatusResult): Promise<void> {
+  let status = known;
+  if (!status) {
+    if (client?.state !== State.Running) {
+      practiceStatus.hide();
+      return;
+    }
+    try {
+      const answer: unknown = await client.sendRequest(PRACTICE_STATUS, {});
+      status = isStatusResult(answer) ? answer : undefined;
+    } catch (error) {
+      output.appendLine(`${PRACTICE_STATUS} failed: ${String(error)}`);
+    }
+  }
+  const text = statusBarText(status);
+  if (text === undefined || status === undefined) {
+    practiceStatus.hide();
+    return;
+  }
+  practiceStatus.text = text;
+  practiceStatus.tooltip = statusBarTooltip(status);
+  practiceStatus.show();
+}
+
+/** "PyGuide: Practice": the practice view (one panel, revealed when open). */
+async function openPractice(): Promise<void> {
+  if (practicePanel) {
+    practicePanel.reveal();
+    return;
+  }
+  const running = await readyClient();
+  if (!running) {
+    return;
+  }
+  const media = vscode.Uri.joinPath(vscode.Uri.file(extensionPath), "dist");
+  const panel = vscode.window.createWebviewPanel(
+    "pyguide.practice",
+    "PyGuide: Practice",
+    vscode.ViewColumn.Active,
+    { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: true },
+  );
+  practicePanel = panel;
+  const { webview } = panel;
+  webview.html = practiceHtml({
+    nonce: makeNonce((size) => crypto.randomBytes(size)),
+    cspSource: webview.cspSource,
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, "practice.js")).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, "practice.css")).toString(),
+  });
+  const send = (message: HostMessage) => void webview.postMessage(message);
+  const onMessage = async (message: ViewMessage): Promise<void> => {
+    if (message.type === "close") {
+      panel.dispose();
+      return;
+    }
+    if (message.type === "open-topic") {
+      await openTopic(message.topic);
+      return;
+    }
+    const current = await readyClient();
+    if (!current) {
+      send({ type: "error", message: "The PyGuide server is not running; see PyGuide: Show Output." });
+      return;
+    }
+    try {
+      if (message.type === "next") {
+        const next: unknown = await current.sendRequest(PRACTICE_NEXT, {});
+        if (!isNextResult(next)) {
+          throw new Error(`unexpected ${PRACTICE_NEXT} answer: ${JSON.stringify(next).slice(0, 200)}`);
+        }
+        send({ type: "next", next });
+        void refreshPracticeStatus({ due: next.due, new: next.new, enabled: next.enabled });
+      } else {
+        const result: unknown = await current.sendRequest(PRACTICE_ANSWER, message.params);
+        if (!isAnswerResult(result)) {
+          throw new Error(`unexpected ${PRACTICE_ANSWER} answer: ${JSON.stringify(result).slice(0, 200)}`);
+        }
+        send({ type: "result", result });
+        void refreshPracticeStatus();
+      }
+    } catch (error) {
+      output.appendLine(`Practice: ${String(error)}`);
+      send({ type: "error", message: String(error instanceof Error ? error.message : error) });
+    }
+  };
+  const subscriptions = [
+    webview.onDidReceiveMessage((message: unknown) => {
+      if (isViewMessage(message)) {
+        void onMessage(message);
+      }
+    }),
+  ];
+  panel.onDidDispose(() => {
+    subscriptions.forEach((s) => s.dispose());
+    practicePanel = undefined;
+    void refreshPracticeStatus();
+  });
 }

@@ -92,6 +92,7 @@ export const EXTENSION_COMMANDS = {
   searchSelection: "pyguide.searchGuideForSelection",
   restartServer: "pyguide.restartServer",
   showOutput: "pyguide.showOutput",
+  practice: "pyguide.practice",
 } as const;
 
 /**

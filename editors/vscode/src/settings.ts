@@ -12,15 +12,17 @@ export interface RawSettings {
   ignore?: unknown;
   hints?: unknown;
   guide?: unknown;
+  practice?: unknown;
   logLevel?: unknown;
 }
 
-/** What the server reads: code prefixes, hints as diagnostics, extra guide folders. */
+/** What the server reads: code prefixes, hints as diagnostics, extra guide folders, practice on or off. */
 export interface ServerSettings {
   select: string[];
   ignore: string[];
   hints: boolean;
   guide: string[];
+  practice: boolean;
 }
 
 export const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"] as const;
@@ -72,6 +74,8 @@ export function toServerSettings(raw: RawSettings, home: string, workspaceFolder
     ignore: normalizeCodes(raw.ignore),
     hints: raw.hints === true,
     guide: normalizeGuideFolders(raw.guide, home, workspaceFolder),
+    // On unless turned off (the server's default too).
+    practice: raw.practice !== false,
   };
 }
 

@@ -137,7 +137,11 @@ function startServer(): Session {
   // The command line vscode-languageclient runs: the extension's arguments,
   // then `--stdio` for `TransportKind.stdio` (editors/test also starts the
   // server through the real client, in VS Code).
-  const child = spawn(binary, [...serverArgs("warn"), "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+  // Practice progress in a scratch folder of this test, never the user's.
+  const child = spawn(binary, [...serverArgs("warn"), "--stdio"], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, PYGUIDE_DATA_DIR: practiceData },
+  });
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
@@ -169,6 +173,7 @@ function startServer(): Session {
 }
 
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "pyguide-vscode-"));
+const practiceData = fs.mkdtempSync(path.join(os.tmpdir(), "pyguide-vscode-practice-"));
 const sampleUri = pathToFileURL(path.join(workspace, "sample.py")).href;
 const settings = toServerSettings({}, os.homedir(), workspace);
 

@@ -6,7 +6,8 @@
 //! topic, a code in `# pyguide: ignore[...]` (or in the `[tool.pyguide]`
 //! table of a `pyproject.toml`) shows its rule; elsewhere `null`. Hints
 //! count (they are the educational links) whatever the diagnostics setting;
-//! `select`/`ignore` apply.
+//! `select`/`ignore` apply. The topics a hover shows are what the user
+//! met (recorded for practice by the caller, `Backend::hover`).
 
 use std::fmt::Write;
 
@@ -28,7 +29,13 @@ use super::execute_command::OPEN_TOPIC;
 /// Rules listed at most in the hover of a code prefix (`PG4`).
 const MAX_RULES_LISTED: usize = 25;
 
-pub async fn hover(shared: &Shared, params: HoverParams) -> Result<Option<Hover>> {
+/// A hover and the ids of the topics it shows.
+pub struct Shown {
+    pub hover: Hover,
+    pub topics: Vec<&'static str>,
+}
+
+pub async fn hover(shared: &Shared, params: HoverParams) -> Result<Option<Shown>> {
     let at = params.text_document_position_params;
     let Some(snapshot) = shared.documents.get(&at.text_document.uri) else {
         return Ok(None);
@@ -75,7 +82,7 @@ impl View<'_> {
         findings: &[Finding],
         offset: usize,
         selection: &Selection,
-    ) -> Option<Hover> {
+    ) -> Option<Shown> {
         let here: Vec<&Finding> = findings
             .iter()
             .filter(|f| selection.allows(f.rule) && covers(f, offset))
@@ -85,7 +92,7 @@ impl View<'_> {
 
     /// Where no finding is: a rule code in an ignore comment, the `yield`
     /// keyword, an imported module or name.
-    pub fn elsewhere(&self, offset: usize, selection: &Selection) -> Option<Hover> {
+    pub fn elsewhere(&self, offset: usize, selection: &Selection) -> Option<Shown> {
         let text = self.snapshot.text();
         if let Some(code) = lookup::ignore_code_at(text, offset) {
             return Some(rule_hover(
@@ -105,11 +112,11 @@ impl View<'_> {
 
     /// The hover of the findings at one place: a section per topic, the
     /// innermost construct's range.
-    fn of(&self, mut here: Vec<&Finding>) -> Option<Hover> {
+    fn of(&self, mut here: Vec<&Finding>) -> Option<Shown> {
         // The innermost construct first; its range is the hover's.
         here.sort_by_key(|f| (f.range.len(), f.range.start));
         let innermost = here.first()?;
-        let mut topics: Vec<&str> = Vec::new();
+        let mut topics: Vec<&'static str> = Vec::new();
         for f in &here {
             if !topics.contains(&f.topic()) {
                 topics.push(f.topic());
@@ -119,12 +126,15 @@ impl View<'_> {
             .iter()
             .map(|id| section(id, &here, self.library, self.links))
             .collect();
-        Some(markdown(
-            sections.join("\n---\n\n"),
-            self.snapshot,
-            &innermost.range,
-            self.encoding,
-        ))
+        Some(Shown {
+            hover: markdown(
+                sections.join("\n---\n\n"),
+                self.snapshot,
+                &innermost.range,
+                self.encoding,
+            ),
+            topics,
+        })
     }
 }
 
@@ -151,11 +161,13 @@ fn rule_hover(
     library: &Library,
     encoding: Encoding,
     links: TopicLinks,
-) -> Hover {
+) -> Shown {
     let rules = lookup::rules_for_code(&code.code);
     let mut out = String::new();
+    let mut topics = Vec::new();
     match rules.as_slice() {
         [rule] if rule.code == code.code => {
+            topics.push(rule.topic);
             let _ = writeln!(out, "### {} `{}`\n", rule.code, rule.construct);
             let _ = writeln!(out, "{}\n", rule.summary);
             let _ = writeln!(out, "{}\n", rule_facts(rule));
@@ -179,7 +191,10 @@ fn rule_hover(
             }
         }
     }
-    markdown(out, snapshot, &code.range, encoding)
+    Shown {
+        hover: markdown(out, snapshot, &code.range, encoding),
+        topics,
+    }
 }
 
 /// `warning, fix available` and the like.

@@ -1,7 +1,8 @@
 --- pyguide.nvim: starts `pyguide serve` for Python buffers (one client per
 --- project root) and adds what plain LSP does not give: `:PyGuide search`,
 --- `:PyGuide topic`, `:PyGuide explain`, topics rendered in a scratch
---- Markdown window, and a Telescope picker when Telescope is installed.
+--- Markdown window, `:PyGuide practice` (spaced-repetition cards in a
+--- floating window), and a Telescope picker when Telescope is installed.
 --- On Neovim 0.11+ the client is the native one: lsp/pyguide.lua (the
 --- vim.lsp.Config beside this plugin) with setup()'s options laid over it
 --- by vim.lsp.config, started by vim.lsp.enable. Before 0.11 it uses
@@ -13,6 +14,9 @@ local SEARCH_COMMAND = "pyguide.search"
 local SEARCH_SELECTION_COMMAND = "pyguide.searchSelection"
 local OPEN_TOPIC_COMMAND = "pyguide.openTopic"
 local TOPIC_REQUEST = "pyguide/topic"
+local PRACTICE_NEXT = "pyguide/practice/next"
+local PRACTICE_ANSWER = "pyguide/practice/answer"
+local PRACTICE_STATUS = "pyguide/practice/status"
 local CLIENT_NAME = "pyguide"
 
 local defaults = {
@@ -22,8 +26,9 @@ local defaults = {
   -- The first folder upwards holding one of these is the project root.
   root_markers = { "pyproject.toml", "setup.py", "setup.cfg", "manage.py", ".git" },
   -- The server's configuration: code prefixes to select / ignore, hints as
-  -- diagnostics, extra guide folders.
-  settings = { select = {}, ignore = {}, hints = false, guide = {} },
+  -- diagnostics, extra guide folders, practice (recording what your code
+  -- raises, on this machine only, and the practice requests).
+  settings = { select = {}, ignore = {}, hints = false, guide = {}, practice = true },
   -- How `:PyGuide topic` shows a topic: "split", "vsplit", "tab" or "float".
   topic_window = "split",
   -- Passed on to the client.
@@ -535,6 +540,416 @@ function M.explain()
   end)
 end
 
+-- ---------------------------------------------------------------- practice
+
+local GRADES = { "again", "hard", "good", "easy" }
+local GRADE_LABELS = { "Again", "Hard", "Good", "Easy" }
+local KIND_LABELS = {
+  question = "interview question",
+  choice = "multiple choice",
+  output = "predict the output",
+  spot = "spot the problem",
+}
+local has_title = vim.fn.has("nvim-0.9") == 1
+local highlight_ns = vim.api.nvim_create_namespace("pyguide_practice")
+
+--- The practice window's state: the card shown and what the user did so far.
+--- `phase` is "loading", "asking", "revealed", "result", "empty" or "error".
+local practice = { phase = "loading" }
+M.practice_state = practice
+
+--- `text` word-wrapped to `width` columns (display cells).
+local function wrap(text, width)
+  local lines = {}
+  for _, paragraph in ipairs(vim.split(text, "\n", { plain = true })) do
+    local line = ""
+    for word in paragraph:gmatch("%S+") do
+      if line == "" then
+        line = word
+      elseif vim.fn.strdisplaywidth(line .. " " .. word) <= width then
+        line = line .. " " .. word
+      else
+        table.insert(lines, line)
+        line = word
+      end
+    end
+    table.insert(lines, line)
+  end
+  return lines
+end
+
+--- The snippet's lines (a final newline ends the last line).
+local function code_lines(code)
+  local lines = vim.split(code or "", "\n", { plain = true })
+  if lines[#lines] == "" then
+    table.remove(lines)
+  end
+  return lines
+end
+
+--- The lines of the practice window for the current state, the highlights
+--- ({ group, line, col_start, col_end }, 0-based), and, for a spot card, the
+--- buffer line of each code line.
+local function practice_lines(width)
+  local lines, marks, code_at = {}, {}, {}
+  local function add(text, group)
+    table.insert(lines, text)
+    if group then
+      table.insert(marks, { group, #lines - 1, 0, -1 })
+    end
+  end
+  local function prose(text, group)
+    for _, line in ipairs(wrap(text, width - 2)) do
+      add(line, group)
+    end
+  end
+  local function code(snippet, selected)
+    local all = code_lines(snippet)
+    local digits = #tostring(#all)
+    for i, line in ipairs(all) do
+      add(string.format("%" .. digits .. "d │ %s", i, line), i == selected and "Visual" or nil)
+      table.insert(marks, { "LineNr", #lines - 1, 0, digits + 2 })
+      code_at[#lines] = i
+    end
+  end
+  local card = practice.card
+  local phase = practice.phase
+  --- The question card's key points, as a list.
+  local function key_points()
+    add("A good answer names:", "Title")
+    for _, point in ipairs(card.keyPoints or {}) do
+      for j, line in ipairs(wrap(point, width - 4)) do
+        add((j == 1 and "• " or "  ") .. line)
+      end
+    end
+  end
+  if phase == "loading" then
+    add("Loading the next card…", "Comment")
+    return lines, marks, code_at
+  end
+  if phase == "error" then
+    prose("Practice failed: " .. (practice.message or "unknown error"), "ErrorMsg")
+    add("")
+    add("n try again · q close", "Comment")
+    return lines, marks, code_at
+  end
+  if phase == "empty" then
+    if practice.enabled == false then
+      prose("Practice is off: turn on the `practice` setting (or the progress database could not be opened; see the LSP log).")
+      add("")
+      add("q close", "Comment")
+    else
+      prose(string.format("Nothing to practise right now (%d due, %d new).", practice.due or 0, practice.new or 0))
+      add("")
+      add("n check again · q close", "Comment")
+    end
+    return lines, marks, code_at
+  end
+  if not has_title then
+    add(string.format("%s [%s]", card.topicTitle, card.module), "Title")
+  end
+  add(string.format("%s · %d due · %d new", KIND_LABELS[card.kind] or card.kind, practice.due or 0, practice.new or 0), "Comment")
+  add("")
+  prose(card.prompt, "Bold")
+  add("")
+  if phase == "asking" then
+    if card.kind == "question" then
+      prose("Answer out loud or on paper, then reveal what a good answer names.", "Comment")
+      add("")
+      add("<Space> reveal · q close", "Comment")
+    elseif card.kind == "choice" then
+      for i, option in ipairs(card.options or {}) do
+        local marker = practice.choice == i and "▸" or " "
+        local wrapped = wrap(option, width - 7)
+        for j, line in ipairs(wrapped) do
+          add(string.format("%s %s %s", j == 1 and marker or " ", j == 1 and (i .. ".") or "  ", line), practice.choice == i and "Visual" or nil)
+        end
+      end
+      add("")
+      add(string.format("1-%d pick · <CR> submit · q close", #(card.options or {})), "Comment")
+    elseif card.kind == "output" then
+      code(card.code)
+      add("")
+      add("<CR> type what it prints · q close", "Comment")
+    elseif card.kind == "spot" then
+      code(card.code, practice.line)
+      add("")
+      add(practice.line and ("line " .. practice.line) or "Which line has the problem?", "Question")
+      add("<CR> on a code line, or type its number and <CR> · q close", "Comment")
+    end
+  elseif phase == "revealed" then
+    key_points()
+    add("")
+    add("How much did you name? 1 none (Again) · 2 few (Hard) · 3 most (Good) · 4 all (Easy)", "Question")
+    add("q close", "Comment")
+  elseif phase == "result" then
+    local result = practice.result
+    if result.correct == true then
+      add("✓ Right", "DiagnosticOk")
+    elseif result.correct == false then
+      add("✗ Not quite", "DiagnosticError")
+    end
+    if card.kind == "output" or card.kind == "spot" then
+      code(card.code, card.kind == "spot" and tonumber((result.expected or ""):match("%d+")) or nil)
+    end
+    if card.kind == "question" then
+      key_points()
+    elseif result.expected and result.expected ~= "" then
+      add("")
+      add("Answer:", "Title")
+      if card.kind == "output" then
+        for _, line in ipairs(code_lines(result.expected)) do
+          add("  " .. line)
+        end
+      else
+        prose(result.expected)
+      end
+    end
+    if card.kind ~= "question" and result.explanation and result.explanation ~= "" then
+      add("")
+      add("Why:", "Title")
+      prose(result.explanation)
+    end
+    add("")
+    local grade = GRADE_LABELS[vim.fn.index(GRADES, result.grade) + 1] or tostring(result.grade)
+    add(string.format("Graded %s; back %s.", grade, M.due_in(result.nextDue, os.time())), "Comment")
+    add("n next card · q close", "Comment")
+  end
+  return lines, marks, code_at
+end
+
+--- "in 3 days (2026-12-03 10:00 UTC)": when a card comes back, from `now`
+--- (seconds since the epoch); `due` is RFC 3339 UTC.
+function M.due_in(due, now)
+  local y, mo, d, h, mi, sec = tostring(due or ""):match("^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)Z$")
+  if not y then
+    return tostring(due or "")
+  end
+  -- os.time reads the table as local time: correct by the local offset.
+  local local_now = os.time(os.date("*t", now))
+  local utc_now = os.time(os.date("!*t", now))
+  local at = os.time({ year = tonumber(y), month = tonumber(mo), day = tonumber(d), hour = tonumber(h), min = tonumber(mi), sec = tonumber(sec) })
+    + (local_now - utc_now)
+  local minutes = math.floor((at - now) / 60 + 0.5)
+  local function unit(n, name)
+    return string.format("in %d %s%s", n, name, n == 1 and "" or "s")
+  end
+  local when
+  if minutes <= 0 then
+    when = "now"
+  elseif minutes < 60 then
+    when = unit(minutes, "minute")
+  elseif minutes < 24 * 60 then
+    when = unit(math.floor(minutes / 60 + 0.5), "hour")
+  else
+    when = unit(math.floor(minutes / (24 * 60) + 0.5), "day")
+  end
+  return string.format("%s (%s-%s-%s %s:%s UTC)", when, y, mo, d, h, mi)
+end
+
+local function practice_valid()
+  return practice.win and vim.api.nvim_win_is_valid(practice.win) and practice.buf and vim.api.nvim_buf_is_valid(practice.buf)
+end
+
+--- Closes the practice window.
+function M.practice_close()
+  if practice.win and vim.api.nvim_win_is_valid(practice.win) then
+    vim.api.nvim_win_close(practice.win, true)
+  end
+  practice.win, practice.buf = nil, nil
+end
+
+--- Draws the current state into the practice window, opening it if needed.
+local function practice_render()
+  local width = math.max(math.min(88, vim.o.columns - 4), 20)
+  local lines, marks, code_at = practice_lines(width)
+  practice.code_at = code_at
+  if not practice_valid() then
+    practice.buf = vim.api.nvim_create_buf(false, true)
+    vim.bo[practice.buf].bufhidden = "wipe"
+    vim.bo[practice.buf].filetype = "pyguide_practice"
+    M.practice_keys(practice.buf)
+  end
+  local buf = practice.buf
+  vim.bo[buf].modifiable = true
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.api.nvim_buf_clear_namespace(buf, highlight_ns, 0, -1)
+  for _, m in ipairs(marks) do
+    pcall(vim.api.nvim_buf_add_highlight, buf, highlight_ns, m[1], m[2], m[3], m[4])
+  end
+  local height = math.max(math.min(#lines, vim.o.lines - 4), 1)
+  local config = {
+    relative = "editor",
+    width = width,
+    height = height,
+    row = math.max(math.floor((vim.o.lines - height) / 2) - 1, 0),
+    col = math.floor((vim.o.columns - width) / 2),
+    border = "rounded",
+  }
+  if has_title then
+    local card = practice.card
+    config.title = card and string.format(" %s [%s] ", card.topicTitle, card.module) or " PyGuide practice "
+    config.title_pos = "center"
+  end
+  if practice.win and vim.api.nvim_win_is_valid(practice.win) then
+    vim.api.nvim_win_set_config(practice.win, config)
+  else
+    config.style = "minimal"
+    practice.win = vim.api.nvim_open_win(buf, true, config)
+    vim.wo[practice.win].wrap = false
+    vim.wo[practice.win].cursorline = false
+  end
+end
+
+--- Asks the server for the next card (`filter`: `{ topic?, module? }`) and shows it.
+function M.practice_next(filter)
+  local client = M.client()
+  if not client then
+    return
+  end
+  practice.filter = filter or practice.filter or {}
+  practice.phase, practice.card, practice.result = "loading", nil, nil
+  practice_render()
+  request(client, PRACTICE_NEXT, practice.filter, function(err, result)
+    if err or type(result) ~= "table" then
+      practice.phase = "error"
+      practice.message = err and (err.message or vim.inspect(err)) or "no answer"
+    else
+      practice.due, practice.new, practice.enabled = result.due, result.new, result.enabled
+      if type(result.card) == "table" then
+        practice.phase, practice.card = "asking", result.card
+        practice.choice, practice.line, practice.typed = nil, nil, ""
+      else
+        practice.phase = "empty"
+      end
+    end
+    if practice_valid() then
+      practice_render()
+    end
+  end)
+end
+
+--- Sends an answer (`{ answer? , grade? }`) for the card shown.
+function M.practice_answer(params)
+  local client = M.client()
+  if not client or not practice.card or practice.sending then
+    return
+  end
+  params.id = practice.card.id
+  practice.sending = true
+  request(client, PRACTICE_ANSWER, params, function(err, result)
+    practice.sending = false
+    if err or type(result) ~= "table" then
+      practice.phase = "error"
+      practice.message = err and (err.message or vim.inspect(err)) or "no answer"
+    else
+      practice.phase, practice.result, practice.due = "result", result, result.due
+    end
+    if practice_valid() then
+      practice_render()
+    end
+  end)
+end
+
+--- What a key does in the practice window (also called by the tests).
+function M.practice_key(key)
+  local card, phase = practice.card, practice.phase
+  local digit = key:match("^%d$") and tonumber(key)
+  if key == "q" or key == "<Esc>" then
+    M.practice_close()
+  elseif key == "n" and (phase == "result" or phase == "empty" or phase == "error") then
+    M.practice_next()
+  elseif phase == "asking" and card.kind == "question" and (key == "<Space>" or key == "<CR>") then
+    practice.phase = "revealed"
+    practice_render()
+  elseif phase == "revealed" and digit and digit >= 1 and digit <= 4 then
+    M.practice_answer({ grade = GRADES[digit] })
+  elseif phase == "asking" and card.kind == "choice" then
+    if digit and digit >= 1 and digit <= #(card.options or {}) then
+      practice.choice = digit
+      practice_render()
+    elseif key == "<CR>" and practice.choice then
+      -- The server numbers options from 0.
+      M.practice_answer({ answer = practice.choice - 1 })
+    end
+  elseif phase == "asking" and card.kind == "spot" then
+    local count = #code_lines(card.code)
+    if digit then
+      local typed = ((practice.typed or "") .. key):gsub("^0+", "")
+      if typed == "" or tonumber(typed) > count then
+        typed = (digit >= 1 and digit <= count) and key or ""
+      end
+      practice.typed = typed
+      practice.line = typed ~= "" and tonumber(typed) or nil
+      practice_render()
+    elseif key == "<BS>" then
+      practice.typed = (practice.typed or ""):sub(1, -2)
+      practice.line = practice.typed ~= "" and tonumber(practice.typed) or nil
+      practice_render()
+    elseif key == "<CR>" then
+      local under = practice_valid() and practice.code_at[vim.api.nvim_win_get_cursor(practice.win)[1]]
+      local line = practice.line or under
+      if line then
+        M.practice_answer({ answer = line })
+      end
+    end
+  elseif phase == "asking" and card.kind == "output" and key == "<CR>" then
+    vim.ui.input({ prompt = "What does it print? (\\n for a new line): " }, function(input)
+      if input ~= nil and practice.card == card and practice.phase == "asking" then
+        M.practice_answer({ answer = (input:gsub("\\n", "\n")) })
+      end
+    end)
+  end
+end
+
+--- The practice window's keys (buffer-local).
+function M.practice_keys(buf)
+  local keys = { "q", "<Esc>", "n", "<CR>", "<Space>", "<BS>" }
+  for d = 0, 9 do
+    table.insert(keys, tostring(d))
+  end
+  for _, key in ipairs(keys) do
+    vim.api.nvim_buf_set_keymap(buf, "n", key, "", {
+      noremap = true,
+      silent = true,
+      nowait = true,
+      callback = function()
+        M.practice_key(key)
+      end,
+    })
+  end
+end
+
+--- `:PyGuide practice [topic ID | module NAME]`: the next card (of that
+--- topic or module) in a floating window.
+function M.practice(arg)
+  local what, value = (arg or ""):match("^%s*(%S*)%s*(%S*)%s*$")
+  local filter = {}
+  if what == "topic" and value ~= "" then
+    filter.topic = value
+  elseif what == "module" and value ~= "" then
+    filter.module = value
+  elseif what ~= "" and what ~= nil then
+    notify("usage: :PyGuide practice [topic ID | module NAME]", vim.log.levels.WARN)
+    return
+  end
+  M.practice_next(filter)
+end
+
+--- The number of due cards (`pyguide/practice/status`) to `callback(status)`,
+--- for a statusline; `status` is nil when the server cannot say.
+function M.practice_status(callback)
+  local clients = active_clients()
+  if #clients == 0 or not clients[1].initialized then
+    callback(nil)
+    return
+  end
+  request(clients[1], PRACTICE_STATUS, {}, function(err, result)
+    callback((not err and type(result) == "table") and result or nil)
+  end)
+end
+
 -- ------------------------------------------------------------------- setup
 
 --- Handles the server's `pyguide.openTopic` command (from Explain code
@@ -593,6 +1008,8 @@ function M.command(args, opts)
     M.open_topic(rest)
   elseif sub == "explain" then
     M.explain()
+  elseif sub == "practice" then
+    M.practice(rest)
   elseif sub == "restart" then
     for _, client in ipairs(active_clients()) do
       local buffers = vim.tbl_keys(client.attached_buffers or {})
@@ -611,7 +1028,7 @@ function M.command(args, opts)
       end, 500)
     end
   else
-    notify("usage: :PyGuide search [query] | :'<,'>PyGuide search | topic ID | explain | restart", vim.log.levels.WARN)
+    notify("usage: :PyGuide search [query] | :'<,'>PyGuide search | topic ID | explain | practice [topic ID|module NAME] | restart", vim.log.levels.WARN)
   end
 end
 
@@ -621,7 +1038,7 @@ function M.complete(arglead, cmdline)
   if #words <= 2 then
     return vim.tbl_filter(function(s)
       return s:find(arglead, 1, true) == 1
-    end, { "search", "topic", "explain", "restart" })
+    end, { "search", "topic", "explain", "practice", "restart" })
   end
   if words[2] == "topic" and arglead ~= "" then
     local clients = active_clients()

@@ -9,6 +9,11 @@
 //   - a quick fix from the light bulb changes the text exactly as the CLI's fix;
 //   - "PyGuide: Search Topics" lists topics as you type and opens one;
 //   - the PyGuide output names the bundled binary the extension started;
+//   - "PyGuide: Practice" opens the practice view (a webview); a card is
+//     answered with the keyboard only, the result shown, `n` brings the
+//     next; the status-bar item shows the due count `pyguide practice
+//     --stats` reports for the same database (hidden at 0); the view in
+//     the default (light) theme and in a dark one;
 //   - in a folder left untrusted (Restricted Mode) whose settings point
 //     `pyguide.path` at a script, the extension still works and never runs it.
 // Prints `ok`/`not ok` per check and `code-server: N passed, M failed`.
@@ -40,6 +45,8 @@ const vsix = path.resolve(env("VSIX"));
 const pyguide = path.resolve(env("PYGUIDE_BIN"));
 const work = path.resolve(env("WORK"));
 const shots = path.resolve(env("SCREENSHOTS"));
+/** The practice database of the server in code-server and of the CLI side: a scratch one. */
+const practiceData = path.join(work, "practice-data");
 
 /** Typed into "PyGuide: Search Topics", a key at a time; "rel" is half a word. */
 const SEARCH_QUERY = "prefetch rel";
@@ -80,7 +87,11 @@ async function shot(page, name) {
 
 function cli(args) {
   try {
-    return execFileSync(pyguide, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(pyguide, args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PYGUIDE_DATA_DIR: practiceData },
+    });
   } catch (error) {
     // `check` exits 1 when it reports warnings; its output is still the answer.
     if (error.status === 1 && typeof error.stdout === "string") {
@@ -340,7 +351,11 @@ async function main() {
   const server = spawn(
     codeServer,
     codeServerArgs(folders, ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--ignore-last-opened"]),
-    { env: { ...process.env, PATH: `${node24}:${process.env.PATH}` }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    {
+      env: { ...process.env, PATH: `${node24}:${process.env.PATH}`, PYGUIDE_DATA_DIR: practiceData },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
   );
   server.stdout.on("data", (chunk) => log.push(chunk.toString()));
   server.stderr.on("data", (chunk) => log.push(chunk.toString()));
@@ -499,7 +514,177 @@ async function trustedSteps(browser, base, folders, { gatherTopic, crawlerFindin
     await shot(page, "08-output-bundled-binary");
     return `Starting ${started[1]} (from bundled)`;
   });
+
+  await practiceSteps(page);
   await page.context().close();
+}
+
+/** The frame of the practice webview (code-server nests it in two iframes). */
+async function practiceFrame(page) {
+  const deadline = Date.now() + STEP_MS;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator("main#app[data-phase]").count().catch(() => 0)) > 0) {
+        return frame;
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error("no frame holds the practice view");
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
+async function phaseOf(frame) {
+  return frame.locator("main#app").getAttribute("data-phase");
+}
+
+async function waitPhase(frame, wanted) {
+  const names = Array.isArray(wanted) ? wanted : [wanted];
+  await frame.locator(names.map((n) => `main#app[data-phase="${n}"]`).join(", ")).first().waitFor({ timeout: STEP_MS });
+  return phaseOf(frame);
+}
+
+/** Answers the card on screen with keys only; returns what was pressed. */
+async function answerWithKeys(page, frame) {
+  const kind = await frame.locator("header .kind").innerText();
+  if (kind === "Interview question") {
+    await page.keyboard.press("Space");
+    await waitPhase(frame, "revealed");
+    const points = await frame.locator(".key-points li").count();
+    if (points < 2) {
+      throw new Error(`the revealed question card lists ${points} key points`);
+    }
+    await shot(page, "11-practice-key-points");
+    await page.keyboard.press("3");
+    return `${kind}: Space, 3 (Good) after ${points} key points`;
+  }
+  if (kind === "Multiple choice") {
+    await page.keyboard.press("2");
+    await frame.locator(".option.selected").first().waitFor({ timeout: STEP_MS });
+    await page.keyboard.press("Enter");
+    return `${kind}: 2, Enter`;
+  }
+  if (kind === "Spot the problem") {
+    const lines = await frame.locator(".code .line").count();
+    if (lines === 0) {
+      throw new Error("the spot card shows no numbered code");
+    }
+    await page.keyboard.press("1");
+    await page.keyboard.press("Enter");
+    return `${kind} (${lines} numbered lines): 1, Enter`;
+  }
+  if (kind === "Predict the output") {
+    await frame.locator("textarea#typed").waitFor({ timeout: STEP_MS });
+    await page.keyboard.type("None");
+    await page.keyboard.press("Enter");
+    return `${kind}: typed None, Enter`;
+  }
+  throw new Error(`unknown card kind "${kind}"`);
+}
+
+/** The due count the status bar shows, or 0 when the item is hidden. */
+async function statusBarDue(page) {
+  const item = page.locator(".statusbar-item", { hasText: /\d+ due$/ }).first();
+  if ((await item.count()) === 0 || !(await item.isVisible())) {
+    return 0;
+  }
+  return Number(/(\d+) due/.exec(await item.innerText())?.[1] ?? "0");
+}
+
+async function practiceSteps(page) {
+  let frame;
+  await check(page, "PyGuide: Practice opens a card in a webview, in the editor's theme", async () => {
+    await runCommand(page, "PyGuide: Practice");
+    await page.locator(".tabs-container .tab", { hasText: "PyGuide: Practice" }).first().waitFor({ timeout: STEP_MS });
+    frame = await practiceFrame(page);
+    const phase = await waitPhase(frame, ["asking", "empty"]);
+    if (phase !== "asking") {
+      throw new Error(`no card to practise: ${await frame.locator("main#app").innerText()}`);
+    }
+    const prompt = await frame.locator("h1.prompt").innerText();
+    const colours = await frame.locator("body").evaluate((body) => {
+      const style = getComputedStyle(body);
+      const root = getComputedStyle(document.documentElement);
+      return { background: style.backgroundColor, editor: root.getPropertyValue("--vscode-editor-background").trim() };
+    });
+    if (!colours.editor) {
+      throw new Error("the webview has no --vscode-editor-background: not themed");
+    }
+    await shot(page, "10-practice-card");
+    return `"${prompt.slice(0, 80)}", background ${colours.background} (editor ${colours.editor})`;
+  });
+
+  await check(page, "a practice card is answered with the keyboard alone, then n brings the next", async () => {
+    if (!frame) {
+      throw new Error("the practice view did not open");
+    }
+    // The keys go to the webview once it has the focus, as after a click.
+    await frame.locator("header .counts").click();
+    const pressed = await answerWithKeys(page, frame);
+    await waitPhase(frame, "result");
+    const result = await frame.locator("main#app").innerText();
+    if (!/Graded (Again|Hard|Good|Easy); back /.test(result)) {
+      throw new Error(`the result does not say the grade and when the card comes back: ${result.slice(0, 300)}`);
+    }
+    await shot(page, "12-practice-result");
+    const firstId = await frame.locator("h1.prompt").innerText();
+    await page.keyboard.press("n");
+    await waitPhase(frame, ["asking", "empty"]);
+    const next = (await phaseOf(frame)) === "asking" ? await frame.locator("h1.prompt").innerText() : "(no card left)";
+    if (next === firstId) {
+      throw new Error(`n showed the same card again: ${next}`);
+    }
+    return `${pressed}; ${result.split("\n").find((l) => l.startsWith("Graded"))}; next: "${next.slice(0, 60)}"`;
+  });
+
+  await check(page, "the status bar shows the due count `pyguide practice --stats` reports", async () => {
+    const stats = JSON.parse(cli(["practice", "--stats", "--format", "json"]));
+    const due = typeof stats.due === "number" ? stats.due : stats.total?.due;
+    if (typeof due !== "number") {
+      throw new Error(`no due count in the CLI's stats: ${JSON.stringify(stats).slice(0, 200)}`);
+    }
+    // The extension asks again when the window gets the focus.
+    await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+    const deadline = Date.now() + STEP_MS;
+    let shown = await statusBarDue(page);
+    while (shown !== due) {
+      if (Date.now() > deadline) {
+        throw new Error(`the status bar shows ${shown} due, the CLI ${due}`);
+      }
+      await page.waitForTimeout(250);
+      shown = await statusBarDue(page);
+    }
+    return due === 0 ? "nothing due: the item is hidden, as the CLI's 0 says" : `"${due} due", as the CLI says`;
+  });
+
+  await check(page, "the practice view follows a change to a dark theme, and Esc closes it", async () => {
+    if (!frame) {
+      throw new Error("the practice view did not open");
+    }
+    const before = await frame.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
+    // As a user does: Preferences: Color Theme, then pick a dark one.
+    await runCommand(page, "Preferences: Color Theme");
+    const input = page.locator(".quick-input-widget input").first();
+    await input.fill("Dark Modern");
+    const dark = page.locator(".quick-input-list .monaco-list-row").filter({ has: page.locator(".label-name", { hasText: /^(Default )?Dark Modern$/ }) });
+    await dark.first().waitFor({ timeout: STEP_MS });
+    await dark.first().click();
+    const deadline = Date.now() + STEP_MS;
+    let after = before;
+    while (after === before) {
+      if (Date.now() > deadline) {
+        throw new Error(`the background stayed ${before} after switching to a dark theme`);
+      }
+      await page.waitForTimeout(250);
+      after = await frame.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
+    }
+    await shot(page, "13-practice-dark");
+    await frame.locator("main#app").click({ position: { x: 2, y: 2 } });
+    await page.keyboard.press("Escape");
+    await page.locator(".tabs-container .tab", { hasText: "PyGuide: Practice" }).first().waitFor({ state: "detached", timeout: STEP_MS });
+    return `background ${before} → ${after}; Esc closed the view`;
+  });
 }
 
 /** Waits until one of the page's frames (the Markdown preview is a webview) shows `text`. */

@@ -16,6 +16,7 @@ describe("package.json", () => {
     assert.deepEqual(titles, [
       "PyGuide: Explain Construct at Cursor",
       "PyGuide: Open Topic",
+      "PyGuide: Practice",
       "PyGuide: Restart Server",
       "PyGuide: Search Topics",
       "PyGuide: Search the Guide for the Selection",
@@ -34,10 +35,11 @@ describe("package.json", () => {
       "pyguide.ignore",
       "pyguide.logLevel",
       "pyguide.path",
+      "pyguide.practice",
       "pyguide.select",
       "pyguide.trace.server",
     ]);
-    for (const key of ["select", "ignore", "hints", "guide", "logLevel"]) {
+    for (const key of ["select", "ignore", "hints", "guide", "practice", "logLevel"]) {
       assert.ok(source.includes(`config.get("${key}")`), `extension.ts reads pyguide.${key}`);
     }
     // The binary path layer by layer, so a workspace value can be refused.
@@ -68,6 +70,13 @@ describe("package.json", () => {
 
   it("starts the server the way vscode-languageclient documents stdio", () => {
     assert.match(source, /transport: TransportKind\.stdio/);
+  });
+
+  it("ships the practice view's script and style sheet, and loads them under a nonce", () => {
+    const ignore = fs.readFileSync(path.resolve(__dirname, "../../../.vscodeignore"), "utf8").split("\n");
+    assert.ok(ignore.includes("!dist/practice.js") && ignore.includes("!dist/practice.css"));
+    assert.match(source, /localResourceRoots: \[media\]/);
+    assert.match(source, /makeNonce\(/);
   });
 
   it("trusts hover links only for commands that exist", () => {

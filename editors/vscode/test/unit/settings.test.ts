@@ -12,12 +12,12 @@ import {
 
 describe("toServerSettings", () => {
   it("maps defaults to an empty selection without hints", () => {
-    assert.deepEqual(toServerSettings({}, "/h", "/w"), { select: [], ignore: [], hints: false, guide: [] });
+    assert.deepEqual(toServerSettings({}, "/h", "/w"), { select: [], ignore: [], hints: false, guide: [], practice: true });
   });
 
   it("normalizes codes, hints and guide folders", () => {
     const settings = toServerSettings(
-      { select: [" pg4", "PG206", "PG4"], ignore: ["pg8"], hints: true, guide: ["docs/guide", "~/house", "", 3] },
+      { select: [" pg4", "PG206", "PG4"], ignore: ["pg8"], hints: true, guide: ["docs/guide", "~/house", "", 3], practice: false },
       "/home/ada",
       "/work/app",
     );
@@ -26,15 +26,17 @@ describe("toServerSettings", () => {
       ignore: ["PG8"],
       hints: true,
       guide: ["/work/app/docs/guide", "/home/ada/house"],
+      practice: false,
     });
   });
 
   it("ignores values of the wrong type instead of sending them", () => {
-    assert.deepEqual(toServerSettings({ select: "PG4", ignore: [1, null], hints: "yes", guide: {} }, "/h", undefined), {
+    assert.deepEqual(toServerSettings({ select: "PG4", ignore: [1, null], hints: "yes", guide: {}, practice: "no" }, "/h", undefined), {
       select: [],
       ignore: [],
       hints: false,
       guide: [],
+      practice: true,
     });
   });
 
