@@ -176,14 +176,21 @@ fn from_examples_puts_the_topics_of_its_findings_first() {
     );
     assert_eq!(check.code, 0, "{}", check.stderr);
     let findings: Value = serde_json::from_str(&check.stdout).unwrap();
-    let mut counts: HashMap<String, u32> = HashMap::new();
+    // (warnings, hints) per topic.
+    let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
     for f in findings.as_array().unwrap() {
-        *counts
+        let c = counts
             .entry(f["topic"].as_str().unwrap().to_string())
-            .or_default() += 1;
+            .or_default();
+        if f["severity"] == "hint" {
+            c.1 += 1;
+        } else {
+            c.0 += 1;
+        }
     }
-    // The finding topics that have cards, most findings first (ties in guide
-    // order), with their cards in guide order.
+    // The finding topics that have cards: those with warnings first, then
+    // those with hints only, most findings first (ties in guide order), with
+    // their cards in guide order.
     let cards = guide_cards();
     let order: HashMap<&str, usize> = cards
         .iter()
@@ -201,6 +208,10 @@ fn from_examples_puts_the_topics_of_its_findings_first() {
         "examples/ raises no topic with cards: {counts:?}"
     );
     topics.sort_by_key(|t| (std::cmp::Reverse(counts[*t]), order[t]));
+    assert!(
+        counts[topics[0]].0 > 0,
+        "examples/ should have a warning with cards: {counts:?}"
+    );
     let expected: Vec<&String> = topics
         .iter()
         .flat_map(|t| cards.iter().filter(move |c| c.split('#').next() == Some(t)))
@@ -222,10 +233,10 @@ fn from_examples_puts_the_topics_of_its_findings_first() {
     assert_eq!(ids.len(), cards.len());
     let head: Vec<&String> = ids.iter().take(expected.len()).collect();
     assert_eq!(head, expected, "stderr: {}", run.stderr);
-    // The intro names the most frequent topic and how often it was raised.
-    let (top, n) = (topics[0], counts[topics[0]]);
+    // The intro names the topic warned about most and how often.
+    let (top, n) = (topics[0], counts[topics[0]].0);
     assert!(
-        run.stderr.contains("your code raised") && run.stderr.contains(top),
+        run.stderr.contains("warnings on") && run.stderr.contains(top),
         "{}",
         run.stderr
     );
@@ -235,7 +246,7 @@ fn from_examples_puts_the_topics_of_its_findings_first() {
         n => format!("{n} times"),
     };
     assert!(
-        run.stderr.contains(&format!("{top} {said}")),
+        run.stderr.contains(&format!("warnings on {top} {said}")),
         "{}",
         run.stderr
     );

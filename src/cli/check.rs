@@ -339,7 +339,11 @@ fn check_all(
 /// paths that could not be read.
 pub(crate) fn topic_counts(
     paths: &[PathBuf],
-) -> (std::collections::HashMap<String, u32>, usize, Vec<String>) {
+) -> (
+    std::collections::HashMap<String, Raised>,
+    usize,
+    Vec<String>,
+) {
     let (files, mut errors) = collect_files(paths);
     let selection = Selection {
         select: Vec::new(),
@@ -348,18 +352,41 @@ pub(crate) fn topic_counts(
     };
     let (results, problems) = check_all(&files, &selection, FixMode::default(), None);
     errors.extend(problems);
-    let mut counts = std::collections::HashMap::new();
+    let mut counts: std::collections::HashMap<String, Raised> = std::collections::HashMap::new();
     for result in results {
         match result {
             FileResult::Findings { located, .. } => {
                 for l in located {
-                    *counts.entry(l.topic.to_string()).or_insert(0) += 1;
+                    let raised = counts.entry(l.topic.to_string()).or_default();
+                    if l.severity >= Severity::Warning {
+                        raised.warnings += 1;
+                    } else {
+                        raised.hints += 1;
+                    }
                 }
             }
             FileResult::Error(e) => errors.push(e),
         }
     }
     (counts, files.len(), errors)
+}
+
+/// How often a code base raised one topic: as warnings (a problem in the
+/// code) and as hints (a construct the guide explains).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Raised {
+    pub warnings: u32,
+    pub hints: u32,
+}
+
+impl Raised {
+    /// The practice queue's weight: every topic the code was warned about
+    /// comes before every topic it merely touches; more findings first.
+    pub fn weight(self) -> u32 {
+        self.warnings
+            .saturating_mul(10_000)
+            .saturating_add(self.hints.min(9_999))
+    }
 }
 
 /// `f` over `items` on all cores, results in the items' order.

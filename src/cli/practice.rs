@@ -16,6 +16,7 @@ use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifier
 use crossterm::terminal;
 use serde::Serialize;
 
+use super::check::Raised;
 use super::{Exit, Style};
 use crate::guide::Guide;
 use crate::practice::{
@@ -162,7 +163,11 @@ fn run_with(
         practice::record_seen(store, &topics, Seen::Code, now)?;
         let intro = from_intro(&counts, files, guide);
         writeln!(err, "{intro}")?;
-        (counts, Some(intro))
+        let weights = counts
+            .iter()
+            .map(|(t, r)| (t.clone(), r.weight()))
+            .collect();
+        (weights, Some(intro))
     };
     let filter = Filter {
         module: args.module.clone(),
@@ -228,17 +233,22 @@ fn next_due(store: &Store, guide: &Guide, filter: &Filter) -> anyhow::Result<Opt
     Ok(best)
 }
 
-/// "your code raised n-plus-one-queries 3 times, ..." for `--from`: the
-/// topics that have cards, most frequent first.
-fn from_intro(counts: &HashMap<String, u32>, files: usize, guide: &Guide) -> String {
+/// "checked 19 files: warnings on n-plus-one-queries (3 times), ...; hints on
+/// ..." for `--from`: the topics that have cards, those the code was warned
+/// about first, then those it touches, most frequent first.
+fn from_intro(counts: &HashMap<String, Raised>, files: usize, guide: &Guide) -> String {
     let checked = format!("checked {files} file{}", plural(files));
     let has_cards = |t: &str| {
         guide
             .get(t)
             .is_some_and(|t| !t.cards.is_empty() || !t.key_points.is_empty())
     };
-    let mut top: Vec<(&String, &u32)> = counts.iter().filter(|(t, _)| has_cards(t)).collect();
-    top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut top: Vec<(&String, Raised)> = counts
+        .iter()
+        .filter(|(t, _)| has_cards(t))
+        .map(|(t, r)| (t, *r))
+        .collect();
+    top.sort_by(|a, b| b.1.weight().cmp(&a.1.weight()).then(a.0.cmp(b.0)));
     if top.is_empty() {
         return if counts.is_empty() {
             format!("{checked}: your code raised no topic of the guide; practising the usual queue")
@@ -250,21 +260,44 @@ fn from_intro(counts: &HashMap<String, u32>, files: usize, guide: &Guide) -> Str
             )
         };
     }
-    let shown: Vec<String> = top
-        .iter()
-        .take(3)
-        .map(|(t, n)| format!("{t} {}", times(**n)))
-        .collect();
-    let rest = top.len().saturating_sub(3);
-    let more = if rest > 0 {
-        format!(" and {rest} more topic{}", plural(rest))
-    } else {
-        String::new()
+    let shown = |list: &[&(&String, Raised)], n: fn(Raised) -> u32| -> String {
+        list.iter()
+            .take(3)
+            .map(|(t, r)| format!("{t} {}", times(n(*r))))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    format!(
-        "{checked}: your code raised {}{more}; their cards come first",
-        shown.join(", ")
-    )
+    let more = |list: &[&(&String, Raised)]| {
+        let rest = list.len().saturating_sub(3);
+        if rest > 0 {
+            format!(" and {rest} more topic{}", plural(rest))
+        } else {
+            String::new()
+        }
+    };
+    let warned: Vec<&(&String, Raised)> = top.iter().filter(|(_, r)| r.warnings > 0).collect();
+    let touched: Vec<&(&String, Raised)> = top.iter().filter(|(_, r)| r.warnings == 0).collect();
+    let mut parts = Vec::new();
+    if !warned.is_empty() {
+        parts.push(format!(
+            "warnings on {}{}",
+            shown(&warned, |r| r.warnings),
+            more(&warned)
+        ));
+    }
+    if !touched.is_empty() {
+        parts.push(format!(
+            "{} {}{}",
+            if warned.is_empty() {
+                "your code touches"
+            } else {
+                "then"
+            },
+            shown(&touched, |r| r.hints),
+            more(&touched)
+        ));
+    }
+    format!("{checked}: {}; their cards come first", parts.join("; "))
 }
 
 fn times(n: u32) -> String {
@@ -623,6 +656,12 @@ impl<'a> Session<'a> {
             for l in o.explanation.lines() {
                 lines.extend(wrap(l, self.width()));
             }
+            // The engine's explanation is the same in every client; where to
+            // read more is the terminal's own line.
+            lines.push(
+                self.style
+                    .dim(&format!("Read more: pyguide explain {}", p.topic)),
+            );
             lines.push(String::new());
             if picked {
                 let s = practice::preview(self.store, &p.id, grade, SystemTime::now())?;

@@ -148,16 +148,12 @@ pub fn grade(
             return Ok(Outcome {
                 correct: None,
                 expected: points.clone(),
-                explanation: format!(
-                    "A good answer names:\n{points}\n\nRead more: pyguide explain {}",
-                    t.id
-                ),
+                explanation: format!("A good answer names:\n{points}"),
                 grade: Grade::Good,
             });
         }
         Resolved::Card(t, c) => (t, c),
     };
-    let more = format!("Read more: pyguide explain {}", topic.id);
     match (&c.kind, answer) {
         (
             CardKind::Choice {
@@ -176,13 +172,13 @@ pub fn grade(
             };
             let correct = picked == right;
             let explanation = if correct {
-                format!("{why}\n\n{more}")
+                why.clone()
             } else {
                 let not = wrong
                     .iter()
                     .find(|w| &w.option == picked)
                     .map_or(String::new(), |w| format!("Not “{picked}”: {}\n\n", w.why));
-                format!("{not}{why}\n\n{more}")
+                format!("{not}{why}")
             };
             Ok(Outcome {
                 correct: Some(correct),
@@ -209,7 +205,7 @@ pub fn grade(
             Ok(Outcome {
                 correct: Some(correct),
                 expected: expected.clone(),
-                explanation: format!("{note}{}\n\n{more}", topic.summary),
+                explanation: format!("{note}{}", topic.summary),
                 grade,
             })
         }
@@ -234,7 +230,7 @@ pub fn grade(
             Ok(Outcome {
                 correct: Some(correct),
                 expected: format!("line {line} ({rule})"),
-                explanation: format!("{message}\n\n{more}"),
+                explanation: message,
                 grade: if correct { Grade::Good } else { Grade::Again },
             })
         }
