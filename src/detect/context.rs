@@ -35,7 +35,7 @@ pub(crate) struct Ctx<'a> {
     /// Django models: the file's own, then the workspace's.
     pub models: Models<'a>,
     /// Whether the text mentions a model manager or a queryset-only method,
-    /// so a variable may hold a queryset (see `rules/queryset.rs`).
+    /// so a variable may hold a queryset (see `readers/queryset.rs`).
     pub may_have_querysets: bool,
     /// The project's versions and where the file sits.
     pub options: &'a Options,

@@ -1,5 +1,9 @@
 //! The rule registry and the per-node dispatch: each rule file exports its
-//! `Rule` static(s) and a `check` for the node kind it looks at.
+//! `Rule` static(s) and a `check` for the node kind it looks at. Rules are
+//! grouped by area, as ruff groups them by linter: `core/` (the language and
+//! well-known APIs), `asyncio/`, `django_orm/`, `django_settings/`,
+//! `django_web/` (views, templates, security, DRF, signals) and `celery/`;
+//! readers shared by several rules live in `detect/readers/`.
 
 /// `rule!(NAME, "PGnnn", Severity, "construct", "topic", "summary")`
 /// declares a `static NAME: Rule` without a fix; `hint!` is the same with
@@ -23,60 +27,32 @@ macro_rules! hint {
     };
 }
 
-mod allowed_hosts_wildcard;
-mod api_usage;
-mod assert_num_queries;
-mod await_in_loop;
-mod blocking_call;
-mod cancelled_error;
+mod asyncio;
 mod celery;
-mod closure_in_loop;
-mod comparisons;
-mod comprehension_in_call;
-mod comprehension_scope;
-mod create_task;
-mod csrf_exempt;
-mod db_index;
-mod decorator;
-mod dict_keys;
-mod django_api;
+mod core;
+mod django_orm;
 mod django_settings;
-mod drf_nested_serializer;
-mod dunder_method;
-mod enum_mixin;
-mod eq_bool;
-mod eq_none;
-mod eq_without_hash;
-mod exception_groups;
-mod fk_id;
-mod generator;
-mod is_literal;
-mod logging_calls;
-mod lru_cache_method;
-mod mark_safe;
-mod match_statement;
-mod meta_indexes;
-mod metaclass;
-mod middleware_class;
-mod middleware_order;
-mod missing_wraps;
-mod multiple_inheritance;
-mod mutable_default;
-mod n_plus_one;
-mod nonlocal_statement;
-mod queryset;
-mod queryset_api;
-mod run_in_executor;
-mod scope;
-mod secret_key_literal;
-mod set_password;
-mod signal_connect;
-mod slots;
-mod sql_formatting;
-mod sync_orm_in_async;
-mod type_params;
-mod weak_password_hasher;
-mod x_frame_allow_from;
+mod django_web;
+
+use self::asyncio::{await_in_loop, blocking_call, cancelled_error, create_task, run_in_executor};
+use self::celery::tasks;
+use self::core::{
+    api_usage, closure_in_loop, comprehension_in_call, comprehension_scope, decorator, dict_keys,
+    dunder_method, enum_mixin, eq_bool, eq_none, eq_without_hash, exception_groups, generator,
+    is_literal, logging_calls, lru_cache_method, match_statement, metaclass, missing_wraps,
+    multiple_inheritance, mutable_default, nonlocal_statement, slots, type_params,
+};
+use self::django_orm::{
+    assert_num_queries, db_index, fk_id, meta_indexes, n_plus_one, queryset_api, sync_orm_in_async,
+};
+use self::django_settings::{
+    allowed_hosts_wildcard, middleware_order, secret_key_literal, set_password, settings,
+    weak_password_hasher, x_frame_allow_from,
+};
+use self::django_web::{
+    csrf_exempt, django_api, drf_nested_serializer, mark_safe, middleware_class, signal_connect,
+    sql_formatting,
+};
 
 use std::sync::LazyLock;
 
@@ -151,8 +127,8 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     rules.extend(api_usage::rules());
     rules.extend(queryset_api::rules());
     rules.extend(django_api::rules());
-    rules.extend(django_settings::rules());
-    rules.extend(celery::rules());
+    rules.extend(settings::rules());
+    rules.extend(tasks::rules());
     rules.sort_by_key(|r| r.code);
     rules
 });
@@ -303,8 +279,8 @@ pub(crate) fn visit<'t>(
     } else if kind == k.match_statement {
         match_statement::check(ctx, node, out);
     } else if kind == k.module {
-        django_settings::check(ctx, node, out);
-        celery::check(ctx, node, out);
+        settings::check(ctx, node, out);
+        tasks::check(ctx, node, out);
     }
 }
 
