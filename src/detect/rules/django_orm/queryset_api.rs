@@ -189,6 +189,14 @@ pub(crate) static CLASSES: &[(&Rule, &[&str])] = &[
     ),
 ];
 
+/// Every (rule, method name) of the queryset method hints: the literals
+/// those rules can't fire without.
+pub(crate) fn method_names() -> impl Iterator<Item = (&'static Rule, &'static str)> {
+    METHODS
+        .iter()
+        .flat_map(|(rule, names, _)| names.iter().map(move |n| (*rule, *n)))
+}
+
 pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
     METHODS
         .iter()
