@@ -39,8 +39,8 @@ if [[ ! -d "$corpus/django" ]]; then
   python3 -m pip download --quiet --no-deps --dest "$corpus" django==5.2.8
   python3 -m zipfile -e "$corpus"/django-5.2.8-py3-none-any.whl "$corpus"
 fi
-wagtail=${WAGTAIL:-}
-for candidate in target/realcode/wagtail /work/realcode/wagtail; do
+wagtail=
+for candidate in ${WAGTAIL:-} target/realcode/wagtail /work/realcode/wagtail; do
   if [[ -z "$wagtail" && -d "$candidate" ]]; then wagtail=$candidate; fi
 done
 
