@@ -3,18 +3,26 @@
 //! met here is applied, re-parsed and re-analysed: no new syntax errors and
 //! the finding is gone.
 
-use pyguide::detect::{Finding, RULES, analyze, apply_fix};
+use pyguide::detect::{Finding, Prefilter, RULES, analyze, apply_fix, declared_literals};
 use pyguide::guide;
 use pyguide::python::Document;
 
 /// Analyses `src` and returns the text of every finding with `code`;
 /// also round-trips every fix of those findings.
+/// Every finding (of any rule) must also pass the rule's literal
+/// pre-filter: a rule fires only where one of its literals occurs.
 fn found(code: &str, src: &str) -> Vec<String> {
     let doc = Document::parse(src);
-    let findings: Vec<Finding> = analyze(&doc)
-        .into_iter()
-        .filter(|f| f.code() == code)
-        .collect();
+    let all = analyze(&doc);
+    for f in &all {
+        assert!(
+            Prefilter::new([f.rule]).may_fire(src),
+            "{} fired without any of its literals {:?} in:\n{src}",
+            f.code(),
+            declared_literals(f.code())
+        );
+    }
+    let findings: Vec<Finding> = all.into_iter().filter(|f| f.code() == code).collect();
     for f in &findings {
         assert!(
             f.fix.is_none() || f.rule.fixable,

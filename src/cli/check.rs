@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::Style;
 use super::format::{self, CheckFormat};
 use crate::detect::{
-    self, Applicability, Finding, ModelIndex, Options, RULES, Selection, Severity,
+    self, Applicability, Finding, ModelIndex, Options, Prefilter, RULES, Selection, Severity,
 };
 use crate::project::Projects;
 use crate::python::{Document, LineIndex};
@@ -236,15 +236,26 @@ pub(crate) fn may_define_models(text: &str) -> bool {
             .any(|w| text.contains(w))
 }
 
+/// Checks one file; `parsed` is its text already parsed (by the model
+/// pass), so no file is parsed twice.
 fn check_file(
     shown: &str,
     text: &Result<String, String>,
+    parsed: Option<Document>,
     models: &ModelIndex,
     options: &Options,
-    selection: &Selection,
+    selection: (&Selection, &Prefilter),
     mode: FixMode,
 ) -> FileResult {
+    let (selection, prefilter) = selection;
     let text = match text {
+        Ok(t) if !prefilter.may_fire(t) => {
+            // None of the selected rules' literals: nothing to find.
+            return FileResult::Findings {
+                located: Vec::new(),
+                fixed: None,
+            };
+        }
         Ok(t) => t.clone(),
         Err(e) => return FileResult::Error(e.clone()),
     };
@@ -254,7 +265,7 @@ fn check_file(
             .filter(|f| selection.allows(f.rule))
             .collect()
     };
-    let mut doc = Document::parse(text.as_str());
+    let mut doc = parsed.unwrap_or_else(|| Document::parse(text.as_str()));
     let mut findings = analyse(&doc);
     let mut fixed = None;
     if mode.apply || mode.diff {
@@ -282,8 +293,11 @@ fn check_file(
 
 /// Checks every file on all cores, in two passes: first the Django models
 /// of the whole tree (so a view's N+1 loop knows the relations of models
-/// defined in another file), then the detectors. Results come back in path
-/// order.
+/// defined in another file), then the detectors, on the files where a
+/// selected rule can fire (the literal [`Prefilter`]). A file that may define
+/// models is parsed once: the model pass keeps its tree for the detectors,
+/// which release it as soon as the file is checked. Results come back in
+/// path order.
 fn check_all(
     files: &[PathBuf],
     selection: &Selection,
@@ -301,19 +315,24 @@ fn check_all(
             _ => e,
         })
     });
-    let per_file = par_map(&texts, |text| match text {
-        Ok(t) if may_define_models(t) => {
-            Some(ModelIndex::from_document(&Document::parse(t.as_str())))
-        }
-        _ => None,
-    });
+    let per_file: Vec<(Option<ModelIndex>, Mutex<Option<Document>>)> =
+        par_map(&texts, |text| match text {
+            Ok(t) if may_define_models(t) => {
+                let doc = Document::parse(t.as_str());
+                (Some(ModelIndex::from_document(&doc)), Mutex::new(Some(doc)))
+            }
+            _ => (None, Mutex::new(None)),
+        });
     let mut models = ModelIndex::default();
-    models.extend(
-        files
-            .iter()
-            .zip(per_file)
-            .filter_map(|(path, index)| Some((shown(path), index?))),
-    );
+    let mut parsed = Vec::with_capacity(per_file.len());
+    let mut indexes = Vec::new();
+    for (path, (index, doc)) in files.iter().zip(per_file) {
+        parsed.push(doc);
+        if let Some(index) = index {
+            indexes.push((shown(path), index));
+        }
+    }
+    models.extend(indexes);
     let mut projects = Projects::default();
     let options: Vec<Options> = files
         .iter()
@@ -322,14 +341,24 @@ fn check_all(
             Options::for_path(&path.to_string_lossy(), versions)
         })
         .collect();
-    let jobs: Vec<(&PathBuf, &Result<String, String>, &Options)> = files
+    type Job<'a> = (
+        &'a PathBuf,
+        &'a Result<String, String>,
+        &'a Mutex<Option<Document>>,
+        &'a Options,
+    );
+    let jobs: Vec<Job> = files
         .iter()
         .zip(&texts)
+        .zip(&parsed)
         .zip(&options)
-        .map(|((p, t), o)| (p, t, o))
+        .map(|(((p, t), d), o)| (p, t, d, o))
         .collect();
-    let results = par_map(&jobs, |(path, text, options)| {
-        check_file(&shown(path), text, &models, options, selection, mode)
+    let prefilter = Prefilter::for_selection(selection);
+    let results = par_map(&jobs, |(path, text, doc, options)| {
+        let doc = doc.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let selected = (selection, &prefilter);
+        check_file(&shown(path), text, doc, &models, options, selected, mode)
     });
     (results, projects.problems)
 }

@@ -35,7 +35,7 @@ pub(crate) struct Ctx<'a> {
     /// Django models: the file's own, then the workspace's.
     pub models: Models<'a>,
     /// Whether the text mentions a model manager or a queryset-only method,
-    /// so a variable may hold a queryset (see `rules/queryset.rs`).
+    /// so a variable may hold a queryset (see `readers/queryset.rs`).
     pub may_have_querysets: bool,
     /// The project's versions and where the file sits.
     pub options: &'a Options,
@@ -52,6 +52,8 @@ pub(crate) struct Ctx<'a> {
     /// File-wide facts, computed once per analysis ([`Ctx::module_fact`]).
     facts: RefCell<Facts<'a>>,
     serializers: std::cell::OnceCell<std::rc::Rc<std::collections::HashSet<String>>>,
+    /// Words asked of [`Ctx::mentions`], with the answer.
+    mentioned: RefCell<Vec<(&'static str, bool)>>,
 }
 
 /// File-wide and per-node facts, by (what, node id).
@@ -90,6 +92,62 @@ fn is_comprehension(kind: &str) -> bool {
     )
 }
 
+/// What a frame's kind means to the stack, by kind id (comparing ids is
+/// far cheaper than `Node::kind` strings on every node pushed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FrameClass {
+    /// `function_definition`, `lambda`: a function and a scope.
+    Function,
+    /// `class_definition`, `module`: a scope.
+    Scope,
+    Comprehension,
+    /// A link of an expression chain ([`CHAIN`]).
+    Chain,
+    Other,
+}
+
+/// The node kind ids [`FrameClass`] tells apart, looked up once.
+struct FrameKinds {
+    classes: Vec<FrameClass>,
+}
+
+impl FrameKinds {
+    fn get() -> &'static FrameKinds {
+        static KINDS: std::sync::LazyLock<FrameKinds> = std::sync::LazyLock::new(|| {
+            let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+            let mut classes = vec![FrameClass::Other; language.node_kind_count()];
+            for (id, class) in (0..=u16::MAX).zip(classes.iter_mut()) {
+                let Some(kind) = language.node_kind_for_id(id) else {
+                    continue;
+                };
+                if !language.node_kind_is_named(id) {
+                    continue;
+                }
+                *class = if matches!(kind, "function_definition" | "lambda") {
+                    FrameClass::Function
+                } else if is_scope(kind) {
+                    FrameClass::Scope
+                } else if is_comprehension(kind) {
+                    FrameClass::Comprehension
+                } else if CHAIN.contains(&kind) {
+                    FrameClass::Chain
+                } else {
+                    FrameClass::Other
+                };
+            }
+            FrameKinds { classes }
+        });
+        &KINDS
+    }
+
+    fn class_of(&self, kind_id: u16) -> FrameClass {
+        self.classes
+            .get(usize::from(kind_id))
+            .copied()
+            .unwrap_or(FrameClass::Other)
+    }
+}
+
 /// Kinds an expression chain passes through: `a == b or not (c == d)`.
 const CHAIN: &[&str] = &[
     "boolean_operator",
@@ -119,6 +177,7 @@ impl<'a> Ctx<'a> {
             own_visits_at_start: own_visits(),
             facts: RefCell::default(),
             serializers: std::cell::OnceCell::new(),
+            mentioned: RefCell::default(),
         }
     }
 
@@ -161,6 +220,24 @@ impl<'a> Ctx<'a> {
             .clone()
     }
 
+    /// Whether `word` occurs anywhere in the file's text: a cheap test a
+    /// rule makes before walking a subtree for the construct `word` spells
+    /// (`yield` before looking for one in every function body). The
+    /// answer is kept for the rest of the analysis.
+    pub fn mentions(&self, word: &'static str) -> bool {
+        if let Some((_, found)) = self
+            .mentioned
+            .borrow()
+            .iter()
+            .find(|(w, _)| std::ptr::eq(*w, word) || *w == word)
+        {
+            return *found;
+        }
+        let found = self.src.contains(word);
+        self.mentioned.borrow_mut().push((word, found));
+        found
+    }
+
     /// The root of the tree (the `module`).
     pub fn root(&self) -> Node<'a> {
         self.root
@@ -187,25 +264,28 @@ impl<'a> Ctx<'a> {
         let mut frames = self.frames.borrow_mut();
         let above = frames.last().copied();
         let i = frames.len();
-        let kind = node.kind();
+        let class = FrameKinds::get().class_of(node.kind_id());
         frames.push(Frame {
             node,
-            function: if matches!(kind, "function_definition" | "lambda") {
+            function: if class == FrameClass::Function {
                 Some(i)
             } else {
                 above.and_then(|f| f.function)
             },
-            context: if CHAIN.contains(&kind) {
+            context: if class == FrameClass::Chain {
                 above.and_then(|f| f.context)
             } else {
                 Some(i)
             },
-            scope: if is_scope(kind) {
+            scope: if matches!(class, FrameClass::Function | FrameClass::Scope) {
                 Some(i)
             } else {
                 above.and_then(|f| f.scope)
             },
-            scope_or_comprehension: if is_scope(kind) || is_comprehension(kind) {
+            scope_or_comprehension: if matches!(
+                class,
+                FrameClass::Function | FrameClass::Scope | FrameClass::Comprehension
+            ) {
                 Some(i)
             } else {
                 above.and_then(|f| f.scope_or_comprehension)

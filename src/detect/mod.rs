@@ -4,7 +4,7 @@
 //! Input is a parsed [`Document`]; output is plain [`Finding`] data with byte
 //! ranges and fixes as text edits. This layer knows nothing of LSP, tantivy,
 //! files or the CLI, and does no IO. Each rule lives in its own file under
-//! `rules/` with a doc comment (what it matches, why, example, fix); the
+//! `rules/<area>/` with a doc comment (what it matches, why, example, fix); the
 //! registry in `rules/mod.rs` lists them with their codes.
 
 mod context;
@@ -13,6 +13,8 @@ mod imports;
 mod incremental;
 pub mod lookup;
 mod models;
+mod prefilter;
+mod readers;
 mod rules;
 mod suppress;
 mod target;
@@ -28,6 +30,7 @@ use crate::python::Document;
 pub use imports::ImportMap;
 pub use incremental::Analyzer;
 pub use models::{ModelIndex, RelationKind};
+pub use prefilter::{Prefilter, declared_literals};
 pub use rules::RULES;
 pub use suppress::OTHER_LINTERS;
 pub use suppress::ignore_edit;

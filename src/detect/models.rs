@@ -146,7 +146,7 @@ const MANAGER_BASES: &[&str] = &[
 const FIELD_MODULES: &[&str] = &["django.db.models.", "mptt.fields.", "django_mptt.fields."];
 
 /// Methods that return a queryset of the same model's instances (shared
-/// with `rules/queryset.rs`).
+/// with `readers/queryset.rs`).
 pub(crate) const INSTANCE_METHODS: &[&str] = &[
     "all",
     "filter",

@@ -69,6 +69,18 @@ impl Silenced {
     }
 }
 
+/// The words a suppression comment can't do without, matched ignoring
+/// ASCII case (`# Noqa`, `# NOQA` and `# noqa` are the same directive): a
+/// file holding none of them has no directive, and its comments are not
+/// read at all.
+static DIRECTIVE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["pyguide:", "noqa", "ruff:", "nosec"])
+            .expect("fixed patterns build")
+    });
+
 pub(crate) struct Suppressions {
     /// Built only when the file has suppression comments.
     lines: Option<LineIndex>,
@@ -79,20 +91,26 @@ impl Suppressions {
     pub fn parse(doc: &Document) -> Suppressions {
         let src = doc.text();
         let mut by_line: HashMap<usize, Silenced> = HashMap::new();
-        if !["pyguide:", "noqa", "NOQA", "ruff:", "nosec"]
-            .iter()
-            .any(|w| src.contains(w))
-        {
+        if !DIRECTIVE_WORDS.is_match(src) {
             return Suppressions {
                 lines: None,
                 by_line,
             };
         }
         let lines = LineIndex::new(src);
-        crate::python::walk(doc.root(), |node| {
-            if node.kind() != "comment" {
-                return true;
+        // Only the comments holding a directive word are read: each word's
+        // place leads to its comment node in O(depth), not a walk of the
+        // whole tree.
+        let root = doc.root();
+        let mut last_comment = None;
+        for m in DIRECTIVE_WORDS.find_iter(src) {
+            let Some(node) = root.descendant_for_byte_range(m.start(), m.end()) else {
+                continue;
+            };
+            if node.kind() != "comment" || last_comment == Some(node.id()) {
+                continue;
             }
+            last_comment = Some(node.id());
             if let Some(s) = parse_comment(&src[node.byte_range()]) {
                 let line = lines.line_of(node.start_byte());
                 let merged = match by_line.remove(&line) {
@@ -101,8 +119,7 @@ impl Suppressions {
                 };
                 by_line.insert(line, merged);
             }
-            false
-        });
+        }
         Suppressions {
             lines: Some(lines),
             by_line,
@@ -280,6 +297,23 @@ mod tests {
         let mut out = text.to_string();
         out.replace_range(edit.range, &edit.content);
         Some(out)
+    }
+
+    /// The quick test for directives before comments are read ignores
+    /// case, as the directives themselves do.
+    #[test]
+    fn mixed_case_noqa_silences() {
+        for comment in ["# Noqa: E711", "# NoQA", "# noqa", "# NOQA:E711"] {
+            let text = format!("def f(x):\n    return x == None  {comment}\n");
+            let findings = crate::detect::analyze(&crate::python::Document::parse(&text));
+            assert!(
+                findings.iter().all(|f| f.code() != "PG402"),
+                "{comment} leaves {findings:?}"
+            );
+        }
+        let text = "def f(x):\n    return x == None  # Noqb\n";
+        let findings = crate::detect::analyze(&crate::python::Document::parse(text));
+        assert!(findings.iter().any(|f| f.code() == "PG402"));
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! The rule registry and the per-node dispatch: each rule file exports its
-//! `Rule` static(s) and a `check` for the node kind it looks at.
+//! `Rule` static(s) and a `check` for the node kind it looks at. Rules are
+//! grouped by area, as ruff groups them by linter: `core/` (the language and
+//! well-known APIs), `asyncio/`, `django_orm/`, `django_settings/`,
+//! `django_web/` (views, templates, security, DRF, signals) and `celery/`;
+//! readers shared by several rules live in `detect/readers/`.
 
 /// `rule!(NAME, "PGnnn", Severity, "construct", "topic", "summary")`
 /// declares a `static NAME: Rule` without a fix; `hint!` is the same with
@@ -23,60 +27,31 @@ macro_rules! hint {
     };
 }
 
-mod allowed_hosts_wildcard;
-mod api_usage;
-mod assert_num_queries;
-mod await_in_loop;
-mod blocking_call;
-mod cancelled_error;
+mod asyncio;
 mod celery;
-mod closure_in_loop;
-mod comparisons;
-mod comprehension_in_call;
-mod comprehension_scope;
-mod create_task;
-mod csrf_exempt;
-mod db_index;
-mod decorator;
-mod dict_keys;
-mod django_api;
+mod core;
+mod django_orm;
 mod django_settings;
-mod drf_nested_serializer;
-mod dunder_method;
-mod enum_mixin;
-mod eq_bool;
-mod eq_none;
-mod eq_without_hash;
-mod exception_groups;
-mod fk_id;
-mod generator;
-mod is_literal;
-mod logging_calls;
-mod lru_cache_method;
-mod mark_safe;
-mod match_statement;
-mod meta_indexes;
-mod metaclass;
-mod middleware_class;
-mod middleware_order;
-mod missing_wraps;
-mod multiple_inheritance;
-mod mutable_default;
-mod n_plus_one;
-mod nonlocal_statement;
-mod queryset;
-mod queryset_api;
-mod run_in_executor;
-mod scope;
-mod secret_key_literal;
-mod set_password;
-mod signal_connect;
-mod slots;
-mod sql_formatting;
-mod sync_orm_in_async;
-mod type_params;
-mod weak_password_hasher;
-mod x_frame_allow_from;
+mod django_web;
+
+use self::asyncio::{await_in_loop, blocking_call, cancelled_error, create_task, run_in_executor};
+use self::celery::tasks;
+use self::core::{
+    api_usage, closure_in_loop, comprehension_in_call, comprehension_scope, decorator, dict_keys,
+    dunder_method, enum_mixin, eq_bool, eq_none, eq_without_hash, exception_groups, generator,
+    is_literal, logging_calls, lru_cache_method, match_statement, metaclass, missing_wraps,
+    multiple_inheritance, mutable_default, nonlocal_statement, slots, type_params,
+};
+use self::django_orm::{
+    assert_num_queries, db_index, meta_indexes, n_plus_one, queryset_api, sync_orm_in_async,
+};
+use self::django_settings::{
+    allowed_hosts_wildcard, middleware_order, secret_key_literal, set_password, settings,
+    weak_password_hasher, x_frame_allow_from,
+};
+use self::django_web::{
+    django_api, drf_nested_serializer, mark_safe, middleware_class, signal_connect, sql_formatting,
+};
 
 use std::sync::LazyLock;
 
@@ -151,8 +126,8 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     rules.extend(api_usage::rules());
     rules.extend(queryset_api::rules());
     rules.extend(django_api::rules());
-    rules.extend(django_settings::rules());
-    rules.extend(celery::rules());
+    rules.extend(settings::rules());
+    rules.extend(tasks::rules());
     rules.sort_by_key(|r| r.code);
     rules
 });
@@ -303,8 +278,8 @@ pub(crate) fn visit<'t>(
     } else if kind == k.match_statement {
         match_statement::check(ctx, node, out);
     } else if kind == k.module {
-        django_settings::check(ctx, node, out);
-        celery::check(ctx, node, out);
+        settings::check(ctx, node, out);
+        tasks::check(ctx, node, out);
     }
 }
 
@@ -316,4 +291,138 @@ pub(crate) fn named_apis() -> impl Iterator<Item = (&'static Rule, &'static str)
         .into_iter()
         .flatten()
         .flat_map(|(rule, names)| names.iter().map(move |n| (*rule, *n)))
+}
+
+/// The literals each rule can't fire without, beyond those the name tables
+/// give (see [`literals`]): a keyword of the construct, a name it reads,
+/// a setting. Sound, not sharp: `def` for a mutable default means every
+/// file with a function may hold one.
+const LITERALS: &[(&str, &[&str])] = &[
+    ("PG101", &["def", "lambda"]),
+    ("PG102", &["keys"]),
+    ("PG103", &["sum", "any", "all", "min", "max"]),
+    ("PG104", &["@"]),
+    ("PG105", &["def"]),
+    ("PG106", &["yield"]),
+    ("PG107", &["yield"]),
+    ("PG108", &["lambda", "def"]),
+    ("PG109", &["nonlocal"]),
+    ("PG110", &[":="]),
+    ("PG111", &["class"]),
+    ("PG114", &["except"]),
+    ("PG116", &["add_note"]),
+    ("PG118", &["cache"]),
+    ("PG203", &["create_task", "ensure_future"]),
+    ("PG205", &["await"]),
+    ("PG206", &["async"]),
+    ("PG207", &["async"]),
+    ("PG208", &["async"]),
+    ("PG209", &["async"]),
+    ("PG214", &["CancelledError"]),
+    ("PG218", &["run_in_executor"]),
+    ("PG223", &["__a"]),
+    ("PG224", &["yield"]),
+    ("PG401", &["is"]),
+    ("PG402", &["None"]),
+    ("PG403", &["True", "False"]),
+    ("PG501", &["class"]),
+    ("PG503", &["__"]),
+    ("PG504", &["__call__"]),
+    ("PG505", &["__eq__"]),
+    ("PG506", &["__slots__"]),
+    ("PG507", &["slots"]),
+    ("PG510", &["__get__", "__set", "__delete__"]),
+    ("PG511", &["metaclass"]),
+    ("PG512", &["type"]),
+    ("PG513", &["__init_subclass__"]),
+    ("PG514", &["__new__"]),
+    ("PG518", &["Enum"]),
+    ("PG523", &["["]),
+    ("PG524", &["match"]),
+    ("PG525", &["match"]),
+    ("PG601", &["for"]),
+    ("PG608", &["db_index"]),
+    ("PG611", &["raw", "RawSQL", "extra", "execute"]),
+    ("PG621", &["async"]),
+    ("PG701", &["MIDDLEWARE"]),
+    ("PG702", &["MIDDLEWARE"]),
+    ("PG703", &["MiddlewareMixin", "get_response"]),
+    ("PG705", &["mark_safe"]),
+    ("PG706", &["CSRF_"]),
+    ("PG707", &["SECURE_CSP"]),
+    ("PG708", &["X_FRAME_OPTIONS"]),
+    ("PG709", &["X_FRAME_OPTIONS"]),
+    ("PG711", &["ALLOWED_HOSTS"]),
+    ("PG712", &["ALLOWED_HOSTS"]),
+    ("PG713", &["USE_X_FORWARDED_HOST"]),
+    ("PG714", &["SECRET_KEY"]),
+    ("PG715", &["SECRET_KEY"]),
+    ("PG716", &["SECRET_KEY_FALLBACKS"]),
+    ("PG717", &["DEBUG"]),
+    ("PG718", &["SECURE"]),
+    ("PG719", &["PASSWORD_HASHERS"]),
+    ("PG720", &["PASSWORD_HASHERS"]),
+    ("PG722", &["set_password"]),
+    ("PG723", &["AUTH_USER_MODEL"]),
+    ("PG725", &["DATABASE_ROUTERS"]),
+    ("PG726", &["CONN_MAX_AGE"]),
+    ("PG727", &["CONN_HEALTH_CHECKS"]),
+    ("PG728", &["pool"]),
+    ("PG729", &["ATOMIC_REQUESTS"]),
+    ("PG735", &["indexes"]),
+    ("PG738", &["CACHES"]),
+    ("PG739", &["CacheMiddleware"]),
+    ("PG741", &["connect"]),
+    ("PG744", &["rest_framework"]),
+    ("PG746", &["num_queries", "assertNumQueries"]),
+    ("PG750", &["task"]),
+    ("PG751", &["delay", "apply_async"]),
+    ("PG752", &["retry"]),
+    ("PG753", &["autoretry_for"]),
+    ("PG754", &["autoretry_for"]),
+    ("PG755", &["acks_late"]),
+    ("PG756", &["delay", "apply_async"]),
+    (
+        "PG811",
+        &[
+            "debug",
+            "info",
+            "warn",
+            "error",
+            "exception",
+            "critical",
+            "fatal",
+            "log",
+        ],
+    ),
+    ("PG814", &["error"]),
+];
+
+/// Every rule's literals by code: [`LITERALS`], plus the last segment of
+/// each qualified name a name-table rule resolves (an import or attribute
+/// always spells it: `aio.gather`, `from asyncio import gather as g`) and
+/// the method names of the queryset hints.
+static LITERALS_BY_CODE: LazyLock<std::collections::HashMap<&'static str, Vec<&'static str>>> =
+    LazyLock::new(|| {
+        let mut map: std::collections::HashMap<&'static str, Vec<&'static str>> =
+            std::collections::HashMap::new();
+        for (code, words) in LITERALS {
+            map.entry(*code).or_default().extend(words.iter().copied());
+        }
+        let named = named_apis()
+            .filter_map(|(rule, name)| Some((rule, name.rsplit('.').next()?)))
+            .chain(queryset_api::method_names());
+        for (rule, word) in named {
+            map.entry(rule.code).or_default().push(word);
+        }
+        for words in map.values_mut() {
+            words.sort_unstable();
+            words.dedup();
+        }
+        map
+    });
+
+/// The literals rule `code` can't fire without (empty: none declared).
+pub(crate) fn literals(code: &str) -> Vec<&'static str> {
+    LITERALS_BY_CODE.get(code).cloned().unwrap_or_default()
 }

@@ -30,8 +30,10 @@
 
 use tree_sitter::Node;
 
-use super::scope::{BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, uses_of};
 use crate::detect::context::Ctx;
+use crate::detect::readers::scope::{
+    BUILTIN_NAMES, assigned_names, comprehension_targets, imported_names, uses_of,
+};
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static WALRUS: Rule = Rule {

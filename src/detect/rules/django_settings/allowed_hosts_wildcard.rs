@@ -15,8 +15,8 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts>,
 //! <https://docs.djangoproject.com/en/5.2/topics/security/#host-headers-virtual-hosting>
 
-use super::django_settings::{Setting, is_set_true, string_elements};
 use crate::detect::context::Ctx;
+use crate::detect::rules::django_settings::settings::{Setting, is_set_true, string_elements};
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

@@ -14,9 +14,9 @@
 
 use tree_sitter::Node;
 
-use super::api_usage::STR_ENUM;
 use crate::detect::Finding;
 use crate::detect::context::Ctx;
+use crate::detect::rules::core::api_usage::STR_ENUM;
 
 /// `class` is a `class_definition`.
 pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {

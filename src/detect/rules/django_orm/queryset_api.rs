@@ -14,8 +14,8 @@
 
 use tree_sitter::Node;
 
-use super::queryset::is_queryset;
 use crate::detect::context::Ctx;
+use crate::detect::readers::queryset::is_queryset;
 use crate::detect::{Finding, Rule};
 
 hint!(
@@ -188,6 +188,14 @@ pub(crate) static CLASSES: &[(&Rule, &[&str])] = &[
         &["django.db.models.F", "django.db.models.expressions.F"],
     ),
 ];
+
+/// Every (rule, method name) of the queryset method hints: the literals
+/// those rules can't fire without.
+pub(crate) fn method_names() -> impl Iterator<Item = (&'static Rule, &'static str)> {
+    METHODS
+        .iter()
+        .flat_map(|(rule, names, _)| names.iter().map(move |n| (*rule, *n)))
+}
 
 pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
     METHODS

@@ -13,8 +13,8 @@
 use crate::text::code_span;
 use tree_sitter::Node;
 
-use super::comparisons::{links, op_text};
 use crate::detect::context::Ctx;
+use crate::detect::readers::comparisons::{links, op_text};
 use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

@@ -200,7 +200,7 @@ pub(crate) fn uses_of<'t, 'n>(
 pub(crate) fn assigned_names<'a>(ctx: &Ctx<'a>, body: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut declared = Vec::new();
-    super::super::context::visit_own(body, &mut |n| match n.kind() {
+    crate::detect::context::visit_own(body, &mut |n| match n.kind() {
         "assignment" | "augmented_assignment" | "for_statement" => {
             if let Some(left) = n.child_by_field_name("left") {
                 out.extend(target_names(ctx, left));
@@ -235,7 +235,7 @@ pub(crate) fn assigned_names<'a>(ctx: &Ctx<'a>, body: Node) -> Vec<&'a str> {
 /// nested functions and classes), relative imports included.
 pub(crate) fn imported_names<'a>(ctx: &Ctx<'a>, node: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
-    super::super::context::visit_own(node, &mut |n| {
+    crate::detect::context::visit_own(node, &mut |n| {
         if !matches!(n.kind(), "import_statement" | "import_from_statement") {
             return;
         }

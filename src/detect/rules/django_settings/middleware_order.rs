@@ -30,8 +30,8 @@
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/middleware/#middleware-ordering>
 
-use super::django_settings::{Setting, is_set_true, string_elements};
 use crate::detect::context::Ctx;
+use crate::detect::rules::django_settings::settings::{Setting, is_set_true, string_elements};
 use crate::detect::{Finding, Rule, Severity};
 use crate::text::code_span;
 

@@ -61,9 +61,9 @@ use crate::text::code_span;
 use tree_sitter::Node;
 
 use super::fk_id;
-use super::queryset::{Chain, INSTANCE_METHODS, Root, chain, literal_paths};
 use crate::detect::context::{Ctx, visit_own};
 use crate::detect::models::{Method, Relation};
+use crate::detect::readers::queryset::{Chain, INSTANCE_METHODS, Root, chain, literal_paths};
 use crate::detect::{Applicability, Edit, Finding, Fix, Lib, RelationKind, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

@@ -20,8 +20,8 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/topics/auth/passwords/>,
 //! <https://docs.djangoproject.com/en/5.2/topics/testing/overview/#password-hashing>
 
-use super::django_settings::{Setting, literal_str};
 use crate::detect::context::Ctx;
+use crate::detect::rules::django_settings::settings::{Setting, literal_str};
 use crate::detect::{Finding, Rule, Severity};
 use crate::text::code_span;
 

@@ -26,8 +26,8 @@
 
 use tree_sitter::Node;
 
-use super::queryset::{chain, is_queryset};
 use crate::detect::context::Ctx;
+use crate::detect::readers::queryset::{chain, is_queryset};
 use crate::detect::{Applicability, Edit, Finding, Fix, Lib, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
@@ -162,10 +162,10 @@ pub(crate) fn check_for<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding
     });
 }
 
-fn is_values(c: &super::queryset::Chain) -> bool {
-    matches!(c.root, super::queryset::Root::Manager(_))
+fn is_values(c: &crate::detect::readers::queryset::Chain) -> bool {
+    matches!(c.root, crate::detect::readers::queryset::Root::Manager(_))
         && c.calls.iter().all(|call| {
-            super::queryset::INSTANCE_METHODS.contains(&call.name)
+            crate::detect::readers::queryset::INSTANCE_METHODS.contains(&call.name)
                 || matches!(call.name, "values" | "values_list" | "iterator")
         })
 }

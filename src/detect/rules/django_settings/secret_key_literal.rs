@@ -20,8 +20,8 @@
 
 use std::collections::HashSet;
 
-use super::django_settings::{Setting, literal_str};
 use crate::detect::context::Ctx;
+use crate::detect::rules::django_settings::settings::{Setting, literal_str};
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

@@ -39,8 +39,8 @@
 
 use tree_sitter::Node;
 
-use super::django_settings::literal_str;
 use crate::detect::context::{Ctx, root_of, visit_own};
+use crate::detect::rules::django_settings::settings::literal_str;
 use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

@@ -55,6 +55,11 @@ pub(crate) fn check_function(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
     ) else {
         return;
     };
+    // No `yield` in the file: no function of it is a generator, and its
+    // body is not walked again.
+    if !ctx.mentions("yield") {
+        return;
+    }
     let mut yields = false;
     visit_own(body, &mut |n| yields |= n.kind() == "yield");
     if !yields {

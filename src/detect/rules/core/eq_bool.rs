@@ -14,8 +14,8 @@
 
 use tree_sitter::Node;
 
-use super::comparisons::{builds_an_expression, links, op_text};
 use crate::detect::context::Ctx;
+use crate::detect::readers::comparisons::{builds_an_expression, links, op_text};
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

@@ -28,7 +28,7 @@ pub(crate) static RULE: Rule = Rule {
 
 /// `loop_node` is a `for_statement`.
 pub(crate) fn check(ctx: &Ctx, loop_node: Node, out: &mut Vec<Finding>) {
-    if !ctx.in_async_function(loop_node) {
+    if !ctx.mentions("await") || !ctx.in_async_function(loop_node) {
         return;
     }
     let Some(body) = loop_node.child_by_field_name("body") else {

@@ -59,7 +59,9 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
     if param_names.is_empty() {
         return;
     }
-    let returned = returned_names(ctx, body);
+    // The body's returned names are read (a walk of the body) only once a
+    // nested function is found: most functions define none.
+    let mut returned: Option<Vec<&str>> = None;
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
         let (def, decorators) = match stmt.kind() {
@@ -73,7 +75,10 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
         let Some(name) = def.child_by_field_name("name") else {
             continue;
         };
-        if !returned.contains(&ctx.text(name)) {
+        if !returned
+            .get_or_insert_with(|| returned_names(ctx, body))
+            .contains(&ctx.text(name))
+        {
             continue;
         }
         // `self`/`cls` are instances and classes, not wrapped functions.

@@ -11,8 +11,8 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/clickjacking/>,
 //! <https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/X-Frame-Options>
 
-use super::django_settings::{Setting, literal_str};
 use crate::detect::context::Ctx;
+use crate::detect::rules::django_settings::settings::{Setting, literal_str};
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

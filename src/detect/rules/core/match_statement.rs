@@ -23,8 +23,8 @@
 
 use tree_sitter::Node;
 
-use super::scope::{assigned_names, imported_names};
 use crate::detect::context::Ctx;
+use crate::detect::readers::scope::{assigned_names, imported_names};
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static MATCH: Rule = Rule {

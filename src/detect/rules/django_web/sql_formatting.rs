@@ -29,8 +29,8 @@
 
 use tree_sitter::Node;
 
-use super::queryset::is_queryset;
 use crate::detect::context::Ctx;
+use crate::detect::readers::queryset::is_queryset;
 use crate::detect::{Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

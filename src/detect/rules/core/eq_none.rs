@@ -24,8 +24,8 @@
 
 use tree_sitter::Node;
 
-use super::comparisons::{builds_an_expression, is_a_condition, links, op_text};
 use crate::detect::context::Ctx;
+use crate::detect::readers::comparisons::{builds_an_expression, is_a_condition, links, op_text};
 use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

@@ -592,7 +592,7 @@ pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
 
 /// Every name table: this file's and the Django one (`django_api.rs`).
 fn tables() -> [&'static [(&'static Rule, &'static [&'static str])]; 2] {
-    [TABLE, super::django_api::TABLE]
+    [TABLE, crate::detect::rules::django_web::django_api::TABLE]
 }
 
 /// Last segments of every name in the tables (`gather`, `Thread`...): an
@@ -638,8 +638,11 @@ pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>)
     };
     let call = (parent.kind() == "call" && parent.child_by_field_name("function") == Some(node))
         .then_some(parent);
-    if std::ptr::eq(rule, &super::django_api::CSRF_EXEMPT) {
-        out.push(super::csrf_exempt::finding(
+    if std::ptr::eq(
+        rule,
+        &crate::detect::rules::django_web::django_api::CSRF_EXEMPT,
+    ) {
+        out.push(crate::detect::rules::django_web::csrf_exempt::finding(
             ctx,
             call.unwrap_or(node),
             parent,

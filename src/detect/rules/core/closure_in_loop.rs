@@ -32,11 +32,11 @@
 
 use tree_sitter::Node;
 
-use super::scope::{
+use crate::detect::context::{Ctx, visit_own};
+use crate::detect::readers::scope::{
     assigned_names, comprehension_targets, function_parameters, is_comprehension, is_scope,
     target_names, uses_of,
 };
-use crate::detect::context::{Ctx, visit_own};
 use crate::detect::{Applicability, Edit, Finding, Fix, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {

@@ -68,7 +68,7 @@ pub(crate) fn check(ctx: &Ctx, decorated: Node, out: &mut Vec<Finding>) {
     // whose first parameter is the class (custom class-level descriptors).
     let first = func
         .child_by_field_name("parameters")
-        .map(|p| super::scope::parameter_names(ctx, p))
+        .map(|p| crate::detect::readers::scope::parameter_names(ctx, p))
         .and_then(|names| names.first().copied());
     if matches!(name, "__new__" | "__init_subclass__" | "__class_getitem__")
         || first.is_none_or(|p| matches!(p, "cls" | "mcs" | "mcls" | "metacls"))

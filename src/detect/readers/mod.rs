@@ -1,0 +1,7 @@
+//! Shared readers of Python code used by several rules (no findings of
+//! their own): comparison chains (`comparisons`), names and scopes
+//! (`scope`), Django queryset chains (`queryset`).
+
+pub(crate) mod comparisons;
+pub(crate) mod queryset;
+pub(crate) mod scope;

@@ -1,0 +1,4 @@
+//! Celery rules (PG750–PG756): task definitions, enqueueing, retries, late
+//! acks and `.delay()` inside a database transaction.
+
+pub(super) mod tasks;
