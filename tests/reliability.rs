@@ -14,7 +14,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use pyguide::python::Document;
 use pyguide::server::FaultHook;
 use serde_json::{Value, json};
-use support::{Client, Harness, Pipe, file_uri, init_params, start};
+use support::{Harness, Pipe, file_uri, init_params, start};
 
 async fn ready(root: Option<&str>, fault: Option<FaultHook>) -> Harness {
     let mut h = start(Vec::new(), fault);
