@@ -286,8 +286,12 @@ fn method(head: usize, body: &[usize], indent: &str) -> String {
     out
 }
 
-/// The prelude and `classes`: (header, class-level lines, methods).
-fn classes_source(classes: &[(usize, Vec<usize>, Vec<(usize, Vec<usize>)>)]) -> String {
+/// A generated class: its header, class-level lines and methods (head,
+/// body lines), as indexes into the tables above.
+type Class = (usize, Vec<usize>, Vec<(usize, Vec<usize>)>);
+
+/// The prelude and `classes`.
+fn classes_source(classes: &[Class]) -> String {
     let mut out = String::from(PRELUDE);
     for (header, lines, methods) in classes {
         out.push_str(CLASS_HEADERS[header % CLASS_HEADERS.len()]);
@@ -359,7 +363,7 @@ fn locate(text: &str, edit: &Edit) -> (std::ops::Range<usize>, String) {
     }
 }
 
-fn class_strategy() -> impl Strategy<Value = (usize, Vec<usize>, Vec<(usize, Vec<usize>)>)> {
+fn class_strategy() -> impl Strategy<Value = Class> {
     (
         0..CLASS_HEADERS.len(),
         prop::collection::vec(0..CLASS_LINES.len(), 0..4),
