@@ -29,6 +29,10 @@
 //! class. A method's imports are cached with it; the class's import map is
 //! merged from its parts in document order, as one walk would build it.
 //!
+//! A statement or method with a syntax error is never reused: how
+//! tree-sitter recovers from an error may depend on the text around it, so
+//! the same text may not give the same tree.
+//!
 //! A finding whose range or fix reaches outside its unit (a fix that adds
 //! an import at the top of the file) is never cached: its unit is analysed
 //! again every time. Rules that look at the whole module run on every
@@ -134,7 +138,10 @@ impl Analyzer {
         for (stmt, span) in statements.iter().zip(&spans) {
             let key = key(src, *stmt, span);
             keys.push(key);
-            if self.entries.contains_key(&key) {
+            // A statement with a syntax error is read again every time: how
+            // tree-sitter recovers from the error may depend on the text
+            // around it, so the same text may not give the same tree.
+            if self.entries.contains_key(&key) && !stmt.has_error() {
                 continue;
             }
             let entry = match class_of(*stmt) {
@@ -203,6 +210,7 @@ impl Analyzer {
             let entry = self.entries.get_mut(key).expect("entry added above");
             if let Some((at, cached)) = &entry.findings
                 && *at == context
+                && !stmt.has_error()
             {
                 findings.extend(cached.iter().map(|f| shift(f, span.start, true)));
                 continue;
@@ -284,10 +292,16 @@ impl Analyzer {
                 let span = line_span(src, child);
                 let k = key(src, child, &span);
                 members.push(k);
-                let method = self.methods.entry(k).or_insert_with(|| Method {
+                let fresh = || Method {
                     imports: ImportMap::from_tree(child, src),
                     findings: None,
-                });
+                };
+                let method = if child.has_error() {
+                    self.methods.insert(k, fresh());
+                    &self.methods[&k]
+                } else {
+                    self.methods.entry(k).or_insert_with(fresh)
+                };
                 imports.merge(&method.imports);
             }
         }
@@ -360,6 +374,7 @@ impl Analyzer {
             let method = methods_cache.get_mut(k).expect("members are in `methods`");
             if let Some((at, cached)) = &method.findings
                 && *at == frame
+                && !m.has_error()
             {
                 out.extend(cached.iter().map(|f| shift(f, span.start, true)));
                 continue;
