@@ -14,143 +14,36 @@
 //!
 //! Run: `cargo bench --bench server`.
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::Command;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+#[path = "support/lsp.rs"]
+mod lsp;
+use lsp::Server;
+
 const BIN: &str = env!("CARGO_BIN_EXE_pyguide");
 
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-    next_id: i64,
-    _cache: tempfile::TempDir,
+/// The search-index cache folder of every server the bench starts.
+static CACHE: OnceLock<tempfile::TempDir> = OnceLock::new();
+
+fn spawn() -> Server {
+    let cache = CACHE.get_or_init(|| tempfile::tempdir().unwrap());
+    let mut command = Command::new(BIN);
+    command
+        .arg("serve")
+        .env("PYGUIDE_CACHE_DIR", cache.path())
+        .env("PYGUIDE_DATA_DIR", cache.path());
+    Server::spawn(command)
 }
 
-impl Server {
-    fn spawn() -> Server {
-        let cache = tempfile::tempdir().unwrap();
-        let mut child = Command::new(BIN)
-            .arg("serve")
-            .env("PYGUIDE_CACHE_DIR", cache.path())
-            .env("PYGUIDE_DATA_DIR", cache.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn pyguide serve");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        Server {
-            child,
-            stdin,
-            stdout,
-            next_id: 1,
-            _cache: cache,
-        }
-    }
-
-    fn send(&mut self, message: &Value) {
-        let body = serde_json::to_vec(message).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(&body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.read_until(|m| m.get("method").is_none() && m["id"] == id)
-    }
-
-    /// Reads messages until one satisfies `wanted` (answering server requests).
-    fn read_until(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        loop {
-            let message = self.read();
-            if message.get("method").is_some()
-                && let Some(id) = message.get("id").cloned()
-            {
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
-                continue;
-            }
-            if wanted(&message) {
-                return message;
-            }
-        }
-    }
-
-    fn read(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.stdout.read_line(&mut line).unwrap() > 0,
-                "server closed"
-            );
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length:") {
-                length = v.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    fn initialize(&mut self) -> Value {
-        let result = self.request(
-            "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": {
-                "general": {"positionEncodings": ["utf-16"]}}}),
-        );
-        self.notify("initialized", json!({}));
-        result
-    }
-
-    fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
-        );
-        self.diagnostics(uri, 1)
-    }
-
-    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let m = self.read_until(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && m["params"]["version"] == version
-        });
-        m["params"]["diagnostics"].as_array().unwrap().clone()
-    }
-
-    fn peak_rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
-    }
-
-    fn stop(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        let _ = self.child.wait();
-    }
+/// Opens `uri` and waits for its first diagnostics.
+fn open(server: &mut Server, uri: &str, text: &str) -> Vec<Value> {
+    server.did_open(uri, text);
+    server.diagnostics(uri, 1)
 }
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
@@ -232,8 +125,8 @@ fn startup() {
     let mut samples = Vec::new();
     for _ in 0..30 {
         let start = Instant::now();
-        let mut server = Server::spawn();
-        server.initialize();
+        let mut server = spawn();
+        server.initialize(None);
         samples.push(start.elapsed());
         server.stop();
     }
@@ -257,10 +150,10 @@ fn hover_positions(text: &str, diagnostics: &[Value], findings_only: bool) -> Ve
 }
 
 fn latency(name: &str, text: &str) {
-    let mut server = Server::spawn();
-    server.initialize();
+    let mut server = spawn();
+    server.initialize(None);
     let uri = "file:///bench/file.py";
-    let diagnostics = server.open(uri, text);
+    let diagnostics = open(&mut server, uri, text);
     // Hints are hover targets too: ask for them as diagnostics once.
     server.notify(
         "workspace/didChangeConfiguration",
@@ -340,12 +233,12 @@ fn assignment_near_middle(text: &str) -> (usize, usize) {
 }
 
 fn memory(files: &[(PathBuf, String)]) {
-    let mut server = Server::spawn();
-    server.initialize();
+    let mut server = spawn();
+    server.initialize(None);
     let mut lines = 0;
     for (i, (path, text)) in files.iter().take(20).enumerate() {
         let uri = format!("file://{}", path.display());
-        server.open(&uri, text);
+        open(&mut server, &uri, text);
         lines += text.lines().count();
         let r = server.request(
             "textDocument/hover",

@@ -224,7 +224,11 @@ fn read_small(path: &Path) -> Option<String> {
 
 /// What one folder declares, if it holds any project metadata; problems
 /// (an invalid `pyproject.toml`) are reported with the file's path.
-fn read_folder(dir: &Path, problems: &mut Vec<String>) -> Option<Versions> {
+fn read_folder(
+    dir: &Path,
+    pyproject: Option<Option<String>>,
+    problems: &mut Vec<String>,
+) -> Option<Versions> {
     let mut found = false;
     let mut v = Versions::default();
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -267,8 +271,9 @@ fn read_folder(dir: &Path, problems: &mut Vec<String>) -> Option<Versions> {
         v = overlay(v, from_setup_cfg(&t));
         found = true;
     }
+    let text = pyproject.unwrap_or_else(|| read_small(&dir.join("pyproject.toml")));
     let pyproject = dir.join("pyproject.toml");
-    if let Some(t) = read_small(&pyproject) {
+    if let Some(t) = text {
         found = true;
         match from_pyproject(&t) {
             Ok(p) => v = overlay(v, p),
@@ -282,11 +287,21 @@ fn read_folder(dir: &Path, problems: &mut Vec<String>) -> Option<Versions> {
 #[derive(Debug, Default)]
 pub struct Projects {
     by_dir: HashMap<PathBuf, Versions>,
+    /// `pyproject.toml` texts already read by the caller, by folder
+    /// (`None`: the folder has none), used instead of reading the file.
+    known: HashMap<PathBuf, Option<String>>,
     /// Problems met while reading (invalid files), each once.
     pub problems: Vec<String>,
 }
 
 impl Projects {
+    /// Gives the text of `dir`'s `pyproject.toml` (`None`: there is none),
+    /// already read for another purpose, so it is not read again.
+    pub fn know_pyproject(&mut self, dir: &Path, text: Option<String>) {
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        self.known.insert(dir, text);
+    }
+
     /// The versions of the project that holds `file`: those of the nearest
     /// folder above it with project metadata (stopping at a repository's
     /// root), else nothing declared.
@@ -305,7 +320,8 @@ impl Projects {
                 break;
             }
             visited.push(d.to_path_buf());
-            if let Some(v) = read_folder(d, &mut self.problems) {
+            let known = self.known.remove(d);
+            if let Some(v) = read_folder(d, known, &mut self.problems) {
                 found = v;
                 break;
             }
@@ -408,5 +424,27 @@ mod tests {
         );
         // Remembered per folder.
         assert_eq!(projects.by_dir.len(), 3);
+    }
+
+    /// A text the caller already read is used instead of the file.
+    #[test]
+    fn a_known_pyproject_is_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nrequires-python = \">=3.9\"\n",
+        )
+        .unwrap();
+        let mut projects = Projects::default();
+        projects.know_pyproject(
+            root,
+            Some("[project]\nrequires-python = \">=3.12\"\n".into()),
+        );
+        assert_eq!(projects.versions_for(&root.join("a.py")).python, v(3, 12));
+        // Known to have none: the folder declares nothing.
+        let mut projects = Projects::default();
+        projects.know_pyproject(root, None);
+        assert_eq!(projects.versions_for(&root.join("a.py")).python, None);
     }
 }

@@ -12,37 +12,9 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 
 use pyguide::python::Document;
-use pyguide::server::{FaultHook, ServerOptions, serve};
+use pyguide::server::FaultHook;
 use serde_json::{Value, json};
-use support::{Client, file_uri, init_params};
-use tokio::io::{DuplexStream, ReadHalf, WriteHalf};
-
-type Pipe = Client<ReadHalf<DuplexStream>, WriteHalf<DuplexStream>>;
-
-struct Harness {
-    client: Pipe,
-    server: tokio::task::JoinHandle<bool>,
-    _cache: tempfile::TempDir,
-}
-
-fn start(guide: Vec<std::path::PathBuf>, fault: Option<FaultHook>) -> Harness {
-    let cache = tempfile::tempdir().unwrap();
-    let options = ServerOptions {
-        guide,
-        cache_dir: Some(cache.path().to_path_buf()),
-        practice: Default::default(),
-        fault,
-    };
-    let (client_io, server_io) = tokio::io::duplex(1 << 16);
-    let (server_read, server_write) = tokio::io::split(server_io);
-    let server = tokio::spawn(serve(server_read, server_write, options));
-    let (read, write) = tokio::io::split(client_io);
-    Harness {
-        client: Client::new(read, write),
-        server,
-        _cache: cache,
-    }
-}
+use support::{Harness, Pipe, file_uri, init_params, start};
 
 async fn ready(root: Option<&str>, fault: Option<FaultHook>) -> Harness {
     let mut h = start(Vec::new(), fault);

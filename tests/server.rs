@@ -12,42 +12,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyguide::detect::{self, Severity};
 use pyguide::python::{Document, LineIndex};
-use pyguide::server::{ServerOptions, serve};
 use serde_json::{Value, json};
-use support::{Client, apply_edits, file_uri, init_params};
-use tokio::io::{DuplexStream, ReadHalf, WriteHalf};
-
-type Pipe = Client<ReadHalf<DuplexStream>, WriteHalf<DuplexStream>>;
-
-struct Harness {
-    client: Pipe,
-    server: tokio::task::JoinHandle<bool>,
-    cache: tempfile::TempDir,
-}
-
-/// Starts a server with a fresh cache folder (and `fault` as its fault hook).
-fn start(fault: Option<pyguide::server::FaultHook>) -> Harness {
-    let cache = tempfile::tempdir().unwrap();
-    let options = ServerOptions {
-        guide: Vec::new(),
-        cache_dir: Some(cache.path().to_path_buf()),
-        practice: Default::default(),
-        fault,
-    };
-    let (client_io, server_io) = tokio::io::duplex(1 << 16);
-    let (server_read, server_write) = tokio::io::split(server_io);
-    let server = tokio::spawn(serve(server_read, server_write, options));
-    let (read, write) = tokio::io::split(client_io);
-    Harness {
-        client: Client::new(read, write),
-        server,
-        cache,
-    }
-}
+use support::{Harness, Pipe, apply_edits, file_uri, init_params, start};
 
 /// Started and initialized (UTF-16 unless `encodings` offers UTF-8).
 async fn ready(encodings: &[&str], root: Option<&str>, options: Value) -> Harness {
-    let mut h = start(None);
+    let mut h = start(Vec::new(), None);
     h.client
         .call("initialize", init_params(encodings, root, options))
         .await;
@@ -124,7 +94,7 @@ async fn initialize_negotiates_the_encoding_and_announces_capabilities() {
         (&["utf-16"][..], "utf-16"),
         (&[][..], "utf-16"),
     ] {
-        let mut h = start(None);
+        let mut h = start(Vec::new(), None);
         let result = h
             .client
             .call("initialize", init_params(offered, None, Value::Null))
@@ -523,7 +493,7 @@ async fn execute_command_searches_and_opens_topics() {
 
 #[tokio::test]
 async fn open_topic_without_show_document_tells_the_user_where_it_is() {
-    let mut h = start(None);
+    let mut h = start(Vec::new(), None);
     let mut params = init_params(&[], None, Value::Null);
     params["capabilities"]["window"] = json!({});
     h.client.call("initialize", params).await;
@@ -892,7 +862,7 @@ fn readme_settings_table_matches_the_options() {
 
 #[tokio::test]
 async fn requests_before_initialize_get_the_spec_error() {
-    let mut h = start(None);
+    let mut h = start(Vec::new(), None);
     let response = h
         .client
         .request(
@@ -1117,7 +1087,7 @@ async fn a_panicking_handler_is_answered_with_an_internal_error() {
             panic!("injected fault in {name}");
         }
     });
-    let mut h = start(Some(hook));
+    let mut h = start(Vec::new(), Some(hook));
     h.client
         .call("initialize", init_params(&[], None, Value::Null))
         .await;
@@ -1219,7 +1189,7 @@ async fn fix_all_applies_only_safe_fixes() {
 
 /// Started and initialized by a client that names itself `name`.
 async fn ready_as(name: &str) -> Harness {
-    let mut h = start(None);
+    let mut h = start(Vec::new(), None);
     let mut params = init_params(&[], None, Value::Null);
     params["clientInfo"] = json!({"name": name, "version": "1"});
     h.client.call("initialize", params).await;

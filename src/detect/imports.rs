@@ -50,9 +50,19 @@ const BUILTINS: &[&str] = &[
 
 impl ImportMap {
     pub fn from_tree(root: Node, src: &str) -> ImportMap {
+        ImportMap::from_tree_except(root, src, &|_| false)
+    }
+
+    /// [`ImportMap::from_tree`] not entering the nodes `skip` accepts (the
+    /// incremental analyser reads a class's methods separately).
+    pub(crate) fn from_tree_except(
+        root: Node,
+        src: &str,
+        skip: &dyn Fn(Node) -> bool,
+    ) -> ImportMap {
         let mut map = ImportMap::default();
         crate::python::walk(root, |node| {
-            if !node.is_named() {
+            if !node.is_named() || skip(node) {
                 return false;
             }
             match node.kind() {

@@ -1,5 +1,6 @@
 //! Incremental analysis: findings are computed per top-level statement and
-//! reused while neither the statement's text nor the file's context changes.
+//! reused while neither the statement's text nor the file's context changes;
+//! inside a class, per method.
 //!
 //! Walking a tree-sitter tree costs about 150 ns a node, so even one walk of
 //! a 20,000-line file takes ~20 ms. After a keystroke only the statement
@@ -12,12 +13,32 @@
 //! mentions querysets at all, and the project's model index. When the key
 //! changes everything is recomputed.
 //!
-//! A finding whose range or fix reaches outside its statement (a fix that
-//! adds an import at the top of the file) is never cached: its statement is
-//! analysed again every time. Rules that look at the whole module run on
-//! every analysis.
+//! A file that is one big class (Django's `query.py`: 2,764 lines) would
+//! still re-analyse the whole class per keystroke, so a class statement is
+//! split further. Its methods (functions and decorated functions directly
+//! in its body) are units of their own, cached by their text. What a
+//! method's rules read outside the method is the class around it: its
+//! decorators, name and bases, its class-level statements
+//! (`authentication_classes = ...`) and the other methods' decorators and
+//! signatures. All of that, the class's text with each method body left
+//! out, is the method's *frame*, hashed into its key. Everything else of
+//! the class (the class node, its header, decorators and class-level
+//! statements) is the class unit, walked again whenever the class changes:
+//! rules on the class node may read any method (`__eq__` without
+//! `__hash__`), so their findings are never reused across a change of the
+//! class. A method's imports are cached with it; the class's import map is
+//! merged from its parts in document order, as one walk would build it.
+//!
+//! A statement or method with a syntax error is never reused: how
+//! tree-sitter recovers from an error may depend on the text around it, so
+//! the same text may not give the same tree.
+//!
+//! A finding whose range or fix reaches outside its unit (a fix that adds
+//! an import at the top of the file) is never cached: its unit is analysed
+//! again every time. Rules that look at the whole module run on every
+//! analysis.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
@@ -39,6 +60,17 @@ struct Entry {
     /// the context `context` they were computed in; `None` when they can't
     /// be reused.
     findings: Option<(u64, Vec<Finding>)>,
+    /// For a class statement: the keys of its methods (in `methods`).
+    members: Vec<u64>,
+}
+
+/// One method of a class: its imports and findings (offsets relative to
+/// the method's line start), for the context and frame they were computed
+/// in.
+#[derive(Debug, Clone)]
+struct Method {
+    imports: ImportMap,
+    findings: Option<(u64, Vec<Finding>)>,
 }
 
 /// Analyses one document again and again, reusing the work of earlier runs
@@ -46,6 +78,8 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Analyzer {
     entries: HashMap<u64, Entry>,
+    /// Methods of class statements, by [`key`] of their text.
+    methods: HashMap<u64, Method>,
     options: Options,
     /// The work the last analysis took (see [`super::analyze_counting_work`]).
     work: u64,
@@ -56,6 +90,7 @@ impl Analyzer {
     pub fn new(options: Options) -> Analyzer {
         Analyzer {
             entries: HashMap::new(),
+            methods: HashMap::new(),
             options,
             work: 0,
         }
@@ -101,17 +136,24 @@ impl Analyzer {
         let spans = spans(src, &statements);
         let mut keys = Vec::with_capacity(statements.len());
         for (stmt, span) in statements.iter().zip(&spans) {
-            let span = span.clone();
-            let key = xxh3_64(&src.as_bytes()[span.clone()]) ^ u64::from(stmt.kind_id());
+            let key = key(src, *stmt, span);
             keys.push(key);
-            self.entries.entry(key).or_insert_with(|| {
-                let imports = ImportMap::from_tree(*stmt, src);
-                Entry {
-                    imports,
+            // A statement with a syntax error is read again every time: how
+            // tree-sitter recovers from the error may depend on the text
+            // around it, so the same text may not give the same tree.
+            if self.entries.contains_key(&key) && !stmt.has_error() {
+                continue;
+            }
+            let entry = match class_of(*stmt) {
+                Some(class) => self.class_entry(src, *stmt, class),
+                None => Entry {
+                    imports: ImportMap::from_tree(*stmt, src),
                     classes: None,
                     findings: None,
-                }
-            });
+                    members: Vec::new(),
+                },
+            };
+            self.entries.insert(key, entry);
         }
         let mut imports = ImportMap::default();
         for key in &keys {
@@ -168,6 +210,7 @@ impl Analyzer {
             let entry = self.entries.get_mut(key).expect("entry added above");
             if let Some((at, cached)) = &entry.findings
                 && *at == context
+                && !stmt.has_error()
             {
                 findings.extend(cached.iter().map(|f| shift(f, span.start, true)));
                 continue;
@@ -177,10 +220,27 @@ impl Analyzer {
                 return None;
             }
             let mut own_findings = Vec::new();
-            if !walk_rules(&ctx, *stmt, root, &mut own_findings, stop) {
+            let walked = match class_of(*stmt) {
+                Some(class) => {
+                    let members = entry.members.clone();
+                    Analyzer::walk_class(
+                        &mut self.methods,
+                        &ctx,
+                        *stmt,
+                        class,
+                        &members,
+                        context,
+                        &mut own_findings,
+                        stop,
+                    )
+                }
+                None => walk_rules(&ctx, *stmt, root, &mut own_findings, stop),
+            };
+            if !walked {
                 self.work = ctx.work();
                 return None;
             }
+            let entry = self.entries.get_mut(key).expect("entry added above");
             let cacheable = own_findings.iter().all(|f| within(f, &span));
             entry.findings = cacheable.then(|| {
                 (
@@ -194,14 +254,219 @@ impl Analyzer {
             findings.extend(own_findings);
         }
 
-        // Forget statements that no longer exist.
+        // Forget statements and methods that no longer exist.
         if self.entries.len() > keys.len() {
-            let live: std::collections::HashSet<u64> = keys.iter().copied().collect();
+            let live: HashSet<u64> = keys.iter().copied().collect();
             self.entries.retain(|k, _| live.contains(k));
+        }
+        let members: usize = self.entries.values().map(|e| e.members.len()).sum();
+        if self.methods.len() > members {
+            let live: HashSet<u64> = self
+                .entries
+                .values()
+                .flat_map(|e| e.members.iter().copied())
+                .collect();
+            self.methods.retain(|k, _| live.contains(k));
         }
         self.work = ctx.work();
         Some(super::finish(doc, &self.options, findings))
     }
+}
+
+impl Analyzer {
+    /// The entry of a class statement not seen before: its methods' keys
+    /// (each method read for its imports when new) and the class's
+    /// imports, merged from its header, class-level statements and
+    /// methods in document order.
+    fn class_entry(&mut self, src: &str, stmt: Node, class: Node) -> Entry {
+        let body = class.child_by_field_name("body");
+        let mut imports = ImportMap::from_tree_except(stmt, src, &|n| Some(n) == body);
+        let mut members = Vec::new();
+        if let Some(body) = body {
+            let mut c = body.walk();
+            for child in body.named_children(&mut c) {
+                if !is_method(child) {
+                    imports.merge(&ImportMap::from_tree(child, src));
+                    continue;
+                }
+                let span = line_span(src, child);
+                let k = key(src, child, &span);
+                members.push(k);
+                let fresh = || Method {
+                    imports: ImportMap::from_tree(child, src),
+                    findings: None,
+                };
+                let method = if child.has_error() {
+                    self.methods.insert(k, fresh());
+                    &self.methods[&k]
+                } else {
+                    self.methods.entry(k).or_insert_with(fresh)
+                };
+                imports.merge(&method.imports);
+            }
+        }
+        Entry {
+            imports,
+            classes: None,
+            findings: None,
+            members,
+        }
+    }
+
+    /// Runs the rules on a class statement: the class unit (everything but
+    /// the methods) is walked, each method's findings are reused when its
+    /// text, frame and the file's context are unchanged. `members` are the
+    /// methods' keys, in order. `false` when `stop` stopped it.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_class<'t>(
+        methods_cache: &mut HashMap<u64, Method>,
+        ctx: &Ctx<'t>,
+        stmt: Node<'t>,
+        class: Node<'t>,
+        members: &[u64],
+        context: u64,
+        out: &mut Vec<Finding>,
+        stop: &dyn Fn() -> bool,
+    ) -> bool {
+        let src = ctx.src;
+        let Some(body) = class.child_by_field_name("body") else {
+            return walk_rules(ctx, stmt, ctx.root(), out, stop);
+        };
+        let mut c = body.walk();
+        let methods: Vec<Node> = body
+            .named_children(&mut c)
+            .filter(|n| is_method(*n))
+            .collect();
+        if methods.len() != members.len() {
+            // Cannot happen (the entry was made from this text); analyse
+            // the class as one unit rather than trust a stale list.
+            return walk_rules(ctx, stmt, ctx.root(), out, stop);
+        }
+        // The class unit.
+        let containers = [stmt, class, body];
+        if !walk_except(
+            ctx,
+            stmt,
+            ctx.root(),
+            &containers,
+            &|n| is_method(n) && n.parent() == Some(body),
+            out,
+            stop,
+        ) {
+            return false;
+        }
+        // The methods, in the context of their frame.
+        let mut frame = Xxh3::new();
+        frame.write_u64(context);
+        let stmt_span = stmt.byte_range();
+        let mut at = stmt_span.start;
+        for m in &methods {
+            if let Some(b) = method_body(*m) {
+                frame.write(&src.as_bytes()[at..b.start_byte()]);
+                frame.write_u8(0xff);
+                at = b.end_byte();
+            }
+        }
+        frame.write(&src.as_bytes()[at..stmt_span.end]);
+        let frame = frame.finish();
+        for (m, k) in methods.iter().zip(members) {
+            let span = line_span(src, *m);
+            let method = methods_cache.get_mut(k).expect("members are in `methods`");
+            if let Some((at, cached)) = &method.findings
+                && *at == frame
+                && !m.has_error()
+            {
+                out.extend(cached.iter().map(|f| shift(f, span.start, true)));
+                continue;
+            }
+            if stop() {
+                return false;
+            }
+            let mut own = Vec::new();
+            if !walk_rules(ctx, *m, body, &mut own, stop) {
+                return false;
+            }
+            let cacheable = own.iter().all(|f| within(f, &span));
+            method.findings = cacheable.then(|| {
+                (
+                    frame,
+                    own.iter().map(|f| shift(f, span.start, false)).collect(),
+                )
+            });
+            out.extend(own);
+        }
+        true
+    }
+}
+
+/// Runs the rules on `node` and its named descendants, as
+/// [`walk_rules`] does, except the subtrees `skip` accepts. `containers`
+/// are the nodes (`node` among them) whose children are walked one by
+/// one; every other child is walked whole.
+fn walk_except<'t>(
+    ctx: &Ctx<'t>,
+    node: Node<'t>,
+    parent: Node<'t>,
+    containers: &[Node<'t>],
+    skip: &dyn Fn(Node<'t>) -> bool,
+    out: &mut Vec<Finding>,
+    stop: &dyn Fn() -> bool,
+) -> bool {
+    if !containers.contains(&node) {
+        return walk_rules(ctx, node, parent, out, stop);
+    }
+    ctx.start(Some(parent));
+    ctx.enter(node);
+    let p = ctx.parent(node);
+    rules::visit(ctx, node, p, out);
+    let mut c = node.walk();
+    let children: Vec<Node> = node.named_children(&mut c).collect();
+    for child in children {
+        if !skip(child) && !walk_except(ctx, child, node, containers, skip, out, stop) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A statement's key: its text (from its line's start) and kind.
+fn key(src: &str, node: Node, span: &Range<usize>) -> u64 {
+    xxh3_64(&src.as_bytes()[span.clone()]) ^ u64::from(node.kind_id())
+}
+
+/// The class a top-level statement defines (decorated or not).
+fn class_of(stmt: Node) -> Option<Node> {
+    match stmt.kind() {
+        "class_definition" => Some(stmt),
+        "decorated_definition" => stmt
+            .child_by_field_name("definition")
+            .filter(|d| d.kind() == "class_definition"),
+        _ => None,
+    }
+}
+
+/// Whether a statement of a class body is a method: a function
+/// definition, decorated or not.
+fn is_method(node: Node) -> bool {
+    method_body(node).is_some()
+}
+
+/// The body of a method statement (see [`is_method`]).
+fn method_body(node: Node) -> Option<Node> {
+    let def = match node.kind() {
+        "function_definition" => node,
+        "decorated_definition" => node
+            .child_by_field_name("definition")
+            .filter(|d| d.kind() == "function_definition")?,
+        _ => return None,
+    };
+    def.child_by_field_name("body")
+}
+
+/// `node`'s bytes from the start of its first line.
+fn line_span(src: &str, node: Node) -> Range<usize> {
+    let start = src[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    start..node.end_byte()
 }
 
 /// The bytes each statement's findings may depend on: from the start of

@@ -305,7 +305,7 @@ mod tests {
     fn mixed_case_noqa_silences() {
         for comment in ["# Noqa: E711", "# NoQA", "# noqa", "# NOQA:E711"] {
             let text = format!("def f(x):\n    return x == None  {comment}\n");
-            let findings = crate::detect::analyze(&crate::python::Document::parse(&text));
+            let findings = crate::detect::analyze(&crate::python::Document::parse(text.as_str()));
             assert!(
                 findings.iter().all(|f| f.code() != "PG402"),
                 "{comment} leaves {findings:?}"

@@ -30,6 +30,31 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The index of the text made by replacing `old_end - start` bytes at
+    /// `start` with `inserted` bytes; `text` is that new text. Only the
+    /// edited bytes (and one on each side, for a `\r\n` made or split by
+    /// the edit) are scanned; the line starts after the edit are moved by
+    /// the length change. Equal to `LineIndex::new(text)`.
+    pub fn edited(&self, text: &str, start: usize, old_end: usize, inserted: usize) -> LineIndex {
+        let bytes = text.as_bytes();
+        let new_end = start + inserted;
+        // A break at byte `i` depends on bytes `i` and `i + 1` only: breaks
+        // before `start - 1` are unchanged, those after the edit moved.
+        let mut starts = Vec::with_capacity(self.starts.len() + inserted / 16 + 1);
+        starts.push(0);
+        starts.extend(self.starts.iter().copied().filter(|&s| s > 0 && s < start));
+        let scan_end = (new_end + 1).min(bytes.len());
+        for i in start.saturating_sub(1)..scan_end {
+            let b = bytes[i];
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        let after = self.starts.partition_point(|&s| s <= old_end + 1);
+        starts.extend(self.starts[after..].iter().map(|&s| s - old_end + new_end));
+        LineIndex { starts }
+    }
+
     /// 0-based line of byte `offset` (offsets past the end map to the last line).
     pub fn line_of(&self, offset: usize) -> usize {
         self.starts.partition_point(|&s| s <= offset) - 1
@@ -103,6 +128,41 @@ mod tests {
         assert_eq!(idx.offset_utf16(text, 1, 999), text.len() - 1);
         assert_eq!(idx.offset_utf16(text, 9, 0), text.len());
         assert_eq!(idx.line_of(text.len() + 5), 2);
+    }
+
+    /// Every edit of every short text over `a`, `\r`, `\n`: the edited
+    /// index equals a fresh one.
+    #[test]
+    fn an_edited_index_equals_a_fresh_one() {
+        let alphabet = ['a', '\r', '\n'];
+        let texts = |len: usize| {
+            (0..3usize.pow(len as u32)).map(move |mut n| {
+                (0..len)
+                    .map(|_| {
+                        let c = alphabet[n % 3];
+                        n /= 3;
+                        c
+                    })
+                    .collect::<String>()
+            })
+        };
+        for old in (0..=4).flat_map(texts) {
+            let index = LineIndex::new(&old);
+            for inserted in (0..=2).flat_map(texts) {
+                for start in 0..=old.len() {
+                    for end in start..=old.len() {
+                        let mut new = old.clone();
+                        new.replace_range(start..end, &inserted);
+                        let edited = index.edited(&new, start, end, inserted.len());
+                        assert_eq!(
+                            edited.starts,
+                            LineIndex::new(&new).starts,
+                            "{old:?}: {start}..{end} → {inserted:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

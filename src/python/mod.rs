@@ -9,19 +9,34 @@
 mod lines;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
 pub use lines::LineIndex;
 
 /// A Python source text and its syntax tree.
+///
+/// The text is shared (`Arc<str>`): a clone, such as the language server's
+/// snapshot of each version, costs no copy of the text, and the tree is
+/// shared too (tree-sitter trees are reference-counted). Each edit builds
+/// the new text once.
 pub struct Document {
-    text: String,
+    text: Arc<str>,
     tree: Tree,
-    parser: Parser,
+    /// Made on the first edit (a clone has none: most are never edited).
+    parser: Option<Parser>,
     /// False for [`Document::unparsed`]: the tree is empty and edits only
     /// change the text.
     parsed: bool,
+}
+
+/// What one [`Document::edit`] did, in bytes: `range` of the old text (as
+/// clamped) was replaced by `inserted` bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub range: Range<usize>,
+    pub inserted: usize,
 }
 
 fn new_parser() -> Parser {
@@ -42,14 +57,14 @@ fn parse_with(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Tree {
 }
 
 impl Document {
-    pub fn parse(text: impl Into<String>) -> Document {
+    pub fn parse(text: impl Into<Arc<str>>) -> Document {
         let text = text.into();
         let mut parser = new_parser();
         let tree = parse_with(&mut parser, &text, None);
         Document {
             text,
             tree,
-            parser,
+            parser: Some(parser),
             parsed: true,
         }
     }
@@ -57,13 +72,13 @@ impl Document {
     /// `text` without a syntax tree (an empty module): for a file too large
     /// to analyse, whose text must still follow the editor's edits. Edits
     /// change only the text.
-    pub fn unparsed(text: impl Into<String>) -> Document {
+    pub fn unparsed(text: impl Into<Arc<str>>) -> Document {
         let mut parser = new_parser();
         let tree = parse_with(&mut parser, "", None);
         Document {
             text: text.into(),
             tree,
-            parser,
+            parser: None,
             parsed: false,
         }
     }
@@ -77,9 +92,9 @@ impl Document {
         &self.text
     }
 
-    /// The text, giving the document up.
-    pub fn into_text(self) -> String {
-        self.text
+    /// The text, shared (no copy).
+    pub fn shared_text(&self) -> Arc<str> {
+        self.text.clone()
     }
 
     pub fn tree(&self) -> &Tree {
@@ -92,17 +107,26 @@ impl Document {
 
     /// Replaces the bytes in `range` with `new_text` and re-parses
     /// incrementally. `range` is clamped to the text and to char boundaries,
-    /// so a stale or out-of-range edit cannot panic.
-    pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
+    /// so a stale or out-of-range edit cannot panic; the range used is
+    /// returned.
+    pub fn edit(&mut self, range: Range<usize>, new_text: &str) -> Applied {
         let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
         let old_end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
+        let applied = Applied {
+            range: start..old_end,
+            inserted: new_text.len(),
+        };
+        let mut text = String::with_capacity(self.text.len() - (old_end - start) + new_text.len());
+        text.push_str(&self.text[..start]);
+        text.push_str(new_text);
+        text.push_str(&self.text[old_end..]);
         if !self.parsed {
-            self.text.replace_range(start..old_end, new_text);
-            return;
+            self.text = text.into();
+            return applied;
         }
         let start_position = point_at(&self.text, start);
         let old_end_position = point_at(&self.text, old_end);
-        self.text.replace_range(start..old_end, new_text);
+        self.text = text.into();
         let new_end = start + new_text.len();
         let new_end_position = point_at(&self.text, new_end);
         self.tree.edit(&InputEdit {
@@ -113,7 +137,9 @@ impl Document {
             old_end_position,
             new_end_position,
         });
-        self.tree = parse_with(&mut self.parser, &self.text, Some(&self.tree));
+        let parser = self.parser.get_or_insert_with(new_parser);
+        self.tree = parse_with(parser, &self.text, Some(&self.tree));
+        applied
     }
 
     /// Byte ranges of syntax errors (`ERROR` and `MISSING` nodes).
@@ -141,11 +167,13 @@ impl Default for Document {
 }
 
 impl Clone for Document {
+    /// Shares the text and the tree; the clone makes its own parser when
+    /// first edited.
     fn clone(&self) -> Self {
         Document {
             text: self.text.clone(),
             tree: self.tree.clone(),
-            parser: new_parser(),
+            parser: None,
             parsed: self.parsed,
         }
     }

@@ -96,7 +96,7 @@ impl Backend {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let project = lifecycle::read_project(&params).await;
+        let project = lifecycle::read_project(&self.shared, &params).await;
         let (result, problems) = self.shared.guarded("initialize", || {
             Ok(lifecycle::initialize(&self.shared, params, project))
         })?;

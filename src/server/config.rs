@@ -200,16 +200,30 @@ pub fn parse_layer(value: &Value, origin: &str, base: Option<&Path>) -> (Layer, 
 /// Reads `[tool.pyguide]` from `root/pyproject.toml`. A missing file or
 /// table is an empty layer; an unreadable or invalid file is a problem.
 pub fn read_pyproject(root: &Path) -> (Layer, Vec<String>) {
+    let (layer, problems, _) = read_pyproject_keeping_text(root);
+    (layer, problems)
+}
+
+/// [`read_pyproject`], also giving the text read (`None` when there is no
+/// readable file): the server reads the project's versions from the same
+/// text instead of reading the file again.
+pub fn read_pyproject_keeping_text(root: &Path) -> (Layer, Vec<String>, Option<String>) {
     let path = root.join("pyproject.toml");
-    let origin = path.display().to_string();
     // Bounded: a regular file of at most 2 MB (a FIFO or a link to a
     // device is reported, never read).
     let text = match crate::files::read_text(&path, crate::files::Limit::Settings) {
         Ok(t) => t,
         Err(e) if e.is_not_found() => return Default::default(),
-        Err(e) => return (Layer::default(), vec![e.to_string()]),
+        Err(e) => return (Layer::default(), vec![e.to_string()], None),
     };
-    let table: toml::Table = match toml::from_str(&text) {
+    let (layer, problems) = parse_pyproject(root, &text);
+    (layer, problems, Some(text))
+}
+
+/// `[tool.pyguide]` of the text of `root`'s pyproject.toml.
+fn parse_pyproject(root: &Path, text: &str) -> (Layer, Vec<String>) {
+    let origin = root.join("pyproject.toml").display().to_string();
+    let table: toml::Table = match toml::from_str(text) {
         Ok(t) => t,
         Err(e) => {
             let message = e.message().to_string();

@@ -3,9 +3,17 @@
 //! Request handlers clone the `Arc` under a short lock and work on it
 //! without holding anything, so a slow analysis never blocks an edit.
 //!
-//! A snapshot keeps its syntax tree only until its findings are computed:
-//! hovers, code actions and diagnostics need the findings and the text, not
-//! the tree (which takes some 25 times the text's size in memory).
+//! A snapshot shares its text and syntax tree with the worker's copy of
+//! the document (no copy per edit) and gets its line index updated from the
+//! previous one. It keeps the tree while the worker keeps the document's
+//! (the [`super::worker`]'s most recently edited documents): hovers read it
+//! instead of parsing again; other snapshots hold the text and findings
+//! only (a tree takes some 25 times the text's size in memory).
+//!
+//! Until its own findings are computed, a snapshot knows the last version
+//! that has them (its [`Base`]) and the byte range the edits since then
+//! replaced: hovers answer at once from those findings, moved past the
+//! edit, and wait only for a position inside the edited range.
 //!
 //! A snapshot replaced by a newer one is cancelled: an analysis of it in
 //! progress stops at its next check (every 1,024 nodes) and gives `None`.
@@ -29,11 +37,16 @@ pub struct Snapshot {
     /// Orders the diagnostics published for one document: a result is
     /// never published after one of a later snapshot.
     pub seq: u64,
-    text: String,
+    text: Arc<str>,
     pub lines: LineIndex,
-    /// The parsed text, until the findings are computed (then dropped; a
+    /// The parsed text, while the worker keeps this document's tree (a
     /// snapshot made without one parses its text when asked for findings).
     doc: Mutex<Option<Document>>,
+    /// The last analysed version and the edits since, until this
+    /// snapshot's own findings are computed.
+    base: Mutex<Option<Base>>,
+    /// The base's findings moved to this text, made on first use.
+    moved: OnceLock<Arc<Vec<Finding>>>,
     /// The workspace's models when this snapshot was made.
     models: Arc<ModelIndex>,
     /// Every finding (hints included), computed once.
@@ -59,22 +72,109 @@ pub fn is_python(uri: &Uri) -> bool {
     !uri.as_str().ends_with(".toml")
 }
 
+/// How a text changed between two versions: bytes `start..old_end` of the
+/// old text became `start..new_end` of the new one (everything before and
+/// after is the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delta {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+    pub old_len: usize,
+    pub new_len: usize,
+}
+
+impl Delta {
+    /// One edit: `range` of a text of `old_len` bytes replaced by
+    /// `inserted` bytes.
+    pub fn edit(range: std::ops::Range<usize>, inserted: usize, old_len: usize) -> Delta {
+        Delta {
+            start: range.start,
+            old_end: range.end,
+            new_end: range.start + inserted,
+            old_len,
+            new_len: old_len - range.len() + inserted,
+        }
+    }
+
+    /// No change to a text of `len` bytes.
+    pub fn none(len: usize) -> Delta {
+        Delta::edit(len..len, 0, len)
+    }
+
+    /// This change followed by `next` (a change of this one's new text),
+    /// as one: the bytes both left alone before and after.
+    pub fn then(self, next: Delta) -> Delta {
+        if self.is_none() {
+            return next;
+        }
+        if next.is_none() {
+            return self;
+        }
+        let start = self.start.min(next.start);
+        let suffix = (self.new_len - self.new_end).min(next.new_len - next.new_end);
+        Delta {
+            start,
+            old_end: self.old_len - suffix,
+            new_end: next.new_len - suffix,
+            old_len: self.old_len,
+            new_len: next.new_len,
+        }
+    }
+
+    /// Whether the text is the same.
+    fn is_none(&self) -> bool {
+        self.start == self.old_end && self.old_end == self.new_end
+    }
+
+    /// `range` of the old text in the new one; `None` when the change
+    /// touches it (an edit right next to a name changes the name).
+    fn moved(&self, range: &std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+        let shift = |o: usize| o - self.old_end + self.new_end;
+        if self.is_none() || range.end < self.start {
+            Some(range.clone())
+        } else if range.start > self.old_end {
+            Some(shift(range.start)..shift(range.end))
+        } else {
+            None
+        }
+    }
+
+    /// Whether byte `offset` of the new text lies in (or at an end of) the
+    /// changed bytes.
+    pub fn touches(&self, offset: usize) -> bool {
+        !self.is_none() && self.start <= offset && offset <= self.new_end
+    }
+}
+
+/// The last analysed version of a document and how its text changed since.
+pub struct Base {
+    pub snapshot: Arc<Snapshot>,
+    pub delta: Delta,
+}
+
 impl Snapshot {
-    /// A snapshot of `doc` (a clone of the worker's: the tree is shared).
+    /// A snapshot of `doc` (a clone of the worker's: text and tree are
+    /// shared) with `lines`, its line index; `base` is the last analysed
+    /// version, when there is one.
     pub fn new(
         version: i32,
         seq: u64,
         doc: Document,
+        lines: LineIndex,
         models: Arc<ModelIndex>,
         analyzer: Arc<Mutex<Analyzer>>,
+        base: Option<Base>,
     ) -> Snapshot {
         Snapshot {
             version,
             too_large: !doc.is_parsed(),
             seq,
-            text: doc.text().to_string(),
-            lines: LineIndex::new(doc.text()),
+            text: doc.shared_text(),
+            lines,
             doc: Mutex::new(Some(doc)),
+            base: Mutex::new(base),
+            moved: OnceLock::new(),
             models,
             findings: OnceLock::new(),
             analyzer,
@@ -83,6 +183,77 @@ impl Snapshot {
             ready: tokio::sync::Notify::new(),
             python: true,
         }
+    }
+
+    /// The base of the snapshot that follows this one after `delta`: this
+    /// one when it is analysed, else this one's base, with both changes.
+    pub fn base_for_next(self: &Arc<Self>, delta: Delta) -> Option<Base> {
+        if self.findings.get().is_some() {
+            return Some(Base {
+                snapshot: self.clone(),
+                delta,
+            });
+        }
+        let base = self.base.lock().unwrap_or_else(|p| p.into_inner());
+        base.as_ref().map(|b| Base {
+            snapshot: b.snapshot.clone(),
+            delta: b.delta.then(delta),
+        })
+    }
+
+    /// Drops the syntax tree (the worker no longer keeps this document's).
+    pub fn drop_tree(&self) {
+        *self.doc.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// The parsed text, if this snapshot still holds it.
+    pub fn document(&self) -> Option<Document> {
+        self.doc.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The findings to answer a request at byte `offset` with, without
+    /// waiting: this version's when computed, else the last analysed
+    /// version's moved past the edits since, unless `offset` lies in the
+    /// edited bytes (then `None`: the caller waits for this version's).
+    pub fn findings_now(&self, offset: usize) -> Option<Arc<Vec<Finding>>> {
+        if let Some(f) = self.findings.get() {
+            return Some(f.clone());
+        }
+        let base = self.base.lock().unwrap_or_else(|p| p.into_inner());
+        let base = base.as_ref()?;
+        if base.delta.touches(offset) {
+            return None;
+        }
+        let old = base.snapshot.findings.get()?;
+        let moved = self.moved.get_or_init(|| {
+            let d = &base.delta;
+            Arc::new(
+                old.iter()
+                    .filter_map(|f| {
+                        let mut f = f.clone();
+                        f.range = d.moved(&f.range)?;
+                        if let Some(fix) = &mut f.fix {
+                            let edits: Option<Vec<_>> = fix
+                                .edits
+                                .iter()
+                                .map(|e| {
+                                    d.moved(&e.range).map(|range| crate::detect::Edit {
+                                        range,
+                                        content: e.content.clone(),
+                                    })
+                                })
+                                .collect();
+                            match edits {
+                                Some(edits) => fix.edits = edits,
+                                None => f.fix = None,
+                            }
+                        }
+                        Some(f)
+                    })
+                    .collect(),
+            )
+        });
+        Some(moved.clone())
     }
 
     /// The same snapshot for a document that is not Python (no findings).
@@ -98,7 +269,7 @@ impl Snapshot {
     /// The same text, to be analysed again against other models (`doc`, the
     /// parsed text, if the caller has it).
     pub fn with_models(
-        &self,
+        self: &Arc<Self>,
         seq: u64,
         models: Arc<ModelIndex>,
         doc: Option<Document>,
@@ -110,6 +281,8 @@ impl Snapshot {
             text: self.text.clone(),
             lines: self.lines.clone(),
             doc: Mutex::new(doc),
+            base: Mutex::new(self.base_for_next(Delta::none(self.text.len()))),
+            moved: OnceLock::new(),
             models,
             findings: OnceLock::new(),
             analyzer: self.analyzer.clone(),
@@ -137,6 +310,11 @@ impl Snapshot {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The text, shared (no copy).
+    pub fn shared_text(&self) -> Arc<str> {
+        self.text.clone()
     }
 
     /// Every finding of this version, analysing on first use (which may be
@@ -185,8 +363,8 @@ impl Snapshot {
         }
         let _wake = Wake(&self.ready);
         before();
-        let held = self.doc.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let doc = held.unwrap_or_else(|| Document::parse(self.text.as_str()));
+        let held = self.document();
+        let doc = held.unwrap_or_else(|| Document::parse(self.text.clone()));
         // A panic mid-analysis may leave the cache half-updated: start that
         // document's cache afresh.
         let mut analyzer = self.analyzer.lock().unwrap_or_else(|p| {
@@ -199,6 +377,8 @@ impl Snapshot {
             Some(findings) => {
                 let findings = Arc::new(findings);
                 let _ = self.findings.set(findings.clone());
+                // The base served requests until now.
+                *self.base.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 Some(findings)
             }
             None => {
@@ -237,6 +417,7 @@ impl Documents {
     pub fn insert(&self, uri: Uri, snapshot: Arc<Snapshot>) {
         if let Some(old) = self.lock().insert(uri, snapshot) {
             old.cancel();
+            old.drop_tree();
         }
     }
 

@@ -80,6 +80,10 @@ pub struct Shared {
     pub library: RwLock<Arc<LazyLibrary>>,
     pub models: RwLock<Arc<ModelIndex>>,
     pub documents: Documents,
+    /// The first root's `pyproject.toml` as `initialize` read it (`None`
+    /// inside: there is none), until the document worker takes it for the
+    /// project's versions: the file is read once.
+    pub pyproject: Mutex<Option<(PathBuf, Option<String>)>>,
     pub initialized: AtomicBool,
     pub shut_down: AtomicBool,
     /// Signalled when the `exit` notification arrives.
@@ -184,6 +188,7 @@ impl Shared {
             library: RwLock::new(Arc::new(library)),
             models: RwLock::default(),
             documents: Documents::default(),
+            pyproject: Mutex::default(),
             initialized: AtomicBool::new(false),
             shut_down: AtomicBool::new(false),
             exit: tokio::sync::Notify::new(),

@@ -36,7 +36,7 @@ use super::documents::Snapshot;
 const TREES: usize = 3;
 use super::handlers::{diagnostics, text_sync};
 use super::state::Shared;
-use crate::python::Document;
+use crate::python::{Document, LineIndex};
 
 /// The stack of an analysis thread: generous, so that no input can
 /// overflow it (the analysis itself keeps its stacks on the heap).
@@ -212,9 +212,10 @@ impl Worker {
                     return;
                 };
                 let d = p.text_document;
-                let doc = load(d.text);
+                let doc = load(d.text.into());
+                let lines = LineIndex::new(doc.text());
                 self.docs.insert(d.uri.clone(), (d.version, Some(doc)));
-                self.snapshot(d.uri);
+                self.snapshot(d.uri, lines, None);
             }
             Op::Change(v) => {
                 let Some(p) = parse::<DidChangeTextDocumentParams>(v) else {
@@ -227,18 +228,19 @@ impl Worker {
                     tracing::warn!("didChange for {} which is not open", uri.as_str());
                     return;
                 };
-                let doc = held.get_or_insert_with(|| load(snapshot.text().to_string()));
-                text_sync::apply_changes(
+                let doc = held.get_or_insert_with(|| load(snapshot.shared_text()));
+                let (lines, delta) = text_sync::apply_changes(
                     doc,
                     &snapshot.lines,
                     &p.content_changes,
                     self.shared.encoding(),
                 );
                 if doc.is_parsed() != fits(doc.text()) {
-                    *doc = load(std::mem::take(doc).into_text());
+                    *doc = load(doc.shared_text());
                 }
                 *version = p.text_document.version;
-                self.snapshot(uri);
+                let base = snapshot.base_for_next(delta);
+                self.snapshot(uri, lines, base);
             }
             Op::Close(v) => {
                 let Some(p) = parse::<DidCloseTextDocumentParams>(v) else {
@@ -267,7 +269,7 @@ impl Worker {
                 let doc = match (self.docs.get(&uri), self.shared.documents.get(&uri)) {
                     (Some((_, Some(doc))), _) => Some(doc.clone()),
                     (Some(_), Some(snapshot)) if fits(snapshot.text()) => {
-                        Some(Document::parse(snapshot.text()))
+                        Some(Document::parse(snapshot.shared_text()))
                     }
                     _ => None,
                 };
@@ -288,11 +290,20 @@ impl Worker {
 
     /// Makes a snapshot of the worker's copy of `uri` current and
     /// schedules its diagnostics.
-    fn snapshot(&mut self, uri: Uri) {
+    fn snapshot(&mut self, uri: Uri, lines: LineIndex, base: Option<super::documents::Base>) {
         let Some((version, Some(doc))) = self.docs.get(&uri) else {
             return;
         };
         let (version, doc) = (*version, doc.clone());
+        let known = self
+            .shared
+            .pyproject
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some((dir, text)) = known {
+            self.projects.know_pyproject(&dir, text);
+        }
         let projects = &mut self.projects;
         let analyzer = self
             .analyzers
@@ -304,7 +315,15 @@ impl Worker {
             })
             .clone();
         let seq = self.next_seq();
-        let mut snapshot = Snapshot::new(version, seq, doc, self.shared.models(), analyzer);
+        let mut snapshot = Snapshot::new(
+            version,
+            seq,
+            doc,
+            lines,
+            self.shared.models(),
+            analyzer,
+            base,
+        );
         if !super::documents::is_python(&uri) {
             snapshot = snapshot.not_python();
         }
@@ -325,6 +344,9 @@ impl Worker {
                 && let Some((_, held)) = self.docs.get_mut(&old)
             {
                 *held = None;
+                if let Some(snapshot) = self.shared.documents.get(&old) {
+                    snapshot.drop_tree();
+                }
             }
         }
     }
@@ -467,7 +489,7 @@ fn fits(text: &str) -> bool {
 }
 
 /// A document for `text`: parsed, or (too large to analyse) text only.
-fn load(text: String) -> Document {
+fn load(text: Arc<str>) -> Document {
     if fits(&text) {
         Document::parse(text)
     } else {

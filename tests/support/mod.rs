@@ -8,7 +8,44 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream,
+    ReadHalf, WriteHalf,
+};
+
+/// The client end of a server running in-process over a duplex pipe.
+pub type Pipe = Client<ReadHalf<DuplexStream>, WriteHalf<DuplexStream>>;
+
+/// A server running in-process (`serve` on a tokio task) and its client.
+pub struct Harness {
+    pub client: Pipe,
+    /// `serve`'s task: its result is whether the client sent `shutdown`
+    /// before `exit`.
+    pub server: tokio::task::JoinHandle<bool>,
+    /// The server's cache folder, removed with the harness.
+    pub cache: tempfile::TempDir,
+}
+
+/// Starts a server with a fresh cache folder, the guide folders `guide`
+/// and `fault` as its fault hook.
+pub fn start(guide: Vec<std::path::PathBuf>, fault: Option<pyguide::server::FaultHook>) -> Harness {
+    let cache = tempfile::tempdir().unwrap();
+    let options = pyguide::server::ServerOptions {
+        guide,
+        cache_dir: Some(cache.path().to_path_buf()),
+        practice: Default::default(),
+        fault,
+    };
+    let (client_io, server_io) = tokio::io::duplex(1 << 16);
+    let (server_read, server_write) = tokio::io::split(server_io);
+    let server = tokio::spawn(pyguide::server::serve(server_read, server_write, options));
+    let (read, write) = tokio::io::split(client_io);
+    Harness {
+        client: Client::new(read, write),
+        server,
+        cache,
+    }
+}
 
 /// How long any single wait may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(20);

@@ -49,10 +49,15 @@ pub async fn hover(shared: &Shared, params: HoverParams) -> Result<Option<Shown>
             Ok(code.map(|c| rule_hover(&snapshot, &c, &shared.library(), encoding, links)))
         });
     }
-    let findings = findings_of(&snapshot).await?;
+    let encoding = shared.encoding();
+    let offset = snapshot.lines(encoding).offset(at.position);
+    // The last analysed findings, at once; this version's only for a
+    // position in text edited since.
+    let findings = match snapshot.findings_now(offset) {
+        Some(f) => f,
+        None => findings_of(&snapshot).await?,
+    };
     shared.guarded("hover", || {
-        let encoding = shared.encoding();
-        let offset = snapshot.lines(encoding).offset(at.position);
         let selection = shared.settings().constructs();
         let library = shared.library();
         let view = View {
@@ -106,7 +111,11 @@ impl View<'_> {
         if !lookup::may_name_construct(text, offset) {
             return None;
         }
-        let found = lookup::constructs_at(&Document::parse(text), offset);
+        let doc = self
+            .snapshot
+            .document()
+            .unwrap_or_else(|| Document::parse(self.snapshot.shared_text()));
+        let found = lookup::constructs_at(&doc, offset);
         self.of(found.iter().filter(|f| selection.allows(f.rule)).collect())
     }
 

@@ -18,7 +18,7 @@ use tower_lsp_server::ls_types::{
 
 use super::execute_command::COMMANDS;
 use crate::server::blocking::{READ_TIMEOUT, off_runtime};
-use crate::server::config::{Layer, client_section, parse_layer, read_pyproject};
+use crate::server::config::{Layer, client_section, parse_layer, read_pyproject_keeping_text};
 use crate::server::position::Encoding;
 use crate::server::state::{ClientCaps, Shared, TopicLinks};
 use crate::server::worker::{Op, Queue};
@@ -126,16 +126,22 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
 }
 
 /// `[tool.pyguide]` of the first root's pyproject.toml, read on a blocking
-/// thread (bounded: a FIFO or device there is reported, never read).
-pub async fn read_project(params: &InitializeParams) -> (Layer, Problems) {
+/// thread (bounded: a FIFO or device there is reported, never read). The
+/// text is kept in `shared` for the project's versions (read once).
+pub async fn read_project(shared: &Shared, params: &InitializeParams) -> (Layer, Problems) {
     let Some(root) = roots(params).into_iter().next() else {
         return Default::default();
     };
     let shown = root.join("pyproject.toml").display().to_string();
+    let dir = root.clone();
     let read = off_runtime("reading pyproject.toml", READ_TIMEOUT, move || {
-        read_pyproject(&root)
+        read_pyproject_keeping_text(&dir)
     });
-    read.await.unwrap_or_else(|| {
+    let read = read.await.map(|(layer, problems, text)| {
+        *shared.pyproject.lock().unwrap_or_else(|p| p.into_inner()) = Some((root, text));
+        (layer, problems)
+    });
+    read.unwrap_or_else(|| {
         (
             Layer::default(),
             vec![format!("{shown}: could not be read in time; ignored")],
