@@ -54,7 +54,13 @@ pub(crate) struct Ctx<'a> {
     serializers: std::cell::OnceCell<std::rc::Rc<std::collections::HashSet<String>>>,
     /// Words asked of [`Ctx::mentions`], with the answer.
     mentioned: RefCell<Vec<(&'static str, bool)>>,
+    /// Per scope, its own assignments by name ([`Ctx::own_assignments`]).
+    assignments: RefCell<std::collections::HashMap<usize, std::rc::Rc<Assignments<'a>>>>,
 }
+
+/// A scope's own `name = ...` and `name op= ...` statements, by name, in
+/// document order.
+pub(crate) type Assignments<'a> = std::collections::HashMap<&'a str, Vec<Node<'a>>>;
 
 /// File-wide and per-node facts, by (what, node id).
 type Facts<'a> = std::collections::HashMap<(&'static str, usize), std::rc::Rc<Vec<&'a str>>>;
@@ -178,6 +184,7 @@ impl<'a> Ctx<'a> {
             facts: RefCell::default(),
             serializers: std::cell::OnceCell::new(),
             mentioned: RefCell::default(),
+            assignments: RefCell::default(),
         }
     }
 
@@ -236,6 +243,32 @@ impl<'a> Ctx<'a> {
         let found = self.src.contains(word);
         self.mentioned.borrow_mut().push((word, found));
         found
+    }
+
+    /// The assignments (`assignment`, `augmented_assignment`) to a plain
+    /// name that `scope` makes itself (outside nested functions and
+    /// classes), by name, in document order; read once per scope and kept
+    /// for the analysis, so a rule asking for each identifier where it was
+    /// assigned does not walk the scope once per identifier (quadratic on a
+    /// large module).
+    pub fn own_assignments(&self, scope: Node<'a>) -> std::rc::Rc<Assignments<'a>> {
+        if let Some(a) = self.assignments.borrow().get(&scope.id()) {
+            return a.clone();
+        }
+        let mut index: Assignments<'a> = std::collections::HashMap::new();
+        visit_own(scope, &mut |n| {
+            if matches!(n.kind(), "assignment" | "augmented_assignment")
+                && let Some(left) = n.child_by_field_name("left")
+                && left.kind() == "identifier"
+            {
+                index.entry(self.text(left)).or_default().push(n);
+            }
+        });
+        let index = std::rc::Rc::new(index);
+        self.assignments
+            .borrow_mut()
+            .insert(scope.id(), index.clone());
+        index
     }
 
     /// The root of the tree (the `module`).

@@ -14,7 +14,7 @@
 
 use tree_sitter::Node;
 
-use crate::detect::context::{Ctx, visit_own};
+use crate::detect::context::Ctx;
 pub(crate) use crate::detect::models::INSTANCE_METHODS;
 
 /// Where a chain starts.
@@ -288,22 +288,19 @@ fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
     let mut base: Option<Node<'t>> = None;
     let mut refinements: Vec<Call<'t>> = Vec::new();
     let mut ok = true;
-    visit_own(scope, &mut |n| {
-        if !ok || n.end_byte() > ident.start_byte() {
-            return;
+    let assignments = ctx.own_assignments(scope);
+    for &n in assignments.get(name).map_or(&[][..], Vec::as_slice) {
+        if !ok {
+            break;
         }
-        let assigned = |l: Node| l.kind() == "identifier" && ctx.text(l) == name;
+        if n.end_byte() > ident.start_byte() {
+            continue;
+        }
         match n.kind() {
             "assignment" => {
-                let (Some(left), Some(right)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) else {
-                    return;
+                let Some(right) = n.child_by_field_name("right") else {
+                    continue;
                 };
-                if !assigned(left) {
-                    return;
-                }
                 match refinement(ctx, right, name) {
                     Some(calls) if base.is_some() => refinements.extend(calls),
                     Some(_) => ok = false,
@@ -311,12 +308,10 @@ fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
                     None => ok = false,
                 }
             }
-            "augmented_assignment" if n.child_by_field_name("left").is_some_and(assigned) => {
-                ok = false;
-            }
-            _ => {}
+            // `name op= ...`: changed some other way.
+            _ => ok = false,
         }
-    });
+    }
     Some(Definition {
         base: base.filter(|_| ok)?,
         refinements,

@@ -145,7 +145,7 @@ pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
         "import tasks",
     ]
     .iter()
-    .any(|w| ctx.src.contains(w))
+    .any(|w| ctx.mentions(w))
     {
         return;
     }

@@ -130,7 +130,7 @@ fn is_logger(ctx: &Ctx, object: Node) -> bool {
 /// True when the file mentions a logging library with its own formatting
 /// conventions (its loggers are named `logger` too).
 fn uses_other_logging(ctx: &Ctx) -> bool {
-    ctx.src.contains("loguru") || ctx.src.contains("structlog")
+    ctx.mentions("loguru") || ctx.mentions("structlog")
 }
 
 /// True when `name` is assigned `logging.getLogger(...)` by a module-level
@@ -140,21 +140,27 @@ fn assigned_from_get_logger(ctx: &Ctx, object: Node) -> bool {
         return false;
     }
     let name = ctx.text(object);
-    let root = ctx.root();
-    let mut c = root.walk();
-    root.named_children(&mut c)
-        .filter(|s| s.kind() == "expression_statement")
-        .filter_map(|s| s.named_child(0))
-        .any(|a| {
-            a.kind() == "assignment"
-                && a.child_by_field_name("left")
-                    .is_some_and(|l| ctx.text(l) == name)
-                && a.child_by_field_name("right")
-                    .filter(|r| r.kind() == "call")
-                    .and_then(|r| r.child_by_field_name("function"))
-                    .and_then(|f| ctx.resolve(f))
-                    .is_some_and(|q| q == "logging.getLogger")
-        })
+    // The module's logger names, read once per analysis: asked for each
+    // call, a walk of the module per call would be quadratic.
+    let loggers = ctx.module_fact("module-level getLogger names", || {
+        let root = ctx.root();
+        let mut c = root.walk();
+        root.named_children(&mut c)
+            .filter(|s| s.kind() == "expression_statement")
+            .filter_map(|s| s.named_child(0))
+            .filter(|a| {
+                a.kind() == "assignment"
+                    && a.child_by_field_name("right")
+                        .filter(|r| r.kind() == "call")
+                        .and_then(|r| r.child_by_field_name("function"))
+                        .and_then(|f| ctx.resolve(f))
+                        .is_some_and(|q| q == "logging.getLogger")
+            })
+            .filter_map(|a| a.child_by_field_name("left"))
+            .map(|l| ctx.text(l))
+            .collect()
+    });
+    loggers.contains(&name)
 }
 
 fn has_keyword(ctx: &Ctx, args: Node, name: &str) -> bool {

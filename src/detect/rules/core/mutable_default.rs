@@ -87,7 +87,7 @@ pub(crate) fn check(ctx: &Ctx, param: Node, out: &mut Vec<Finding>) {
 /// import.
 fn optional_annotation(ctx: &Ctx, func: Node, ty: Node, ty_text: &str) -> Vec<Edit> {
     let postponed = ctx.imports.spelling_of("__future__.annotations").is_some()
-        || ctx.src.contains("from __future__ import annotations");
+        || ctx.mentions("from __future__ import annotations");
     if ctx.at_least(Lib::Python, 3, 10) || postponed {
         return vec![Edit {
             range: ty.byte_range(),

@@ -502,7 +502,7 @@ fn format_html_spelling(ctx: &Ctx, call: Node) -> Option<(String, Option<Edit>)>
         .imports
         .spelling_of("django.utils.html.format_html")
         .is_some();
-    if !imported && ctx.src.contains("format_html") {
+    if !imported && ctx.mentions("format_html") {
         return None; // some other `format_html` is in the file: don't shadow it
     }
     Some(ctx.import_from(root_of(call), "django.utils.html", "format_html"))
