@@ -559,9 +559,12 @@ pub fn run(
                 )?;
             }
             match located.len() {
-                0 if errors.is_empty() => {
-                    writeln!(out, "All checks passed ({} files).", files.len())?
-                }
+                0 if errors.is_empty() => writeln!(
+                    out,
+                    "All checks passed ({} file{}).",
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" }
+                )?,
                 // Never "passed" when a file could not be read.
                 0 => writeln!(
                     out,
@@ -571,9 +574,10 @@ pub fn run(
                 )?,
                 n => writeln!(
                     out,
-                    "Found {n} finding{} in {} files.",
+                    "Found {n} finding{} in {} file{}.",
                     if n == 1 { "" } else { "s" },
-                    files.len()
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" }
                 )?,
             }
             if fixable > 0 {
