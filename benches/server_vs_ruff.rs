@@ -20,14 +20,17 @@
 //!
 //! ruff runs with its defaults (no configuration file in the workspace).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+#[path = "support/corpus.rs"]
+mod corpus;
 #[path = "support/lsp.rs"]
 mod lsp;
+use corpus::{assignment_near_middle, django_files};
 use lsp::Server;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pyguide");
@@ -109,45 +112,6 @@ fn single(name: &str, samples: &[Duration]) {
         ms(percentile(samples, 0.99)),
         samples.len()
     );
-}
-
-/// Django's Python files, largest first.
-fn django_files(src: &Path) -> Vec<(PathBuf, String)> {
-    let mut files = Vec::new();
-    let mut stack = vec![src.join("django")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "py")
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
-                files.push((path, text));
-            }
-        }
-    }
-    files.sort_by_key(|(p, t)| (std::cmp::Reverse(t.len()), p.clone()));
-    files
-}
-
-/// The first line at or after the middle of `text` that assigns to a
-/// plain name (`    name = ...`): its line and the name's column.
-fn assignment_near_middle(text: &str) -> (usize, usize) {
-    let lines: Vec<&str> = text.lines().collect();
-    (lines.len() / 2..lines.len())
-        .find_map(|i| {
-            let line = lines[i];
-            let trimmed = line.trim_start();
-            let name: String = trimmed
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            let is_name = name.starts_with(|c: char| c.is_ascii_alphabetic());
-            (is_name && trimmed[name.len()..].starts_with(" = "))
-                .then(|| (i, line.len() - trimmed.len()))
-        })
-        .expect("an assignment in the second half")
 }
 
 /// Types `q` (even versions) or deletes it (odd) at `(line, col)`.
