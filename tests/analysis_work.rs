@@ -21,8 +21,11 @@
 //!
 //! `PROPTEST_CASES` sets the number of cases of each (64 by default).
 
+mod support;
+
 use proptest::prelude::*;
 use pyguide::python::Document;
+use support::work_per_node;
 
 /// Work per syntax node no input may exceed.
 const BOUND: f64 = 8.0;
@@ -94,17 +97,6 @@ fn source(leaf: usize, link: usize, n: usize, wrappers: &[usize], blocks: &[usiz
         out.push_str(&format!("{indent}pass\nexcept* E:\n pass\n"));
     }
     out
-}
-
-fn work_per_node(text: &str) -> (f64, u64) {
-    let doc = Document::parse(text);
-    let mut nodes = 0u64;
-    pyguide::python::walk(doc.root(), |_| {
-        nodes += 1;
-        true
-    });
-    let (_, work) = pyguide::detect::analyze_counting_work(&doc);
-    (work as f64 / nodes as f64, nodes)
 }
 
 proptest! {

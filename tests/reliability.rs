@@ -14,7 +14,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use pyguide::python::Document;
 use pyguide::server::FaultHook;
 use serde_json::{Value, json};
-use support::{Harness, Pipe, file_uri, init_params, start};
+use support::{Harness, Pipe, file_uri, init_params, start, work_per_node};
 
 async fn ready(root: Option<&str>, fault: Option<FaultHook>) -> Harness {
     let mut h = start(Vec::new(), fault);
@@ -131,18 +131,6 @@ async fn f2_a_fifo_topic_file_does_not_block_the_guide() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("blocked.md"), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("gather"));
-}
-
-/// Work per node of the analysis of `text`, and its node count.
-fn work_per_node(text: &str) -> (f64, u64) {
-    let doc = Document::parse(text);
-    let mut nodes = 0u64;
-    pyguide::python::walk(doc.root(), |_| {
-        nodes += 1;
-        true
-    });
-    let (_, work) = pyguide::detect::analyze_counting_work(&doc);
-    (work as f64 / nodes as f64, nodes)
 }
 
 /// Work per node stays within `bound` and does not grow from `small` to

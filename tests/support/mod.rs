@@ -1,7 +1,8 @@
 //! A small LSP test client: frames JSON-RPC messages over any async pipe,
 //! sends requests and awaits their response by id, answers the server's own
 //! requests (showDocument, registerCapability, configuration) and keeps
-//! every notification it sees for the test to inspect.
+//! every notification it sees for the test to inspect; and the work-per-node
+//! measure the linear-analysis tests bound.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -298,4 +299,18 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
         out.replace_range(start..end, &new);
     }
     out
+}
+
+/// Work per node of the analysis of `text` (see
+/// `pyguide::detect::analyze_counting_work`), and its node count: what the
+/// linear-analysis tests bound.
+pub fn work_per_node(text: &str) -> (f64, u64) {
+    let doc = pyguide::python::Document::parse(text);
+    let mut nodes = 0u64;
+    pyguide::python::walk(doc.root(), |_| {
+        nodes += 1;
+        true
+    });
+    let (_, work) = pyguide::detect::analyze_counting_work(&doc);
+    (work as f64 / nodes as f64, nodes)
 }
