@@ -20,7 +20,8 @@ use serde::Serialize;
 use super::Style;
 use super::format::{self, CheckFormat};
 use crate::detect::{
-    self, Applicability, Finding, ModelIndex, Options, Prefilter, RULES, Selection, Severity,
+    self, Applicability, Finding, ModelIndex, Options, Prefilter, RULES, RuleSet, Selection,
+    Severity,
 };
 use crate::project::Projects;
 use crate::python::{Document, LineIndex};
@@ -334,11 +335,16 @@ fn check_all(
     }
     models.extend(indexes);
     let mut projects = Projects::default();
+    // Only the selected rules' checks run (without `--hints`, the warnings').
+    let rules = RuleSet::for_selection(selection);
     let options: Vec<Options> = files
         .iter()
         .map(|path| {
             let versions = projects.versions_for(path);
-            Options::for_path(&path.to_string_lossy(), versions)
+            Options {
+                rules: Some(rules.clone()),
+                ..Options::for_path(&path.to_string_lossy(), versions)
+            }
         })
         .collect();
     type Job<'a> = (

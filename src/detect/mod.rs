@@ -165,6 +165,7 @@ pub fn analyze_file(doc: &Document, models: &ModelIndex, options: &Options) -> V
 /// makes warnings of migrations hints, sorts by position and removes
 /// duplicates.
 fn finish(doc: &Document, options: &Options, mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.retain(|f| options.reports(f.rule.code));
     let suppressions = suppress::Suppressions::parse(doc);
     findings.retain(|f| !suppressions.silences(f));
     if options.migration {
@@ -287,6 +288,37 @@ pub fn fix_all(
         current = reanalyse(&text);
     }
     (text, applied)
+}
+
+/// The rules an analysis runs: only the checks that may report one of
+/// them are run ([`rules::checks_for`]) and only their findings are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RuleSet {
+    /// Codes, sorted.
+    codes: std::sync::Arc<[&'static str]>,
+    checks: u64,
+}
+
+impl RuleSet {
+    pub fn new<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> RuleSet {
+        let mut codes: Vec<&'static str> = rules.into_iter().map(|r| r.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let checks = rules::checks_for(|r| codes.binary_search(&r.code).is_ok());
+        RuleSet {
+            codes: codes.into(),
+            checks,
+        }
+    }
+
+    /// The rules `selection` reports.
+    pub fn for_selection(selection: &Selection) -> RuleSet {
+        RuleSet::new(RULES.iter().copied().filter(|r| selection.allows(r)))
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.codes.binary_search(&code).is_ok()
+    }
 }
 
 /// Which codes to report: `select` (prefixes; empty = all) minus `ignore`

@@ -134,15 +134,30 @@ pub struct Options {
     /// A Django migration (a file in a `migrations` folder): historical
     /// code that runs once, so its findings are hints at most.
     pub migration: bool,
+    /// Only these rules run (`None`: every rule): `check` without
+    /// `--hints` runs the warnings' checks alone.
+    pub rules: Option<super::RuleSet>,
 }
 
 impl Options {
+    /// The [`super::rules`] check bits to run (all of them without a
+    /// [`super::RuleSet`]).
+    pub(crate) fn checks(&self) -> u64 {
+        self.rules.as_ref().map_or(u64::MAX, |r| r.checks)
+    }
+
+    /// Whether findings of rule `code` are kept.
+    pub(crate) fn reports(&self, code: &str) -> bool {
+        self.rules.as_ref().is_none_or(|r| r.contains(code))
+    }
+
     /// The options of the file at `path` (any separator) in a project that
     /// declares `versions`.
     pub fn for_path(path: &str, versions: Versions) -> Options {
         Options {
             versions,
             migration: is_migration(path),
+            rules: None,
         }
     }
 }

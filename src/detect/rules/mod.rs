@@ -132,6 +132,182 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     rules
 });
 
+/// The rule files [`visit`] dispatches to, one bit each: a file's checks
+/// run only when one of the rules it may report is selected
+/// ([`super::RuleSet`]), so `check` without `--hints` skips the hint-only
+/// files' work instead of filtering their findings afterwards.
+pub(crate) mod check {
+    pub const API_USAGE: u64 = 1 << 0;
+    pub const COMPREHENSION_IN_CALL: u64 = 1 << 1;
+    pub const BLOCKING_CALL: u64 = 1 << 2;
+    pub const QUERYSET_API: u64 = 1 << 3;
+    pub const SQL_FORMATTING: u64 = 1 << 4;
+    pub const SYNC_ORM_IN_ASYNC: u64 = 1 << 5;
+    pub const MARK_SAFE: u64 = 1 << 6;
+    pub const SET_PASSWORD: u64 = 1 << 7;
+    pub const SIGNAL_CONNECT: u64 = 1 << 8;
+    pub const ASSERT_NUM_QUERIES: u64 = 1 << 9;
+    pub const EXCEPTION_GROUPS: u64 = 1 << 10;
+    pub const RUN_IN_EXECUTOR: u64 = 1 << 11;
+    pub const LOGGING_CALLS: u64 = 1 << 12;
+    pub const IS_LITERAL: u64 = 1 << 13;
+    pub const EQ_NONE: u64 = 1 << 14;
+    pub const EQ_BOOL: u64 = 1 << 15;
+    pub const DICT_KEYS: u64 = 1 << 16;
+    pub const DB_INDEX: u64 = 1 << 17;
+    pub const SLOTS: u64 = 1 << 18;
+    pub const MUTABLE_DEFAULT: u64 = 1 << 19;
+    pub const N_PLUS_ONE: u64 = 1 << 20;
+    pub const DECORATOR: u64 = 1 << 21;
+    pub const LRU_CACHE_METHOD: u64 = 1 << 22;
+    pub const MISSING_WRAPS: u64 = 1 << 23;
+    pub const GENERATOR: u64 = 1 << 24;
+    pub const DUNDER_METHOD: u64 = 1 << 25;
+    pub const CLOSURE_IN_LOOP: u64 = 1 << 26;
+    pub const CREATE_TASK: u64 = 1 << 27;
+    pub const AWAIT_IN_LOOP: u64 = 1 << 28;
+    pub const MULTIPLE_INHERITANCE: u64 = 1 << 29;
+    pub const EQ_WITHOUT_HASH: u64 = 1 << 30;
+    pub const MIDDLEWARE_CLASS: u64 = 1 << 31;
+    pub const META_INDEXES: u64 = 1 << 32;
+    pub const DRF_NESTED_SERIALIZER: u64 = 1 << 33;
+    pub const METACLASS: u64 = 1 << 34;
+    pub const ENUM_MIXIN: u64 = 1 << 35;
+    pub const NONLOCAL_STATEMENT: u64 = 1 << 36;
+    pub const COMPREHENSION_SCOPE: u64 = 1 << 37;
+    pub const CANCELLED_ERROR: u64 = 1 << 38;
+    pub const TYPE_PARAMS: u64 = 1 << 39;
+    pub const MATCH_STATEMENT: u64 = 1 << 40;
+    pub const SETTINGS: u64 = 1 << 41;
+    pub const TASKS: u64 = 1 << 42;
+}
+
+/// Each bit of [`check`] with the rules its file may report (a file may
+/// report another file's rule: `api_usage` reports `csrf_exempt`).
+/// `tests/selection.rs` holds the table to what the files report.
+static CHECKS: LazyLock<Vec<(u64, Vec<&'static Rule>)>> = LazyLock::new(|| {
+    vec![
+        (
+            check::API_USAGE,
+            api_usage::rules().chain(django_api::rules()).collect(),
+        ),
+        (
+            check::COMPREHENSION_IN_CALL,
+            vec![&comprehension_in_call::RULE],
+        ),
+        (
+            check::BLOCKING_CALL,
+            vec![
+                &blocking_call::SLEEP,
+                &blocking_call::HTTP,
+                &blocking_call::SUBPROCESS,
+                &blocking_call::OPEN,
+            ],
+        ),
+        (check::QUERYSET_API, queryset_api::rules().collect()),
+        (check::SQL_FORMATTING, vec![&sql_formatting::RULE]),
+        (check::SYNC_ORM_IN_ASYNC, vec![&sync_orm_in_async::RULE]),
+        (check::MARK_SAFE, vec![&mark_safe::RULE]),
+        (check::SET_PASSWORD, vec![&set_password::RULE]),
+        (check::SIGNAL_CONNECT, vec![&signal_connect::RULE]),
+        (check::ASSERT_NUM_QUERIES, vec![&assert_num_queries::RULE]),
+        (
+            check::EXCEPTION_GROUPS,
+            vec![&exception_groups::EXCEPT_STAR, &exception_groups::ADD_NOTE],
+        ),
+        (check::RUN_IN_EXECUTOR, vec![&run_in_executor::RULE]),
+        (
+            check::LOGGING_CALLS,
+            vec![&logging_calls::FORMATTED, &logging_calls::ERROR_IN_EXCEPT],
+        ),
+        (check::IS_LITERAL, vec![&is_literal::RULE]),
+        (check::EQ_NONE, vec![&eq_none::RULE]),
+        (check::EQ_BOOL, vec![&eq_bool::RULE]),
+        (check::DICT_KEYS, vec![&dict_keys::RULE]),
+        (check::DB_INDEX, vec![&db_index::RULE]),
+        (check::SLOTS, vec![&slots::SLOTS, &slots::DATACLASS_SLOTS]),
+        (check::MUTABLE_DEFAULT, vec![&mutable_default::RULE]),
+        (check::N_PLUS_ONE, vec![&n_plus_one::RULE]),
+        (check::DECORATOR, vec![&decorator::RULE]),
+        (check::LRU_CACHE_METHOD, vec![&lru_cache_method::RULE]),
+        (check::MISSING_WRAPS, vec![&missing_wraps::RULE]),
+        (
+            check::GENERATOR,
+            vec![
+                &generator::GENERATOR,
+                &generator::YIELD_FROM,
+                &generator::ASYNC_GENERATOR,
+            ],
+        ),
+        (
+            check::DUNDER_METHOD,
+            vec![
+                &dunder_method::DUNDER,
+                &dunder_method::CALL,
+                &dunder_method::ASYNC_DUNDER,
+                &dunder_method::DESCRIPTOR,
+                &dunder_method::INIT_SUBCLASS,
+                &dunder_method::NEW,
+            ],
+        ),
+        (check::CLOSURE_IN_LOOP, vec![&closure_in_loop::RULE]),
+        (check::CREATE_TASK, vec![&create_task::RULE]),
+        (check::AWAIT_IN_LOOP, vec![&await_in_loop::RULE]),
+        (
+            check::MULTIPLE_INHERITANCE,
+            vec![&multiple_inheritance::RULE],
+        ),
+        (check::EQ_WITHOUT_HASH, vec![&eq_without_hash::RULE]),
+        (check::MIDDLEWARE_CLASS, vec![&middleware_class::RULE]),
+        (check::META_INDEXES, vec![&meta_indexes::RULE]),
+        (
+            check::DRF_NESTED_SERIALIZER,
+            vec![&drf_nested_serializer::RULE],
+        ),
+        (
+            check::METACLASS,
+            vec![&metaclass::KEYWORD, &metaclass::TYPE_SUBCLASS],
+        ),
+        (check::ENUM_MIXIN, vec![&api_usage::STR_ENUM]),
+        (check::NONLOCAL_STATEMENT, vec![&nonlocal_statement::RULE]),
+        (
+            check::COMPREHENSION_SCOPE,
+            vec![
+                &comprehension_scope::WALRUS,
+                &comprehension_scope::CLASS_BODY,
+            ],
+        ),
+        (check::CANCELLED_ERROR, vec![&cancelled_error::RULE]),
+        (check::TYPE_PARAMS, vec![&type_params::RULE]),
+        (
+            check::MATCH_STATEMENT,
+            vec![&match_statement::MATCH, &match_statement::CAPTURE],
+        ),
+        (
+            check::SETTINGS,
+            settings::rules()
+                .chain([
+                    &middleware_order::RULE,
+                    &x_frame_allow_from::RULE,
+                    &allowed_hosts_wildcard::RULE,
+                    &secret_key_literal::RULE,
+                    &weak_password_hasher::RULE,
+                ])
+                .collect(),
+        ),
+        (check::TASKS, tasks::rules().collect()),
+    ]
+});
+
+/// The [`check`] bits to run so that every rule `enabled` accepts is
+/// reported.
+pub(crate) fn checks_for(enabled: impl Fn(&Rule) -> bool) -> u64 {
+    CHECKS
+        .iter()
+        .filter(|(_, rules)| rules.iter().any(|r| enabled(r)))
+        .fold(0, |mask, (bit, _)| mask | bit)
+}
+
 /// Node kind ids of the grammar, looked up once: comparing ids is much
 /// cheaper than `Node::kind()` strings on every node.
 struct Kinds {
@@ -205,81 +381,182 @@ pub(crate) fn visit<'t>(
     out: &mut Vec<Finding>,
 ) {
     let k = &*KINDS;
+    let on = ctx.options.checks();
     let kind = node.kind_id();
     if kind == k.identifier || kind == k.attribute {
         if let Some(parent) = parent {
-            api_usage::check(ctx, node, parent, out);
+            if on & check::API_USAGE != 0 {
+                api_usage::check(ctx, node, parent, out);
+            }
         }
     } else if kind == k.call {
-        comprehension_in_call::check(ctx, node, out);
-        blocking_call::check(ctx, node, out);
-        queryset_api::check(ctx, node, out);
-        sql_formatting::check(ctx, node, out);
-        sync_orm_in_async::check_call(ctx, node, out);
-        mark_safe::check(ctx, node, out);
-        set_password::check(ctx, node, out);
-        signal_connect::check(ctx, node, out);
-        assert_num_queries::check(ctx, node, out);
-        exception_groups::check_add_note(ctx, node, out);
-        run_in_executor::check(ctx, node, out);
-        logging_calls::check(ctx, node, out);
+        if on & check::COMPREHENSION_IN_CALL != 0 {
+            comprehension_in_call::check(ctx, node, out);
+        }
+        if on & check::BLOCKING_CALL != 0 {
+            blocking_call::check(ctx, node, out);
+        }
+        if on & check::QUERYSET_API != 0 {
+            queryset_api::check(ctx, node, out);
+        }
+        if on & check::SQL_FORMATTING != 0 {
+            sql_formatting::check(ctx, node, out);
+        }
+        if on & check::SYNC_ORM_IN_ASYNC != 0 {
+            sync_orm_in_async::check_call(ctx, node, out);
+        }
+        if on & check::MARK_SAFE != 0 {
+            mark_safe::check(ctx, node, out);
+        }
+        if on & check::SET_PASSWORD != 0 {
+            set_password::check(ctx, node, out);
+        }
+        if on & check::SIGNAL_CONNECT != 0 {
+            signal_connect::check(ctx, node, out);
+        }
+        if on & check::ASSERT_NUM_QUERIES != 0 {
+            assert_num_queries::check(ctx, node, out);
+        }
+        if on & check::EXCEPTION_GROUPS != 0 {
+            exception_groups::check_add_note(ctx, node, out);
+        }
+        if on & check::RUN_IN_EXECUTOR != 0 {
+            run_in_executor::check(ctx, node, out);
+        }
+        if on & check::LOGGING_CALLS != 0 {
+            logging_calls::check(ctx, node, out);
+        }
     } else if kind == k.comparison_operator {
-        is_literal::check(ctx, node, out);
-        eq_none::check(ctx, node, out);
-        eq_bool::check(ctx, node, out);
-        dict_keys::check(ctx, node, out);
+        if on & check::IS_LITERAL != 0 {
+            is_literal::check(ctx, node, out);
+        }
+        if on & check::EQ_NONE != 0 {
+            eq_none::check(ctx, node, out);
+        }
+        if on & check::EQ_BOOL != 0 {
+            eq_bool::check(ctx, node, out);
+        }
+        if on & check::DICT_KEYS != 0 {
+            dict_keys::check(ctx, node, out);
+        }
     } else if kind == k.keyword_argument {
-        db_index::check(ctx, node, out);
+        if on & check::DB_INDEX != 0 {
+            db_index::check(ctx, node, out);
+        }
     } else if kind == k.assignment {
-        slots::check_assignment(ctx, node, out);
+        if on & check::SLOTS != 0 {
+            slots::check_assignment(ctx, node, out);
+        }
     } else if kind == k.default_parameter || kind == k.typed_default_parameter {
-        mutable_default::check(ctx, node, out);
+        if on & check::MUTABLE_DEFAULT != 0 {
+            mutable_default::check(ctx, node, out);
+        }
     } else if kind == k.for_in_clause {
-        n_plus_one::check(ctx, node, out);
+        if on & check::N_PLUS_ONE != 0 {
+            n_plus_one::check(ctx, node, out);
+        }
     } else if kind == k.decorator {
-        decorator::check(ctx, node, out);
-        slots::check_decorator(ctx, node, out);
+        if on & check::DECORATOR != 0 {
+            decorator::check(ctx, node, out);
+        }
+        if on & check::SLOTS != 0 {
+            slots::check_decorator(ctx, node, out);
+        }
     } else if kind == k.decorated_definition {
-        lru_cache_method::check(ctx, node, out);
+        if on & check::LRU_CACHE_METHOD != 0 {
+            lru_cache_method::check(ctx, node, out);
+        }
     } else if kind == k.function_definition {
-        missing_wraps::check(ctx, node, out);
-        generator::check_function(ctx, node, out);
-        dunder_method::check(ctx, node, out);
-        closure_in_loop::check(ctx, node, out);
+        if on & check::MISSING_WRAPS != 0 {
+            missing_wraps::check(ctx, node, out);
+        }
+        if on & check::GENERATOR != 0 {
+            generator::check_function(ctx, node, out);
+        }
+        if on & check::DUNDER_METHOD != 0 {
+            dunder_method::check(ctx, node, out);
+        }
+        if on & check::CLOSURE_IN_LOOP != 0 {
+            closure_in_loop::check(ctx, node, out);
+        }
     } else if kind == k.lambda {
-        closure_in_loop::check(ctx, node, out);
+        if on & check::CLOSURE_IN_LOOP != 0 {
+            closure_in_loop::check(ctx, node, out);
+        }
     } else if kind == k.yield_ {
-        generator::check_yield(ctx, node, out);
+        if on & check::GENERATOR != 0 {
+            generator::check_yield(ctx, node, out);
+        }
     } else if kind == k.expression_statement {
-        create_task::check(ctx, node, out);
+        if on & check::CREATE_TASK != 0 {
+            create_task::check(ctx, node, out);
+        }
     } else if kind == k.for_statement {
-        await_in_loop::check(ctx, node, out);
-        n_plus_one::check(ctx, node, out);
-        sync_orm_in_async::check_for(ctx, node, out);
+        if on & check::AWAIT_IN_LOOP != 0 {
+            await_in_loop::check(ctx, node, out);
+        }
+        if on & check::N_PLUS_ONE != 0 {
+            n_plus_one::check(ctx, node, out);
+        }
+        if on & check::SYNC_ORM_IN_ASYNC != 0 {
+            sync_orm_in_async::check_for(ctx, node, out);
+        }
     } else if kind == k.class_definition {
-        multiple_inheritance::check(ctx, node, out);
-        eq_without_hash::check(ctx, node, out);
-        middleware_class::check(ctx, node, out);
-        meta_indexes::check(ctx, node, out);
-        drf_nested_serializer::check(ctx, node, out);
-        metaclass::check(ctx, node, out);
-        enum_mixin::check(ctx, node, out);
+        if on & check::MULTIPLE_INHERITANCE != 0 {
+            multiple_inheritance::check(ctx, node, out);
+        }
+        if on & check::EQ_WITHOUT_HASH != 0 {
+            eq_without_hash::check(ctx, node, out);
+        }
+        if on & check::MIDDLEWARE_CLASS != 0 {
+            middleware_class::check(ctx, node, out);
+        }
+        if on & check::META_INDEXES != 0 {
+            meta_indexes::check(ctx, node, out);
+        }
+        if on & check::DRF_NESTED_SERIALIZER != 0 {
+            drf_nested_serializer::check(ctx, node, out);
+        }
+        if on & check::METACLASS != 0 {
+            metaclass::check(ctx, node, out);
+        }
+        if on & check::ENUM_MIXIN != 0 {
+            enum_mixin::check(ctx, node, out);
+        }
     } else if kind == k.nonlocal_statement {
-        nonlocal_statement::check(ctx, node, out);
+        if on & check::NONLOCAL_STATEMENT != 0 {
+            nonlocal_statement::check(ctx, node, out);
+        }
     } else if kind == k.named_expression {
-        comprehension_scope::check_walrus(ctx, node, out);
+        if on & check::COMPREHENSION_SCOPE != 0 {
+            comprehension_scope::check_walrus(ctx, node, out);
+        }
     } else if k.comprehensions.contains(&kind) {
-        comprehension_scope::check_class_body(ctx, node, out);
+        if on & check::COMPREHENSION_SCOPE != 0 {
+            comprehension_scope::check_class_body(ctx, node, out);
+        }
     } else if kind == k.except_clause {
-        exception_groups::check_except(ctx, node, out);
-        cancelled_error::check(ctx, node, out);
+        if on & check::EXCEPTION_GROUPS != 0 {
+            exception_groups::check_except(ctx, node, out);
+        }
+        if on & check::CANCELLED_ERROR != 0 {
+            cancelled_error::check(ctx, node, out);
+        }
     } else if kind == k.type_parameter {
-        type_params::check(ctx, node, out);
+        if on & check::TYPE_PARAMS != 0 {
+            type_params::check(ctx, node, out);
+        }
     } else if kind == k.match_statement {
-        match_statement::check(ctx, node, out);
+        if on & check::MATCH_STATEMENT != 0 {
+            match_statement::check(ctx, node, out);
+        }
     } else if kind == k.module {
-        settings::check(ctx, node, out);
-        tasks::check(ctx, node, out);
+        if on & check::SETTINGS != 0 {
+            settings::check(ctx, node, out);
+        }
+        if on & check::TASKS != 0 {
+            tasks::check(ctx, node, out);
+        }
     }
 }
 
