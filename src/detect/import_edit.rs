@@ -6,6 +6,7 @@
 //! lines, sorted by module. Only the file's leading block of imports is
 //! considered; a file without one gets the import after its docstring.
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use super::Edit;
@@ -174,12 +175,12 @@ fn leading_imports<'t>(root: Node<'t>, src: &str) -> (Vec<Stmt<'t>>, usize) {
     let mut after_header = 0;
     let mut c = root.walk();
     for child in root.named_children(&mut c) {
-        match child.kind() {
+        match child.kind_str() {
             "import_statement" => {
                 let module = child
                     .named_child(0)
-                    .map(|n| match n.kind() {
-                        "aliased_import" => n.child_by_field_name("name").unwrap_or(n),
+                    .map(|n| match n.kind_str() {
+                        "aliased_import" => n.child_by_field_id(field::NAME).unwrap_or(n),
                         _ => n,
                     })
                     .map(|n| src[n.byte_range()].to_string())
@@ -191,10 +192,10 @@ fn leading_imports<'t>(root: Node<'t>, src: &str) -> (Vec<Stmt<'t>>, usize) {
                 });
             }
             "import_from_statement" | "future_import_statement" => {
-                let module = match child.kind() {
+                let module = match child.kind_str() {
                     "future_import_statement" => "__future__".to_string(),
                     _ => child
-                        .child_by_field_name("module_name")
+                        .child_by_field_id(field::MODULE_NAME)
                         .map(|m| src[m.byte_range()].to_string())
                         .unwrap_or_default(),
                 };
@@ -208,7 +209,9 @@ fn leading_imports<'t>(root: Node<'t>, src: &str) -> (Vec<Stmt<'t>>, usize) {
             "expression_statement"
                 if out.is_empty()
                     && after_header == 0
-                    && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
+                    && child
+                        .named_child(0)
+                        .is_some_and(|s| s.kind_str() == "string") =>
             {
                 after_header = child.end_byte(); // the module docstring
             }
@@ -226,7 +229,7 @@ pub(crate) fn add_from_import(root: Node, src: &str, module: &str, name: &str) -
     let (stmts, header) = leading_imports(root, src);
     if let Some(existing) = stmts.iter().find(|s| {
         s.module == module
-            && s.node.kind() == "import_from_statement"
+            && s.node.kind_str() == "import_from_statement"
             && !src[s.node.byte_range()].contains('*')
             && !src[s.node.byte_range()].contains('\\')
     }) {
@@ -255,15 +258,15 @@ pub(crate) fn add_import(root: Node, src: &str, module: &str) -> Edit {
 
 /// `name` inserted among the imported names of `stmt`, in order.
 fn join_from_import(stmt: Node, src: &str, name: &str) -> Edit {
-    let module = stmt.child_by_field_name("module_name");
+    let module = stmt.child_by_field_id(field::MODULE_NAME);
     let mut c = stmt.walk();
     let names: Vec<Node> = stmt
         .named_children(&mut c)
-        .filter(|n| Some(*n) != module && matches!(n.kind(), "dotted_name" | "aliased_import"))
+        .filter(|n| Some(*n) != module && matches!(n.kind_str(), "dotted_name" | "aliased_import"))
         .collect();
     let text_of = |n: Node| -> String {
-        let n = match n.kind() {
-            "aliased_import" => n.child_by_field_name("name").unwrap_or(n),
+        let n = match n.kind_str() {
+            "aliased_import" => n.child_by_field_id(field::NAME).unwrap_or(n),
             _ => n,
         };
         src[n.byte_range()].to_string()

@@ -5,6 +5,7 @@
 //! except Python's builtins, which resolve to `builtins.<name>` unless the
 //! file defines or imports that name itself.
 
+use crate::detect::syntax::{NodeExt, field};
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
@@ -65,7 +66,7 @@ impl ImportMap {
             if !node.is_named() || skip(node) {
                 return false;
             }
-            match node.kind() {
+            match node.kind_str() {
                 "import_statement" => {
                     map.add_import(node, src);
                     return false;
@@ -75,7 +76,7 @@ impl ImportMap {
                     return false;
                 }
                 "function_definition" | "class_definition" => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.child_by_field_id(field::NAME) {
                         let name = text(name, src);
                         if BUILTINS.contains(&name) {
                             map.defined.insert(name.to_string());
@@ -83,7 +84,7 @@ impl ImportMap {
                     }
                 }
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                    if let Some(left) = node.child_by_field_name("left") {
+                    if let Some(left) = node.child_by_field_id(field::LEFT) {
                         collect_identifiers(left, src, &mut map.defined);
                     }
                 }
@@ -124,7 +125,7 @@ impl ImportMap {
     fn add_import(&mut self, node: Node, src: &str) {
         let mut c = node.walk();
         for name in node.children_by_field_name("name", &mut c) {
-            match name.kind() {
+            match name.kind_str() {
                 "dotted_name" => {
                     // `import os.path` binds `os`.
                     let full = text(name, src);
@@ -133,8 +134,8 @@ impl ImportMap {
                 }
                 "aliased_import" => {
                     if let (Some(n), Some(a)) = (
-                        name.child_by_field_name("name"),
-                        name.child_by_field_name("alias"),
+                        name.child_by_field_id(field::NAME),
+                        name.child_by_field_id(field::ALIAS),
                     ) {
                         self.names.insert(text(a, src).to_string(), dotted(n, src));
                     }
@@ -145,24 +146,24 @@ impl ImportMap {
     }
 
     fn add_from_import(&mut self, node: Node, src: &str) {
-        let Some(module) = node.child_by_field_name("module_name") else {
+        let Some(module) = node.child_by_field_id(field::MODULE_NAME) else {
             return;
         };
-        if module.kind() != "dotted_name" {
+        if module.kind_str() != "dotted_name" {
             return; // relative imports name this project's modules
         }
         let module = dotted(module, src);
         let mut c = node.walk();
         for name in node.children_by_field_name("name", &mut c) {
-            match name.kind() {
+            match name.kind_str() {
                 "dotted_name" => {
                     let n = dotted(name, src);
                     self.names.insert(n.clone(), format!("{module}.{n}"));
                 }
                 "aliased_import" => {
                     if let (Some(n), Some(a)) = (
-                        name.child_by_field_name("name"),
-                        name.child_by_field_name("alias"),
+                        name.child_by_field_id(field::NAME),
+                        name.child_by_field_id(field::ALIAS),
                     ) {
                         self.names.insert(
                             text(a, src).to_string(),
@@ -187,11 +188,11 @@ impl ImportMap {
     /// The qualified name of an expression made of names and attributes
     /// (`aio.gather`, `cf.ThreadPoolExecutor`), or `None`.
     pub fn resolve(&self, expr: Node, src: &str) -> Option<String> {
-        match expr.kind() {
+        match expr.kind_str() {
             "identifier" => self.resolve_name(text(expr, src)),
             "attribute" => {
-                let object = expr.child_by_field_name("object")?;
-                let attr = expr.child_by_field_name("attribute")?;
+                let object = expr.child_by_field_id(field::OBJECT)?;
+                let attr = expr.child_by_field_id(field::ATTRIBUTE)?;
                 Some(format!(
                     "{}.{}",
                     self.resolve(object, src)?,
@@ -257,7 +258,7 @@ fn dotted(node: Node, src: &str) -> String {
 
 /// Adds the builtin names bound by `node` (a target or parameter list).
 fn collect_identifiers(node: Node, src: &str, out: &mut HashSet<String>) {
-    if node.kind() == "identifier" {
+    if node.kind_str() == "identifier" {
         let name = text(node, src);
         if BUILTINS.contains(&name) {
             out.insert(name.to_string());
@@ -266,18 +267,18 @@ fn collect_identifiers(node: Node, src: &str, out: &mut HashSet<String>) {
     }
     // Only the bound names of a parameter list, not its defaults or annotations.
     if matches!(
-        node.kind(),
+        node.kind_str(),
         "default_parameter" | "typed_default_parameter" | "typed_parameter"
     ) {
         if let Some(name) = node
-            .child_by_field_name("name")
+            .child_by_field_id(field::NAME)
             .or_else(|| node.named_child(0))
         {
             collect_identifiers(name, src, out);
         }
         return;
     }
-    if matches!(node.kind(), "attribute" | "subscript" | "call") {
+    if matches!(node.kind_str(), "attribute" | "subscript" | "call") {
         return;
     }
     let mut c = node.walk();

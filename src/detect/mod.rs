@@ -17,6 +17,7 @@ mod prefilter;
 mod readers;
 mod rules;
 mod suppress;
+mod syntax;
 mod target;
 
 use std::collections::HashMap;

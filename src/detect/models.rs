@@ -19,6 +19,7 @@
 //! queryset built from `self`, so `Model.custom.method()` chains can be
 //! followed.
 
+use crate::detect::syntax::{NodeExt, field};
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -651,12 +652,12 @@ fn extract(doc: &Document) -> Vec<ClassDef> {
 pub(crate) fn extract_statement(stmt: Node, src: &str, imports: &ImportMap) -> Vec<ClassDef> {
     let mut out = Vec::new();
     crate::python::walk(stmt, |node| {
-        if node.kind() == "class_definition"
+        if node.kind_str() == "class_definition"
             && let Some(c) = class_def(node, src, imports)
         {
             out.push(c);
         }
-        is_statement_container(node.kind())
+        is_statement_container(node.kind_str())
     });
     out
 }
@@ -689,8 +690,8 @@ fn extract_with(doc: &Document, imports: &ImportMap) -> Vec<ClassDef> {
 }
 
 fn class_def(node: Node, src: &str, imports: &ImportMap) -> Option<ClassDef> {
-    let name = text(node.child_by_field_name("name")?, src).to_string();
-    let supers = node.child_by_field_name("superclasses")?;
+    let name = text(node.child_by_field_id(field::NAME)?, src).to_string();
+    let supers = node.child_by_field_id(field::SUPERCLASSES)?;
     let mut def = ClassDef {
         name,
         direct_model: false,
@@ -707,7 +708,7 @@ fn class_def(node: Node, src: &str, imports: &ImportMap) -> Option<ClassDef> {
     };
     let mut c = supers.walk();
     for base in supers.named_children(&mut c) {
-        match base.kind() {
+        match base.kind_str() {
             "identifier" | "attribute" => match imports.resolve(base, src) {
                 Some(q) if MODEL_BASES.contains(&q.as_str()) => def.direct_model = true,
                 Some(q) if MANAGER_BASES.contains(&q.as_str()) => def.manager_base = true,
@@ -730,7 +731,7 @@ fn class_def(node: Node, src: &str, imports: &ImportMap) -> Option<ClassDef> {
     if !def.direct_model && !def.manager_base && def.bases.is_empty() {
         return None;
     }
-    let body = node.child_by_field_name("body")?;
+    let body = node.child_by_field_id(field::BODY)?;
     def.loads_related = {
         let t = text(body, src);
         t.contains("select_related") || t.contains("prefetch_related")
@@ -769,15 +770,15 @@ fn class_statement<'t>(
     imports: &ImportMap,
     methods: &mut Vec<(String, Node<'t>)>,
 ) {
-    match stmt.kind() {
+    match stmt.kind_str() {
         "expression_statement" => {
-            let Some(assign) = stmt.named_child(0).filter(|n| n.kind() == "assignment") else {
+            let Some(assign) = stmt.named_child(0).filter(|n| n.kind_str() == "assignment") else {
                 return;
             };
-            let Some(left) = assign.child_by_field_name("left") else {
+            let Some(left) = assign.child_by_field_id(field::LEFT) else {
                 return;
             };
-            if left.kind() != "identifier" {
+            if left.kind_str() != "identifier" {
                 return;
             }
             let name = text(left, src).to_string();
@@ -786,8 +787,8 @@ fn class_statement<'t>(
                 def.fields.push(f);
                 return;
             }
-            let right = assign.child_by_field_name("right");
-            if let Some(call) = right.filter(|r| r.kind() == "call") {
+            let right = assign.child_by_field_id(field::RIGHT);
+            if let Some(call) = right.filter(|r| r.kind_str() == "call") {
                 if declares_model_field(call, src, imports) {
                     def.direct_model = true;
                 }
@@ -801,12 +802,12 @@ fn class_statement<'t>(
         }
         "function_definition" => add_method(def, stmt, stmt, src, methods),
         "decorated_definition" => {
-            if let Some(func) = stmt.child_by_field_name("definition") {
+            if let Some(func) = stmt.child_by_field_id(field::DEFINITION) {
                 add_method(def, stmt, func, src, methods);
             }
         }
         "class_definition" => {
-            if let Some(n) = stmt.child_by_field_name("name") {
+            if let Some(n) = stmt.child_by_field_id(field::NAME) {
                 def.attrs.push(text(n, src).to_string());
             }
         }
@@ -821,27 +822,27 @@ fn add_method<'t>(
     src: &str,
     methods: &mut Vec<(String, Node<'t>)>,
 ) {
-    if func.kind() != "function_definition" {
-        if let Some(n) = func.child_by_field_name("name") {
+    if func.kind_str() != "function_definition" {
+        if let Some(n) = func.child_by_field_id(field::NAME) {
             def.attrs.push(text(n, src).to_string());
         }
         return;
     }
     let Some(name) = func
-        .child_by_field_name("name")
+        .child_by_field_id(field::NAME)
         .map(|n| text(n, src).to_string())
     else {
         return;
     };
     // `self.x = ...` in the method: an instance attribute.
-    if let Some(body) = func.child_by_field_name("body") {
+    if let Some(body) = func.child_by_field_id(field::BODY) {
         crate::python::walk(body, |n| {
-            if n.kind() == "assignment"
-                && let Some(l) = n.child_by_field_name("left")
-                && l.kind() == "attribute"
-                && l.child_by_field_name("object")
+            if n.kind_str() == "assignment"
+                && let Some(l) = n.child_by_field_id(field::LEFT)
+                && l.kind_str() == "attribute"
+                && l.child_by_field_id(field::OBJECT)
                     .is_some_and(|o| text(o, src) == "self")
-                && let Some(a) = l.child_by_field_name("attribute")
+                && let Some(a) = l.child_by_field_id(field::ATTRIBUTE)
             {
                 let a = text(a, src).to_string();
                 if !def.attrs.contains(&a) {
@@ -849,12 +850,12 @@ fn add_method<'t>(
                 }
             }
             !matches!(
-                n.kind(),
+                n.kind_str(),
                 "function_definition" | "class_definition" | "lambda"
             )
         });
     }
-    let is_property = stmt.kind() == "decorated_definition" && {
+    let is_property = stmt.kind_str() == "decorated_definition" && {
         let t = &src[stmt.start_byte()..func.start_byte()];
         t.contains("property")
     };
@@ -868,44 +869,45 @@ fn add_method<'t>(
 /// `@property def positions(self): return self.all_positions(manager=...)`
 /// (or `return self.all_positions`): the attribute it returns.
 fn property_relation(func: Node, src: &str) -> Option<String> {
-    let body = func.child_by_field_name("body")?;
+    let body = func.child_by_field_id(field::BODY)?;
     let mut stmts = Vec::new();
     let mut c = body.walk();
     for s in body.named_children(&mut c) {
-        match s.kind() {
+        match s.kind_str() {
             "comment" => {}
-            "expression_statement" if s.named_child(0).is_some_and(|n| n.kind() == "string") => {}
+            "expression_statement"
+                if s.named_child(0).is_some_and(|n| n.kind_str() == "string") => {}
             _ => stmts.push(s),
         }
     }
     let [ret] = stmts.as_slice() else {
         return None;
     };
-    if ret.kind() != "return_statement" {
+    if ret.kind_str() != "return_statement" {
         return None;
     }
     let mut value = ret.named_child(0)?;
-    if value.kind() == "call" {
-        let args = value.child_by_field_name("arguments")?;
+    if value.kind_str() == "call" {
+        let args = value.child_by_field_id(field::ARGUMENTS)?;
         let mut c = args.walk();
         let only_manager = args.named_children(&mut c).all(|a| {
-            a.kind() == "keyword_argument"
-                && a.child_by_field_name("name")
+            a.kind_str() == "keyword_argument"
+                && a.child_by_field_id(field::NAME)
                     .is_some_and(|n| text(n, src) == "manager")
         });
         if !only_manager {
             return None;
         }
-        value = value.child_by_field_name("function")?;
+        value = value.child_by_field_id(field::FUNCTION)?;
     }
-    if value.kind() != "attribute"
+    if value.kind_str() != "attribute"
         || value
-            .child_by_field_name("object")
+            .child_by_field_id(field::OBJECT)
             .is_none_or(|o| text(o, src) != "self")
     {
         return None;
     }
-    Some(text(value.child_by_field_name("attribute")?, src).to_string())
+    Some(text(value.child_by_field_id(field::ATTRIBUTE)?, src).to_string())
 }
 
 /// For a method whose every `return` gives a queryset built from `self`
@@ -913,18 +915,18 @@ fn property_relation(func: Node, src: &str) -> Option<String> {
 /// `SomeQuerySet(self.model, using=self._db).x()`), the last method each
 /// return calls; `None` otherwise.
 fn returns_self_queryset(func: Node, src: &str) -> Option<Vec<String>> {
-    let body = func.child_by_field_name("body")?;
+    let body = func.child_by_field_id(field::BODY)?;
     let mut lasts = Vec::new();
     let mut ok = true;
     crate::python::walk(body, |n| {
-        if n.kind() == "return_statement" {
+        if n.kind_str() == "return_statement" {
             match n.named_child(0).and_then(|v| self_chain_last(v, src)) {
                 Some(last) => lasts.push(last),
                 None => ok = false,
             }
         }
         !matches!(
-            n.kind(),
+            n.kind_str(),
             "function_definition" | "class_definition" | "lambda"
         )
     });
@@ -937,18 +939,19 @@ fn self_chain_last(expr: Node, src: &str) -> Option<String> {
     let mut node = expr;
     let mut last: Option<String> = None;
     loop {
-        match node.kind() {
+        match node.kind_str() {
             "call" => {
-                let f = node.child_by_field_name("function")?;
-                match f.kind() {
+                let f = node.child_by_field_id(field::FUNCTION)?;
+                match f.kind_str() {
                     "attribute" => {
                         if last.is_none() {
-                            last = Some(text(f.child_by_field_name("attribute")?, src).to_string());
+                            last =
+                                Some(text(f.child_by_field_id(field::ATTRIBUTE)?, src).to_string());
                         }
-                        node = f.child_by_field_name("object")?;
+                        node = f.child_by_field_id(field::OBJECT)?;
                     }
                     "identifier" => {
-                        let args = text(node.child_by_field_name("arguments")?, src);
+                        let args = text(node.child_by_field_id(field::ARGUMENTS)?, src);
                         let root_ok = text(f, src) == "super" || args.contains("self.model");
                         return (root_ok).then_some(last?);
                     }
@@ -964,13 +967,14 @@ fn self_chain_last(expr: Node, src: &str) -> Option<String> {
 
 /// `X.from_queryset(Qs)` → `"Qs"`.
 fn from_queryset(call: Node, src: &str) -> Option<String> {
-    let f = call.child_by_field_name("function")?;
-    if f.kind() != "attribute" || text(f.child_by_field_name("attribute")?, src) != "from_queryset"
+    let f = call.child_by_field_id(field::FUNCTION)?;
+    if f.kind_str() != "attribute"
+        || text(f.child_by_field_id(field::ATTRIBUTE)?, src) != "from_queryset"
     {
         return None;
     }
-    let arg = call.child_by_field_name("arguments")?.named_child(0)?;
-    if !matches!(arg.kind(), "identifier" | "attribute") {
+    let arg = call.child_by_field_id(field::ARGUMENTS)?.named_child(0)?;
+    if !matches!(arg.kind_str(), "identifier" | "attribute") {
         return None;
     }
     let t = text(arg, src);
@@ -982,8 +986,8 @@ fn from_queryset(call: Node, src: &str) -> Option<String> {
 /// `Manager.from_queryset(Qs)()`. Names must look like a manager or
 /// queryset class (`...Manager`, `...QuerySet`) unless Django's own.
 fn manager_call(call: Node, src: &str, imports: &ImportMap) -> Option<String> {
-    let f = call.child_by_field_name("function")?;
-    match f.kind() {
+    let f = call.child_by_field_id(field::FUNCTION)?;
+    match f.kind_str() {
         "identifier" | "attribute" => {
             if let Some(q) = imports.resolve(f, src)
                 && MANAGER_BASES.contains(&q.as_str())
@@ -1006,7 +1010,7 @@ fn manager_call(call: Node, src: &str, imports: &ImportMap) -> Option<String> {
 
 /// A call of one of Django's model field classes (`models.CharField(...)`).
 fn declares_model_field(call: Node, src: &str, imports: &ImportMap) -> bool {
-    call.child_by_field_name("function")
+    call.child_by_field_id(field::FUNCTION)
         .and_then(|f| imports.resolve(f, src))
         .is_some_and(|q| {
             q.strip_prefix("django.db.models.")
@@ -1016,16 +1020,18 @@ fn declares_model_field(call: Node, src: &str, imports: &ImportMap) -> bool {
 
 /// `name = models.ForeignKey(Target, ..., related_name="...")`.
 fn field(stmt: Node, src: &str, imports: &ImportMap, model: &str) -> Option<Field> {
-    let assign = stmt.named_child(0).filter(|n| n.kind() == "assignment")?;
-    let left = assign.child_by_field_name("left")?;
-    if left.kind() != "identifier" {
+    let assign = stmt
+        .named_child(0)
+        .filter(|n| n.kind_str() == "assignment")?;
+    let left = assign.child_by_field_id(field::LEFT)?;
+    if left.kind_str() != "identifier" {
         return None;
     }
-    let call = assign.child_by_field_name("right")?;
-    if call.kind() != "call" {
+    let call = assign.child_by_field_id(field::RIGHT)?;
+    if call.kind_str() != "call" {
         return None;
     }
-    let q = imports.resolve(call.child_by_field_name("function")?, src)?;
+    let q = imports.resolve(call.child_by_field_id(field::FUNCTION)?, src)?;
     let name = text(left, src).to_string();
     if q == "django.contrib.contenttypes.fields.GenericForeignKey" {
         return Some(Field {
@@ -1046,16 +1052,16 @@ fn field(stmt: Node, src: &str, imports: &ImportMap, model: &str) -> Option<Fiel
     if !FIELD_MODULES.iter().any(|m| q.starts_with(m)) {
         return None;
     }
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.child_by_field_id(field::ARGUMENTS)?;
     let mut target_node = None;
     let mut related_name: Option<Option<String>> = None;
     let mut to_field = false;
     let mut null = false;
     let mut c = args.walk();
     for arg in args.named_children(&mut c) {
-        if arg.kind() == "keyword_argument" {
-            let key = arg.child_by_field_name("name").map(|n| text(n, src));
-            let value = arg.child_by_field_name("value");
+        if arg.kind_str() == "keyword_argument" {
+            let key = arg.child_by_field_id(field::NAME).map(|n| text(n, src));
+            let value = arg.child_by_field_id(field::VALUE);
             match (key, value) {
                 (Some("to"), Some(v)) => target_node = Some(v),
                 (Some("related_name"), Some(v)) => related_name = Some(string_value(v, src)),
@@ -1063,7 +1069,7 @@ fn field(stmt: Node, src: &str, imports: &ImportMap, model: &str) -> Option<Fiel
                 (Some("null"), Some(v)) => null = text(v, src) != "False",
                 _ => {}
             }
-        } else if target_node.is_none() && arg.kind() != "comment" {
+        } else if target_node.is_none() && arg.kind_str() != "comment" {
             target_node = Some(arg);
         }
     }
@@ -1090,7 +1096,7 @@ fn field(stmt: Node, src: &str, imports: &ImportMap, model: &str) -> Option<Fiel
 
 /// `Author`, `"Author"`, `"app.Author"`, `"self"` → the class name.
 fn target_name(node: Node, src: &str, model: &str) -> Option<String> {
-    let name = match node.kind() {
+    let name = match node.kind_str() {
         "identifier" => text(node, src).to_string(),
         "string" => string_value(node, src)?,
         _ => return None,
@@ -1104,13 +1110,13 @@ fn target_name(node: Node, src: &str, model: &str) -> Option<String> {
 
 /// The value of a plain string literal (no interpolation, no escapes).
 pub(crate) fn string_value(node: Node, src: &str) -> Option<String> {
-    if node.kind() != "string" {
+    if node.kind_str() != "string" {
         return None;
     }
     let mut value = String::new();
     let mut c = node.walk();
     for part in node.named_children(&mut c) {
-        match part.kind() {
+        match part.kind_str() {
             "string_start" => {
                 let prefix = text(part, src).trim_end_matches(['"', '\'']);
                 if prefix

@@ -6,6 +6,7 @@
 //! ends on such a line is dropped. The mapping is [`OTHER_LINTERS`], shown
 //! in `src/detect/README.md`.
 
+use crate::detect::syntax::NodeExt;
 use std::collections::HashMap;
 
 use super::{Edit, Finding};
@@ -107,7 +108,7 @@ impl Suppressions {
             let Some(node) = root.descendant_for_byte_range(m.start(), m.end()) else {
                 continue;
             };
-            if node.kind() != "comment" || last_comment == Some(node.id()) {
+            if node.kind_str() != "comment" || last_comment == Some(node.id()) {
                 continue;
             }
             last_comment = Some(node.id());

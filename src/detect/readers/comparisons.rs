@@ -1,5 +1,6 @@
 //! Shared reading of comparison chains for the `is`/`==` rules.
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -50,14 +51,14 @@ pub(crate) fn builds_an_expression<'t>(ctx: &Ctx<'t>, cmp: Node<'t>) -> bool {
     let Some(at) = ctx.expression_context(cmp) else {
         return false;
     };
-    match at.kind() {
+    match at.kind_str() {
         "argument_list" | "keyword_argument" | "subscript" | "slice" => true,
         "binary_operator" => at
-            .child_by_field_name("operator")
-            .is_some_and(|o| matches!(o.kind(), "&" | "|" | "^")),
+            .child_by_field_id(field::OPERATOR)
+            .is_some_and(|o| matches!(o.kind_str(), "&" | "|" | "^")),
         "unary_operator" => at
-            .child_by_field_name("operator")
-            .is_some_and(|o| o.kind() == "~"),
+            .child_by_field_id(field::OPERATOR)
+            .is_some_and(|o| o.kind_str() == "~"),
         _ => false,
     }
 }
@@ -70,7 +71,7 @@ pub(crate) fn builds_an_expression<'t>(ctx: &Ctx<'t>, cmp: Node<'t>) -> bool {
 pub(crate) fn is_a_condition<'t>(ctx: &Ctx<'t>, cmp: Node<'t>) -> bool {
     ctx.expression_context(cmp).is_some_and(|at| {
         matches!(
-            at.kind(),
+            at.kind_str(),
             "if_statement"
                 | "elif_clause"
                 | "while_statement"

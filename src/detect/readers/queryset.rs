@@ -12,6 +12,7 @@
 //! `prefetch_related`). So SQLAlchemy's
 //! `session.query(User).filter(...).count()` is not a queryset.
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -89,19 +90,19 @@ fn chain_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> Option<Chain<'t>
     let mut node = expr;
     let mut tail = Some(expr);
     loop {
-        match node.kind() {
+        match node.kind_str() {
             "call" => {
-                let f = node.child_by_field_name("function")?;
-                if f.kind() == "identifier" && node == expr {
+                let f = node.child_by_field_id(field::FUNCTION)?;
+                if f.kind_str() == "identifier" && node == expr {
                     // `list(qs)`, `sorted(qs, key=...)`: the rows, fetched.
                     let name = ctx.text(f);
                     if !matches!(name, "list" | "sorted") || depth >= 4 {
                         return None;
                     }
                     let arg = node
-                        .child_by_field_name("arguments")?
+                        .child_by_field_id(field::ARGUMENTS)?
                         .named_child(0)
-                        .filter(|a| !matches!(a.kind(), "keyword_argument" | "list_splat"))?;
+                        .filter(|a| !matches!(a.kind_str(), "keyword_argument" | "list_splat"))?;
                     let mut inner = chain_at(ctx, arg, depth + 1)?;
                     if inner.materialized {
                         return None;
@@ -109,20 +110,20 @@ fn chain_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> Option<Chain<'t>
                     inner.materialized = true;
                     return Some(inner);
                 }
-                if f.kind() != "attribute" {
+                if f.kind_str() != "attribute" {
                     return None;
                 }
-                let name = ctx.text(f.child_by_field_name("attribute")?);
+                let name = ctx.text(f.child_by_field_id(field::ATTRIBUTE)?);
                 calls.push(Call {
                     name,
                     call: node,
                     refinement: false,
                 });
-                node = f.child_by_field_name("object")?;
+                node = f.child_by_field_id(field::OBJECT)?;
             }
             "attribute" => {
-                let attr = ctx.text(node.child_by_field_name("attribute")?);
-                let object = node.child_by_field_name("object")?;
+                let attr = ctx.text(node.child_by_field_id(field::ATTRIBUTE)?);
+                let object = node.child_by_field_id(field::OBJECT)?;
                 calls.reverse();
                 let model = ctx.text(object);
                 let model = model.rsplit('.').next().unwrap_or(model);
@@ -168,11 +169,11 @@ fn chain_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> Option<Chain<'t>
                 // `qs[:10]`: more methods go before the slice, and only when
                 // the slice is the outermost part.
                 tail = if node == expr && calls.is_empty() {
-                    node.child_by_field_name("value")
+                    node.child_by_field_id(field::VALUE)
                 } else {
                     None
                 };
-                node = node.child_by_field_name("value")?;
+                node = node.child_by_field_id(field::VALUE)?;
             }
             "parenthesized_expression" => node = node.named_child(0)?,
             "identifier" => {
@@ -283,7 +284,7 @@ fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
     let name = ctx.text(ident);
     let scope = ctx
         .enclosing_function(ident)
-        .and_then(|f| f.child_by_field_name("body"))
+        .and_then(|f| f.child_by_field_id(field::BODY))
         .unwrap_or_else(|| ctx.root());
     let mut base: Option<Node<'t>> = None;
     let mut refinements: Vec<Call<'t>> = Vec::new();
@@ -296,9 +297,9 @@ fn definition<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> Option<Definition<'t>> {
         if n.end_byte() > ident.start_byte() {
             continue;
         }
-        match n.kind() {
+        match n.kind_str() {
             "assignment" => {
-                let Some(right) = n.child_by_field_name("right") else {
+                let Some(right) = n.child_by_field_id(field::RIGHT) else {
                     continue;
                 };
                 match refinement(ctx, right, name) {
@@ -324,17 +325,17 @@ fn refinement<'t>(ctx: &Ctx<'t>, expr: Node<'t>, name: &str) -> Option<Vec<Call<
     let mut calls = Vec::new();
     let mut node = expr;
     loop {
-        match node.kind() {
+        match node.kind_str() {
             "call" => {
                 let f = node
-                    .child_by_field_name("function")
-                    .filter(|f| f.kind() == "attribute")?;
+                    .child_by_field_id(field::FUNCTION)
+                    .filter(|f| f.kind_str() == "attribute")?;
                 calls.push(Call {
-                    name: ctx.text(f.child_by_field_name("attribute")?),
+                    name: ctx.text(f.child_by_field_id(field::ATTRIBUTE)?),
                     call: node,
                     refinement: true,
                 });
-                node = f.child_by_field_name("object")?;
+                node = f.child_by_field_id(field::OBJECT)?;
             }
             "parenthesized_expression" => node = node.named_child(0)?,
             "identifier" if ctx.text(node) == name && !calls.is_empty() => {
@@ -351,23 +352,23 @@ fn refinement<'t>(ctx: &Ctx<'t>, expr: Node<'t>, name: &str) -> Option<Vec<Call<
 /// variable, `*fields`) — then nothing can be said about what it covers.
 /// `Prefetch("x", ...)` counts as `"x"`.
 pub(crate) fn literal_paths(ctx: &Ctx, call: Node) -> Option<Vec<String>> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.child_by_field_id(field::ARGUMENTS)?;
     let mut out = Vec::new();
     let mut c = args.walk();
     for arg in args.named_children(&mut c) {
-        let value = match arg.kind() {
+        let value = match arg.kind_str() {
             "comment" => continue,
             "string" => crate::detect::models::string_value(arg, ctx.src)?,
             "call"
                 if arg
-                    .child_by_field_name("function")
+                    .child_by_field_id(field::FUNCTION)
                     .and_then(|f| ctx.resolve(f))
                     .is_some_and(|q| q.ends_with(".Prefetch")) =>
             {
                 let first = arg
-                    .child_by_field_name("arguments")?
+                    .child_by_field_id(field::ARGUMENTS)?
                     .named_child(0)
-                    .filter(|a| a.kind() == "string")?;
+                    .filter(|a| a.kind_str() == "string")?;
                 crate::detect::models::string_value(first, ctx.src)?
             }
             _ => return None,

@@ -2,6 +2,7 @@
 //! which names a target, a parameter list or a comprehension binds, and
 //! whether an identifier is a use of a variable.
 
+use crate::detect::syntax::{NodeExt, field};
 use std::rc::Rc;
 
 use tree_sitter::Node;
@@ -39,7 +40,7 @@ fn collect_targets<'a>(ctx: &Ctx<'a>, node: Node, out: &mut Vec<&'a str>) {
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         ctx.count(1);
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => out.push(ctx.text(node)),
             "attribute" | "subscript" | "call" => {}
             _ => {
@@ -57,15 +58,15 @@ pub(crate) fn parameter_names<'a>(ctx: &Ctx<'a>, params: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut c = params.walk();
     for p in params.named_children(&mut c) {
-        let name = match p.kind() {
+        let name = match p.kind_str() {
             "identifier" => Some(p),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_id(field::NAME),
             "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                 first_identifier(p)
             }
             _ => None,
         };
-        if let Some(n) = name.filter(|n| n.kind() == "identifier") {
+        if let Some(n) = name.filter(|n| n.kind_str() == "identifier") {
             out.push(ctx.text(n));
         }
     }
@@ -75,7 +76,7 @@ pub(crate) fn parameter_names<'a>(ctx: &Ctx<'a>, params: Node) -> Vec<&'a str> {
 fn first_identifier(node: Node) -> Option<Node> {
     let mut c = node.walk();
     let first = node.named_children(&mut c).next()?;
-    match first.kind() {
+    match first.kind_str() {
         "identifier" => Some(first),
         "list_splat_pattern" | "dictionary_splat_pattern" => first_identifier(first),
         _ => None,
@@ -84,7 +85,7 @@ fn first_identifier(node: Node) -> Option<Node> {
 
 /// Names a function or lambda binds as parameters.
 pub(crate) fn function_parameters<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
-    func.child_by_field_name("parameters")
+    func.child_by_field_id(field::PARAMETERS)
         .map(|p| parameter_names(ctx, p))
         .unwrap_or_default()
 }
@@ -94,8 +95,8 @@ pub(crate) fn comprehension_targets<'a>(ctx: &Ctx<'a>, comp: Node) -> Vec<&'a st
     let mut out = Vec::new();
     let mut c = comp.walk();
     for clause in comp.named_children(&mut c) {
-        if clause.kind() == "for_in_clause"
-            && let Some(left) = clause.child_by_field_name("left")
+        if clause.kind_str() == "for_in_clause"
+            && let Some(left) = clause.child_by_field_id(field::LEFT)
         {
             out.extend(target_names(ctx, left));
         }
@@ -110,7 +111,7 @@ pub(crate) fn is_variable_use(ident: Node) -> bool {
         return false;
     };
     let field_is = |field: &str| parent.child_by_field_name(field) == Some(ident);
-    match parent.kind() {
+    match parent.kind_str() {
         "attribute" => !field_is("attribute"),
         "keyword_argument" => !field_is("name"),
         "function_definition" | "class_definition" => !field_is("name"),
@@ -147,7 +148,7 @@ pub(crate) fn uses_of<'t, 'n>(
         if names.is_empty() {
             continue;
         }
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => {
                 if names.contains(&ctx.text(node)) && is_variable_use(node) {
                     out.push(node);
@@ -155,8 +156,8 @@ pub(crate) fn uses_of<'t, 'n>(
             }
             "lambda" | "function_definition" => {
                 let mut hidden = function_parameters(ctx, node);
-                if node.kind() == "function_definition"
-                    && let Some(body) = node.child_by_field_name("body")
+                if node.kind_str() == "function_definition"
+                    && let Some(body) = node.child_by_field_id(field::BODY)
                 {
                     hidden.extend(assigned_names(ctx, body));
                 }
@@ -167,15 +168,15 @@ pub(crate) fn uses_of<'t, 'n>(
                     .collect();
                 let mut next = Vec::new();
                 // Defaults are evaluated where the function is defined.
-                if let Some(params) = node.child_by_field_name("parameters") {
+                if let Some(params) = node.child_by_field_id(field::PARAMETERS) {
                     let mut c = params.walk();
                     for p in params.named_children(&mut c) {
-                        if let Some(v) = p.child_by_field_name("value") {
+                        if let Some(v) = p.child_by_field_id(field::VALUE) {
                             next.push((v, names.clone()));
                         }
                     }
                 }
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.child_by_field_id(field::BODY) {
                     next.push((body, Rc::new(visible)));
                 }
                 stack.extend(next.into_iter().rev());
@@ -200,14 +201,14 @@ pub(crate) fn uses_of<'t, 'n>(
 pub(crate) fn assigned_names<'a>(ctx: &Ctx<'a>, body: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut declared = Vec::new();
-    crate::detect::context::visit_own(body, &mut |n| match n.kind() {
+    crate::detect::context::visit_own(body, &mut |n| match n.kind_str() {
         "assignment" | "augmented_assignment" | "for_statement" => {
-            if let Some(left) = n.child_by_field_name("left") {
+            if let Some(left) = n.child_by_field_id(field::LEFT) {
                 out.extend(target_names(ctx, left));
             }
         }
         "as_pattern_target" | "named_expression" => {
-            let target = n.child_by_field_name("name").unwrap_or(n);
+            let target = n.child_by_field_id(field::NAME).unwrap_or(n);
             out.extend(target_names(ctx, target));
         }
         "global_statement" | "nonlocal_statement" => {
@@ -218,12 +219,12 @@ pub(crate) fn assigned_names<'a>(ctx: &Ctx<'a>, body: Node) -> Vec<&'a str> {
     });
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
-        let def = match stmt.kind() {
-            "decorated_definition" => stmt.child_by_field_name("definition"),
+        let def = match stmt.kind_str() {
+            "decorated_definition" => stmt.child_by_field_id(field::DEFINITION),
             "function_definition" | "class_definition" => Some(stmt),
             _ => None,
         };
-        if let Some(name) = def.and_then(|d| d.child_by_field_name("name")) {
+        if let Some(name) = def.and_then(|d| d.child_by_field_id(field::NAME)) {
             out.push(ctx.text(name));
         }
     }
@@ -236,14 +237,14 @@ pub(crate) fn assigned_names<'a>(ctx: &Ctx<'a>, body: Node) -> Vec<&'a str> {
 pub(crate) fn imported_names<'a>(ctx: &Ctx<'a>, node: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
     crate::detect::context::visit_own(node, &mut |n| {
-        if !matches!(n.kind(), "import_statement" | "import_from_statement") {
+        if !matches!(n.kind_str(), "import_statement" | "import_from_statement") {
             return;
         }
         let mut c = n.walk();
         for name in n.children_by_field_name("name", &mut c) {
-            let local = match name.kind() {
-                "aliased_import" => name.child_by_field_name("alias").map(|a| ctx.text(a)),
-                _ if n.kind() == "import_statement" => ctx.text(name).split('.').next(),
+            let local = match name.kind_str() {
+                "aliased_import" => name.child_by_field_id(field::ALIAS).map(|a| ctx.text(a)),
+                _ if n.kind_str() == "import_statement" => ctx.text(name).split('.').next(),
                 _ => ctx.text(name).rsplit('.').next(),
             };
             out.extend(local.map(str::trim));

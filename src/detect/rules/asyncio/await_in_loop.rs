@@ -12,6 +12,7 @@
 //!
 //! **References**: <https://docs.python.org/3/library/asyncio-task.html#running-tasks-concurrently>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, visit_own};
@@ -31,12 +32,12 @@ pub(crate) fn check(ctx: &Ctx, loop_node: Node, out: &mut Vec<Finding>) {
     if !ctx.mentions("await") || !ctx.in_async_function(loop_node) {
         return;
     }
-    let Some(body) = loop_node.child_by_field_name("body") else {
+    let Some(body) = loop_node.child_by_field_id(field::BODY) else {
         return;
     };
     let mut first: Option<Node> = None;
     visit_own(body, &mut |n| {
-        if first.is_none() && n.kind() == "await" && !awaits_sleep(ctx, n) {
+        if first.is_none() && n.kind_str() == "await" && !awaits_sleep(ctx, n) {
             first = Some(n);
         }
     });
@@ -58,8 +59,8 @@ pub(crate) fn check(ctx: &Ctx, loop_node: Node, out: &mut Vec<Finding>) {
 fn awaits_sleep(ctx: &Ctx, await_node: Node) -> bool {
     await_node
         .named_child(0)
-        .filter(|c| c.kind() == "call")
-        .and_then(|c| c.child_by_field_name("function"))
+        .filter(|c| c.kind_str() == "call")
+        .and_then(|c| c.child_by_field_id(field::FUNCTION))
         .and_then(|f| ctx.resolve(f))
         .is_some_and(|q| q == "asyncio.sleep")
 }

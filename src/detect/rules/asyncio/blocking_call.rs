@@ -29,6 +29,7 @@
 //!
 //! **References**: <https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, root_of};
@@ -168,7 +169,7 @@ const PATH_IO_METHODS: &[&str] = &[
 ];
 
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(func) = call.child_by_field_name("function") else {
+    let Some(func) = call.child_by_field_id(field::FUNCTION) else {
         return;
     };
     let Some(name) = ctx.resolve(func) else {
@@ -251,8 +252,8 @@ fn is_path<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> bool {
 
 fn is_path_within<'t>(ctx: &Ctx<'t>, expr: Node<'t>, names_left: u8) -> bool {
     let is_path_call = |n: Node| {
-        n.kind() == "call"
-            && n.child_by_field_name("function")
+        n.kind_str() == "call"
+            && n.child_by_field_id(field::FUNCTION)
                 .and_then(|f| ctx.resolve(f))
                 .is_some_and(|q| {
                     matches!(
@@ -261,13 +262,13 @@ fn is_path_within<'t>(ctx: &Ctx<'t>, expr: Node<'t>, names_left: u8) -> bool {
                     )
                 })
     };
-    match expr.kind() {
+    match expr.kind_str() {
         "call" => is_path_call(expr),
         "parenthesized_expression" => expr
             .named_child(0)
             .is_some_and(|e| is_path_within(ctx, e, names_left)),
         "binary_operator" => expr
-            .child_by_field_name("left")
+            .child_by_field_id(field::LEFT)
             .is_some_and(|l| is_path_within(ctx, l, names_left)),
         // Only inside a function: a module-level path is not blocking I/O
         // of this coroutine's making.

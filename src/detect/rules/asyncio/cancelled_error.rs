@@ -23,6 +23,7 @@
 //!
 //! **References**: <https://docs.python.org/3/library/asyncio-task.html#task-cancellation>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, visit_own};
@@ -44,10 +45,10 @@ const CANCELLED: &[&str] = &[
 
 /// `clause` is an `except_clause`.
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, clause: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(value) = clause.child_by_field_name("value") else {
+    let Some(value) = clause.child_by_field_id(field::VALUE) else {
         return;
     };
-    let types = if value.kind() == "as_pattern" {
+    let types = if value.kind_str() == "as_pattern" {
         match value.named_child(0) {
             Some(t) => t,
             None => return,
@@ -75,12 +76,12 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, clause: Node<'t>, out: &mut Vec<Finding>)
 
 /// The exception types of an `except` clause: one expression or a tuple.
 fn exception_types(types: Node) -> Vec<Node> {
-    let inner = if types.kind() == "parenthesized_expression" {
+    let inner = if types.kind_str() == "parenthesized_expression" {
         types.named_child(0).unwrap_or(types)
     } else {
         types
     };
-    if inner.kind() == "tuple" || inner.kind() == "expression_list" {
+    if inner.kind_str() == "tuple" || inner.kind_str() == "expression_list" {
         let mut c = inner.walk();
         inner.named_children(&mut c).collect()
     } else {
@@ -91,16 +92,19 @@ fn exception_types(types: Node) -> Vec<Node> {
 /// True when the clause's block raises or calls `.uncancel()`.
 fn reraises(ctx: &Ctx, clause: Node) -> bool {
     let mut c = clause.walk();
-    let Some(block) = clause.named_children(&mut c).find(|n| n.kind() == "block") else {
+    let Some(block) = clause
+        .named_children(&mut c)
+        .find(|n| n.kind_str() == "block")
+    else {
         return true;
     };
     let mut found = false;
     visit_own(block, &mut |n| {
-        found |= n.kind() == "raise_statement"
-            || (n.kind() == "call"
-                && n.child_by_field_name("function")
-                    .filter(|f| f.kind() == "attribute")
-                    .and_then(|f| f.child_by_field_name("attribute"))
+        found |= n.kind_str() == "raise_statement"
+            || (n.kind_str() == "call"
+                && n.child_by_field_id(field::FUNCTION)
+                    .filter(|f| f.kind_str() == "attribute")
+                    .and_then(|f| f.child_by_field_id(field::ATTRIBUTE))
                     .is_some_and(|a| ctx.text(a) == "uncancel"));
     });
     found
@@ -114,15 +118,15 @@ fn reraises(ctx: &Ctx, clause: Node) -> bool {
 fn awaits_cancelled_task<'t>(ctx: &Ctx<'t>, clause: Node<'t>) -> bool {
     let Some(body) = ctx
         .enclosing_function(clause)
-        .and_then(|f| f.child_by_field_name("body"))
+        .and_then(|f| f.child_by_field_id(field::BODY))
     else {
         return false;
     };
     let mut cancels = false;
     visit_own(body, &mut |n| {
-        cancels |= n.kind() == "attribute"
+        cancels |= n.kind_str() == "attribute"
             && n.start_byte() < clause.start_byte()
-            && n.child_by_field_name("attribute")
+            && n.child_by_field_id(field::ATTRIBUTE)
                 .is_some_and(|a| ctx.text(a) == "cancel");
     });
     cancels

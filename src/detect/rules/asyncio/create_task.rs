@@ -16,6 +16,7 @@
 //!
 //! **References**: <https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -34,12 +35,12 @@ pub(crate) static RULE: Rule = Rule {
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding>) {
     let Some(call) = stmt
         .named_child(0)
-        .filter(|c| c.kind() == "call" && stmt.named_child_count() == 1)
+        .filter(|c| c.kind_str() == "call" && stmt.named_child_count() == 1)
     else {
         return;
     };
     let name = call
-        .child_by_field_name("function")
+        .child_by_field_id(field::FUNCTION)
         .and_then(|f| ctx.resolve(f))
         .unwrap_or_default();
     let on_loop = || {
@@ -76,15 +77,15 @@ const LOOP_FACTORIES: &[&str] = &[
 /// the enclosing function (or at module level).
 fn is_event_loop<'t>(ctx: &Ctx<'t>, receiver: Node<'t>) -> bool {
     let is_factory_call = |n: Node| {
-        n.kind() == "call"
-            && n.child_by_field_name("function")
+        n.kind_str() == "call"
+            && n.child_by_field_id(field::FUNCTION)
                 .and_then(|f| ctx.resolve(f))
                 .is_some_and(|q| LOOP_FACTORIES.contains(&q.as_str()))
     };
     if is_factory_call(receiver) {
         return true;
     }
-    if receiver.kind() != "identifier" {
+    if receiver.kind_str() != "identifier" {
         return false;
     }
     ctx.assigns(receiver, ctx.text(receiver), is_factory_call)

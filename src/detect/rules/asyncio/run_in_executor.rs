@@ -11,6 +11,7 @@
 //!
 //! **References**: <https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.run_in_executor>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -34,9 +35,9 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
         return;
     }
     let default_pool = call
-        .child_by_field_name("arguments")
+        .child_by_field_id(field::ARGUMENTS)
         .and_then(|a| a.named_child(0))
-        .is_some_and(|first| first.kind() == "none");
+        .is_some_and(|first| first.kind_str() == "none");
     let message = if default_pool {
         "runs the function in the loop's default thread pool; `await asyncio.to_thread(func, *args, **kwargs)` does the same, takes keyword arguments and copies contextvars"
     } else {

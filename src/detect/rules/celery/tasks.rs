@@ -36,6 +36,7 @@
 //! <https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html>,
 //! <https://docs.djangoproject.com/en/5.2/topics/db/transactions/#performing-actions-after-commit>
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use std::collections::HashSet;
 
@@ -154,7 +155,7 @@ pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
         return;
     }
     crate::python::walk(module, |node| {
-        match node.kind() {
+        match node.kind_str() {
             "decorator" => check_decorator(ctx, &facts, node, out),
             "call" => check_enqueue(ctx, &facts, node, out),
             _ => {}
@@ -169,7 +170,7 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
     let mut facts = Facts::default();
     let mut decorated = Vec::new();
     crate::python::walk(module, |node| {
-        match node.kind() {
+        match node.kind_str() {
             "import_from_statement" => learn_import(ctx, node, &mut facts),
             "decorated_definition" => decorated.push(node),
             _ => {}
@@ -177,7 +178,7 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
         // Apps, imports and tasks are module-level statements (maybe under
         // `if`/`try`): never look inside functions, classes or expressions.
         matches!(
-            node.kind(),
+            node.kind_str(),
             "module"
                 | "block"
                 | "if_statement"
@@ -195,35 +196,35 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
     for stmt in module.named_children(&mut c) {
         let Some(assign) = stmt
             .named_child(0)
-            .filter(|a| stmt.kind() == "expression_statement" && a.kind() == "assignment")
+            .filter(|a| stmt.kind_str() == "expression_statement" && a.kind_str() == "assignment")
         else {
             continue;
         };
         let is_app = assign
-            .child_by_field_name("right")
-            .filter(|r| r.kind() == "call")
-            .and_then(|r| r.child_by_field_name("function"))
+            .child_by_field_id(field::RIGHT)
+            .filter(|r| r.kind_str() == "call")
+            .and_then(|r| r.child_by_field_id(field::FUNCTION))
             .and_then(|f| ctx.resolve(f))
             .is_some_and(|q| q == "celery.Celery");
         if let Some(left) = assign
-            .child_by_field_name("left")
-            .filter(|l| is_app && l.kind() == "identifier")
+            .child_by_field_id(field::LEFT)
+            .filter(|l| is_app && l.kind_str() == "identifier")
         {
             facts.apps.insert(ctx.text(left));
         }
     }
     for node in decorated {
         let Some(name) = node
-            .child_by_field_name("definition")
-            .filter(|d| d.kind() == "function_definition")
-            .and_then(|d| d.child_by_field_name("name"))
+            .child_by_field_id(field::DEFINITION)
+            .filter(|d| d.kind_str() == "function_definition")
+            .and_then(|d| d.child_by_field_id(field::NAME))
         else {
             continue;
         };
         let mut c = node.walk();
         if node
             .named_children(&mut c)
-            .any(|d| d.kind() == "decorator" && task_decorator(ctx, &facts, d).is_some())
+            .any(|d| d.kind_str() == "decorator" && task_decorator(ctx, &facts, d).is_some())
         {
             facts.tasks.insert(ctx.text(name));
         }
@@ -233,18 +234,18 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
 
 /// `from .tasks import a, b as c`, `from proj.celery import app`, `from app import tasks`.
 fn learn_import<'a>(ctx: &Ctx<'a>, node: Node, facts: &mut Facts<'a>) {
-    let Some(module) = node.child_by_field_name("module_name") else {
+    let Some(module) = node.child_by_field_id(field::MODULE_NAME) else {
         return;
     };
     let module_text = ctx.text(module);
     let last = module_text.rsplit('.').next().unwrap_or(module_text).trim();
     let mut c = node.walk();
     for name in node.children_by_field_name("name", &mut c) {
-        let (imported, local) = match name.kind() {
+        let (imported, local) = match name.kind_str() {
             "dotted_name" => (ctx.text(name), ctx.text(name)),
             "aliased_import" => match (
-                name.child_by_field_name("name"),
-                name.child_by_field_name("alias"),
+                name.child_by_field_id(field::NAME),
+                name.child_by_field_id(field::ALIAS),
             ) {
                 (Some(n), Some(a)) => (ctx.text(n), ctx.text(a)),
                 _ => continue,
@@ -264,21 +265,21 @@ fn learn_import<'a>(ctx: &Ctx<'a>, node: Node, facts: &mut Facts<'a>) {
 /// The decorator's call (if it has arguments) when it makes a Celery task.
 fn task_decorator<'t>(ctx: &Ctx, facts: &Facts, decorator: Node<'t>) -> Option<Option<Node<'t>>> {
     let expr = decorator.named_child(0)?;
-    let (target, call) = if expr.kind() == "call" {
-        (expr.child_by_field_name("function")?, Some(expr))
+    let (target, call) = if expr.kind_str() == "call" {
+        (expr.child_by_field_id(field::FUNCTION)?, Some(expr))
     } else {
         (expr, None)
     };
     let is_task = match ctx.resolve(target).as_deref() {
         Some("celery.shared_task") => true,
         _ => {
-            target.kind() == "attribute"
+            target.kind_str() == "attribute"
                 && target
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(field::ATTRIBUTE)
                     .is_some_and(|a| ctx.text(a) == "task")
-                && target
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.kind() == "identifier" && facts.apps.contains(ctx.text(o)))
+                && target.child_by_field_id(field::OBJECT).is_some_and(|o| {
+                    o.kind_str() == "identifier" && facts.apps.contains(ctx.text(o))
+                })
         }
     };
     is_task.then_some(call)
@@ -289,18 +290,18 @@ fn check_decorator(ctx: &Ctx, facts: &Facts, decorator: Node, out: &mut Vec<Find
         return;
     };
     push(out, &TASK, decorator, TASK.summary.to_string());
-    let Some(args) = call.and_then(|c| c.child_by_field_name("arguments")) else {
+    let Some(args) = call.and_then(|c| c.child_by_field_id(field::ARGUMENTS)) else {
         return;
     };
     let mut bind = false;
     let mut c = args.walk();
     for kw in args
         .named_children(&mut c)
-        .filter(|k| k.kind() == "keyword_argument")
+        .filter(|k| k.kind_str() == "keyword_argument")
     {
         let (Some(name), Some(value)) = (
-            kw.child_by_field_name("name"),
-            kw.child_by_field_name("value"),
+            kw.child_by_field_id(field::NAME),
+            kw.child_by_field_id(field::VALUE),
         ) else {
             continue;
         };
@@ -326,7 +327,7 @@ fn check_decorator(ctx: &Ctx, facts: &Facts, decorator: Node, out: &mut Vec<Find
 fn catches_everything(ctx: &Ctx, value: Node) -> bool {
     let mut found = false;
     crate::python::walk(value, |n| {
-        if n.kind() == "identifier" && matches!(ctx.text(n), "Exception" | "BaseException") {
+        if n.kind_str() == "identifier" && matches!(ctx.text(n), "Exception" | "BaseException") {
             found = true;
         }
         true
@@ -338,29 +339,29 @@ fn catches_everything(ctx: &Ctx, value: Node) -> bool {
 fn check_retries(ctx: &Ctx, decorator: Node, out: &mut Vec<Finding>) {
     let Some(func) = decorator
         .parent()
-        .and_then(|d| d.child_by_field_name("definition"))
-        .filter(|d| d.kind() == "function_definition")
+        .and_then(|d| d.child_by_field_id(field::DEFINITION))
+        .filter(|d| d.kind_str() == "function_definition")
     else {
         return;
     };
     let Some(first) = func
-        .child_by_field_name("parameters")
+        .child_by_field_id(field::PARAMETERS)
         .and_then(|p| p.named_child(0))
-        .filter(|p| p.kind() == "identifier")
+        .filter(|p| p.kind_str() == "identifier")
     else {
         return;
     };
     let me = ctx.text(first);
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.child_by_field_id(field::BODY) else {
         return;
     };
     visit_own(body, &mut |n| {
-        let is_retry = n.kind() == "call"
-            && n.child_by_field_name("function").is_some_and(|f| {
-                f.kind() == "attribute"
-                    && f.child_by_field_name("object")
+        let is_retry = n.kind_str() == "call"
+            && n.child_by_field_id(field::FUNCTION).is_some_and(|f| {
+                f.kind_str() == "attribute"
+                    && f.child_by_field_id(field::OBJECT)
                         .is_some_and(|o| ctx.text(o) == me)
-                    && f.child_by_field_name("attribute")
+                    && f.child_by_field_id(field::ATTRIBUTE)
                         .is_some_and(|a| ctx.text(a) == "retry")
             });
         if is_retry {
@@ -409,12 +410,12 @@ fn check_enqueue(ctx: &Ctx, facts: &Facts, call: Node, out: &mut Vec<Finding>) {
 }
 
 fn is_task(ctx: &Ctx, facts: &Facts, receiver: Node) -> bool {
-    match receiver.kind() {
+    match receiver.kind_str() {
         "identifier" => facts.tasks.contains(ctx.text(receiver)),
         // `tasks.send_email` with `tasks` an imported module.
-        "attribute" => receiver.child_by_field_name("object").is_some_and(|o| {
+        "attribute" => receiver.child_by_field_id(field::OBJECT).is_some_and(|o| {
             let text = ctx.text(o);
-            (o.kind() == "identifier" && facts.task_modules.contains(text))
+            (o.kind_str() == "identifier" && facts.task_modules.contains(text))
                 || ((text == "tasks" || text.ends_with(".tasks")) && ctx.resolve(o).is_some())
         }),
         _ => false,
@@ -430,16 +431,16 @@ fn in_atomic_block(ctx: &Ctx, node: Node) -> bool {
     };
     let mut cur = node.parent();
     while let Some(p) = cur {
-        match p.kind() {
+        match p.kind_str() {
             "with_statement" => {
                 let mut found = false;
                 crate::python::walk(p.named_child(0).unwrap_or(p), |n| {
-                    if n.kind() == "call"
-                        && n.child_by_field_name("function").is_some_and(is_atomic)
+                    if n.kind_str() == "call"
+                        && n.child_by_field_id(field::FUNCTION).is_some_and(is_atomic)
                     {
                         found = true;
                     }
-                    n.kind() != "block"
+                    n.kind_str() != "block"
                 });
                 if found {
                     return true;
@@ -448,13 +449,13 @@ fn in_atomic_block(ctx: &Ctx, node: Node) -> bool {
             "function_definition" => {
                 return p.parent().is_some_and(|d| {
                     let mut c = d.walk();
-                    d.kind() == "decorated_definition"
+                    d.kind_str() == "decorated_definition"
                         && d.named_children(&mut c)
-                            .filter(|x| x.kind() == "decorator")
+                            .filter(|x| x.kind_str() == "decorator")
                             .filter_map(|x| x.named_child(0))
                             .any(|e| {
                                 is_atomic(e)
-                                    || e.child_by_field_name("function").is_some_and(is_atomic)
+                                    || e.child_by_field_id(field::FUNCTION).is_some_and(is_atomic)
                             })
                 });
             }

@@ -8,6 +8,7 @@
 //!
 //! **References**: each rule's topic cites the official documentation.
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -610,23 +611,24 @@ static LAST_SEGMENTS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// when it is a whole dotted name that resolves to a qualified name of a
 /// table row.
 pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>) {
-    if node.kind() == "attribute"
+    if node.kind_str() == "attribute"
         && !node
-            .child_by_field_name("attribute")
+            .child_by_field_id(field::ATTRIBUTE)
             .is_some_and(|a| LAST_SEGMENTS.contains(ctx.text(a)))
     {
         return;
     }
     // Only whole dotted names (`aio.gather`, not its `aio` part), and never
     // inside import statements or as a keyword-argument name.
-    let is_part = match parent.kind() {
-        "attribute" => parent.child_by_field_name("object") == Some(node),
+    let is_part = match parent.kind_str() {
+        "attribute" => parent.child_by_field_id(field::OBJECT) == Some(node),
         "dotted_name" | "aliased_import" | "import_from_statement" | "import_statement" => true,
-        "keyword_argument" => parent.child_by_field_name("name") == Some(node),
+        "keyword_argument" => parent.child_by_field_id(field::NAME) == Some(node),
         _ => false,
     };
     if is_part
-        || (parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(node))
+        || (parent.kind_str() == "attribute"
+            && parent.child_by_field_id(field::ATTRIBUTE) == Some(node))
     {
         return;
     }
@@ -636,8 +638,9 @@ pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>)
     let Some(rule) = BY_NAME.get(name.as_str()).copied() else {
         return;
     };
-    let call = (parent.kind() == "call" && parent.child_by_field_name("function") == Some(node))
-        .then_some(parent);
+    let call = (parent.kind_str() == "call"
+        && parent.child_by_field_id(field::FUNCTION) == Some(node))
+    .then_some(parent);
     if std::ptr::eq(
         rule,
         &crate::detect::rules::django_web::django_api::CSRF_EXEMPT,
@@ -663,8 +666,8 @@ pub(crate) fn check(ctx: &Ctx, node: Node, parent: Node, out: &mut Vec<Finding>)
 /// A message about this very call, for the rules that have one.
 fn specific_message(ctx: &Ctx, rule: &Rule, call: Node) -> Option<String> {
     let args = call
-        .child_by_field_name("arguments")
-        .filter(|a| a.kind() == "argument_list")?;
+        .child_by_field_id(field::ARGUMENTS)
+        .filter(|a| a.kind_str() == "argument_list")?;
     match rule.code {
         "PG201" => Some(gather_message(ctx, args)),
         _ => None,
@@ -679,13 +682,13 @@ fn gather_message(ctx: &Ctx, args: Node) -> String {
     let mut splat = false;
     let mut return_exceptions = None;
     for arg in args.named_children(&mut c) {
-        match arg.kind() {
+        match arg.kind_str() {
             "keyword_argument" => {
                 if arg
-                    .child_by_field_name("name")
+                    .child_by_field_id(field::NAME)
                     .is_some_and(|n| ctx.text(n) == "return_exceptions")
                 {
-                    return_exceptions = arg.child_by_field_name("value").map(|v| ctx.text(v));
+                    return_exceptions = arg.child_by_field_id(field::VALUE).map(|v| ctx.text(v));
                 }
             }
             "list_splat" => splat = true,

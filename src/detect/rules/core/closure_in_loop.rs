@@ -30,6 +30,7 @@
 //!
 //! **References**: <https://docs.python.org/3/faq/programming.html#why-do-lambdas-defined-in-a-loop-with-different-values-all-return-the-same-result>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, visit_own};
@@ -66,7 +67,7 @@ const STORING_METHODS: &[&str] = &[
 
 /// `func` is a `lambda` or `function_definition`.
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, func: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.child_by_field_id(field::BODY) else {
         return;
     };
     let loops = enclosing_loops(ctx, func);
@@ -74,7 +75,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, func: Node<'t>, out: &mut Vec<Finding>) {
         return;
     }
     let mut own = function_parameters(ctx, func);
-    if func.kind() == "function_definition" {
+    if func.kind_str() == "function_definition" {
         own.extend(assigned_names(ctx, body));
     }
     let mut late: Vec<&str> = Vec::new();
@@ -95,10 +96,10 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, func: Node<'t>, out: &mut Vec<Finding>) {
     if late.is_empty() {
         return;
     }
-    let (range, what) = if func.kind() == "lambda" {
+    let (range, what) = if func.kind_str() == "lambda" {
         (func.byte_range(), "this lambda".to_string())
     } else {
-        let Some(name) = func.child_by_field_name("name") else {
+        let Some(name) = func.child_by_field_id(field::NAME) else {
             return;
         };
         (name.byte_range(), format!("`{}`", ctx.text(name)))
@@ -129,11 +130,11 @@ fn enclosing_loops<'t>(ctx: &Ctx<'t>, func: Node<'t>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut child = func;
     for p in ctx.ancestors(func) {
-        if is_scope(p.kind()) {
+        if is_scope(p.kind_str()) {
             break;
         }
-        let in_body = p.child_by_field_name("body") == Some(child);
-        if (p.kind() == "for_statement" && in_body) || is_comprehension(p.kind()) {
+        let in_body = p.child_by_field_id(field::BODY) == Some(child);
+        if (p.kind_str() == "for_statement" && in_body) || is_comprehension(p.kind_str()) {
             out.push(p);
         }
         child = p;
@@ -142,8 +143,8 @@ fn enclosing_loops<'t>(ctx: &Ctx<'t>, func: Node<'t>) -> Vec<Node<'t>> {
 }
 
 fn loop_variables<'a>(ctx: &Ctx<'a>, l: Node) -> Vec<&'a str> {
-    if l.kind() == "for_statement" {
-        l.child_by_field_name("left")
+    if l.kind_str() == "for_statement" {
+        l.child_by_field_id(field::LEFT)
             .map(|t| target_names(ctx, t))
             .unwrap_or_default()
     } else {
@@ -153,26 +154,26 @@ fn loop_variables<'a>(ctx: &Ctx<'a>, l: Node) -> Vec<&'a str> {
 
 /// True when `func` outlives an iteration of loop `l`.
 fn escapes(ctx: &Ctx, func: Node, l: Node) -> bool {
-    if func.kind() == "lambda" {
-        if l.kind() == "for_statement" {
+    if func.kind_str() == "lambda" {
+        if l.kind_str() == "for_statement" {
             stored(ctx, func) && !leaves_loop_after(func, l)
         } else {
             // A generator expression may hand out each closure before the
             // next iteration: only lists, sets and dicts collect them.
-            l.kind() != "generator_expression" && collected_by(func, l)
+            l.kind_str() != "generator_expression" && collected_by(func, l)
         }
     } else {
         // A `def` can't sit in a comprehension; its name must be stored.
         let (Some(name), Some(body)) = (
-            func.child_by_field_name("name"),
-            l.child_by_field_name("body"),
+            func.child_by_field_id(field::NAME),
+            l.child_by_field_id(field::BODY),
         ) else {
             return false;
         };
         let name = ctx.text(name);
         let mut found = false;
         visit_own(body, &mut |n| {
-            found |= n.kind() == "identifier"
+            found |= n.kind_str() == "identifier"
                 && ctx.text(n) == name
                 && stored(ctx, n)
                 && !leaves_loop_after(n, l);
@@ -187,12 +188,12 @@ fn escapes(ctx: &Ctx, func: Node, l: Node) -> bool {
 fn leaves_loop_after(node: Node, l: Node) -> bool {
     let mut stmt = node;
     while let Some(p) = stmt.parent() {
-        if p.kind() == "block" {
+        if p.kind_str() == "block" {
             break;
         }
         stmt = p;
     }
-    let Some(block) = stmt.parent().filter(|b| b.kind() == "block") else {
+    let Some(block) = stmt.parent().filter(|b| b.kind_str() == "block") else {
         return false;
     };
     // A `break` inside a nested loop ends that loop, not `l`.
@@ -201,14 +202,14 @@ fn leaves_loop_after(node: Node, l: Node) -> bool {
         if p == l {
             break;
         }
-        if matches!(p.kind(), "for_statement" | "while_statement") {
+        if matches!(p.kind_str(), "for_statement" | "while_statement") {
             return false;
         }
         n = p.parent();
     }
     let mut next = stmt.next_named_sibling();
     while let Some(s) = next {
-        if matches!(s.kind(), "break_statement" | "return_statement") {
+        if matches!(s.kind_str(), "break_statement" | "return_statement") {
             return true;
         }
         next = s.next_named_sibling();
@@ -222,12 +223,12 @@ fn collected_by(value: Node, comp: Node) -> bool {
     let mut child = value;
     let mut n = value.parent();
     while let Some(p) = n {
-        match p.kind() {
+        match p.kind_str() {
             "parenthesized_expression" | "tuple" | "list" | "dictionary" => {}
-            "pair" if p.child_by_field_name("value") == Some(child) => {}
+            "pair" if p.child_by_field_id(field::VALUE) == Some(child) => {}
             _ => {
                 // A dict comprehension's body is its `key: value` pair.
-                return p == comp && comp.child_by_field_name("body") == Some(child);
+                return p == comp && comp.child_by_field_id(field::BODY) == Some(child);
             }
         }
         child = p;
@@ -242,22 +243,22 @@ fn stored(ctx: &Ctx, value: Node) -> bool {
     let mut child = value;
     let mut n = value.parent();
     while let Some(p) = n {
-        match p.kind() {
+        match p.kind_str() {
             "parenthesized_expression" | "tuple" | "list" | "dictionary" | "expression_list" => {}
-            "pair" if p.child_by_field_name("value") == Some(child) => {}
+            "pair" if p.child_by_field_id(field::VALUE) == Some(child) => {}
             "argument_list" => {
                 return p
                     .parent()
-                    .filter(|c| c.kind() == "call")
-                    .and_then(|c| c.child_by_field_name("function"))
-                    .filter(|f| f.kind() == "attribute")
-                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .filter(|c| c.kind_str() == "call")
+                    .and_then(|c| c.child_by_field_id(field::FUNCTION))
+                    .filter(|f| f.kind_str() == "attribute")
+                    .and_then(|f| f.child_by_field_id(field::ATTRIBUTE))
                     .is_some_and(|a| STORING_METHODS.contains(&ctx.text(a)));
             }
             "assignment" => {
-                return p.child_by_field_name("right") == Some(child)
-                    && p.child_by_field_name("left")
-                        .is_some_and(|l| matches!(l.kind(), "subscript" | "attribute"));
+                return p.child_by_field_id(field::RIGHT) == Some(child)
+                    && p.child_by_field_id(field::LEFT)
+                        .is_some_and(|l| matches!(l.kind_str(), "subscript" | "attribute"));
             }
             _ => return false,
         }
@@ -269,8 +270,8 @@ fn stored(ctx: &Ctx, value: Node) -> bool {
 
 /// Adds `name=name` parameters so the values are bound at creation.
 fn bind_fix(ctx: &Ctx, func: Node, defaults: &str) -> Option<Fix> {
-    let edit = match func.child_by_field_name("parameters") {
-        None if func.kind() == "lambda" => {
+    let edit = match func.child_by_field_id(field::PARAMETERS) {
+        None if func.kind_str() == "lambda" => {
             let kw = func.child(0)?;
             Edit {
                 range: kw.end_byte()..kw.end_byte(),
@@ -282,13 +283,13 @@ fn bind_fix(ctx: &Ctx, func: Node, defaults: &str) -> Option<Fix> {
             let mut c = params.walk();
             let named: Vec<Node> = params
                 .named_children(&mut c)
-                .filter(|p| p.kind() != "comment")
+                .filter(|p| p.kind_str() != "comment")
                 .collect();
             match (
                 named.last(),
                 named
                     .iter()
-                    .find(|p| p.kind() == "dictionary_splat_pattern"),
+                    .find(|p| p.kind_str() == "dictionary_splat_pattern"),
             ) {
                 (_, Some(kwargs)) => Edit {
                     range: kwargs.start_byte()..kwargs.start_byte(),

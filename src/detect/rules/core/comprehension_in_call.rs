@@ -18,6 +18,7 @@
 //!
 //! **References**: <https://docs.python.org/3/reference/expressions.html#generator-expressions>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -42,12 +43,12 @@ const CONSUMERS: &[&str] = &[
 
 pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let (Some(func), Some(args)) = (
-        call.child_by_field_name("function"),
-        call.child_by_field_name("arguments"),
+        call.child_by_field_id(field::FUNCTION),
+        call.child_by_field_id(field::ARGUMENTS),
     ) else {
         return;
     };
-    if args.kind() != "argument_list" {
+    if args.kind_str() != "argument_list" {
         return;
     }
     let Some(name) = ctx
@@ -59,18 +60,18 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let mut c = args.walk();
     let named: Vec<Node> = args
         .named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_str() != "comment")
         .collect();
     let Some(first) = named
         .first()
         .copied()
-        .filter(|n| n.kind() == "list_comprehension")
+        .filter(|n| n.kind_str() == "list_comprehension")
     else {
         return;
     };
     let positional = named
         .iter()
-        .filter(|n| n.kind() != "keyword_argument")
+        .filter(|n| n.kind_str() != "keyword_argument")
         .count();
     if positional != 1 {
         return; // `max([...], other)` compares the list itself

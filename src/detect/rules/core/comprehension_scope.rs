@@ -28,6 +28,7 @@
 //! **References**: <https://docs.python.org/3/reference/executionmodel.html#resolution-of-names>,
 //! <https://peps.python.org/pep-0572/#scope-of-the-target>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -56,15 +57,15 @@ pub(crate) static CLASS_BODY: Rule = Rule {
 
 /// `walrus` is a `named_expression`.
 pub(crate) fn check_walrus<'t>(ctx: &Ctx<'t>, walrus: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(name) = walrus.child_by_field_name("name") else {
+    let Some(name) = walrus.child_by_field_id(field::NAME) else {
         return;
     };
     let Some((scope, true)) = ctx.scope_of(walrus) else {
         return;
     };
-    let target = match scope.kind() {
+    let target = match scope.kind_str() {
         "function_definition" => scope
-            .child_by_field_name("name")
+            .child_by_field_id(field::NAME)
             .map_or("the enclosing function".to_string(), |f| {
                 format!("function `{}`", ctx.text(f))
             }),
@@ -92,8 +93,8 @@ pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<
         return;
     };
     let (Some(body), Some(class_name)) = (
-        class.child_by_field_name("body"),
-        class.child_by_field_name("name"),
+        class.child_by_field_id(field::BODY),
+        class.child_by_field_id(field::NAME),
     ) else {
         return;
     };
@@ -131,8 +132,8 @@ pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<
     let mut first_iterable_seen = false;
     let mut c = comp.walk();
     for part in comp.named_children(&mut c) {
-        if part.kind() == "for_in_clause" {
-            let right = part.child_by_field_name("right");
+        if part.kind_str() == "for_in_clause" {
+            let right = part.child_by_field_id(field::RIGHT);
             if first_iterable_seen && let Some(r) = right {
                 uses_of(ctx, r, &class_only, &mut uses);
             }
@@ -164,20 +165,20 @@ pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<
 /// another comprehension).
 fn enclosing_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>) -> Option<Node<'t>> {
     ctx.scope_or_comprehension(comp)
-        .filter(|p| p.kind() == "class_definition")
+        .filter(|p| p.kind_str() == "class_definition")
 }
 
 fn has_star_import(ctx: &Ctx, root: Node) -> bool {
     let mut c = root.walk();
     root.named_children(&mut c)
-        .any(|s| s.kind() == "import_from_statement" && ctx.text(s).contains('*'))
+        .any(|s| s.kind_str() == "import_from_statement" && ctx.text(s).contains('*'))
 }
 
 /// Names declared `global` anywhere in the file.
 fn global_names<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
     crate::python::walk(root, |n| {
-        if n.kind() == "global_statement" {
+        if n.kind_str() == "global_statement" {
             let mut c = n.walk();
             out.extend(n.named_children(&mut c).map(|i| ctx.text(i)));
             return false;

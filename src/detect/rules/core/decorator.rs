@@ -8,6 +8,7 @@
 //!
 //! **References**: <https://docs.python.org/3/reference/compound_stmts.html#function-definitions>
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use tree_sitter::Node;
 
@@ -30,10 +31,10 @@ pub(crate) fn check(ctx: &Ctx, decorator: Node, out: &mut Vec<Finding>) {
     let shown = ctx.text(expr).split('(').next().unwrap_or("").trim();
     let target = decorator
         .parent()
-        .and_then(|d| d.child_by_field_name("definition"))
-        .and_then(|d| d.child_by_field_name("name"))
+        .and_then(|d| d.child_by_field_id(field::DEFINITION))
+        .and_then(|d| d.child_by_field_id(field::NAME))
         .map_or("the definition below", |n| ctx.text(n));
-    let message = if expr.kind() == "call" {
+    let message = if expr.kind_str() == "call" {
         format!(
             "{} calls the factory {} first; the decorator it returns then rebinds `{target}`",
             code_span(&format!("@{shown}(...)")),

@@ -10,6 +10,7 @@
 //!
 //! **References**: <https://docs.python.org/3/library/stdtypes.html#mapping-types-dict>
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use tree_sitter::Node;
 
@@ -33,24 +34,24 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
             continue;
         }
         let call = link.right;
-        if call.kind() != "call" {
+        if call.kind_str() != "call" {
             continue;
         }
         let (Some(func), Some(args)) = (
-            call.child_by_field_name("function"),
-            call.child_by_field_name("arguments"),
+            call.child_by_field_id(field::FUNCTION),
+            call.child_by_field_id(field::ARGUMENTS),
         ) else {
             continue;
         };
-        if func.kind() != "attribute"
+        if func.kind_str() != "attribute"
             || args.named_child_count() != 0
-            || args.kind() != "argument_list"
+            || args.kind_str() != "argument_list"
         {
             continue;
         }
         let (Some(obj), Some(attr)) = (
-            func.child_by_field_name("object"),
-            func.child_by_field_name("attribute"),
+            func.child_by_field_id(field::OBJECT),
+            func.child_by_field_id(field::ATTRIBUTE),
         ) else {
             continue;
         };

@@ -17,6 +17,7 @@
 //!
 //! **References**: <https://docs.python.org/3/reference/datamodel.html#special-method-names>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -113,7 +114,7 @@ fn special(text: &str) -> Option<(&'static Rule, &'static str)> {
 
 /// `func` is a `function_definition`.
 pub(crate) fn check(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
-    let Some(name) = func.child_by_field_name("name") else {
+    let Some(name) = func.child_by_field_id(field::NAME) else {
         return;
     };
     let text = ctx.text(name);
@@ -141,10 +142,10 @@ pub(crate) fn check(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
 /// True when `func` (or its decorated wrapper) sits directly in a class block.
 pub(crate) fn in_class_body(func: Node) -> bool {
     let mut n = func.parent();
-    if n.is_some_and(|p| p.kind() == "decorated_definition") {
+    if n.is_some_and(|p| p.kind_str() == "decorated_definition") {
         n = n.and_then(|p| p.parent());
     }
-    n.filter(|b| b.kind() == "block")
+    n.filter(|b| b.kind_str() == "block")
         .and_then(|b| b.parent())
-        .is_some_and(|c| c.kind() == "class_definition")
+        .is_some_and(|c| c.kind_str() == "class_definition")
 }

@@ -12,6 +12,7 @@
 //! **References**: <https://docs.python.org/3/library/enum.html#enum.StrEnum>,
 //! <https://docs.python.org/3/whatsnew/3.11.html#enum>
 
+use crate::detect::syntax::field;
 use tree_sitter::Node;
 
 use crate::detect::Finding;
@@ -20,7 +21,7 @@ use crate::detect::rules::core::api_usage::STR_ENUM;
 
 /// `class` is a `class_definition`.
 pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
-    let Some(bases) = class.child_by_field_name("superclasses") else {
+    let Some(bases) = class.child_by_field_id(field::SUPERCLASSES) else {
         return;
     };
     let mut c = bases.walk();
@@ -33,7 +34,7 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
         return;
     }
     let name = class
-        .child_by_field_name("name")
+        .child_by_field_id(field::NAME)
         .map_or("", |n| ctx.text(n));
     out.push(Finding {
         rule: &STR_ENUM,

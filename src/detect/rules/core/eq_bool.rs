@@ -12,6 +12,7 @@
 //!
 //! **References**: <https://peps.python.org/pep-0008/#programming-recommendations>
 
+use crate::detect::syntax::NodeExt;
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -38,7 +39,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, cmp: Node<'t>, out: &mut Vec<Finding>) {
         }
         let Some(b) = [link.left, link.right]
             .into_iter()
-            .find(|n| matches!(n.kind(), "true" | "false"))
+            .find(|n| matches!(n.kind_str(), "true" | "false"))
         else {
             continue;
         };

@@ -22,6 +22,7 @@
 //!
 //! **References**: <https://peps.python.org/pep-0008/#programming-recommendations>
 
+use crate::detect::syntax::NodeExt;
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -61,7 +62,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, cmp: Node<'t>, out: &mut Vec<Finding>) {
             "!=" => "is not",
             _ => continue,
         };
-        if link.left.kind() != "none" && link.right.kind() != "none" {
+        if link.left.kind_str() != "none" && link.right.kind_str() != "none" {
             continue;
         }
         out.push(Finding {
@@ -69,7 +70,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, cmp: Node<'t>, out: &mut Vec<Finding>) {
             range: link.left.start_byte()..link.right.end_byte(),
             message: format!("compare with `None` using `{replacement}`, not `{op}`"),
             fix: Some(Fix {
-                message: fix_title(&op, replacement, link.right.kind() == "none"),
+                message: fix_title(&op, replacement, link.right.kind_str() == "none"),
                 edits: vec![Edit {
                     range: link.op.byte_range(),
                     content: replacement.to_string(),

@@ -12,6 +12,7 @@
 //!
 //! **References**: <https://docs.python.org/3/reference/datamodel.html#object.__hash__>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -30,33 +31,33 @@ pub(crate) static RULE: Rule = Rule {
 pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     if class
         .parent()
-        .is_some_and(|p| p.kind() == "decorated_definition")
+        .is_some_and(|p| p.kind_str() == "decorated_definition")
     {
         return;
     }
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.child_by_field_id(field::BODY) else {
         return;
     };
     let mut eq = None;
     let mut hash = false;
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
-        let def = if stmt.kind() == "decorated_definition" {
-            stmt.child_by_field_name("definition")
+        let def = if stmt.kind_str() == "decorated_definition" {
+            stmt.child_by_field_id(field::DEFINITION)
         } else {
             Some(stmt)
         };
-        match def.map(|d| (d.kind(), d)) {
+        match def.map(|d| (d.kind_str(), d)) {
             Some(("function_definition", d)) => {
-                match d.child_by_field_name("name").map(|n| (ctx.text(n), n)) {
+                match d.child_by_field_id(field::NAME).map(|n| (ctx.text(n), n)) {
                     Some(("__eq__", n)) => eq = Some(n),
                     Some(("__hash__", _)) => hash = true,
                     _ => {}
                 }
             }
             Some(("expression_statement", s)) => {
-                if let Some(a) = s.named_child(0).filter(|a| a.kind() == "assignment")
-                    && a.child_by_field_name("left")
+                if let Some(a) = s.named_child(0).filter(|a| a.kind_str() == "assignment")
+                    && a.child_by_field_id(field::LEFT)
                         .is_some_and(|l| ctx.text(l) == "__hash__")
                 {
                     hash = true;
@@ -67,7 +68,7 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     }
     if let (Some(eq), false) = (eq, hash) {
         let class_name = class
-            .child_by_field_name("name")
+            .child_by_field_id(field::NAME)
             .map_or("", |n| ctx.text(n));
         out.push(Finding {
             rule: &RULE,

@@ -15,6 +15,7 @@
 //! **References**: <https://docs.python.org/3/reference/compound_stmts.html#except-star>,
 //! <https://peps.python.org/pep-0654/>, <https://peps.python.org/pep-0678/>
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use tree_sitter::Node;
 
@@ -43,14 +44,14 @@ pub(crate) static ADD_NOTE: Rule = Rule {
 pub(crate) fn check_except(ctx: &Ctx, clause: Node, out: &mut Vec<Finding>) {
     let mut c = clause.walk();
     let children: Vec<Node> = clause.children(&mut c).collect();
-    if children.get(1).is_none_or(|star| star.kind() != "*") {
+    if children.get(1).is_none_or(|star| star.kind_str() != "*") {
         return;
     }
-    let value = clause.child_by_field_name("value");
+    let value = clause.child_by_field_id(field::VALUE);
     let end = value.map_or(children[1].end_byte(), |v| v.end_byte());
     let matched = value
         .map(|v| {
-            if v.kind() == "as_pattern" {
+            if v.kind_str() == "as_pattern" {
                 v.named_child(0).unwrap_or(v)
             } else {
                 v
@@ -74,7 +75,7 @@ pub(crate) fn check_add_note<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Fi
         return;
     };
     if method != "add_note"
-        || object.kind() != "identifier"
+        || object.kind_str() != "identifier"
         || !is_caught_exception(ctx, call, ctx.text(object))
     {
         return;
@@ -94,15 +95,15 @@ pub(crate) fn check_add_note<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Fi
 fn is_caught_exception<'t>(ctx: &Ctx<'t>, node: Node<'t>, name: &str) -> bool {
     for p in ctx.ancestors(node) {
         if matches!(
-            p.kind(),
+            p.kind_str(),
             "function_definition" | "lambda" | "class_definition"
         ) {
             return false;
         }
-        if p.kind() == "except_clause"
-            && p.child_by_field_name("value")
-                .filter(|v| v.kind() == "as_pattern")
-                .and_then(|v| v.child_by_field_name("alias"))
+        if p.kind_str() == "except_clause"
+            && p.child_by_field_id(field::VALUE)
+                .filter(|v| v.kind_str() == "as_pattern")
+                .and_then(|v| v.child_by_field_id(field::ALIAS))
                 .is_some_and(|a| ctx.text(a).trim() == name)
         {
             return true;

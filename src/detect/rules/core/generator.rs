@@ -15,6 +15,7 @@
 //! **References**: <https://docs.python.org/3/reference/expressions.html#yield-expressions>,
 //! <https://peps.python.org/pep-0380/>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, is_async_def, visit_own};
@@ -50,8 +51,8 @@ pub(crate) static YIELD_FROM: Rule = Rule {
 /// `func` is a `function_definition`.
 pub(crate) fn check_function(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
     let (Some(name), Some(body)) = (
-        func.child_by_field_name("name"),
-        func.child_by_field_name("body"),
+        func.child_by_field_id(field::NAME),
+        func.child_by_field_id(field::BODY),
     ) else {
         return;
     };
@@ -61,7 +62,7 @@ pub(crate) fn check_function(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
         return;
     }
     let mut yields = false;
-    visit_own(body, &mut |n| yields |= n.kind() == "yield");
+    visit_own(body, &mut |n| yields |= n.kind_str() == "yield");
     if !yields {
         return;
     }
@@ -92,7 +93,7 @@ pub(crate) fn check_function(ctx: &Ctx, func: Node, out: &mut Vec<Finding>) {
 
 /// `node` is a `yield` expression.
 pub(crate) fn check_yield(_ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
-    if node.child(1).is_some_and(|c| c.kind() == "from") {
+    if node.child(1).is_some_and(|c| c.kind_str() == "from") {
         out.push(Finding {
             rule: &YIELD_FROM,
             range: node.byte_range(),

@@ -14,6 +14,7 @@
 //!
 //! **References**: <https://docs.python.org/3/reference/expressions.html#is-not>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -30,7 +31,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn is_literal(node: Node) -> bool {
-    match node.kind() {
+    match node.kind_str() {
         "integer"
         | "float"
         | "string"
@@ -43,8 +44,8 @@ fn is_literal(node: Node) -> bool {
         | "dictionary_comprehension"
         | "set_comprehension" => true,
         "unary_operator" => node
-            .child_by_field_name("argument")
-            .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
+            .child_by_field_id(field::ARGUMENT)
+            .is_some_and(|a| matches!(a.kind_str(), "integer" | "float")),
         "parenthesized_expression" => node.named_child(0).is_some_and(is_literal),
         _ => false,
     }

@@ -29,6 +29,7 @@
 //! **References**: <https://docs.python.org/3/howto/logging.html#optimization>,
 //! <https://docs.python.org/3/library/logging.html#logging.Logger.exception>
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use tree_sitter::Node;
 
@@ -68,16 +69,16 @@ const LEVELS: &[&str] = &[
 /// `call` is a `call`.
 pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let (Some(func), Some(args)) = (
-        call.child_by_field_name("function")
-            .filter(|f| f.kind() == "attribute"),
-        call.child_by_field_name("arguments")
-            .filter(|a| a.kind() == "argument_list"),
+        call.child_by_field_id(field::FUNCTION)
+            .filter(|f| f.kind_str() == "attribute"),
+        call.child_by_field_id(field::ARGUMENTS)
+            .filter(|a| a.kind_str() == "argument_list"),
     ) else {
         return;
     };
     let (Some(object), Some(method)) = (
-        func.child_by_field_name("object"),
-        func.child_by_field_name("attribute"),
+        func.child_by_field_id(field::OBJECT),
+        func.child_by_field_id(field::ATTRIBUTE),
     ) else {
         return;
     };
@@ -88,7 +89,7 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let mut c = args.walk();
     let positional: Vec<Node> = args
         .named_children(&mut c)
-        .filter(|a| a.kind() != "comment" && a.kind() != "keyword_argument")
+        .filter(|a| a.kind_str() != "comment" && a.kind_str() != "keyword_argument")
         .collect();
     let msg_index = usize::from(method_name == "log");
     if let Some(msg) = positional.get(msg_index) {
@@ -136,7 +137,7 @@ fn uses_other_logging(ctx: &Ctx) -> bool {
 /// True when `name` is assigned `logging.getLogger(...)` by a module-level
 /// statement (`audit = logging.getLogger("audit")`).
 fn assigned_from_get_logger(ctx: &Ctx, object: Node) -> bool {
-    if object.kind() != "identifier" {
+    if object.kind_str() != "identifier" {
         return false;
     }
     let name = ctx.text(object);
@@ -146,17 +147,17 @@ fn assigned_from_get_logger(ctx: &Ctx, object: Node) -> bool {
         let root = ctx.root();
         let mut c = root.walk();
         root.named_children(&mut c)
-            .filter(|s| s.kind() == "expression_statement")
+            .filter(|s| s.kind_str() == "expression_statement")
             .filter_map(|s| s.named_child(0))
             .filter(|a| {
-                a.kind() == "assignment"
-                    && a.child_by_field_name("right")
-                        .filter(|r| r.kind() == "call")
-                        .and_then(|r| r.child_by_field_name("function"))
+                a.kind_str() == "assignment"
+                    && a.child_by_field_id(field::RIGHT)
+                        .filter(|r| r.kind_str() == "call")
+                        .and_then(|r| r.child_by_field_id(field::FUNCTION))
                         .and_then(|f| ctx.resolve(f))
                         .is_some_and(|q| q == "logging.getLogger")
             })
-            .filter_map(|a| a.child_by_field_name("left"))
+            .filter_map(|a| a.child_by_field_id(field::LEFT))
             .map(|l| ctx.text(l))
             .collect()
     });
@@ -166,8 +167,8 @@ fn assigned_from_get_logger(ctx: &Ctx, object: Node) -> bool {
 fn has_keyword(ctx: &Ctx, args: Node, name: &str) -> bool {
     let mut c = args.walk();
     args.named_children(&mut c).any(|a| {
-        a.kind() == "keyword_argument"
-            && a.child_by_field_name("name")
+        a.kind_str() == "keyword_argument"
+            && a.child_by_field_id(field::NAME)
                 .is_some_and(|n| ctx.text(n) == name)
     })
 }
@@ -176,7 +177,7 @@ fn has_keyword(ctx: &Ctx, args: Node, name: &str) -> bool {
 fn in_except_block(node: Node) -> bool {
     let mut n = node.parent();
     while let Some(p) = n {
-        match p.kind() {
+        match p.kind_str() {
             "except_clause" => return true,
             "function_definition" | "lambda" | "class_definition" => return false,
             _ => n = p.parent(),
@@ -188,7 +189,7 @@ fn in_except_block(node: Node) -> bool {
 /// Reports an eagerly formatted message; `more_args` when positional
 /// arguments follow it.
 fn check_message(ctx: &Ctx, msg: Node, more_args: bool, out: &mut Vec<Finding>) {
-    let (how, fix) = match msg.kind() {
+    let (how, fix) = match msg.kind_str() {
         "string" if is_fstring(ctx, msg) => (
             "an f-string",
             (!more_args).then(|| fstring_fix(ctx, msg)).flatten(),
@@ -203,11 +204,11 @@ fn check_message(ctx: &Ctx, msg: Node, more_args: bool, out: &mut Vec<Finding>) 
         }
         "binary_operator"
             if msg
-                .child_by_field_name("operator")
+                .child_by_field_id(field::OPERATOR)
                 .is_some_and(|o| ctx.text(o) == "%")
                 && msg
-                    .child_by_field_name("left")
-                    .is_some_and(|l| matches!(l.kind(), "string" | "concatenated_string")) =>
+                    .child_by_field_id(field::LEFT)
+                    .is_some_and(|l| matches!(l.kind_str(), "string" | "concatenated_string")) =>
         {
             (
                 "`%` formatting",
@@ -228,25 +229,25 @@ fn check_message(ctx: &Ctx, msg: Node, more_args: bool, out: &mut Vec<Finding>) 
 }
 
 fn is_fstring(ctx: &Ctx, s: Node) -> bool {
-    s.kind() == "string"
+    s.kind_str() == "string"
         && s.named_child(0)
-            .filter(|st| st.kind() == "string_start")
+            .filter(|st| st.kind_str() == "string_start")
             .is_some_and(|st| ctx.text(st).contains(['f', 'F']))
         && {
             let mut c = s.walk();
             s.named_children(&mut c)
-                .any(|p| p.kind() == "interpolation")
+                .any(|p| p.kind_str() == "interpolation")
         }
 }
 
 fn is_str_format(ctx: &Ctx, call: Node) -> bool {
-    call.child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
+    call.child_by_field_id(field::FUNCTION)
+        .filter(|f| f.kind_str() == "attribute")
         .is_some_and(|f| {
-            f.child_by_field_name("attribute")
+            f.child_by_field_id(field::ATTRIBUTE)
                 .is_some_and(|a| ctx.text(a) == "format")
-                && f.child_by_field_name("object")
-                    .is_some_and(|o| matches!(o.kind(), "string" | "concatenated_string"))
+                && f.child_by_field_id(field::OBJECT)
+                    .is_some_and(|o| matches!(o.kind_str(), "string" | "concatenated_string"))
         })
 }
 
@@ -256,7 +257,7 @@ fn fstring_fix(ctx: &Ctx, s: Node) -> Option<Fix> {
     let mut values: Vec<&str> = Vec::new();
     let mut c = s.walk();
     for part in s.named_children(&mut c) {
-        match part.kind() {
+        match part.kind_str() {
             "string_start" => template.push_str(&ctx.text(part).replace(['f', 'F'], "")),
             "string_end" => template.push_str(ctx.text(part)),
             "string_content" => template.push_str(
@@ -291,22 +292,22 @@ fn fstring_fix(ctx: &Ctx, s: Node) -> Option<Fix> {
 /// The `%` placeholder and the expression of `{expr}` / `{expr!r}`; `None`
 /// for format specs, `=` and expressions that would need parentheses.
 fn interpolation<'a>(ctx: &Ctx<'a>, part: Node) -> Option<(&'static str, &'a str)> {
-    let expr = part.child_by_field_name("expression")?;
-    if part.child_by_field_name("format_specifier").is_some() {
+    let expr = part.child_by_field_id(field::EXPRESSION)?;
+    if part.child_by_field_id(field::FORMAT_SPECIFIER).is_some() {
         return None;
     }
     let mut c = part.walk();
-    if part.children(&mut c).any(|t| t.kind() == "=") {
+    if part.children(&mut c).any(|t| t.kind_str() == "=") {
         return None;
     }
     if matches!(
-        expr.kind(),
+        expr.kind_str(),
         "expression_list" | "tuple" | "lambda" | "yield" | "list_splat" | "named_expression"
     ) {
         return None;
     }
     let placeholder = match part
-        .child_by_field_name("type_conversion")
+        .child_by_field_id(field::TYPE_CONVERSION)
         .map(|t| ctx.text(t))
     {
         None | Some("!s") => "%s",
@@ -321,10 +322,10 @@ fn interpolation<'a>(ctx: &Ctx<'a>, part: Node) -> Option<(&'static str, &'a str
 /// single value may itself be a tuple or a mapping at run time).
 fn percent_fix(ctx: &Ctx, op: Node) -> Option<Fix> {
     let (left, right) = (
-        op.child_by_field_name("left")?,
-        op.child_by_field_name("right")?,
+        op.child_by_field_id(field::LEFT)?,
+        op.child_by_field_id(field::RIGHT)?,
     );
-    let tuple = if right.kind() == "tuple" {
+    let tuple = if right.kind_str() == "tuple" {
         right
     } else {
         return None;
@@ -332,7 +333,7 @@ fn percent_fix(ctx: &Ctx, op: Node) -> Option<Fix> {
     let mut c = tuple.walk();
     let items: Vec<&str> = tuple
         .named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_str() != "comment")
         .map(|n| ctx.text(n))
         .collect();
     if items.is_empty() {

@@ -22,6 +22,7 @@
 //!
 //! **References**: <https://docs.python.org/3/faq/programming.html#how-do-i-cache-method-calls>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use super::dunder_method::in_class_body;
@@ -40,8 +41,8 @@ pub(crate) static RULE: Rule = Rule {
 /// `decorated` is a `decorated_definition`.
 pub(crate) fn check(ctx: &Ctx, decorated: Node, out: &mut Vec<Finding>) {
     let Some(func) = decorated
-        .child_by_field_name("definition")
-        .filter(|d| d.kind() == "function_definition")
+        .child_by_field_id(field::DEFINITION)
+        .filter(|d| d.kind_str() == "function_definition")
     else {
         return;
     };
@@ -52,7 +53,7 @@ pub(crate) fn check(ctx: &Ctx, decorated: Node, out: &mut Vec<Finding>) {
     let mut c = decorated.walk();
     for d in decorated
         .named_children(&mut c)
-        .filter(|d| d.kind() == "decorator")
+        .filter(|d| d.kind_str() == "decorator")
     {
         match decorator_name(ctx, d).as_deref() {
             Some("functools.lru_cache" | "functools.cache") => cache = Some(d),
@@ -60,14 +61,14 @@ pub(crate) fn check(ctx: &Ctx, decorated: Node, out: &mut Vec<Finding>) {
             _ => {}
         }
     }
-    let (Some(cache), Some(name)) = (cache, func.child_by_field_name("name")) else {
+    let (Some(cache), Some(name)) = (cache, func.child_by_field_id(field::NAME)) else {
         return;
     };
     let name = ctx.text(name);
     // Implicit static and class methods take no `self`, nor do methods
     // whose first parameter is the class (custom class-level descriptors).
     let first = func
-        .child_by_field_name("parameters")
+        .child_by_field_id(field::PARAMETERS)
         .map(|p| crate::detect::readers::scope::parameter_names(ctx, p))
         .and_then(|names| names.first().copied());
     if matches!(name, "__new__" | "__init_subclass__" | "__class_getitem__")
@@ -99,10 +100,10 @@ pub(crate) fn check(ctx: &Ctx, decorated: Node, out: &mut Vec<Finding>) {
 /// `None` when unbounded (`@cache`, `maxsize=None`).
 fn maxsize(ctx: &Ctx, decorator: Node) -> Option<String> {
     let expr = decorator.named_child(0)?;
-    let (target, args) = if expr.kind() == "call" {
+    let (target, args) = if expr.kind_str() == "call" {
         (
-            expr.child_by_field_name("function")?,
-            expr.child_by_field_name("arguments"),
+            expr.child_by_field_id(field::FUNCTION)?,
+            expr.child_by_field_id(field::ARGUMENTS),
         )
     } else {
         (expr, None)
@@ -115,17 +116,17 @@ fn maxsize(ctx: &Ctx, decorator: Node) -> Option<String> {
     };
     let mut c = args.walk();
     let value = args.named_children(&mut c).find_map(|a| {
-        if a.kind() == "keyword_argument" {
-            a.child_by_field_name("name")
+        if a.kind_str() == "keyword_argument" {
+            a.child_by_field_id(field::NAME)
                 .filter(|n| ctx.text(*n) == "maxsize")
-                .and_then(|_| a.child_by_field_name("value"))
+                .and_then(|_| a.child_by_field_id(field::VALUE))
         } else {
             Some(a)
         }
     });
     match value {
         None => Some("128".into()),
-        Some(v) if v.kind() == "none" => None,
+        Some(v) if v.kind_str() == "none" => None,
         Some(v) => Some(ctx.text(v).to_string()),
     }
 }
@@ -134,8 +135,8 @@ fn maxsize(ctx: &Ctx, decorator: Node) -> Option<String> {
 /// `functools.lru_cache`).
 fn decorator_name(ctx: &Ctx, decorator: Node) -> Option<String> {
     let expr = decorator.named_child(0)?;
-    let target = if expr.kind() == "call" {
-        expr.child_by_field_name("function")?
+    let target = if expr.kind_str() == "call" {
+        expr.child_by_field_id(field::FUNCTION)?
     } else {
         expr
     };

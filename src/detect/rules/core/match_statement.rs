@@ -21,6 +21,7 @@
 //! **References**: <https://docs.python.org/3/reference/compound_stmts.html#capture-patterns>,
 //! <https://peps.python.org/pep-0636/#matching-specific-values>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -71,11 +72,11 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         return;
     };
     let cases: Vec<Node> = stmt
-        .child_by_field_name("body")
+        .child_by_field_id(field::BODY)
         .map(|b| {
             let mut c = b.walk();
             b.named_children(&mut c)
-                .filter(|n| n.kind() == "case_clause")
+                .filter(|n| n.kind_str() == "case_clause")
                 .collect()
         })
         .unwrap_or_default();
@@ -95,7 +96,7 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         let mut c = case.walk();
         let patterns: Vec<Node> = case
             .named_children(&mut c)
-            .filter(|n| n.kind() == "case_pattern")
+            .filter(|n| n.kind_str() == "case_pattern")
             .collect();
         let mut captures = Vec::new();
         for pattern in &patterns {
@@ -103,7 +104,7 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
         }
         // `case NAME:` with no guard matches everything.
         let whole = match patterns.as_slice() {
-            [only] if case.child_by_field_name("guard").is_none() => only.named_child(0),
+            [only] if case.child_by_field_id(field::GUARD).is_none() => only.named_child(0),
             _ => None,
         };
         for name_node in captures {
@@ -141,10 +142,12 @@ pub(crate) fn check(ctx: &Ctx, stmt: Node, out: &mut Vec<Finding>) {
 /// Bare-name (capture) patterns under `node`: a one-identifier
 /// `dotted_name` that is not a class pattern's class.
 fn bare_names<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
-    if node.kind() == "dotted_name" {
+    if node.kind_str() == "dotted_name" {
         if node.named_child_count() == 1
-            && node.parent().is_some_and(|p| p.kind() != "class_pattern")
-            && let Some(ident) = node.named_child(0).filter(|i| i.kind() == "identifier")
+            && node
+                .parent()
+                .is_some_and(|p| p.kind_str() != "class_pattern")
+            && let Some(ident) = node.named_child(0).filter(|i| i.kind_str() == "identifier")
         {
             out.push(ident);
         }
@@ -166,13 +169,13 @@ fn module_constants<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
     out.extend(imported_names(ctx, root));
     let mut c = root.walk();
     for stmt in root.named_children(&mut c) {
-        let def = match stmt.kind() {
-            "decorated_definition" => stmt.child_by_field_name("definition"),
+        let def = match stmt.kind_str() {
+            "decorated_definition" => stmt.child_by_field_id(field::DEFINITION),
             _ => Some(stmt),
         };
         if let Some(name) = def
-            .filter(|d| d.kind() == "class_definition")
-            .and_then(|d| d.child_by_field_name("name"))
+            .filter(|d| d.kind_str() == "class_definition")
+            .and_then(|d| d.child_by_field_id(field::NAME))
         {
             out.push(ctx.text(name));
         }

@@ -12,6 +12,7 @@
 //!
 //! **References**: <https://docs.python.org/3/reference/datamodel.html#metaclasses>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -38,18 +39,18 @@ pub(crate) static TYPE_SUBCLASS: Rule = Rule {
 /// `class` is a `class_definition`.
 pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     let (Some(name), Some(bases)) = (
-        class.child_by_field_name("name"),
-        class.child_by_field_name("superclasses"),
+        class.child_by_field_id(field::NAME),
+        class.child_by_field_id(field::SUPERCLASSES),
     ) else {
         return;
     };
     let name = ctx.text(name);
     let mut c = bases.walk();
     for base in bases.named_children(&mut c) {
-        if base.kind() == "keyword_argument" {
+        if base.kind_str() == "keyword_argument" {
             let (Some(key), Some(value)) = (
-                base.child_by_field_name("name"),
-                base.child_by_field_name("value"),
+                base.child_by_field_id(field::NAME),
+                base.child_by_field_id(field::VALUE),
             ) else {
                 continue;
             };

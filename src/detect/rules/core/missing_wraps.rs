@@ -26,6 +26,7 @@
 //!
 //! **References**: <https://docs.python.org/3/library/functools.html#functools.wraps>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, root_of, visit_own};
@@ -43,8 +44,8 @@ pub(crate) static RULE: Rule = Rule {
 /// `outer` is a `function_definition`.
 pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
     let (Some(params), Some(body)) = (
-        outer.child_by_field_name("parameters"),
-        outer.child_by_field_name("body"),
+        outer.child_by_field_id(field::PARAMETERS),
+        outer.child_by_field_id(field::BODY),
     ) else {
         return;
     };
@@ -52,7 +53,7 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
         let mut c = params.walk();
         params
             .named_children(&mut c)
-            .filter(|p| p.kind() == "identifier")
+            .filter(|p| p.kind_str() == "identifier")
             .map(|p| ctx.text(p))
             .collect()
     };
@@ -64,15 +65,15 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
     let mut returned: Option<Vec<&str>> = None;
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
-        let (def, decorators) = match stmt.kind() {
+        let (def, decorators) = match stmt.kind_str() {
             "function_definition" => (stmt, None),
-            "decorated_definition" => match stmt.child_by_field_name("definition") {
-                Some(d) if d.kind() == "function_definition" => (d, Some(stmt)),
+            "decorated_definition" => match stmt.child_by_field_id(field::DEFINITION) {
+                Some(d) if d.kind_str() == "function_definition" => (d, Some(stmt)),
                 _ => continue,
             },
             _ => continue,
         };
-        let Some(name) = def.child_by_field_name("name") else {
+        let Some(name) = def.child_by_field_id(field::NAME) else {
             continue;
         };
         if !returned
@@ -125,17 +126,17 @@ pub(crate) fn check(ctx: &Ctx, outer: Node, out: &mut Vec<Finding>) {
 fn copies_metadata(ctx: &Ctx, body: Node, wrapper: &str) -> bool {
     let mut copies = false;
     visit_own(body, &mut |n| {
-        let target = match n.kind() {
-            "assignment" => n.child_by_field_name("left"),
+        let target = match n.kind_str() {
+            "assignment" => n.child_by_field_id(field::LEFT),
             "call" => n
-                .child_by_field_name("function")
+                .child_by_field_id(field::FUNCTION)
                 .filter(|f| ctx.text(*f).ends_with("update_wrapper"))
-                .and_then(|_| n.child_by_field_name("arguments")?.named_child(0)),
+                .and_then(|_| n.child_by_field_id(field::ARGUMENTS)?.named_child(0)),
             _ => None,
         };
         copies |= target.is_some_and(|t| {
             let t = ctx.text(t);
-            t == wrapper && n.kind() == "call"
+            t == wrapper && n.kind_str() == "call"
                 || t.strip_prefix(wrapper).is_some_and(|rest| {
                     matches!(
                         rest,
@@ -168,8 +169,8 @@ fn fix(ctx: &Ctx, def_or_decorated: Node, wrapped: &str) -> Fix {
 fn returned_names<'a>(ctx: &Ctx<'a>, body: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
     visit_own(body, &mut |n| {
-        if n.kind() == "return_statement"
-            && let Some(v) = n.named_child(0).filter(|v| v.kind() == "identifier")
+        if n.kind_str() == "return_statement"
+            && let Some(v) = n.named_child(0).filter(|v| v.kind_str() == "identifier")
         {
             out.push(ctx.text(v));
         }
@@ -186,14 +187,14 @@ fn returned_names<'a>(ctx: &Ctx<'a>, body: Node) -> Vec<&'a str> {
 fn forwards_to(ctx: &Ctx, func: Node, name: &str) -> bool {
     let params = own_parameters(ctx, func);
     let mut found = false;
-    if let Some(body) = func.child_by_field_name("body") {
+    if let Some(body) = func.child_by_field_id(field::BODY) {
         visit_own(body, &mut |n| {
-            if found || n.kind() != "call" {
+            if found || n.kind_str() != "call" {
                 return;
             }
             if !n
-                .child_by_field_name("function")
-                .is_some_and(|f| f.kind() == "identifier" && ctx.text(f) == name)
+                .child_by_field_id(field::FUNCTION)
+                .is_some_and(|f| f.kind_str() == "identifier" && ctx.text(f) == name)
             {
                 return;
             }
@@ -205,7 +206,7 @@ fn forwards_to(ctx: &Ctx, func: Node, name: &str) -> bool {
 
 /// The names of a function's parameters (`*args` → `args`).
 fn own_parameters<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
-    let Some(params) = func.child_by_field_name("parameters") else {
+    let Some(params) = func.child_by_field_id(field::PARAMETERS) else {
         return Vec::new();
     };
     let mut c = params.walk();
@@ -220,13 +221,13 @@ fn own_parameters<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
 /// The name a parameter binds: `x`, `x: T`, `x=1`, `*args: T`,
 /// `**kwargs`.
 fn parameter_name(p: Node) -> Option<Node> {
-    match p.kind() {
+    match p.kind_str() {
         "identifier" => Some(p),
         "list_splat_pattern" | "dictionary_splat_pattern" => {
-            p.named_child(0).filter(|n| n.kind() == "identifier")
+            p.named_child(0).filter(|n| n.kind_str() == "identifier")
         }
         "typed_parameter" => parameter_name(p.named_child(0)?),
-        "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+        "default_parameter" | "typed_default_parameter" => p.child_by_field_id(field::NAME),
         _ => None,
     }
 }
@@ -234,7 +235,7 @@ fn parameter_name(p: Node) -> Option<Node> {
 /// Whether every parameter is passed on, positionally, by keyword or
 /// splatted.
 fn forwards_all(ctx: &Ctx, call: Node, params: &[&str]) -> bool {
-    let Some(args) = call.child_by_field_name("arguments") else {
+    let Some(args) = call.child_by_field_id(field::ARGUMENTS) else {
         return false;
     };
     if params.is_empty() {
@@ -244,12 +245,12 @@ fn forwards_all(ctx: &Ctx, call: Node, params: &[&str]) -> bool {
     let mut passed: Vec<&str> = Vec::new();
     let mut c = args.walk();
     for a in args.named_children(&mut c) {
-        let value = match a.kind() {
-            "keyword_argument" => a.child_by_field_name("value"),
+        let value = match a.kind_str() {
+            "keyword_argument" => a.child_by_field_id(field::VALUE),
             "list_splat" | "dictionary_splat" => a.named_child(0),
             _ => Some(a),
         };
-        if let Some(v) = value.filter(|v| v.kind() == "identifier") {
+        if let Some(v) = value.filter(|v| v.kind_str() == "identifier") {
             passed.push(ctx.text(v));
         }
     }
@@ -259,31 +260,31 @@ fn forwards_all(ctx: &Ctx, call: Node, params: &[&str]) -> bool {
 /// `return call` or `return await call`.
 fn is_returned(call: Node) -> bool {
     let mut p = call.parent();
-    if p.is_some_and(|a| a.kind() == "await") {
+    if p.is_some_and(|a| a.kind_str() == "await") {
         p = p.and_then(|a| a.parent());
     }
-    p.is_some_and(|r| r.kind() == "return_statement")
+    p.is_some_and(|r| r.kind_str() == "return_statement")
 }
 
 /// Whether a function's body starts with a string (its docstring).
 fn has_docstring(func: Node) -> bool {
-    func.child_by_field_name("body")
+    func.child_by_field_id(field::BODY)
         .and_then(|b| b.named_child(0))
-        .filter(|s| s.kind() == "expression_statement")
+        .filter(|s| s.kind_str() == "expression_statement")
         .and_then(|s| s.named_child(0))
-        .is_some_and(|s| s.kind() == "string")
+        .is_some_and(|s| s.kind_str() == "string")
 }
 
 fn has_wraps(ctx: &Ctx, decorated: Node) -> bool {
     let mut c = decorated.walk();
     decorated
         .named_children(&mut c)
-        .filter(|d| d.kind() == "decorator")
+        .filter(|d| d.kind_str() == "decorator")
         .any(|d| {
             let expr = d.named_child(0);
             let target = expr.and_then(|e| {
-                if e.kind() == "call" {
-                    e.child_by_field_name("function")
+                if e.kind_str() == "call" {
+                    e.child_by_field_id(field::FUNCTION)
                 } else {
                     Some(e)
                 }

@@ -10,6 +10,7 @@
 //!
 //! **References**: <https://docs.python.org/3/howto/mro.html>
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use tree_sitter::Node;
 
@@ -28,8 +29,8 @@ pub(crate) static RULE: Rule = Rule {
 /// `class` is a `class_definition`.
 pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     let (Some(name), Some(bases)) = (
-        class.child_by_field_name("name"),
-        class.child_by_field_name("superclasses"),
+        class.child_by_field_id(field::NAME),
+        class.child_by_field_id(field::SUPERCLASSES),
     ) else {
         return;
     };
@@ -38,7 +39,7 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
         .named_children(&mut c)
         .filter(|b| {
             !matches!(
-                b.kind(),
+                b.kind_str(),
                 "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
             )
         })

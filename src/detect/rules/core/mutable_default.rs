@@ -17,6 +17,7 @@
 //!
 //! **References**: <https://docs.python.org/3/tutorial/controlflow.html#default-argument-values>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, root_of};
@@ -43,7 +44,7 @@ const MUTABLE_CALLS: &[&str] = &[
 ];
 
 fn is_mutable(ctx: &Ctx, value: Node) -> bool {
-    match value.kind() {
+    match value.kind_str() {
         "list"
         | "dictionary"
         | "set"
@@ -51,7 +52,7 @@ fn is_mutable(ctx: &Ctx, value: Node) -> bool {
         | "dictionary_comprehension"
         | "set_comprehension" => true,
         "call" => value
-            .child_by_field_name("function")
+            .child_by_field_id(field::FUNCTION)
             .and_then(|f| ctx.resolve(f))
             .is_some_and(|q| MUTABLE_CALLS.contains(&q.as_str())),
         _ => false,
@@ -61,8 +62,8 @@ fn is_mutable(ctx: &Ctx, value: Node) -> bool {
 /// `param` is a `default_parameter` or `typed_default_parameter`.
 pub(crate) fn check(ctx: &Ctx, param: Node, out: &mut Vec<Finding>) {
     let (Some(name), Some(value)) = (
-        param.child_by_field_name("name"),
-        param.child_by_field_name("value"),
+        param.child_by_field_id(field::NAME),
+        param.child_by_field_id(field::VALUE),
     ) else {
         return;
     };
@@ -107,19 +108,21 @@ fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
     let func = param
         .parent()?
         .parent()
-        .filter(|f| f.kind() == "function_definition")?;
-    let body = func.child_by_field_name("body")?;
+        .filter(|f| f.kind_str() == "function_definition")?;
+    let body = func.child_by_field_id(field::BODY)?;
     let first = body.named_child(0)?;
     // A docstring stays first.
-    let anchor = if first.kind() == "expression_statement"
-        && first.named_child(0).is_some_and(|s| s.kind() == "string")
+    let anchor = if first.kind_str() == "expression_statement"
+        && first
+            .named_child(0)
+            .is_some_and(|s| s.kind_str() == "string")
     {
         body.named_child(1)
     } else {
         Some(first)
     };
     let mut edits = Vec::new();
-    if let Some(ty) = param.child_by_field_name("type") {
+    if let Some(ty) = param.child_by_field_id(field::TYPE) {
         let ty_text = ctx.text(ty);
         if !ty_text.contains("None") && !ty_text.contains("Optional") {
             edits.extend(optional_annotation(ctx, func, ty, ty_text));

@@ -10,6 +10,7 @@
 //!
 //! **References**: <https://docs.python.org/3/reference/simple_stmts.html#the-nonlocal-statement>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -29,7 +30,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding>) {
     let mut c = stmt.walk();
     let names: Vec<String> = stmt
         .named_children(&mut c)
-        .filter(|n| n.kind() == "identifier")
+        .filter(|n| n.kind_str() == "identifier")
         .map(|n| format!("`{}`", ctx.text(n)))
         .collect();
     if names.is_empty() {
@@ -38,7 +39,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding>) {
     let function = ctx
         .enclosing_function(stmt)
         .and_then(|f| ctx.enclosing_function(f))
-        .and_then(|f| f.child_by_field_name("name"))
+        .and_then(|f| f.child_by_field_id(field::NAME))
         .map_or("the enclosing function".to_string(), |n| {
             format!("`{}`", ctx.text(n))
         });

@@ -14,6 +14,7 @@
 //! **References**: <https://docs.python.org/3/reference/datamodel.html#slots>,
 //! <https://docs.python.org/3/library/dataclasses.html#dataclasses.dataclass>
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use tree_sitter::Node;
 
@@ -42,18 +43,18 @@ pub(crate) static DATACLASS_SLOTS: Rule = Rule {
 /// `assignment` is an `assignment`.
 pub(crate) fn check_assignment(ctx: &Ctx, assignment: Node, out: &mut Vec<Finding>) {
     let (Some(left), Some(stmt)) = (
-        assignment.child_by_field_name("left"),
+        assignment.child_by_field_id(field::LEFT),
         assignment
             .parent()
-            .filter(|p| p.kind() == "expression_statement"),
+            .filter(|p| p.kind_str() == "expression_statement"),
     ) else {
         return;
     };
-    if left.kind() != "identifier" || ctx.text(left) != "__slots__" || !in_class_body(stmt) {
+    if left.kind_str() != "identifier" || ctx.text(left) != "__slots__" || !in_class_body(stmt) {
         return;
     }
     let names = assignment
-        .child_by_field_name("right")
+        .child_by_field_id(field::RIGHT)
         .and_then(|r| slot_names(ctx, r));
     let message = match names.as_deref() {
         Some([]) => "empty `__slots__`: instances get no `__dict__` and no attributes of their own (only inherited ones)".to_string(),
@@ -91,7 +92,7 @@ pub(crate) fn check_assignment(ctx: &Ctx, assignment: Node, out: &mut Vec<Findin
 /// list or set of strings.
 fn slot_names<'a>(ctx: &Ctx<'a>, value: Node) -> Option<Vec<&'a str>> {
     let string = |n: Node| -> Option<&'a str> {
-        if n.kind() != "string" {
+        if n.kind_str() != "string" {
             return None;
         }
         let t = ctx.text(n);
@@ -103,13 +104,13 @@ fn slot_names<'a>(ctx: &Ctx<'a>, value: Node) -> Option<Vec<&'a str>> {
         let inner = t.strip_prefix(q)?.strip_suffix(q)?;
         (!inner.contains(q)).then_some(inner)
     };
-    match value.kind() {
+    match value.kind_str() {
         "string" => Some(vec![string(value)?]),
         "tuple" | "list" | "set" | "parenthesized_expression" => {
             let mut c = value.walk();
             value
                 .named_children(&mut c)
-                .filter(|n| n.kind() != "comment")
+                .filter(|n| n.kind_str() != "comment")
                 .map(string)
                 .collect()
         }
@@ -119,26 +120,26 @@ fn slot_names<'a>(ctx: &Ctx<'a>, value: Node) -> Option<Vec<&'a str>> {
 
 /// `decorator` is a `decorator`.
 pub(crate) fn check_decorator(ctx: &Ctx, decorator: Node, out: &mut Vec<Finding>) {
-    let Some(call) = decorator.named_child(0).filter(|e| e.kind() == "call") else {
+    let Some(call) = decorator.named_child(0).filter(|e| e.kind_str() == "call") else {
         return;
     };
     if call
-        .child_by_field_name("function")
+        .child_by_field_id(field::FUNCTION)
         .and_then(|f| ctx.resolve(f))
         .is_none_or(|q| q != "dataclasses.dataclass")
     {
         return;
     }
-    let Some(args) = call.child_by_field_name("arguments") else {
+    let Some(args) = call.child_by_field_id(field::ARGUMENTS) else {
         return;
     };
     let mut c = args.walk();
     let Some(slots) = args.named_children(&mut c).find(|a| {
-        a.kind() == "keyword_argument"
-            && a.child_by_field_name("name")
+        a.kind_str() == "keyword_argument"
+            && a.child_by_field_id(field::NAME)
                 .is_some_and(|n| ctx.text(n) == "slots")
-            && a.child_by_field_name("value")
-                .is_some_and(|v| v.kind() == "true")
+            && a.child_by_field_id(field::VALUE)
+                .is_some_and(|v| v.kind_str() == "true")
     }) else {
         return;
     };

@@ -12,6 +12,7 @@
 //! **References**: <https://docs.python.org/3/reference/compound_stmts.html#type-params>,
 //! <https://peps.python.org/pep-0695/>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -31,23 +32,23 @@ pub(crate) fn check(ctx: &Ctx, params: Node, out: &mut Vec<Finding>) {
     let Some(parent) = params.parent() else {
         return;
     };
-    let owner = match parent.kind() {
+    let owner = match parent.kind_str() {
         "function_definition" | "class_definition"
-            if parent.child_by_field_name("type_parameters") == Some(params) =>
+            if parent.child_by_field_id(field::TYPE_PARAMETERS) == Some(params) =>
         {
             parent
         }
         // `type Alias[T] = ...`: the parameters sit in the alias's left side.
         "generic_type" => {
-            match parent
-                .parent()
-                .and_then(|t| t.parent().filter(|a| a.kind() == "type_alias_statement"))
-            {
+            match parent.parent().and_then(|t| {
+                t.parent()
+                    .filter(|a| a.kind_str() == "type_alias_statement")
+            }) {
                 Some(alias)
-                    if alias.child_by_field_name("left") == parent.parent()
+                    if alias.child_by_field_id(field::LEFT) == parent.parent()
                         && parent
                             .named_child(0)
-                            .is_some_and(|n| n.kind() == "identifier") =>
+                            .is_some_and(|n| n.kind_str() == "identifier") =>
                 {
                     alias
                 }
@@ -59,20 +60,20 @@ pub(crate) fn check(ctx: &Ctx, params: Node, out: &mut Vec<Finding>) {
     let mut c = params.walk();
     let names: Vec<String> = params
         .named_children(&mut c)
-        .filter(|t| t.kind() == "type")
+        .filter(|t| t.kind_str() == "type")
         .map(|t| format!("`{}`", ctx.text(t)))
         .collect();
     if names.is_empty() {
         return;
     }
-    let what = match owner.kind() {
+    let what = match owner.kind_str() {
         "function_definition" => "function",
         "class_definition" => "class",
         _ => "type alias",
     };
-    let name = match owner.kind() {
+    let name = match owner.kind_str() {
         "type_alias_statement" => parent.named_child(0),
-        _ => owner.child_by_field_name("name"),
+        _ => owner.child_by_field_id(field::NAME),
     }
     .map_or("", |n| ctx.text(n));
     out.push(Finding {

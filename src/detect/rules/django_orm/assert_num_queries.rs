@@ -12,6 +12,7 @@
 //! **References**: <https://pytest-django.readthedocs.io/en/latest/helpers.html#django-assert-num-queries>,
 //! <https://docs.djangoproject.com/en/5.2/topics/testing/tools/#django.test.TransactionTestCase.assertNumQueries>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -28,7 +29,7 @@ pub(crate) static RULE: Rule = Rule {
 
 /// `call` is a `call` node.
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(func) = call.child_by_field_name("function") else {
+    let Some(func) = call.child_by_field_id(field::FUNCTION) else {
         return;
     };
     let text = ctx.text(func);
@@ -50,14 +51,14 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
 }
 
 fn has_parameter(ctx: &Ctx, func: Node, name: &str) -> bool {
-    func.child_by_field_name("parameters").is_some_and(|p| {
+    func.child_by_field_id(field::PARAMETERS).is_some_and(|p| {
         let mut c = p.walk();
         p.named_children(&mut c).any(|param| {
-            let id = if param.kind() == "identifier" {
+            let id = if param.kind_str() == "identifier" {
                 Some(param)
             } else {
                 param
-                    .child_by_field_name("name")
+                    .child_by_field_id(field::NAME)
                     .or_else(|| param.named_child(0))
             };
             id.is_some_and(|i| ctx.text(i) == name)

@@ -16,6 +16,7 @@
 //! <https://docs.djangoproject.com/en/stable/ref/models/fields/#db-index>,
 //! <https://docs.djangoproject.com/en/stable/ref/models/indexes/>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -33,19 +34,19 @@ pub(crate) static RULE: Rule = Rule {
 /// `kw` is a `keyword_argument`.
 pub(crate) fn check(ctx: &Ctx, kw: Node, out: &mut Vec<Finding>) {
     let is_db_index = kw
-        .child_by_field_name("name")
+        .child_by_field_id(field::NAME)
         .is_some_and(|n| ctx.text(n) == "db_index")
         && kw
-            .child_by_field_name("value")
-            .is_some_and(|v| v.kind() == "true");
+            .child_by_field_id(field::VALUE)
+            .is_some_and(|v| v.kind_str() == "true");
     if !is_db_index {
         return;
     }
     let field_class = kw
         .parent()
         .and_then(|args| args.parent())
-        .filter(|call| call.kind() == "call")
-        .and_then(|call| call.child_by_field_name("function"))
+        .filter(|call| call.kind_str() == "call")
+        .and_then(|call| call.child_by_field_id(field::FUNCTION))
         .and_then(|f| ctx.resolve(f));
     if field_class
         .is_some_and(|q| q.starts_with("django.db.models.") || q.starts_with("django.contrib."))

@@ -14,6 +14,7 @@
 //! References:
 //! <https://docs.djangoproject.com/en/stable/topics/db/optimization/#use-foreign-key-values-directly>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::text::code_span;
@@ -32,7 +33,7 @@ pub(crate) fn key_read(
     model: &str,
 ) -> Finding {
     let object = attr
-        .child_by_field_name("object")
+        .child_by_field_id(field::OBJECT)
         .map_or("", |o| ctx.text(o));
     let replacement = format!("{object}.{rel}_id");
     Finding {
@@ -71,10 +72,10 @@ pub(crate) fn compared(
     rel: &str,
     model: &str,
 ) -> Option<Finding> {
-    if !matches!(other.kind(), "identifier" | "attribute") {
+    if !matches!(other.kind_str(), "identifier" | "attribute") {
         return None;
     }
-    let object = ctx.text(attr.child_by_field_name("object")?);
+    let object = ctx.text(attr.child_by_field_id(field::OBJECT)?);
     let other_text = ctx.text(other);
     let key = format!("{object}.{rel}_id");
     let pk = format!("{other_text}.pk");

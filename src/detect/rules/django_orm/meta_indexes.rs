@@ -10,6 +10,7 @@
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/models/options/#indexes>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -28,25 +29,25 @@ pub(crate) static RULE: Rule = Rule {
 pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     let nested = class
         .parent()
-        .filter(|p| p.kind() == "block")
+        .filter(|p| p.kind_str() == "block")
         .and_then(|b| b.parent())
-        .is_some_and(|p| p.kind() == "class_definition");
+        .is_some_and(|p| p.kind_str() == "class_definition");
     if !nested
         || class
-            .child_by_field_name("name")
+            .child_by_field_id(field::NAME)
             .is_none_or(|n| ctx.text(n) != "Meta")
     {
         return;
     }
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.child_by_field_id(field::BODY) else {
         return;
     };
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
         if let Some(assign) = stmt.named_child(0).filter(|a| {
-            stmt.kind() == "expression_statement"
-                && a.kind() == "assignment"
-                && a.child_by_field_name("left")
+            stmt.kind_str() == "expression_statement"
+                && a.kind_str() == "assignment"
+                && a.child_by_field_id(field::LEFT)
                     .is_some_and(|l| ctx.text(l) == "indexes")
         }) {
             out.push(Finding {

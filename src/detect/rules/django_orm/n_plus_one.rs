@@ -57,6 +57,7 @@
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#prefetch-related>,
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#iterator>
 
+use crate::detect::syntax::{NodeExt, field};
 use crate::text::code_span;
 use tree_sitter::Node;
 
@@ -100,12 +101,12 @@ const MAX_DEPTH: usize = 3;
 /// `node` is a `for_statement` or a comprehension's `for_in_clause`.
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
     let (Some(var), Some(iterable)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
+        node.child_by_field_id(field::LEFT),
+        node.child_by_field_id(field::RIGHT),
     ) else {
         return;
     };
-    if var.kind() != "identifier" {
+    if var.kind_str() != "identifier" {
         return;
     }
     let Some(qs) = chain(ctx, iterable) else {
@@ -164,14 +165,14 @@ impl<'t> Loop<'_, 't> {
     /// Visits `node` and its descendants (not nested functions or classes)
     /// with their ancestors on a stack.
     fn walk(&mut self, node: Node<'t>, ancestors: &mut Vec<Node<'t>>, out: &mut Vec<Finding>) {
-        if node.kind() == "if_statement" {
+        if node.kind_str() == "if_statement" {
             self.add_guards(node);
         }
-        if node.kind() == "attribute"
+        if node.kind_str() == "attribute"
             && node.start_byte() < self.rebound
             && node
-                .child_by_field_name("object")
-                .is_some_and(|o| o.kind() == "identifier" && self.ctx.text(o) == self.var)
+                .child_by_field_id(field::OBJECT)
+                .is_some_and(|o| o.kind_str() == "identifier" && self.ctx.text(o) == self.var)
         {
             self.on_use(node, &ancestors[..], out);
         }
@@ -179,7 +180,7 @@ impl<'t> Loop<'_, 't> {
         let mut c = node.walk();
         for child in node.named_children(&mut c) {
             if !matches!(
-                child.kind(),
+                child.kind_str(),
                 "function_definition" | "lambda" | "class_definition" | "decorated_definition"
             ) {
                 self.walk(child, ancestors, out);
@@ -191,19 +192,19 @@ impl<'t> Loop<'_, 't> {
     /// `if row.event_id != last:` (or `==`): reads of `row.event` inside
     /// happen once per group of rows with the same key.
     fn add_guards(&mut self, if_stmt: Node<'t>) {
-        let Some(cond) = if_stmt.child_by_field_name("condition") else {
+        let Some(cond) = if_stmt.child_by_field_id(field::CONDITION) else {
             return;
         };
         let ctx = self.ctx;
         let var = self.var;
         let mut found = Vec::new();
         visit_own(cond, &mut |n| {
-            if n.kind() == "comparison_operator" {
+            if n.kind_str() == "comparison_operator" {
                 visit_own(n, &mut |a| {
-                    if a.kind() == "attribute"
-                        && a.child_by_field_name("object")
+                    if a.kind_str() == "attribute"
+                        && a.child_by_field_id(field::OBJECT)
                             .is_some_and(|o| ctx.text(o) == var)
-                        && let Some(name) = a.child_by_field_name("attribute")
+                        && let Some(name) = a.child_by_field_id(field::ATTRIBUTE)
                         && let Some(rel) = ctx.text(name).strip_suffix("_id")
                     {
                         found.push(rel.to_string());
@@ -218,7 +219,7 @@ impl<'t> Loop<'_, 't> {
 
     fn on_use(&mut self, attr: Node<'t>, ancestors: &[Node<'t>], out: &mut Vec<Finding>) {
         let ctx = self.ctx;
-        let Some(name_node) = attr.child_by_field_name("attribute") else {
+        let Some(name_node) = attr.child_by_field_id(field::ATTRIBUTE) else {
             return;
         };
         let rel_name = ctx.text(name_node);
@@ -287,8 +288,8 @@ impl<'t> Loop<'_, 't> {
     ) {
         let ctx = self.ctx;
         if parent.is_some_and(|p| {
-            matches!(p.kind(), "assignment" | "augmented_assignment")
-                && p.child_by_field_name("left") == Some(attr)
+            matches!(p.kind_str(), "assignment" | "augmented_assignment")
+                && p.child_by_field_id(field::LEFT) == Some(attr)
         }) {
             return;
         }
@@ -298,8 +299,8 @@ impl<'t> Loop<'_, 't> {
         if rel.kind == RelationKind::Single && rel.forward && !covered && !read {
             // `row.owner.pk`, `row.owner == obj`: PG624.
             if let Some(p) = parent {
-                if p.kind() == "attribute"
-                    && p.child_by_field_name("attribute")
+                if p.kind_str() == "attribute"
+                    && p.child_by_field_id(field::ATTRIBUTE)
                         .is_some_and(|a| matches!(ctx.text(a), "pk" | "id"))
                 {
                     if self.once(format!("{rel_name}.pk")) {
@@ -322,13 +323,13 @@ impl<'t> Loop<'_, 't> {
         }
         // `row.order.event`: a second step through the joined relation.
         if rel.kind == RelationKind::Single
-            && let Some(p) = parent.filter(|p| p.kind() == "attribute")
-            && let Some(sub_node) = p.child_by_field_name("attribute")
+            && let Some(p) = parent.filter(|p| p.kind_str() == "attribute")
+            && let Some(sub_node) = p.child_by_field_id(field::ATTRIBUTE)
         {
             let sub = ctx.text(sub_node);
             // `row.item.event = event`: a write, often to spare that query.
             let assigned = grand.is_some_and(|g| {
-                g.kind() == "assignment" && g.child_by_field_name("left") == Some(p)
+                g.kind_str() == "assignment" && g.child_by_field_id(field::LEFT) == Some(p)
             });
             if assigned {
                 if !covered {
@@ -443,15 +444,15 @@ fn called_method<'t>(
     parent: Option<Node<'t>>,
     grand: Option<Node<'t>>,
 ) -> Option<&'static str> {
-    let p = parent.filter(|p| p.kind() == "attribute")?;
-    if p.child_by_field_name("object") != Some(attr) {
+    let p = parent.filter(|p| p.kind_str() == "attribute")?;
+    if p.child_by_field_id(field::OBJECT) != Some(attr) {
         return None;
     }
     let g = grand?;
-    if g.kind() != "call" || g.child_by_field_name("function") != Some(p) {
+    if g.kind_str() != "call" || g.child_by_field_id(field::FUNCTION) != Some(p) {
         return None;
     }
-    let name = ctx.text(p.child_by_field_name("attribute")?);
+    let name = ctx.text(p.child_by_field_id(field::ATTRIBUTE)?);
     ["all"]
         .iter()
         .chain(WRITES)
@@ -462,7 +463,7 @@ fn called_method<'t>(
 
 /// `attr == other` / `other != attr` (one operator): the other operand.
 fn compared_with<'t>(ctx: &Ctx<'t>, cmp: Node<'t>, attr: Node<'t>) -> Option<Node<'t>> {
-    if cmp.kind() != "comparison_operator" || cmp.named_child_count() != 2 {
+    if cmp.kind_str() != "comparison_operator" || cmp.named_child_count() != 2 {
         return None;
     }
     let mut c = cmp.walk();
@@ -545,7 +546,7 @@ fn receiver_models<'t>(
     at: Node<'t>,
     depth: usize,
 ) -> Option<Vec<String>> {
-    if object.kind() != "identifier" || depth >= MAX_DEPTH {
+    if object.kind_str() != "identifier" || depth >= MAX_DEPTH {
         return None;
     }
     let name = ctx.text(object);
@@ -557,17 +558,17 @@ fn receiver_models<'t>(
         let func = func?;
         let class = func
             .parent()
-            .filter(|b| b.kind() == "block")
+            .filter(|b| b.kind_str() == "block")
             .and_then(|b| b.parent())
             .or_else(|| {
                 // Decorated methods: def → decorated_definition → block → class.
                 func.parent()
-                    .filter(|d| d.kind() == "decorated_definition")
+                    .filter(|d| d.kind_str() == "decorated_definition")
                     .and_then(|d| d.parent())
                     .and_then(|b| b.parent())
             })
-            .filter(|c| c.kind() == "class_definition")?;
-        let class_name = ctx.text(class.child_by_field_name("name")?);
+            .filter(|c| c.kind_str() == "class_definition")?;
+        let class_name = ctx.text(class.child_by_field_id(field::NAME)?);
         return ctx
             .models
             .is_model(class_name)
@@ -575,42 +576,42 @@ fn receiver_models<'t>(
     }
     // The row of an outer loop in the same function (or module).
     let body = match func {
-        Some(f) => f.child_by_field_name("body")?,
+        Some(f) => f.child_by_field_id(field::BODY)?,
         None => crate::detect::context::root_of(at),
     };
     let mut outer: Option<Node<'t>> = None;
     visit_own(body, &mut |n| {
-        if n.kind() == "for_statement"
+        if n.kind_str() == "for_statement"
             && n.start_byte() < at.start_byte()
             && at.end_byte() <= n.end_byte()
-            && n.child_by_field_name("left")
-                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
+            && n.child_by_field_id(field::LEFT)
+                .is_some_and(|l| l.kind_str() == "identifier" && ctx.text(l) == name)
         {
             outer = Some(n);
         }
     });
     let outer = outer?;
-    let qs = chain(ctx, outer.child_by_field_name("right")?)?;
+    let qs = chain(ctx, outer.child_by_field_id(field::RIGHT)?)?;
     row_models(ctx, &qs, outer, depth + 1)
 }
 
 /// `def f(order: Order)`: the annotation's class name.
 fn parameter_annotation(ctx: &Ctx, func: Node, name: &str) -> Option<String> {
-    let params = func.child_by_field_name("parameters")?;
+    let params = func.child_by_field_id(field::PARAMETERS)?;
     let mut c = params.walk();
     for p in params.named_children(&mut c) {
-        if !matches!(p.kind(), "typed_parameter" | "typed_default_parameter") {
+        if !matches!(p.kind_str(), "typed_parameter" | "typed_default_parameter") {
             continue;
         }
-        let pname = match p.kind() {
+        let pname = match p.kind_str() {
             "typed_parameter" => p.named_child(0),
-            _ => p.child_by_field_name("name"),
+            _ => p.child_by_field_id(field::NAME),
         };
         if pname.is_none_or(|n| ctx.text(n) != name) {
             continue;
         }
-        let ty = p.child_by_field_name("type")?.named_child(0)?;
-        let t = match ty.kind() {
+        let ty = p.child_by_field_id(field::TYPE)?.named_child(0)?;
+        let t = match ty.kind_str() {
             "identifier" | "attribute" => ctx.text(ty).to_string(),
             "string" => crate::detect::models::string_value(ty, ctx.src)?,
             _ => return None,
@@ -626,21 +627,21 @@ fn parameter_annotation(ctx: &Ctx, func: Node, name: &str) -> Option<String> {
 
 /// Whether `ident` names a parameter of its function.
 fn is_parameter<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> bool {
-    if ident.kind() != "identifier" {
+    if ident.kind_str() != "identifier" {
         return false;
     }
     let name = ctx.text(ident);
     let Some(params) = ctx
         .enclosing_function(ident)
-        .and_then(|f| f.child_by_field_name("parameters"))
+        .and_then(|f| f.child_by_field_id(field::PARAMETERS))
     else {
         return false;
     };
     let mut c = params.walk();
     params.named_children(&mut c).any(|p| {
-        let n = match p.kind() {
+        let n = match p.kind_str() {
             "identifier" => Some(p),
-            "default_parameter" => p.child_by_field_name("name"),
+            "default_parameter" => p.child_by_field_id(field::NAME),
             _ => None,
         };
         n.is_some_and(|n| ctx.text(n) == name) && name != "self"
@@ -653,13 +654,15 @@ fn is_parameter<'t>(ctx: &Ctx<'t>, ident: Node<'t>) -> bool {
 fn rebinding(ctx: &Ctx, scope: Node, var: &str) -> Option<usize> {
     let mut first: Option<usize> = None;
     visit_own(scope, &mut |n| {
-        let (target, at) = match n.kind() {
-            "assignment" | "augmented_assignment" => (n.child_by_field_name("left"), n.end_byte()),
-            "for_statement" | "for_in_clause" => (n.child_by_field_name("left"), n.start_byte()),
-            "named_expression" => (n.child_by_field_name("name"), n.start_byte()),
+        let (target, at) = match n.kind_str() {
+            "assignment" | "augmented_assignment" => {
+                (n.child_by_field_id(field::LEFT), n.end_byte())
+            }
+            "for_statement" | "for_in_clause" => (n.child_by_field_id(field::LEFT), n.start_byte()),
+            "named_expression" => (n.child_by_field_id(field::NAME), n.start_byte()),
             _ => (None, 0),
         };
-        if target.is_some_and(|t| t.kind() == "identifier" && ctx.text(t) == var) {
+        if target.is_some_and(|t| t.kind_str() == "identifier" && ctx.text(t) == var) {
             first = Some(first.map_or(at, |f| f.min(at)));
         }
     });
@@ -669,13 +672,13 @@ fn rebinding(ctx: &Ctx, scope: Node, var: &str) -> Option<usize> {
 /// Where the loop variable is used: a loop's body, or a comprehension's
 /// result expression and later clauses.
 fn body_scopes(node: Node) -> Vec<Node> {
-    if node.kind() == "for_statement" {
-        return node.child_by_field_name("body").into_iter().collect();
+    if node.kind_str() == "for_statement" {
+        return node.child_by_field_id(field::BODY).into_iter().collect();
     }
     let Some(comp) = node.parent() else {
         return Vec::new();
     };
-    let mut scopes: Vec<Node> = comp.child_by_field_name("body").into_iter().collect();
+    let mut scopes: Vec<Node> = comp.child_by_field_id(field::BODY).into_iter().collect();
     let mut c = comp.walk();
     scopes.extend(
         comp.named_children(&mut c)
@@ -760,13 +763,13 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
         .map(|c| c.call)
         .next_back()
     {
-        let args = call.child_by_field_name("arguments")?;
+        let args = call.child_by_field_id(field::ARGUMENTS)?;
         let close = args.child(args.child_count().checked_sub(1)?)?;
-        if close.kind() != ")" {
+        if close.kind_str() != ")" {
             return None;
         }
         let before = close.prev_sibling()?;
-        let content = match before.kind() {
+        let content = match before.kind_str() {
             "(" => arg,
             "," => format!(" {arg}"),
             _ => format!(", {arg}"),
@@ -778,14 +781,14 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
     } else {
         let tail = qs.tail?;
         // Before a trailing `.iterator(...)`, which must stay last.
-        let at = match tail.kind() {
+        let at = match tail.kind_str() {
             "call"
                 if ctx
-                    .text(tail.child_by_field_name("function")?)
+                    .text(tail.child_by_field_id(field::FUNCTION)?)
                     .ends_with(".iterator") =>
             {
-                tail.child_by_field_name("function")?
-                    .child_by_field_name("object")?
+                tail.child_by_field_id(field::FUNCTION)?
+                    .child_by_field_id(field::OBJECT)?
                     .end_byte()
             }
             _ => tail.end_byte(),
@@ -797,14 +800,14 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
     }
     if method == "prefetch_related" {
         for it in qs.calls_named("iterator") {
-            let args = it.child_by_field_name("arguments")?;
+            let args = it.child_by_field_id(field::ARGUMENTS)?;
             if args.named_child_count() == 0 {
                 edits.push(Edit {
                     range: args.start_byte() + 1..args.start_byte() + 1,
                     content: "chunk_size=2000".to_string(),
                 });
             } else if !ctx.text(args).contains("chunk_size")
-                && args.named_child(0)?.kind() == "keyword_argument"
+                && args.named_child(0)?.kind_str() == "keyword_argument"
             {
                 // `iterator(using=...)` style: no positional chunk size.
                 return None;

@@ -12,6 +12,7 @@
 //! **References**: each rule's topic cites the Django documentation
 //! (<https://docs.djangoproject.com/en/stable/ref/models/querysets/>).
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -206,7 +207,7 @@ pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
 
 /// `call` is a `call` node.
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(field::FUNCTION) else {
         return;
     };
     check_method(ctx, call, out);
@@ -256,9 +257,9 @@ fn only_tests_for_rows(ctx: &Ctx, call: Node) -> bool {
     let Some(parent) = call.parent() else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_str() {
         "if_statement" | "while_statement" | "elif_clause" => {
-            parent.child_by_field_name("condition") == Some(call)
+            parent.child_by_field_id(field::CONDITION) == Some(call)
         }
         "not_operator" => true,
         "comparison_operator" if parent.named_child_count() == 2 => {

@@ -24,6 +24,7 @@
 //! **References**:
 //! <https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -72,10 +73,10 @@ pub(crate) fn check_call<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Findin
     {
         return;
     }
-    let needs_parens = call.parent().is_some_and(|p| match p.kind() {
-        "attribute" => p.child_by_field_name("object") == Some(call),
-        "subscript" => p.child_by_field_name("value") == Some(call),
-        "call" => p.child_by_field_name("function") == Some(call),
+    let needs_parens = call.parent().is_some_and(|p| match p.kind_str() {
+        "attribute" => p.child_by_field_id(field::OBJECT) == Some(call),
+        "subscript" => p.child_by_field_id(field::VALUE) == Some(call),
+        "call" => p.child_by_field_id(field::FUNCTION) == Some(call),
         _ => false,
     });
     let (open, close) = if needs_parens {
@@ -130,10 +131,10 @@ pub(crate) fn check_call<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Findin
 
 /// `stmt` is a `for_statement`.
 pub(crate) fn check_for<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, out: &mut Vec<Finding>) {
-    if stmt.child(0).is_some_and(|c| c.kind() == "async") || !ctx.in_async_function(stmt) {
+    if stmt.child(0).is_some_and(|c| c.kind_str() == "async") || !ctx.in_async_function(stmt) {
         return;
     }
-    let Some(iterable) = stmt.child_by_field_name("right") else {
+    let Some(iterable) = stmt.child_by_field_id(field::RIGHT) else {
         return;
     };
     if !chain(ctx, iterable).is_some_and(|c| c.instance_model().is_some() || is_values(&c)) {

@@ -32,6 +32,7 @@
 
 use crate::detect::context::Ctx;
 use crate::detect::rules::django_settings::settings::{Setting, is_set_true, string_elements};
+use crate::detect::syntax::NodeExt;
 use crate::detect::{Finding, Rule, Severity};
 use crate::text::code_span;
 
@@ -111,7 +112,7 @@ fn problem(
 
 /// `setting` is the `MIDDLEWARE` assignment; `all` every module-level setting.
 pub(crate) fn check(ctx: &Ctx, setting: &Setting, all: &[Setting], out: &mut Vec<Finding>) {
-    if setting.node.kind() != "assignment" {
+    if setting.node.kind_str() != "assignment" {
         return;
     }
     let elements = string_elements(ctx, setting.value);

@@ -18,6 +18,7 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key>,
 //! <https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/#secret-key>
 
+use crate::detect::syntax::NodeExt;
 use std::collections::HashSet;
 
 use crate::detect::context::Ctx;
@@ -42,7 +43,7 @@ fn looks_real(key: &str) -> bool {
 
 /// `setting` is a `SECRET_KEY` assignment in a settings module; true when reported.
 pub(crate) fn check(ctx: &Ctx, setting: &Setting, out: &mut Vec<Finding>) -> bool {
-    let real = setting.node.kind() == "assignment"
+    let real = setting.node.kind_str() == "assignment"
         && literal_str(ctx, setting.value).is_some_and(|k| looks_real(&k));
     if real {
         out.push(Finding {

@@ -10,6 +10,7 @@
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/contrib/auth/#django.contrib.auth.models.User.set_password>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -29,10 +30,10 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let is_method = ctx
         .method_call(call)
         .is_some_and(|(_, method, _)| method == "set_password");
-    let one_arg = call.child_by_field_name("arguments").is_some_and(|a| {
+    let one_arg = call.child_by_field_id(field::ARGUMENTS).is_some_and(|a| {
         let mut c = a.walk();
         a.named_children(&mut c)
-            .filter(|n| n.kind() != "comment")
+            .filter(|n| n.kind_str() != "comment")
             .count()
             == 1
     });

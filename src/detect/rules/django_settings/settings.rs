@@ -35,6 +35,7 @@
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/settings/>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use super::{
@@ -338,21 +339,21 @@ fn collect<'t, 'a>(
 ) {
     let mut c = block.walk();
     for stmt in block.named_children(&mut c) {
-        match stmt.kind() {
+        match stmt.kind_str() {
             "expression_statement" => {
                 let Some(assign) = stmt
                     .named_child(0)
-                    .filter(|a| matches!(a.kind(), "assignment" | "augmented_assignment"))
+                    .filter(|a| matches!(a.kind_str(), "assignment" | "augmented_assignment"))
                 else {
                     continue;
                 };
                 let (Some(left), Some(value)) = (
-                    assign.child_by_field_name("left"),
-                    assign.child_by_field_name("right"),
+                    assign.child_by_field_id(field::LEFT),
+                    assign.child_by_field_id(field::RIGHT),
                 ) else {
                     continue;
                 };
-                match left.kind() {
+                match left.kind_str() {
                     "identifier" if is_setting_name(ctx.text(left)) => settings.push(Setting {
                         name: ctx.text(left),
                         node: assign,
@@ -385,12 +386,12 @@ fn is_setting_name(name: &str) -> bool {
 
 /// For `DATABASES["default"]["CONN_MAX_AGE"]`, `Some("CONN_MAX_AGE")`.
 fn database_subscript_key(ctx: &Ctx, subscript: Node) -> Option<String> {
-    let key = literal_str(ctx, subscript.child_by_field_name("subscript")?)?;
-    let mut base = subscript.child_by_field_name("value")?;
-    while base.kind() == "subscript" {
-        base = base.child_by_field_name("value")?;
+    let key = literal_str(ctx, subscript.child_by_field_id(field::SUBSCRIPT)?)?;
+    let mut base = subscript.child_by_field_id(field::VALUE)?;
+    while base.kind_str() == "subscript" {
+        base = base.child_by_field_id(field::VALUE)?;
     }
-    (base.kind() == "identifier" && ctx.text(base) == "DATABASES").then_some(key)
+    (base.kind_str() == "identifier" && ctx.text(base) == "DATABASES").then_some(key)
 }
 
 /// The database option rule for a key of a `DATABASES` entry (`in_options`:
@@ -410,18 +411,18 @@ fn database_key_rule(key: &str, in_options: bool) -> Option<&'static Rule> {
 fn database_options(ctx: &Ctx, node: Node, in_options: bool, out: &mut Vec<Finding>) {
     let mut c = node.walk();
     for child in node.named_children(&mut c) {
-        let (key, value) = match child.kind() {
+        let (key, value) = match child.kind_str() {
             "pair" => (
                 child
-                    .child_by_field_name("key")
+                    .child_by_field_id(field::KEY)
                     .and_then(|k| literal_str(ctx, k)),
-                child.child_by_field_name("value"),
+                child.child_by_field_id(field::VALUE),
             ),
             "keyword_argument" => (
                 child
-                    .child_by_field_name("name")
+                    .child_by_field_id(field::NAME)
                     .map(|n| ctx.text(n).to_string()),
-                child.child_by_field_name("value"),
+                child.child_by_field_id(field::VALUE),
             ),
             _ => (None, None),
         };
@@ -462,12 +463,12 @@ fn cache_middleware(ctx: &Ctx, value: Node, out: &mut Vec<Finding>) {
 /// The value of a string literal without interpolations (implicitly
 /// concatenated parts joined), or `None`.
 pub(crate) fn literal_str(ctx: &Ctx, node: Node) -> Option<String> {
-    match node.kind() {
+    match node.kind_str() {
         "string" => {
             let mut out = String::new();
             let mut c = node.walk();
             for part in node.named_children(&mut c) {
-                match part.kind() {
+                match part.kind_str() {
                     "string_content" => out.push_str(ctx.text(part)),
                     "string_start" | "string_end" => {}
                     _ => return None, // an interpolation
@@ -490,7 +491,7 @@ pub(crate) fn literal_str(ctx: &Ctx, node: Node) -> Option<String> {
 
 /// The string-literal elements of a list or tuple literal, with their nodes.
 pub(crate) fn string_elements<'t>(ctx: &Ctx, seq: Node<'t>) -> Vec<(Node<'t>, String)> {
-    if !matches!(seq.kind(), "list" | "tuple") {
+    if !matches!(seq.kind_str(), "list" | "tuple") {
         return Vec::new();
     }
     let mut c = seq.walk();
@@ -503,5 +504,5 @@ pub(crate) fn string_elements<'t>(ctx: &Ctx, seq: Node<'t>) -> Vec<(Node<'t>, St
 pub(crate) fn is_set_true(ctx: &Ctx, settings: &[Setting], name: &str) -> bool {
     settings
         .iter()
-        .any(|s| s.name == name && s.node.kind() == "assignment" && ctx.text(s.value) == "True")
+        .any(|s| s.name == name && s.node.kind_str() == "assignment" && ctx.text(s.value) == "True")
 }

@@ -22,6 +22,7 @@
 
 use crate::detect::context::Ctx;
 use crate::detect::rules::django_settings::settings::{Setting, literal_str};
+use crate::detect::syntax::NodeExt;
 use crate::detect::{Finding, Rule, Severity};
 use crate::text::code_span;
 
@@ -44,15 +45,15 @@ const WEAK: &[&str] = &[
 
 /// `setting` is a `PASSWORD_HASHERS` assignment; never replaces the hint.
 pub(crate) fn check(ctx: &Ctx, setting: &Setting, out: &mut Vec<Finding>) -> bool {
-    if setting.node.kind() != "assignment" || ctx.src.to_ascii_lowercase().contains("test") {
+    if setting.node.kind_str() != "assignment" || ctx.src.to_ascii_lowercase().contains("test") {
         return false;
     }
     let mut c = setting.value.walk();
     let Some(node) = setting
         .value
         .named_children(&mut c)
-        .find(|e| e.kind() != "comment")
-        .filter(|_| matches!(setting.value.kind(), "list" | "tuple"))
+        .find(|e| e.kind_str() != "comment")
+        .filter(|_| matches!(setting.value.kind_str(), "list" | "tuple"))
     else {
         return false;
     };

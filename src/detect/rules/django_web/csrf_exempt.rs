@@ -30,6 +30,7 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/csrf/#django.views.decorators.csrf.csrf_exempt>,
 //! <https://www.django-rest-framework.org/api-guide/authentication/#sessionauthentication>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use super::django_api::CSRF_EXEMPT;
@@ -79,30 +80,30 @@ pub(crate) fn finding(ctx: &Ctx, node: Node, parent: Node) -> Finding {
 /// visibly does.
 fn cookie_auth(ctx: &Ctx, node: Node, parent: Node) -> Option<String> {
     // `csrf_exempt(login_required(view))`
-    if node.kind() == "call" {
-        let arg = node.child_by_field_name("arguments")?.named_child(0)?;
+    if node.kind_str() == "call" {
+        let arg = node.child_by_field_id(field::ARGUMENTS)?.named_child(0)?;
         return wraps_auth_call(ctx, arg);
     }
     // `@csrf_exempt` or `@method_decorator(csrf_exempt, ...)`.
-    let decorator = match parent.kind() {
+    let decorator = match parent.kind_str() {
         "decorator" => parent,
         "argument_list" => {
             let call = parent.parent()?;
             let d = call.parent()?;
-            (d.kind() == "decorator"
+            (d.kind_str() == "decorator"
                 && call
-                    .child_by_field_name("function")
+                    .child_by_field_id(field::FUNCTION)
                     .is_some_and(|f| last_name(ctx, f) == "method_decorator"))
             .then_some(d)?
         }
         _ => return None,
     };
     let decorated = decorator.parent()?;
-    let definition = decorated.child_by_field_name("definition")?;
+    let definition = decorated.child_by_field_id(field::DEFINITION)?;
     if let Some(why) = auth_decorator(ctx, decorated) {
         return Some(why);
     }
-    let class = match definition.kind() {
+    let class = match definition.kind_str() {
         "class_definition" => Some(definition),
         // A method (`dispatch`): the class around it.
         _ => enclosing_class(decorated),
@@ -112,10 +113,10 @@ fn cookie_auth(ctx: &Ctx, node: Node, parent: Node) -> Option<String> {
 
 /// `login_required(view)` and the like, as an argument.
 fn wraps_auth_call(ctx: &Ctx, arg: Node) -> Option<String> {
-    if arg.kind() != "call" {
+    if arg.kind_str() != "call" {
         return None;
     }
-    let name = last_name(ctx, callee(arg.child_by_field_name("function")?));
+    let name = last_name(ctx, callee(arg.child_by_field_id(field::FUNCTION)?));
     AUTH_DECORATORS.contains(&name).then(|| format!("`{name}`"))
 }
 
@@ -125,19 +126,19 @@ fn auth_decorator(ctx: &Ctx, decorated: Node) -> Option<String> {
     let mut c = decorated.walk();
     for d in decorated
         .named_children(&mut c)
-        .filter(|d| d.kind() == "decorator")
+        .filter(|d| d.kind_str() == "decorator")
     {
         let Some(expr) = d.named_child(0) else {
             continue;
         };
         let name = last_name(ctx, callee(expr));
-        let call = (expr.kind() == "call").then_some(expr);
+        let call = (expr.kind_str() == "call").then_some(expr);
         if AUTH_DECORATORS.contains(&name) {
             return Some(format!("`@{name}`"));
         }
         if name == "method_decorator"
             && let Some(first) = call
-                .and_then(|c| c.child_by_field_name("arguments"))
+                .and_then(|c| c.child_by_field_id(field::ARGUMENTS))
                 .and_then(|a| a.named_child(0))
         {
             let inner = last_name(ctx, callee(first));
@@ -151,7 +152,7 @@ fn auth_decorator(ctx: &Ctx, decorated: Node) -> Option<String> {
 
 /// A cookie-authenticating base, class decorator or DRF setting of `class`.
 fn class_auth(ctx: &Ctx, class: Node) -> Option<String> {
-    if let Some(bases) = class.child_by_field_name("superclasses") {
+    if let Some(bases) = class.child_by_field_id(field::SUPERCLASSES) {
         let mut c = bases.walk();
         for base in bases.named_children(&mut c) {
             let name = last_name(ctx, base);
@@ -162,22 +163,22 @@ fn class_auth(ctx: &Ctx, class: Node) -> Option<String> {
     }
     if let Some(decorated) = class
         .parent()
-        .filter(|p| p.kind() == "decorated_definition")
+        .filter(|p| p.kind_str() == "decorated_definition")
         && let Some(why) = auth_decorator(ctx, decorated)
     {
         return Some(why);
     }
-    let body = class.child_by_field_name("body")?;
+    let body = class.child_by_field_id(field::BODY)?;
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
-        let Some(assign) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+        let Some(assign) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") else {
             continue;
         };
         if assign
-            .child_by_field_name("left")
+            .child_by_field_id(field::LEFT)
             .is_some_and(|l| ctx.text(l) == "authentication_classes")
             && assign
-                .child_by_field_name("right")
+                .child_by_field_id(field::RIGHT)
                 .is_some_and(|r| ctx.text(r).contains("SessionAuthentication"))
         {
             return Some("`SessionAuthentication`".into());
@@ -188,15 +189,17 @@ fn class_auth(ctx: &Ctx, class: Node) -> Option<String> {
 
 /// The class whose body holds `node` directly (a method's class).
 fn enclosing_class(node: Node) -> Option<Node> {
-    let block = node.parent().filter(|b| b.kind() == "block")?;
-    block.parent().filter(|c| c.kind() == "class_definition")
+    let block = node.parent().filter(|b| b.kind_str() == "block")?;
+    block
+        .parent()
+        .filter(|c| c.kind_str() == "class_definition")
 }
 
 /// The function a decorator expression names: `f` for `f` and for
 /// `f(...)` (a decorator factory such as `permission_required("x")`).
 fn callee(expr: Node) -> Node {
-    match expr.kind() {
-        "call" => expr.child_by_field_name("function").unwrap_or(expr),
+    match expr.kind_str() {
+        "call" => expr.child_by_field_id(field::FUNCTION).unwrap_or(expr),
         _ => expr,
     }
 }

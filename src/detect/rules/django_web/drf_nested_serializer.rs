@@ -15,6 +15,7 @@
 //!
 //! **References**: <https://www.django-rest-framework.org/api-guide/relations/#nested-relationships>
 
+use crate::detect::syntax::{NodeExt, field};
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -39,7 +40,7 @@ const DRF_BASES: &[&str] = &[
 
 /// `class` is a `class_definition`.
 pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
-    if class.child_by_field_name("superclasses").is_none()
+    if class.child_by_field_id(field::SUPERCLASSES).is_none()
         || !ctx.imports.imports_from("rest_framework")
     {
         return;
@@ -48,20 +49,20 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     if !is_serializer(ctx, class, &serializers) {
         return;
     }
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.child_by_field_id(field::BODY) else {
         return;
     };
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
         let Some(call) = stmt
             .named_child(0)
-            .filter(|a| stmt.kind() == "expression_statement" && a.kind() == "assignment")
-            .and_then(|a| a.child_by_field_name("right"))
-            .filter(|r| r.kind() == "call")
+            .filter(|a| stmt.kind_str() == "expression_statement" && a.kind_str() == "assignment")
+            .and_then(|a| a.child_by_field_id(field::RIGHT))
+            .filter(|r| r.kind_str() == "call")
         else {
             continue;
         };
-        let Some(func) = call.child_by_field_name("function") else {
+        let Some(func) = call.child_by_field_id(field::FUNCTION) else {
             continue;
         };
         let last = ctx.text(func).rsplit('.').next().unwrap_or("");
@@ -86,14 +87,14 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
 
 /// Whether `class` has a DRF serializer base or a serializer of this file.
 fn is_serializer(ctx: &Ctx, class: Node, local: &HashSet<String>) -> bool {
-    let Some(bases) = class.child_by_field_name("superclasses") else {
+    let Some(bases) = class.child_by_field_id(field::SUPERCLASSES) else {
         return false;
     };
     let mut c = bases.walk();
     bases.named_children(&mut c).any(|b| {
         ctx.resolve(b)
             .is_some_and(|q| DRF_BASES.contains(&q.as_str()))
-            || (b.kind() == "identifier" && local.contains(ctx.text(b)))
+            || (b.kind_str() == "identifier" && local.contains(ctx.text(b)))
     })
 }
 
@@ -103,16 +104,16 @@ fn local_serializers(ctx: &Ctx, root: Node) -> HashSet<String> {
     let mut found = HashSet::new();
     let mut c = root.walk();
     for stmt in root.named_children(&mut c) {
-        let class = match stmt.kind() {
+        let class = match stmt.kind_str() {
             "class_definition" => stmt,
-            "decorated_definition" => match stmt.child_by_field_name("definition") {
-                Some(d) if d.kind() == "class_definition" => d,
+            "decorated_definition" => match stmt.child_by_field_id(field::DEFINITION) {
+                Some(d) if d.kind_str() == "class_definition" => d,
                 _ => continue,
             },
             _ => continue,
         };
         if is_serializer(ctx, class, &found)
-            && let Some(n) = class.child_by_field_name("name")
+            && let Some(n) = class.child_by_field_id(field::NAME)
         {
             found.insert(ctx.text(n).to_string());
         }

@@ -37,6 +37,7 @@
 //! <https://docs.djangoproject.com/en/5.2/ref/utils/#django.utils.html.format_html>,
 //! <https://docs.djangoproject.com/en/5.2/howto/custom-template-tags/#filters-and-auto-escaping>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::{Ctx, root_of, visit_own};
@@ -90,7 +91,7 @@ const SAFE_VALUE_FUNCTIONS: &[&str] = &[
 /// `call` is a `call` node.
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
     let Some(name) = call
-        .child_by_field_name("function")
+        .child_by_field_id(field::FUNCTION)
         .and_then(|f| ctx.resolve(f))
     else {
         return;
@@ -146,7 +147,7 @@ fn formats_data<'t>(
     escapers: &[&str],
 ) -> Option<Node<'t>> {
     let unsafe_value = |v: Node<'t>| (!is_safe_value(ctx, v, escapers)).then_some(v);
-    match arg.kind() {
+    match arg.kind_str() {
         "parenthesized_expression" => formats_data(ctx, arg.named_child(0)?, call, escapers),
         // f"<p>{x}</p>"
         "string" => {
@@ -154,7 +155,7 @@ fn formats_data<'t>(
             let parts: Vec<Node> = arg.named_children(&mut c).collect();
             let literal: String = parts
                 .iter()
-                .filter(|p| p.kind() == "string_content")
+                .filter(|p| p.kind_str() == "string_content")
                 .map(|p| ctx.text(*p))
                 .collect();
             if !looks_like_html(&literal) {
@@ -162,44 +163,44 @@ fn formats_data<'t>(
             }
             parts
                 .iter()
-                .filter(|p| p.kind() == "interpolation")
-                .filter_map(|p| p.child_by_field_name("expression"))
+                .filter(|p| p.kind_str() == "interpolation")
+                .filter_map(|p| p.child_by_field_id(field::EXPRESSION))
                 .find_map(unsafe_value)
         }
         // "<p>{}</p>".format(x)
         "call" => {
-            let func = arg.child_by_field_name("function")?;
-            let method = func.child_by_field_name("attribute")?;
-            if func.kind() != "attribute" || ctx.text(method) != "format" {
+            let func = arg.child_by_field_id(field::FUNCTION)?;
+            let method = func.child_by_field_id(field::ATTRIBUTE)?;
+            if func.kind_str() != "attribute" || ctx.text(method) != "format" {
                 return None;
             }
-            let template = func.child_by_field_name("object")?;
+            let template = func.child_by_field_id(field::OBJECT)?;
             if !html_template(ctx, template, call) {
                 return None;
             }
-            let args = arg.child_by_field_name("arguments")?;
+            let args = arg.child_by_field_id(field::ARGUMENTS)?;
             let mut c = args.walk();
             let values: Vec<Node> = args
                 .named_children(&mut c)
-                .filter(|n| n.kind() != "comment")
-                .map(|n| match n.kind() {
-                    "keyword_argument" => n.child_by_field_name("value").unwrap_or(n),
+                .filter(|n| n.kind_str() != "comment")
+                .map(|n| match n.kind_str() {
+                    "keyword_argument" => n.child_by_field_id(field::VALUE).unwrap_or(n),
                     _ => n,
                 })
                 .collect();
             values.into_iter().find_map(unsafe_value)
         }
         "binary_operator" => {
-            let op = arg.child_by_field_name("operator").map(|o| ctx.text(o));
-            let left = arg.child_by_field_name("left")?;
-            let right = arg.child_by_field_name("right")?;
+            let op = arg.child_by_field_id(field::OPERATOR).map(|o| ctx.text(o));
+            let left = arg.child_by_field_id(field::LEFT)?;
+            let right = arg.child_by_field_id(field::RIGHT)?;
             match op {
                 // "<p>%s</p>" % (x,)
                 Some("%") => {
                     if !html_template(ctx, left, call) {
                         return None;
                     }
-                    let values: Vec<Node> = match right.kind() {
+                    let values: Vec<Node> = match right.kind_str() {
                         "tuple" | "parenthesized_expression" => {
                             let mut c = right.walk();
                             right.named_children(&mut c).collect()
@@ -208,7 +209,7 @@ fn formats_data<'t>(
                             let mut c = right.walk();
                             right
                                 .named_children(&mut c)
-                                .filter_map(|p| p.child_by_field_name("value"))
+                                .filter_map(|p| p.child_by_field_id(field::VALUE))
                                 .collect()
                         }
                         _ => vec![right],
@@ -223,7 +224,7 @@ fn formats_data<'t>(
                     // that formats data into HTML itself.
                     if let Some(v) = operands
                         .iter()
-                        .filter(|o| o.kind() != "binary_operator")
+                        .filter(|o| o.kind_str() != "binary_operator")
                         .find_map(|o| formats_data(ctx, *o, call, escapers))
                     {
                         return Some(v);
@@ -253,25 +254,25 @@ fn formats_data<'t>(
 fn flatten_concat<'t>(ctx: &Ctx, node: Node<'t>, out: &mut Vec<Node<'t>>) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        let n = match n.kind() {
+        let n = match n.kind_str() {
             "parenthesized_expression" => match n.named_child(0) {
-                Some(inner) if inner.kind() == "binary_operator" => inner,
+                Some(inner) if inner.kind_str() == "binary_operator" => inner,
                 _ => n,
             },
             _ => n,
         };
-        let is_plus = n.kind() == "binary_operator"
-            && n.child_by_field_name("operator")
+        let is_plus = n.kind_str() == "binary_operator"
+            && n.child_by_field_id(field::OPERATOR)
                 .is_some_and(|o| ctx.text(o) == "+");
         if !is_plus {
             out.push(n);
             continue;
         }
         // Right first, so the left operand is handled next.
-        if let Some(r) = n.child_by_field_name("right") {
+        if let Some(r) = n.child_by_field_id(field::RIGHT) {
             stack.push(r);
         }
-        if let Some(l) = n.child_by_field_name("left") {
+        if let Some(l) = n.child_by_field_id(field::LEFT) {
             stack.push(l);
         }
     }
@@ -288,10 +289,10 @@ fn literal_or_translated(ctx: &Ctx, node: Node) -> Option<String> {
     if let Some(s) = literal_str(ctx, node) {
         return Some(s);
     }
-    if node.kind() != "call" {
+    if node.kind_str() != "call" {
         return None;
     }
-    let func = node.child_by_field_name("function")?;
+    let func = node.child_by_field_id(field::FUNCTION)?;
     let name = ctx.text(func).rsplit('.').next().unwrap_or_default();
     if !matches!(
         name,
@@ -306,12 +307,12 @@ fn literal_or_translated(ctx: &Ctx, node: Node) -> Option<String> {
     ) {
         return None;
     }
-    let args = node.child_by_field_name("arguments")?;
+    let args = node.child_by_field_id(field::ARGUMENTS)?;
     let mut c = args.walk();
     let texts: Option<Vec<String>> = args
         .named_children(&mut c)
-        .filter(|a| a.kind() != "comment")
-        .filter(|a| !matches!(a.kind(), "integer" | "identifier" | "attribute"))
+        .filter(|a| a.kind_str() != "comment")
+        .filter(|a| !matches!(a.kind_str(), "integer" | "identifier" | "attribute"))
         .map(|a| literal_str(ctx, a))
         .collect();
     texts.map(|t| t.concat())
@@ -323,7 +324,7 @@ fn html_template<'t>(ctx: &Ctx<'t>, template: Node<'t>, call: Node<'t>) -> bool 
     if let Some(t) = literal_or_translated(ctx, template) {
         return looks_like_html(&t);
     }
-    if template.kind() != "identifier" {
+    if template.kind_str() != "identifier" {
         return false;
     }
     ctx.enclosing_function(call).is_some()
@@ -335,7 +336,7 @@ fn html_template<'t>(ctx: &Ctx<'t>, template: Node<'t>, call: Node<'t>) -> bool 
 /// A value that can't carry markup into the result: a literal, a number,
 /// an escaped or encoded value, safe HTML by protocol.
 fn is_safe_value(ctx: &Ctx, v: Node, escapers: &[&str]) -> bool {
-    match v.kind() {
+    match v.kind_str() {
         "string" | "concatenated_string" => literal_str(ctx, v).is_some(),
         "integer" | "float" | "none" | "true" | "false" => true,
         "parenthesized_expression" => v
@@ -349,7 +350,7 @@ fn is_safe_value(ctx: &Ctx, v: Node, escapers: &[&str]) -> bool {
                 && is_safe_value(ctx, parts[2], escapers)
         }
         "call" => {
-            let Some(func) = v.child_by_field_name("function") else {
+            let Some(func) = v.child_by_field_id(field::FUNCTION) else {
                 return false;
             };
             let text = ctx.text(func);
@@ -367,24 +368,24 @@ fn local_escapers<'a>(ctx: &Ctx<'a>, call: Node<'a>) -> Vec<&'a str> {
     let mut out = Vec::new();
     let Some(body) = ctx
         .enclosing_function(call)
-        .and_then(|f| f.child_by_field_name("body"))
+        .and_then(|f| f.child_by_field_id(field::BODY))
     else {
         return out;
     };
     visit_own(body, &mut |n| {
-        if n.kind() != "assignment" {
+        if n.kind_str() != "assignment" {
             return;
         }
         let (Some(left), Some(right)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
+            n.child_by_field_id(field::LEFT),
+            n.child_by_field_id(field::RIGHT),
         ) else {
             return;
         };
         let value = ctx.text(right);
         let last = value.rsplit('.').next().unwrap_or(value);
-        if left.kind() == "identifier"
-            && matches!(right.kind(), "identifier" | "attribute")
+        if left.kind_str() == "identifier"
+            && matches!(right.kind_str(), "identifier" | "attribute")
             && SAFE_VALUE_FUNCTIONS.contains(&last)
         {
             out.push(ctx.text(left));
@@ -395,15 +396,15 @@ fn local_escapers<'a>(ctx: &Ctx<'a>, call: Node<'a>) -> Vec<&'a str> {
 
 /// The only argument of `call`, when it has exactly one positional one.
 fn single_argument(call: Node) -> Option<Node> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.child_by_field_id(field::ARGUMENTS)?;
     let mut c = args.walk();
     let mut named = args
         .named_children(&mut c)
-        .filter(|n| n.kind() != "comment");
+        .filter(|n| n.kind_str() != "comment");
     let first = named.next()?;
     (named.next().is_none()
         && !matches!(
-            first.kind(),
+            first.kind_str(),
             "keyword_argument" | "list_splat" | "dictionary_splat"
         ))
     .then_some(first)
@@ -411,7 +412,7 @@ fn single_argument(call: Node) -> Option<Node> {
 
 /// A string literal, or a conditional choosing between two of them.
 fn is_constant(ctx: &Ctx, arg: Node) -> bool {
-    if arg.kind() == "conditional_expression" {
+    if arg.kind_str() == "conditional_expression" {
         let mut c = arg.walk();
         let parts: Vec<Node> = arg.named_children(&mut c).collect();
         return parts.len() == 3 && is_constant(ctx, parts[0]) && is_constant(ctx, parts[2]);
@@ -423,14 +424,14 @@ fn is_constant(ctx: &Ctx, arg: Node) -> bool {
 /// is autoescaped).
 fn is_escaped(ctx: &Ctx, arg: Node) -> bool {
     let Some(func) = arg
-        .child_by_field_name("function")
-        .filter(|_| arg.kind() == "call")
+        .child_by_field_id(field::FUNCTION)
+        .filter(|_| arg.kind_str() == "call")
     else {
         return false;
     };
     let method = func
-        .child_by_field_name("attribute")
-        .filter(|_| func.kind() == "attribute")
+        .child_by_field_id(field::ATTRIBUTE)
+        .filter(|_| func.kind_str() == "attribute")
         .map(|a| ctx.text(a));
     let short = |q: &str| q.rsplit('.').next().unwrap_or_default().to_string();
     matches!(method, Some("render" | "render_to_string" | "__html__"))
@@ -438,7 +439,8 @@ fn is_escaped(ctx: &Ctx, arg: Node) -> bool {
             Some(q) => ESCAPING.contains(&q.as_str()),
             // An escaping function defined in this very file (django.utils.html).
             None => {
-                func.kind() == "identifier" && ESCAPING.iter().any(|e| short(e) == ctx.text(func))
+                func.kind_str() == "identifier"
+                    && ESCAPING.iter().any(|e| short(e) == ctx.text(func))
             }
         }
 }
@@ -450,15 +452,15 @@ fn is_escaped(ctx: &Ctx, arg: Node) -> bool {
 fn manages_escaping<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> bool {
     let Some(body) = ctx
         .enclosing_function(call)
-        .and_then(|f| f.child_by_field_name("body"))
+        .and_then(|f| f.child_by_field_id(field::BODY))
     else {
         return false;
     };
     let mut found = false;
     visit_own(body, &mut |n| {
         found = found
-            || (n.kind() == "call" && is_escaped(ctx, n))
-            || (n.kind() == "identifier"
+            || (n.kind_str() == "call" && is_escaped(ctx, n))
+            || (n.kind_str() == "identifier"
                 && ctx.text(n) == "SafeData"
                 && ctx
                     .resolve(n)
@@ -469,7 +471,7 @@ fn manages_escaping<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> bool {
 
 /// `format_html(template, args...)` for an f-string or `"...".format(...)`.
 fn fix(ctx: &Ctx, call: Node, arg: Node) -> Option<Fix> {
-    let (template, args) = match arg.kind() {
+    let (template, args) = match arg.kind_str() {
         "string" => f_string_parts(ctx, arg)?,
         "call" => format_call_parts(ctx, arg)?,
         _ => return None,
@@ -516,7 +518,7 @@ fn f_string_parts(ctx: &Ctx, s: Node) -> Option<(String, Vec<String>)> {
     let mut args = Vec::new();
     let mut c = s.walk();
     for part in s.children(&mut c) {
-        match part.kind() {
+        match part.kind_str() {
             "string_start" => {
                 let start = ctx.text(part);
                 if !start.contains(['f', 'F']) {
@@ -529,15 +531,15 @@ fn f_string_parts(ctx: &Ctx, s: Node) -> Option<(String, Vec<String>)> {
                 template.push('{');
                 let mut ic = part.walk();
                 for piece in part.children(&mut ic) {
-                    match piece.kind() {
+                    match piece.kind_str() {
                         "{" | "}" => {}
                         "type_conversion" => template.push_str(ctx.text(piece)),
                         "format_specifier" if piece.named_child_count() == 0 => {
                             template.push_str(ctx.text(piece))
                         }
-                        _ if part.child_by_field_name("expression") == Some(piece)
+                        _ if part.child_by_field_id(field::EXPRESSION) == Some(piece)
                             && !matches!(
-                                piece.kind(),
+                                piece.kind_str(),
                                 "expression_list" | "yield" | "list_splat" | "pattern_list"
                             ) =>
                         {
@@ -575,21 +577,21 @@ fn may_be_html(arg: &str) -> bool {
 
 /// `"<a>{}</a>".format(x, y=1)` → (`"<a>{}</a>"`, [`x`, `y=1`]).
 fn format_call_parts(ctx: &Ctx, call: Node) -> Option<(String, Vec<String>)> {
-    let func = call.child_by_field_name("function")?;
-    let object = func.child_by_field_name("object")?;
-    if func.kind() != "attribute"
+    let func = call.child_by_field_id(field::FUNCTION)?;
+    let object = func.child_by_field_id(field::OBJECT)?;
+    if func.kind_str() != "attribute"
         || func
-            .child_by_field_name("attribute")
+            .child_by_field_id(field::ATTRIBUTE)
             .is_none_or(|a| ctx.text(a) != "format")
-        || (literal_or_translated(ctx, object).is_none() && object.kind() != "identifier")
+        || (literal_or_translated(ctx, object).is_none() && object.kind_str() != "identifier")
     {
         return None;
     }
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.child_by_field_id(field::ARGUMENTS)?;
     let mut c = args.walk();
     let list: Vec<String> = args
         .named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_str() != "comment")
         .map(|n| ctx.text(n).to_string())
         .collect();
     (!list.is_empty()).then(|| (ctx.text(object).to_string(), list))

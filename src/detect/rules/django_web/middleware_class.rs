@@ -12,6 +12,7 @@
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/topics/http/middleware/#writing-your-own-middleware>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -29,8 +30,8 @@ pub(crate) static RULE: Rule = Rule {
 /// `class` is a `class_definition`.
 pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     let (Some(name), Some(body)) = (
-        class.child_by_field_name("name"),
-        class.child_by_field_name("body"),
+        class.child_by_field_id(field::NAME),
+        class.child_by_field_id(field::BODY),
     ) else {
         return;
     };
@@ -46,7 +47,7 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
 }
 
 fn has_mixin_base(ctx: &Ctx, class: Node) -> bool {
-    let Some(bases) = class.child_by_field_name("superclasses") else {
+    let Some(bases) = class.child_by_field_id(field::SUPERCLASSES) else {
         return false;
     };
     let mut c = bases.walk();
@@ -60,11 +61,11 @@ fn has_mixin_base(ctx: &Ctx, class: Node) -> bool {
 fn methods<'t>(body: Node<'t>) -> Vec<Node<'t>> {
     let mut c = body.walk();
     body.named_children(&mut c)
-        .filter_map(|s| match s.kind() {
+        .filter_map(|s| match s.kind_str() {
             "function_definition" => Some(s),
             "decorated_definition" => s
-                .child_by_field_name("definition")
-                .filter(|d| d.kind() == "function_definition"),
+                .child_by_field_id(field::DEFINITION)
+                .filter(|d| d.kind_str() == "function_definition"),
             _ => None,
         })
         .collect()
@@ -77,7 +78,7 @@ fn is_new_style(ctx: &Ctx, body: Node) -> bool {
         methods
             .iter()
             .find(|m| {
-                m.child_by_field_name("name")
+                m.child_by_field_id(field::NAME)
                     .is_some_and(|x| ctx.text(x) == n)
             })
             .copied()
@@ -85,7 +86,7 @@ fn is_new_style(ctx: &Ctx, body: Node) -> bool {
     let (Some(init), Some(_)) = (named("__init__"), named("__call__")) else {
         return false;
     };
-    let takes_get_response = init.child_by_field_name("parameters").is_some_and(|p| {
+    let takes_get_response = init.child_by_field_id(field::PARAMETERS).is_some_and(|p| {
         let mut c = p.walk();
         p.named_children(&mut c).nth(1).is_some_and(|second| {
             ctx.text(second).split([':', '=']).next().map(str::trim) == Some("get_response")
@@ -93,6 +94,6 @@ fn is_new_style(ctx: &Ctx, body: Node) -> bool {
     });
     takes_get_response
         && init
-            .child_by_field_name("body")
+            .child_by_field_id(field::BODY)
             .is_some_and(|b| ctx.text(b).contains("self.get_response = get_response"))
 }

@@ -17,6 +17,7 @@
 //!
 //! **References**: <https://docs.djangoproject.com/en/5.2/topics/signals/#connecting-receiver-functions>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -41,7 +42,9 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     }
     let is_signal = match ctx.resolve(object) {
         Some(q) => q.starts_with("django.") && q.contains(".signals."),
-        None => object.kind() == "identifier" && defines_signal(ctx, ctx.root(), ctx.text(object)),
+        None => {
+            object.kind_str() == "identifier" && defines_signal(ctx, ctx.root(), ctx.text(object))
+        }
     };
     if is_signal {
         out.push(Finding {
@@ -57,16 +60,16 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
 fn defines_signal(ctx: &Ctx, root: Node, name: &str) -> bool {
     let mut c = root.walk();
     root.named_children(&mut c).any(|stmt| {
-        let Some(assign) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+        let Some(assign) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") else {
             return false;
         };
         assign
-            .child_by_field_name("left")
+            .child_by_field_id(field::LEFT)
             .is_some_and(|l| ctx.text(l) == name)
             && assign
-                .child_by_field_name("right")
-                .filter(|r| r.kind() == "call")
-                .and_then(|r| r.child_by_field_name("function"))
+                .child_by_field_id(field::RIGHT)
+                .filter(|r| r.kind_str() == "call")
+                .and_then(|r| r.child_by_field_id(field::FUNCTION))
                 .and_then(|f| ctx.resolve(f))
                 .is_some_and(|q| {
                     q == "django.dispatch.Signal" || q == "django.dispatch.dispatcher.Signal"

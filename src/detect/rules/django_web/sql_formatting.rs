@@ -27,6 +27,7 @@
 //! <https://docs.djangoproject.com/en/stable/topics/db/sql/#passing-parameters-into-raw>,
 //! <https://docs.djangoproject.com/en/stable/topics/security/#sql-injection-protection>
 
+use crate::detect::syntax::{NodeExt, field};
 use tree_sitter::Node;
 
 use crate::detect::context::Ctx;
@@ -48,15 +49,15 @@ const SQL_STARTS: &[&str] = &[
 
 /// `call` is a `call` node.
 pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(field::FUNCTION) else {
         return;
     };
-    let Some(args) = call.child_by_field_name("arguments") else {
+    let Some(args) = call.child_by_field_id(field::ARGUMENTS) else {
         return;
     };
     let first = args
         .named_child(0)
-        .filter(|a| a.kind() != "keyword_argument");
+        .filter(|a| a.kind_str() != "keyword_argument");
     let mut sql_args: Vec<Node> = Vec::new();
     let mut must_look_like_sql = false;
     let mut what = "";
@@ -76,14 +77,14 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
             "extra" if on_queryset() => {
                 let mut c = args.walk();
                 for kw in args.named_children(&mut c) {
-                    let key = kw.child_by_field_name("name").map(|n| ctx.text(n));
+                    let key = kw.child_by_field_id(field::NAME).map(|n| ctx.text(n));
                     if let (Some("where" | "select" | "tables" | "order_by"), Some(v)) =
-                        (key, kw.child_by_field_name("value"))
+                        (key, kw.child_by_field_id(field::VALUE))
                     {
                         let mut c2 = v.walk();
                         for item in v.named_children(&mut c2) {
-                            sql_args.push(match item.kind() {
-                                "pair" => item.child_by_field_name("value").unwrap_or(item),
+                            sql_args.push(match item.kind_str() {
+                                "pair" => item.child_by_field_id(field::VALUE).unwrap_or(item),
                                 _ => item,
                             });
                         }
@@ -121,12 +122,12 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut Vec<Finding>) {
 
 /// The string literal of `arg` when `arg` formats values into it.
 fn formatted<'t>(ctx: &Ctx<'t>, arg: Node<'t>) -> Option<Node<'t>> {
-    match arg.kind() {
+    match arg.kind_str() {
         "string" => {
             let mut c = arg.walk();
             let interpolates = arg
                 .named_children(&mut c)
-                .any(|p| p.kind() == "interpolation");
+                .any(|p| p.kind_str() == "interpolation");
             interpolates.then_some(arg)
         }
         "concatenated_string" => {
@@ -138,9 +139,9 @@ fn formatted<'t>(ctx: &Ctx<'t>, arg: Node<'t>) -> Option<Node<'t>> {
                 .then(|| parts[0])
         }
         "binary_operator" => {
-            let left = arg.child_by_field_name("left")?;
-            let right = arg.child_by_field_name("right")?;
-            let op = ctx.text(arg.child_by_field_name("operator")?);
+            let left = arg.child_by_field_id(field::LEFT)?;
+            let right = arg.child_by_field_id(field::RIGHT)?;
+            let op = ctx.text(arg.child_by_field_id(field::OPERATOR)?);
             let literal =
                 string_side(left).or_else(|| (op == "+").then(|| string_side(right)).flatten())?;
             match op {
@@ -153,12 +154,12 @@ fn formatted<'t>(ctx: &Ctx<'t>, arg: Node<'t>) -> Option<Node<'t>> {
             }
         }
         "call" => {
-            let f = arg.child_by_field_name("function")?;
-            let object = f.child_by_field_name("object")?;
-            let is_format = f.kind() == "attribute"
-                && f.child_by_field_name("attribute")
+            let f = arg.child_by_field_id(field::FUNCTION)?;
+            let object = f.child_by_field_id(field::OBJECT)?;
+            let is_format = f.kind_str() == "attribute"
+                && f.child_by_field_id(field::ATTRIBUTE)
                     .is_some_and(|a| ctx.text(a) == "format");
-            (is_format && object.kind() == "string").then_some(object)
+            (is_format && object.kind_str() == "string").then_some(object)
         }
         "parenthesized_expression" => formatted(ctx, arg.named_child(0)?),
         _ => None,
@@ -166,7 +167,7 @@ fn formatted<'t>(ctx: &Ctx<'t>, arg: Node<'t>) -> Option<Node<'t>> {
 }
 
 fn string_side(node: Node) -> Option<Node> {
-    match node.kind() {
+    match node.kind_str() {
         "string" => Some(node),
         "concatenated_string" => node.named_child(0),
         "parenthesized_expression" => string_side(node.named_child(0)?),
@@ -178,14 +179,14 @@ fn string_side(node: Node) -> Option<Node> {
 /// quoted by the backend.
 fn only_quoted_names(ctx: &Ctx, values: Node) -> bool {
     let is_quoted = |n: Node| {
-        n.kind() == "call"
-            && n.child_by_field_name("function").is_some_and(|f| {
+        n.kind_str() == "call"
+            && n.child_by_field_id(field::FUNCTION).is_some_and(|f| {
                 let t = ctx.text(f);
                 let last = t.rsplit('.').next().unwrap_or(t);
                 matches!(last, "quote_name" | "qn" | "quote_name_unless_alias")
             })
     };
-    match values.kind() {
+    match values.kind_str() {
         "tuple" | "parenthesized_expression" => {
             let mut c = values.walk();
             let items: Vec<Node> = values.named_children(&mut c).collect();
@@ -207,18 +208,18 @@ fn looks_like_sql(literal: &str) -> bool {
 /// `cursor.execute`, `cur.execute`, `conn.execute`, `connection.execute`:
 /// DB-API objects, not `self.execute` of some runner.
 fn is_cursor_like(ctx: &Ctx, function: Node) -> bool {
-    let Some(receiver) = function.child_by_field_name("object") else {
+    let Some(receiver) = function.child_by_field_id(field::OBJECT) else {
         return false;
     };
-    let name = match receiver.kind() {
+    let name = match receiver.kind_str() {
         "identifier" => ctx.text(receiver),
         "attribute" => receiver
-            .child_by_field_name("attribute")
+            .child_by_field_id(field::ATTRIBUTE)
             .map_or("", |a| ctx.text(a)),
         // `connection.cursor().execute(...)`
         "call" => {
             return receiver
-                .child_by_field_name("function")
+                .child_by_field_id(field::FUNCTION)
                 .is_some_and(|f| ctx.text(f).ends_with("cursor"));
         }
         _ => "",
@@ -233,12 +234,12 @@ fn is_cursor_like(ctx: &Ctx, function: Node) -> bool {
 /// quoting it. `%%s` is an escaped placeholder for a real parameter.
 fn formats_a_value(ctx: &Ctx, arg: Node, literal: Node) -> bool {
     let text = ctx.text(literal);
-    let offsets: Vec<usize> = match arg.kind() {
+    let offsets: Vec<usize> = match arg.kind_str() {
         "binary_operator"
-            if ctx.text(arg.child_by_field_name("operator").unwrap_or(arg)) == "+" =>
+            if ctx.text(arg.child_by_field_id(field::OPERATOR).unwrap_or(arg)) == "+" =>
         {
             if arg
-                .child_by_field_name("left")
+                .child_by_field_id(field::LEFT)
                 .is_some_and(|l| l.end_byte() >= literal.end_byte())
             {
                 // `"... = " + value`: the value comes after the literal.
@@ -255,14 +256,14 @@ fn formats_a_value(ctx: &Ctx, arg: Node, literal: Node) -> bool {
             let mut c = literal.walk();
             literal
                 .named_children(&mut c)
-                .filter(|p| p.kind() == "interpolation")
+                .filter(|p| p.kind_str() == "interpolation")
                 .map(|p| p.start_byte() - literal.start_byte())
                 .collect()
         }
     };
     // `%` with a tuple: the value filling each placeholder.
-    let values: Vec<Node> = match arg.child_by_field_name("right") {
-        Some(t) if arg.kind() == "binary_operator" && t.kind() == "tuple" => {
+    let values: Vec<Node> = match arg.child_by_field_id(field::RIGHT) {
+        Some(t) if arg.kind_str() == "binary_operator" && t.kind_str() == "tuple" => {
             let mut c = t.walk();
             t.named_children(&mut c).collect()
         }
