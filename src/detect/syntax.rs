@@ -124,7 +124,11 @@ mod tests {
         ];
         assert_eq!(fields.len(), language.field_count());
         for (name, id) in fields {
-            assert_eq!(language.field_id_for_name(name), Some(id), "field `{name}`");
+            assert_eq!(
+                language.field_id_for_name(name).map(u16::from),
+                Some(id),
+                "field `{name}`"
+            );
         }
     }
 
