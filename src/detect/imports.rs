@@ -62,11 +62,18 @@ impl ImportMap {
         skip: &dyn Fn(Node) -> bool,
     ) -> ImportMap {
         let mut map = ImportMap::default();
+        // Imports are statements, and inside an expression only a lambda's
+        // parameters or a comprehension's `for` bind a name: an expression
+        // whose text has neither `lambda` nor `for` is not entered. Once one
+        // is entered (`inside` is its end), its descendants are not tested
+        // again, so each byte is tested at most once.
+        let mut inside = 0;
         crate::python::walk(root, |node| {
             if !node.is_named() || skip(node) {
                 return false;
             }
-            match node.kind_str() {
+            let kind = node.kind_str();
+            match kind {
                 "import_statement" => {
                     map.add_import(node, src);
                     return false;
@@ -91,7 +98,14 @@ impl ImportMap {
                 "parameters" | "lambda_parameters" => {
                     collect_identifiers(node, src, &mut map.defined)
                 }
-                _ => {}
+                _ if node.start_byte() < inside || holds_statements(kind) => {}
+                _ => {
+                    let t = text(node, src);
+                    if !(t.contains("lambda") || t.contains("for")) {
+                        return false;
+                    }
+                    inside = node.end_byte();
+                }
             }
             true
         });
@@ -257,6 +271,31 @@ fn dotted(node: Node, src: &str) -> String {
 }
 
 /// Adds the builtin names bound by `node` (a target or parameter list).
+/// Kinds that may hold statements (so imports) or are statements
+/// themselves: [`ImportMap::from_tree_except`] always enters them. An
+/// `ERROR` node may hold anything.
+pub(crate) fn holds_statements(kind: &str) -> bool {
+    matches!(
+        kind,
+        "module"
+            | "block"
+            | "ERROR"
+            | "expression_statement"
+            | "decorated_definition"
+            | "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "while_statement"
+            | "try_statement"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "match_statement"
+            | "case_clause"
+    )
+}
+
 fn collect_identifiers(node: Node, src: &str, out: &mut HashSet<String>) {
     if node.kind_str() == "identifier" {
         let name = text(node, src);
@@ -291,6 +330,76 @@ fn collect_identifiers(node: Node, src: &str, out: &mut HashSet<String>) {
 mod tests {
     use super::*;
     use crate::python::Document;
+
+    /// The import map read from every node, nothing pruned: what the
+    /// pruned walk of [`ImportMap::from_tree_except`] must equal.
+    fn unpruned(root: Node, src: &str) -> ImportMap {
+        let mut map = ImportMap::default();
+        crate::python::walk(root, |node| {
+            if !node.is_named() {
+                return false;
+            }
+            match node.kind_str() {
+                "import_statement" => {
+                    map.add_import(node, src);
+                    return false;
+                }
+                "import_from_statement" => {
+                    map.add_from_import(node, src);
+                    return false;
+                }
+                "function_definition" | "class_definition" => {
+                    if let Some(name) = node.child_by_field_id(field::NAME) {
+                        let name = text(name, src);
+                        if BUILTINS.contains(&name) {
+                            map.defined.insert(name.to_string());
+                        }
+                    }
+                }
+                "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                    if let Some(left) = node.child_by_field_id(field::LEFT) {
+                        collect_identifiers(left, src, &mut map.defined);
+                    }
+                }
+                "parameters" | "lambda_parameters" => {
+                    collect_identifiers(node, src, &mut map.defined)
+                }
+                _ => {}
+            }
+            true
+        });
+        map
+    }
+
+    #[test]
+    fn pruned_walk_reads_what_a_full_walk_reads() {
+        let mut inputs: Vec<String> = [
+            "x = [len for len in y]\nf = lambda list, *dict: list\n",
+            "def f(key=lambda sorted: sorted):\n    import os\n    if x:\n        from a import b as c\n",
+            "try:\n    import json\nexcept ImportError:\n    json = None\nwith open(p) as f:\n    from x import y\n",
+            "match v:\n    case 1:\n        import z\nclass set(dict):\n    def print(self): pass\n",
+            "y = {k: v for k, v in ((a, b) for a, b in z)}\nwhile (n := 1):\n    from q import r\n",
+            "def broken(:\n    import os\n  x = = 1\n",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "py") {
+                inputs.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+        for src in &inputs {
+            let doc = Document::parse(src.as_str());
+            let (pruned, full) = (
+                ImportMap::from_tree(doc.root(), src),
+                unpruned(doc.root(), src),
+            );
+            assert_eq!(pruned.names, full.names, "{src}");
+            assert_eq!(pruned.defined, full.defined, "{src}");
+        }
+    }
 
     /// Resolves each expression statement of `src` after its imports.
     fn check(src: &str, expect: &[(&str, Option<&str>)]) {

@@ -815,6 +815,27 @@ fn class_statement<'t>(
     }
 }
 
+/// The `x` of each `self.x = ...` statement in a method body, in order,
+/// not entering nested functions and classes. Assignments are statements
+/// (or the right side of a chained one), so expressions are not walked.
+fn self_attributes(body: Node, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    crate::python::walk(body, |n| {
+        let kind = n.kind_str();
+        if kind == "assignment"
+            && let Some(l) = n.child_by_field_id(field::LEFT)
+            && l.kind_str() == "attribute"
+            && l.child_by_field_id(field::OBJECT)
+                .is_some_and(|o| text(o, src) == "self")
+            && let Some(a) = l.child_by_field_id(field::ATTRIBUTE)
+        {
+            out.push(text(a, src).to_string());
+        }
+        kind == "assignment" || kind == "for_statement" || super::imports::holds_statements(kind)
+    });
+    out
+}
+
 fn add_method<'t>(
     def: &mut ClassDef,
     stmt: Node<'t>,
@@ -836,24 +857,11 @@ fn add_method<'t>(
     };
     // `self.x = ...` in the method: an instance attribute.
     if let Some(body) = func.child_by_field_id(field::BODY) {
-        crate::python::walk(body, |n| {
-            if n.kind_str() == "assignment"
-                && let Some(l) = n.child_by_field_id(field::LEFT)
-                && l.kind_str() == "attribute"
-                && l.child_by_field_id(field::OBJECT)
-                    .is_some_and(|o| text(o, src) == "self")
-                && let Some(a) = l.child_by_field_id(field::ATTRIBUTE)
-            {
-                let a = text(a, src).to_string();
-                if !def.attrs.contains(&a) {
-                    def.attrs.push(a);
-                }
+        for a in self_attributes(body, src) {
+            if !def.attrs.contains(&a) {
+                def.attrs.push(a);
             }
-            !matches!(
-                n.kind_str(),
-                "function_definition" | "class_definition" | "lambda"
-            )
-        });
+        }
     }
     let is_property = stmt.kind_str() == "decorated_definition" && {
         let t = &src[stmt.start_byte()..func.start_byte()];
@@ -1140,6 +1148,58 @@ fn text<'a>(node: Node, src: &'a str) -> &'a str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn self_attributes_are_read_from_statements_only_as_a_full_walk_reads_them() {
+        let full = |body: Node, src: &str| {
+            let mut out = Vec::new();
+            crate::python::walk(body, |n| {
+                if n.kind_str() == "assignment"
+                    && let Some(l) = n.child_by_field_id(field::LEFT)
+                    && l.kind_str() == "attribute"
+                    && l.child_by_field_id(field::OBJECT)
+                        .is_some_and(|o| text(o, src) == "self")
+                    && let Some(a) = l.child_by_field_id(field::ATTRIBUTE)
+                {
+                    out.push(text(a, src).to_string());
+                }
+                !matches!(
+                    n.kind_str(),
+                    "function_definition" | "class_definition" | "lambda"
+                )
+            });
+            out
+        };
+        let mut inputs = vec![
+            "class A:\n    def f(self):\n        self.a = self.b = 1\n        for x in y:\n            with z:\n                if q:\n                    self.c = [self.d for _ in r]\n        def g(): self.e = 1\n        try:\n            self.f: int = 2\n        except E:\n            pass\n".to_string(),
+        ];
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "py") {
+                inputs.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+        let mut methods = 0;
+        for src in &inputs {
+            let doc = Document::parse(src.as_str());
+            crate::python::walk(doc.root(), |n| {
+                if n.kind_str() == "function_definition"
+                    && let Some(body) = n.child_by_field_id(field::BODY)
+                {
+                    methods += 1;
+                    assert_eq!(
+                        self_attributes(body, src),
+                        full(body, src),
+                        "{}",
+                        text(n, src)
+                    );
+                }
+                true
+            });
+        }
+        assert!(methods > 50);
+    }
+
     use super::*;
 
     fn models(src: &str) -> ModelIndex {
