@@ -257,7 +257,7 @@ fn check_file(
                 fixed: None,
             };
         }
-        Ok(t) => t.clone(),
+        Ok(t) => t.as_str(),
         Err(e) => return FileResult::Error(e.clone()),
     };
     let analyse = |doc: &Document| -> Vec<Finding> {
@@ -266,21 +266,21 @@ fn check_file(
             .filter(|f| selection.allows(f.rule))
             .collect()
     };
-    let mut doc = parsed.unwrap_or_else(|| Document::parse(text.as_str()));
+    let mut doc = parsed.unwrap_or_else(|| Document::parse_once(text));
     let mut findings = analyse(&doc);
     let mut fixed = None;
     if mode.apply || mode.diff {
         let (new_text, applied) = detect::fix_all(
-            &text,
+            text,
             &findings,
             |a| mode.allows(a),
-            |t| analyse(&Document::parse(t)),
+            |t| analyse(&Document::parse_once(t)),
         );
         if applied > 0 {
-            doc = Document::parse(new_text.as_str());
+            doc = Document::parse_once(new_text.as_str());
             findings = analyse(&doc);
             fixed = Some(Fixed {
-                original: text,
+                original: text.to_string(),
                 text: new_text,
                 applied,
             });
@@ -319,7 +319,7 @@ fn check_all(
     let per_file: Vec<(Option<ModelIndex>, Mutex<Option<Document>>)> =
         par_map(&texts, |text| match text {
             Ok(t) if may_define_models(t) => {
-                let doc = Document::parse(t.as_str());
+                let doc = Document::parse_once(t.as_str());
                 (Some(ModelIndex::from_document(&doc)), Mutex::new(Some(doc)))
             }
             _ => (None, Mutex::new(None)),

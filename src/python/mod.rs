@@ -69,6 +69,23 @@ impl Document {
         }
     }
 
+    /// [`Document::parse`] with this thread's parser, which the document
+    /// does not keep (a first edit makes one): for `check`, which parses
+    /// many files once each and edits few, and holds some trees at once.
+    pub fn parse_once(text: impl Into<Arc<str>>) -> Document {
+        thread_local! {
+            static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
+        }
+        let text = text.into();
+        let tree = PARSER.with(|p| parse_with(&mut p.borrow_mut(), &text, None));
+        Document {
+            text,
+            tree,
+            parser: None,
+            parsed: true,
+        }
+    }
+
     /// `text` without a syntax tree (an empty module): for a file too large
     /// to analyse, whose text must still follow the editor's edits. Edits
     /// change only the text.
