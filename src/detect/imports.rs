@@ -101,7 +101,7 @@ impl ImportMap {
                 _ if node.start_byte() < inside || holds_statements(kind) => {}
                 _ => {
                     let t = text(node, src);
-                    if !(t.contains("lambda") || t.contains("for")) {
+                    if !(has_keyword(t, "lambda") || has_keyword(t, "for")) {
                         return false;
                     }
                     inside = node.end_byte();
@@ -271,6 +271,31 @@ fn dotted(node: Node, src: &str) -> String {
 }
 
 /// Adds the builtin names bound by `node` (a target or parameter list).
+/// Whether `keyword` occurs in `t` where it could be the keyword: not
+/// preceded by a letter or `_` and not followed by a letter, digit or `_`
+/// (`format` and `before` do not hold `for`; `1for` may, in old Pythons).
+/// Any non-ASCII byte next to it counts as part of a name.
+fn has_keyword(t: &str, keyword: &str) -> bool {
+    let bytes = t.as_bytes();
+    let mut from = 0;
+    while let Some(i) = t[from..].find(keyword) {
+        let start = from + i;
+        let end = start + keyword.len();
+        let before_ok = start == 0 || {
+            let b = bytes[start - 1];
+            !(b.is_ascii_alphabetic() || b == b'_' || !b.is_ascii())
+        };
+        let after_ok = bytes
+            .get(end)
+            .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || !b.is_ascii()));
+        if before_ok && after_ok {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
 /// Kinds that may hold statements (so imports) or are statements
 /// themselves: [`ImportMap::from_tree_except`] always enters them. An
 /// `ERROR` node may hold anything.
@@ -380,6 +405,7 @@ mod tests {
             "match v:\n    case 1:\n        import z\nclass set(dict):\n    def print(self): pass\n",
             "y = {k: v for k, v in ((a, b) for a, b in z)}\nwhile (n := 1):\n    from q import r\n",
             "def broken(:\n    import os\n  x = = 1\n",
+            "a = [(x)for sum in y]\nb = {1for any in z}\nc = f(format, before, lambda_)\nd = (x for\\\n min in y)\n",
         ]
         .map(str::to_string)
         .to_vec();

@@ -933,10 +933,9 @@ fn returns_self_queryset(func: Node, src: &str) -> Option<Vec<String>> {
                 None => ok = false,
             }
         }
-        !matches!(
-            n.kind_str(),
-            "function_definition" | "class_definition" | "lambda"
-        )
+        // Returns are statements: blocks and compound statements only.
+        let kind = n.kind_str();
+        kind == "for_statement" || super::imports::holds_statements(kind)
     });
     (ok && !lasts.is_empty()).then_some(lasts)
 }
@@ -1169,7 +1168,26 @@ mod tests {
             });
             out
         };
+        let returns_full = |func: Node, src: &str| {
+            let body = func.child_by_field_id(field::BODY)?;
+            let mut lasts = Vec::new();
+            let mut ok = true;
+            crate::python::walk(body, |n| {
+                if n.kind_str() == "return_statement" {
+                    match n.named_child(0).and_then(|v| self_chain_last(v, src)) {
+                        Some(last) => lasts.push(last),
+                        None => ok = false,
+                    }
+                }
+                !matches!(
+                    n.kind_str(),
+                    "function_definition" | "class_definition" | "lambda"
+                )
+            });
+            (ok && !lasts.is_empty()).then_some(lasts)
+        };
         let mut inputs = vec![
+            "class Q:\n    def a(self):\n        if x:\n            return self.filter(a=1)\n        for y in z:\n            while w:\n                with v:\n                    return super().all()\n        return (lambda: 1)()\n".to_string(),
             "class A:\n    def f(self):\n        self.a = self.b = 1\n        for x in y:\n            with z:\n                if q:\n                    self.c = [self.d for _ in r]\n        def g(): self.e = 1\n        try:\n            self.f: int = 2\n        except E:\n            pass\n".to_string(),
         ];
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -1190,6 +1208,12 @@ mod tests {
                     assert_eq!(
                         self_attributes(body, src),
                         full(body, src),
+                        "{}",
+                        text(n, src)
+                    );
+                    assert_eq!(
+                        returns_self_queryset(n, src),
+                        returns_full(n, src),
                         "{}",
                         text(n, src)
                     );
