@@ -384,10 +384,10 @@ pub(crate) fn visit<'t>(
     let on = ctx.options.checks();
     let kind = node.kind_id();
     if kind == k.identifier || kind == k.attribute {
-        if let Some(parent) = parent {
-            if on & check::API_USAGE != 0 {
-                api_usage::check(ctx, node, parent, out);
-            }
+        if let Some(parent) = parent
+            && on & check::API_USAGE != 0
+        {
+            api_usage::check(ctx, node, parent, out);
         }
     } else if kind == k.call {
         if on & check::COMPREHENSION_IN_CALL != 0 {
