@@ -359,6 +359,9 @@ impl Worker {
     /// when it holds one, else afresh; gives the snapshot its tree and
     /// schedules its diagnostics.
     fn parse(&mut self, uri: &Uri, edits: &[text_sync::Edit]) {
+        if let Some(fault) = &self.shared.options.fault {
+            fault(&format!("parse {}", uri.as_str()));
+        }
         let (Some(snapshot), Some((_, held))) =
             (self.shared.documents.get(uri), self.docs.get_mut(uri))
         else {
