@@ -3,7 +3,8 @@
 # Makes a venv with a pinned ruff from PyPI and fetches Django's wheel
 # (pip download, unzipped), once, into $PYGUIDE_BENCH_DIR (default
 # $TMPDIR/pyguide-server-vs-ruff), then runs the release bench.
-# Arguments go to the bench (`--quick`: a quarter of the samples).
+# Arguments go to the bench (`--quick`: a quarter of the samples; `--only
+# first,edits,memory,beside,big`: only those parts).
 set -eu
 RUFF_VERSION=0.17.5
 DJANGO_VERSION=5.2.8

@@ -5,7 +5,8 @@
 //! fetches Django 5.2.8 (`PYGUIDE_BENCH_RUFF`, `PYGUIDE_BENCH_DJANGO_SRC`).
 //!
 //! Figures (medians and p99 of each, and pyguide/ruff ratios):
-//! - first diagnostics after `didOpen` of `django/db/models/query.py`
+//! - first diagnostics after `didOpen` of `django/db/models/query.py` and
+//!   of the 20,000-line file
 //!   (a fresh server each sample);
 //! - one-character edit → `publishDiagnostics` for that version, on
 //!   `query.py` and on a 20,000-line file (Django's modules, largest first,
@@ -124,7 +125,7 @@ fn change(version: i64, line: usize, col: usize) -> Value {
     }
 }
 
-fn first_diagnostics(setup: &Setup, text: &str, rounds: usize) {
+fn first_diagnostics(setup: &Setup, name: &str, text: &str, rounds: usize) {
     let mut times = [Vec::new(), Vec::new()];
     for round in 0..rounds {
         let order = if round % 2 == 0 {
@@ -134,7 +135,7 @@ fn first_diagnostics(setup: &Setup, text: &str, rounds: usize) {
         };
         for tool in order {
             let mut server = setup.spawn(tool);
-            let uri = setup.uri("query.py");
+            let uri = setup.uri(name);
             let start = Instant::now();
             server.did_open(&uri, text);
             server.diagnostics(&uri, 1);
@@ -143,7 +144,7 @@ fn first_diagnostics(setup: &Setup, text: &str, rounds: usize) {
         }
     }
     paired(
-        "didOpen → first diagnostics (query.py)",
+        &format!("didOpen → first diagnostics ({name})"),
         &times[0],
         &times[1],
     );
@@ -401,15 +402,31 @@ fn main() {
     );
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 4 } else { 1 };
-    first_diagnostics(&setup, &query, 20 / scale);
-    edits(&setup, "query.py", &query, 400 / scale as i64);
-    edits(
-        &setup,
-        &format!("{}-line file", big.lines().count()),
-        &big,
-        400 / scale as i64,
-    );
-    memory(&setup, &files);
-    hover_beside_heavy(&setup);
-    big_files(&setup);
+    // `--only a,b`: just those parts (first, edits, memory, beside, big).
+    let args: Vec<String> = std::env::args().collect();
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').map(str::to_string).collect());
+    let runs = |part: &str| only.as_ref().is_none_or(|o| o.iter().any(|p| p == part));
+    // A name without spaces: it is part of the document URI.
+    let big_name = format!("{}-lines.py", big.lines().count());
+    if runs("first") {
+        first_diagnostics(&setup, "query.py", &query, 20 / scale);
+        first_diagnostics(&setup, &big_name, &big, 20 / scale);
+    }
+    if runs("edits") {
+        edits(&setup, "query.py", &query, 400 / scale as i64);
+        edits(&setup, &big_name, &big, 400 / scale as i64);
+    }
+    if runs("memory") {
+        memory(&setup, &files);
+    }
+    if runs("beside") {
+        hover_beside_heavy(&setup);
+    }
+    if runs("big") {
+        big_files(&setup);
+    }
 }

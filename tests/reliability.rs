@@ -264,6 +264,61 @@ async fn f4_a_heavy_document_never_stalls_another() {
     shut_down(h).await;
 }
 
+/// A hover right after an edit is answered while the worker still parses
+/// that edit (the parse is held by the hook, from the second one on): from
+/// the text and the last analysed findings, moved past the edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hover_after_an_edit_never_waits_for_its_parse() {
+    const URI: &str = "file:///w/edited.py";
+    let parses = Arc::new(Mutex::new(0));
+    let gate = Arc::new(Gate::default());
+    let hook: FaultHook = {
+        let (parses, gate) = (parses.clone(), gate.clone());
+        Arc::new(move |name: &str| {
+            if name == format!("parse {URI}") {
+                let mut n = parses.lock().unwrap();
+                *n += 1;
+                if *n == 1 {
+                    return;
+                }
+                drop(n);
+                *gate.held.lock().unwrap() += 1;
+                let mut open = gate.open.lock().unwrap();
+                while !*open {
+                    open = gate.changed.wait(open).unwrap();
+                }
+            }
+        })
+    };
+    let mut h = ready(None, Some(hook)).await;
+    open(&mut h.client, URI, SMALL).await;
+    assert_eq!(h.client.diagnostics(URI, 1).await.len(), 1);
+    // `check` → `checks` on line 0: the finding on line 1 is untouched.
+    h.client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 9}}, "text": "s"}
+            ]}),
+        )
+        .await;
+    while !gate.holding() {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let hovered = hover(&mut h.client, URI, 1, 14).await;
+    assert!(
+        hovered["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("PG402")),
+        "{hovered}"
+    );
+    assert!(gate.holding(), "the parse was held all along");
+    assert!(!h.client.seen.iter().any(|m| m["params"]["version"] == 2));
+    gate.release();
+    assert_eq!(h.client.diagnostics(URI, 2).await.len(), 1);
+    shut_down(h).await;
+}
+
 /// F5: with 100 hovers pending on a document whose analysis is held, the
 /// server still reads: each `$/cancelRequest` is answered at once, then
 /// `workspace/symbol`; watched-file events on a FIFO are skipped.

@@ -18,6 +18,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use builtin::topic as builtin_topic;
 pub use cards::{Card, CardKind, WrongOption};
 pub use load::{load, load_builtin, load_dir, read_dir_sources};
 pub use parse::parse_topic;

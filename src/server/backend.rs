@@ -119,14 +119,16 @@ impl LanguageServer for Backend {
                         continue;
                     }
                     *last = p.seq;
+                    // The diagnostics first: practice recording is never on
+                    // their path.
+                    client
+                        .publish_diagnostics(p.uri.clone(), p.diagnostics, p.version)
+                        .await;
                     match p.version {
                         // A closed document's empty diagnostics.
                         None => shared.practice.closed(&p.uri),
                         Some(_) => practice::met_in_code(&shared, &p.uri, &p.topics),
                     }
-                    client
-                        .publish_diagnostics(p.uri, p.diagnostics, p.version)
-                        .await;
                 }
             });
         }

@@ -3,9 +3,9 @@
 //! Request handlers clone the `Arc` under a short lock and work on it
 //! without holding anything, so a slow analysis never blocks an edit.
 //!
-//! A snapshot shares its text and syntax tree with the worker's copy of
-//! the document (no copy per edit) and gets its line index updated from the
-//! previous one. It keeps the tree while the worker keeps the document's
+//! A snapshot shares its syntax tree with the worker's copy of the
+//! document (and its text, when the worker parsed that text afresh) and
+//! gets its line index updated from the previous one. It keeps the tree while the worker keeps the document's
 //! (the [`super::worker`]'s most recently edited documents): hovers read it
 //! instead of parsing again; other snapshots hold the text and findings
 //! only (a tree takes some 25 times the text's size in memory).
@@ -17,10 +17,15 @@
 //!
 //! A snapshot replaced by a newer one is cancelled: an analysis of it in
 //! progress stops at its next check (every 1,024 nodes) and gives `None`.
+//!
+//! After an edit the worker makes the snapshot from the new text and line
+//! index first ([`Snapshot::pending`]) and parses afterwards
+//! ([`Snapshot::attach`]): requests wait for the text, never for the
+//! parse; what needs the tree waits for it ([`Snapshot::tree`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use tower_lsp_server::ls_types::Uri;
 
@@ -42,6 +47,11 @@ pub struct Snapshot {
     /// The parsed text, while the worker keeps this document's tree (a
     /// snapshot made without one parses its text when asked for findings).
     doc: Mutex<Option<Document>>,
+    /// Set while the worker parses this snapshot's text ([`Snapshot::attach`]
+    /// clears it); `parsed` and `parsed_async` wake who waits for it.
+    tree_pending: AtomicBool,
+    parsed: Condvar,
+    parsed_async: tokio::sync::Notify,
     /// The last analysed version and the edits since, until this
     /// snapshot's own findings are computed.
     base: Mutex<Option<Base>>,
@@ -173,6 +183,9 @@ impl Snapshot {
             text: doc.shared_text(),
             lines,
             doc: Mutex::new(Some(doc)),
+            tree_pending: AtomicBool::new(false),
+            parsed: Condvar::new(),
+            parsed_async: tokio::sync::Notify::new(),
             base: Mutex::new(base),
             moved: OnceLock::new(),
             models,
@@ -199,6 +212,85 @@ impl Snapshot {
             snapshot: b.snapshot.clone(),
             delta: b.delta.then(delta),
         })
+    }
+
+    /// A snapshot of `text` whose tree the worker is still making: it
+    /// answers what needs only the text (positions, the base's findings)
+    /// at once; the tree comes with [`Snapshot::attach`] (none for a text
+    /// over [`crate::files::MAX_SOURCE_BYTES`], which is not parsed).
+    pub fn pending(
+        version: i32,
+        seq: u64,
+        text: Arc<str>,
+        lines: LineIndex,
+        models: Arc<ModelIndex>,
+        analyzer: Arc<Mutex<Analyzer>>,
+        base: Option<Base>,
+    ) -> Snapshot {
+        Snapshot {
+            version,
+            too_large: text.len() as u64 > crate::files::MAX_SOURCE_BYTES,
+            seq,
+            text,
+            lines,
+            doc: Mutex::new(None),
+            tree_pending: AtomicBool::new(true),
+            parsed: Condvar::new(),
+            parsed_async: tokio::sync::Notify::new(),
+            base: Mutex::new(base),
+            moved: OnceLock::new(),
+            models,
+            findings: OnceLock::new(),
+            analyzer,
+            cancelled: AtomicBool::new(false),
+            computing: Mutex::new(()),
+            ready: tokio::sync::Notify::new(),
+            python: true,
+        }
+    }
+
+    /// Gives a [`Snapshot::pending`] its parsed text (the worker's copy,
+    /// sharing the tree) and wakes who waits for it.
+    pub fn attach(&self, doc: Document) {
+        *self.doc.lock().unwrap_or_else(|p| p.into_inner()) = Some(doc);
+        self.tree_done();
+    }
+
+    /// No tree is coming any more (attached, or the snapshot cancelled).
+    fn tree_done(&self) {
+        let _held = self.doc.lock().unwrap_or_else(|p| p.into_inner());
+        self.tree_pending.store(false, Ordering::Release);
+        self.parsed.notify_all();
+        self.parsed_async.notify_waiters();
+    }
+
+    /// Whether the worker is still parsing this snapshot's text.
+    pub fn tree_pending(&self) -> bool {
+        self.tree_pending.load(Ordering::Acquire)
+    }
+
+    /// Waits (without holding a thread) until the worker has parsed this
+    /// snapshot's text, or it was cancelled.
+    pub async fn tree(&self) {
+        loop {
+            let parsed = self.parsed_async.notified();
+            tokio::pin!(parsed);
+            parsed.as_mut().enable();
+            if !self.tree_pending() {
+                return;
+            }
+            parsed.await;
+        }
+    }
+
+    /// [`Snapshot::document`], waiting for the worker's parse first when
+    /// it is under way (blocking: not for the async threads).
+    fn document_when_parsed(&self) -> Option<Document> {
+        let mut doc = self.doc.lock().unwrap_or_else(|p| p.into_inner());
+        while self.tree_pending() {
+            doc = self.parsed.wait(doc).unwrap_or_else(|p| p.into_inner());
+        }
+        doc.clone()
     }
 
     /// Drops the syntax tree (the worker no longer keeps this document's).
@@ -281,6 +373,9 @@ impl Snapshot {
             text: self.text.clone(),
             lines: self.lines.clone(),
             doc: Mutex::new(doc),
+            tree_pending: AtomicBool::new(false),
+            parsed: Condvar::new(),
+            parsed_async: tokio::sync::Notify::new(),
             base: Mutex::new(self.base_for_next(Delta::none(self.text.len()))),
             moved: OnceLock::new(),
             models,
@@ -297,6 +392,7 @@ impl Snapshot {
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
         self.ready.notify_waiters();
+        self.tree_done();
     }
 
     /// Whether an analysis of this snapshot is under way.
@@ -363,7 +459,10 @@ impl Snapshot {
         }
         let _wake = Wake(&self.ready);
         before();
-        let held = self.document();
+        let held = self.document_when_parsed();
+        if self.is_cancelled() {
+            return None;
+        }
         let doc = held.unwrap_or_else(|| Document::parse(self.text.clone()));
         // A panic mid-analysis may leave the cache half-updated: start that
         // document's cache afresh.

@@ -8,6 +8,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use tower_lsp_server::ls_types::Uri;
+
 use crate::guide::{self, Guide, Topic, TopicError};
 use crate::search::{Hit, IndexOptions, SearchIndex};
 
@@ -116,6 +118,32 @@ fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("md.{}.tmp", std::process::id()));
     std::fs::write(&tmp, content)?;
     std::fs::rename(&tmp, path)
+}
+
+/// Each built-in topic's first reference URL (a diagnostic's
+/// `codeDescription`), parsed from that topic's file alone on first use:
+/// the first diagnostics after `didOpen` never wait for the whole guide to
+/// load. Rules name built-in topics only, and a built-in topic wins over a
+/// user topic with its id, so this is the loaded guide's answer. Keyed by
+/// the rules' static topic ids: at most one entry per topic.
+#[derive(Default)]
+pub struct References {
+    urls: Mutex<std::collections::HashMap<&'static str, Option<Uri>>>,
+}
+
+impl References {
+    /// The first reference of built-in topic `id`, if it has one.
+    pub fn first(&self, id: &'static str) -> Option<Uri> {
+        let mut urls = self.urls.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(url) = urls.get(id) {
+            return url.clone();
+        }
+        let url = guide::builtin_topic(id)
+            .and_then(|t| t.references.into_iter().next())
+            .and_then(|r| r.url.parse::<Uri>().ok());
+        urls.insert(id, url.clone());
+        url
+    }
 }
 
 /// A library loaded at most once, on first use or by a background thread.

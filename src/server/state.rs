@@ -17,7 +17,7 @@ use tower_lsp_server::jsonrpc;
 use super::ServerOptions;
 use super::config::{Layer, Settings};
 use super::documents::{Documents, Snapshot};
-use super::library::{LazyLibrary, Library};
+use super::library::{LazyLibrary, Library, References};
 use super::position::Encoding;
 use crate::detect::{Finding, ModelIndex};
 
@@ -78,6 +78,8 @@ pub struct Shared {
     pub layers: Mutex<Layers>,
     pub settings: RwLock<Arc<Settings>>,
     pub library: RwLock<Arc<LazyLibrary>>,
+    /// Topics' first references, for diagnostics (no guide load needed).
+    pub references: References,
     pub models: RwLock<Arc<ModelIndex>>,
     pub documents: Documents,
     /// The first root's `pyproject.toml` as `initialize` read it (`None`
@@ -186,6 +188,7 @@ impl Shared {
             layers: Mutex::default(),
             settings: RwLock::default(),
             library: RwLock::new(Arc::new(library)),
+            references: References::default(),
             models: RwLock::default(),
             documents: Documents::default(),
             pyproject: Mutex::default(),

@@ -5,6 +5,9 @@
 //! a large file never blocks the message loop.
 //!
 //! The worker only applies edits and makes snapshots; it never analyses.
+//! Each op makes the new text current first (a snapshot without a tree),
+//! counts as applied, and only then is the text parsed (incrementally) and
+//! the tree given to the snapshot: requests never wait for a parse.
 //! Each document has its own analysis job (a thread while it has work),
 //! which analyses the document's newest snapshot and sends its diagnostics
 //! to the publisher task. So a heavy document never holds up the edits,
@@ -13,7 +16,7 @@
 //! cancellation); the publisher drops a result older than one it already
 //! sent (`Publish::seq`). Requests that read documents first wait
 //! (`Queue::caught_up`) until every notification queued before them has
-//! been applied, which never waits for an analysis.
+//! been applied, which never waits for a parse or an analysis.
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -151,6 +154,7 @@ pub fn start(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Publis
         seq: 0,
         applied: 0,
         applied_tx,
+        pending: None,
     };
     let spawned = std::thread::Builder::new()
         .name("pyguide-documents".into())
@@ -183,6 +187,9 @@ struct Worker {
     seq: u64,
     applied: u64,
     applied_tx: watch::Sender<u64>,
+    /// The document whose new text the last op made current, to parse
+    /// (with the edits that made it) once requests may read it.
+    pending: Option<(Uri, Vec<text_sync::Edit>)>,
 }
 
 impl Worker {
@@ -193,16 +200,33 @@ impl Worker {
             tracing::debug!("applied {} in {:?}", op.name(), started.elapsed());
             if applied.is_err() {
                 tracing::error!("applying {op:?} panicked; the document is closed");
+                self.pending = None;
                 if let Some(uri) = op.uri().and_then(|u| u.parse::<Uri>().ok()) {
-                    self.docs.remove(&uri);
-                    self.analyzers.remove(&uri);
-                    self.jobs.remove(&uri);
-                    self.shared.documents.remove(&uri);
+                    self.forget(&uri);
                 }
             }
+            // Requests wait for the text, not for the parse.
             self.applied += 1;
             self.applied_tx.send_replace(self.applied);
+            if let Some((uri, edits)) = self.pending.take() {
+                let started = std::time::Instant::now();
+                let parsed = catch_unwind(AssertUnwindSafe(|| self.parse(&uri, &edits)));
+                tracing::debug!("parsed {} in {:?}", uri.as_str(), started.elapsed());
+                if parsed.is_err() {
+                    tracing::error!("parsing {} panicked; the document is closed", uri.as_str());
+                    self.forget(&uri);
+                }
+            }
         }
+    }
+
+    /// Drops everything about `uri` (its snapshot is cancelled).
+    fn forget(&mut self, uri: &Uri) {
+        self.docs.remove(uri);
+        self.analyzers.remove(uri);
+        self.jobs.remove(uri);
+        self.trees.retain(|u| u != uri);
+        self.shared.documents.remove(uri);
     }
 
     fn apply(&mut self, op: &Op) {
@@ -212,46 +236,40 @@ impl Worker {
                     return;
                 };
                 let d = p.text_document;
-                let doc = load(d.text.into());
-                let lines = LineIndex::new(doc.text());
-                self.docs.insert(d.uri.clone(), (d.version, Some(doc)));
-                self.snapshot(d.uri, lines, None);
+                let text: Arc<str> = d.text.into();
+                let lines = LineIndex::new(&text);
+                self.docs.insert(d.uri.clone(), (d.version, None));
+                self.snapshot(d.uri.clone(), text, lines, None);
+                self.pending = Some((d.uri, Vec::new()));
             }
             Op::Change(v) => {
                 let Some(p) = parse::<DidChangeTextDocumentParams>(v) else {
                     return;
                 };
                 let uri = p.text_document.uri;
-                let (Some(snapshot), Some((version, held))) =
+                let (Some(snapshot), Some((version, _))) =
                     (self.shared.documents.get(&uri), self.docs.get_mut(&uri))
                 else {
                     tracing::warn!("didChange for {} which is not open", uri.as_str());
                     return;
                 };
-                let doc = held.get_or_insert_with(|| load(snapshot.shared_text()));
-                let (lines, delta) = text_sync::apply_changes(
-                    doc,
+                let changed = text_sync::apply_to_text(
+                    &snapshot.shared_text(),
                     &snapshot.lines,
                     &p.content_changes,
                     self.shared.encoding(),
                 );
-                if doc.is_parsed() != fits(doc.text()) {
-                    *doc = load(doc.shared_text());
-                }
                 *version = p.text_document.version;
-                let base = snapshot.base_for_next(delta);
-                self.snapshot(uri, lines, base);
+                let base = snapshot.base_for_next(changed.delta);
+                self.snapshot(uri.clone(), changed.text, changed.lines, base);
+                self.pending = Some((uri, changed.edits));
             }
             Op::Close(v) => {
                 let Some(p) = parse::<DidCloseTextDocumentParams>(v) else {
                     return;
                 };
                 let uri = p.text_document.uri;
-                self.docs.remove(&uri);
-                self.analyzers.remove(&uri);
-                self.trees.retain(|u| u != &uri);
-                self.shared.documents.remove(&uri);
-                self.jobs.remove(&uri);
+                self.forget(&uri);
                 let seq = self.next_seq();
                 let _ = self.out.send(Publish {
                     uri,
@@ -288,13 +306,19 @@ impl Worker {
         }
     }
 
-    /// Makes a snapshot of the worker's copy of `uri` current and
-    /// schedules its diagnostics.
-    fn snapshot(&mut self, uri: Uri, lines: LineIndex, base: Option<super::documents::Base>) {
-        let Some((version, Some(doc))) = self.docs.get(&uri) else {
+    /// Makes a snapshot of `uri`'s new `text` current, before it is parsed
+    /// ([`Worker::parse`] follows): requests read it at once.
+    fn snapshot(
+        &mut self,
+        uri: Uri,
+        text: Arc<str>,
+        lines: LineIndex,
+        base: Option<super::documents::Base>,
+    ) {
+        let Some((version, _)) = self.docs.get(&uri) else {
             return;
         };
-        let (version, doc) = (*version, doc.clone());
+        let version = *version;
         let known = self
             .shared
             .pyproject
@@ -315,10 +339,10 @@ impl Worker {
             })
             .clone();
         let seq = self.next_seq();
-        let mut snapshot = Snapshot::new(
+        let mut snapshot = Snapshot::pending(
             version,
             seq,
-            doc,
+            text,
             lines,
             self.shared.models(),
             analyzer,
@@ -327,11 +351,38 @@ impl Worker {
         if !super::documents::is_python(&uri) {
             snapshot = snapshot.not_python();
         }
-        self.shared
-            .documents
-            .insert(uri.clone(), Arc::new(snapshot));
-        self.keep_tree(&uri);
-        self.mark(uri);
+        self.shared.documents.insert(uri, Arc::new(snapshot));
+    }
+
+    /// Parses the current snapshot of `uri` (made by [`Worker::snapshot`]
+    /// from the text after `edits`): incrementally from the worker's copy
+    /// when it holds one, else afresh; gives the snapshot its tree and
+    /// schedules its diagnostics.
+    fn parse(&mut self, uri: &Uri, edits: &[text_sync::Edit]) {
+        if let Some(fault) = &self.shared.options.fault {
+            fault(&format!("parse {}", uri.as_str()));
+        }
+        let (Some(snapshot), Some((_, held))) =
+            (self.shared.documents.get(uri), self.docs.get_mut(uri))
+        else {
+            return;
+        };
+        let text = snapshot.shared_text();
+        let followed = match held.as_mut() {
+            Some(doc) if doc.is_parsed() && fits(&text) && !edits.is_empty() => {
+                text_sync::apply_to_document(doc, edits, &text)
+            }
+            _ => false,
+        };
+        if !followed {
+            // Shares the snapshot's text.
+            *held = Some(load(text));
+        }
+        if let Some(doc) = held {
+            snapshot.attach(doc.clone());
+        }
+        self.keep_tree(uri);
+        self.mark(uri.clone());
     }
 
     /// Notes that `uri` was just changed; drops the trees of the documents
@@ -458,7 +509,7 @@ fn analyse(uri: &Uri, snapshot: &Arc<Snapshot>, shared: &Shared) -> Option<Publi
             snapshot,
             &findings,
             &settings.diagnostics(),
-            &shared.library(),
+            &shared.references,
             shared.encoding(),
         );
         Some((diagnostics, topics))

@@ -72,7 +72,7 @@ async fn apply(
 ) {
     report(&client, problems).await;
     if reload {
-        load_guide(shared, client, queue.clone());
+        load_guide(shared, client);
     }
     queue.push(Op::Republish);
 }

@@ -6,12 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, TextEdit, Uri,
+    CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, TextEdit,
 };
 
 use crate::detect::{Applicability, Finding, Fix, Selection, Severity};
 use crate::server::documents::Snapshot;
-use crate::server::library::Library;
+use crate::server::library::References;
 use crate::server::position::{Encoding, Lines};
 
 pub const SOURCE: &str = "pyguide";
@@ -59,7 +59,7 @@ pub fn build(
     snapshot: &Snapshot,
     findings: &[Finding],
     selection: &Selection,
-    library: &Library,
+    references: &References,
     encoding: Encoding,
 ) -> Vec<Diagnostic> {
     let lines = snapshot.lines(encoding);
@@ -69,7 +69,7 @@ pub fn build(
     findings
         .iter()
         .filter(|f| selection.allows(f.rule))
-        .map(|f| diagnostic(f, snapshot.version, &lines, library))
+        .map(|f| diagnostic(f, snapshot.version, &lines, references))
         .collect()
 }
 
@@ -88,11 +88,8 @@ fn too_large(snapshot: &Snapshot) -> Diagnostic {
     }
 }
 
-fn diagnostic(f: &Finding, version: i32, lines: &Lines, library: &Library) -> Diagnostic {
-    let href = library
-        .topic(f.topic())
-        .and_then(|t| t.references.first())
-        .and_then(|r| r.url.parse::<Uri>().ok());
+fn diagnostic(f: &Finding, version: i32, lines: &Lines, references: &References) -> Diagnostic {
+    let href = references.first(f.topic());
     let data = DiagnosticData {
         version,
         topic: f.topic().to_string(),

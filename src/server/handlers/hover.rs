@@ -57,6 +57,11 @@ pub async fn hover(shared: &Shared, params: HoverParams) -> Result<Option<Shown>
         Some(f) => f,
         None => findings_of(&snapshot).await?,
     };
+    // Where no finding is, a `yield` or an import is read from the tree:
+    // on such a line, wait for the worker's parse of a fresh edit.
+    if snapshot.tree_pending() && lookup::may_name_construct(snapshot.text(), offset) {
+        snapshot.tree().await;
+    }
     shared.guarded("hover", || {
         let selection = shared.settings().constructs();
         let library = shared.library();

@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::execute_command::COMMANDS;
-use crate::server::blocking::{READ_TIMEOUT, off_runtime};
+use crate::server::blocking::{READ_TIMEOUT, in_background, off_runtime};
 use crate::server::config::{Layer, client_section, parse_layer, read_pyproject_keeping_text};
 use crate::server::position::Encoding;
 use crate::server::state::{ClientCaps, Shared, TopicLinks};
@@ -172,7 +172,7 @@ pub async fn initialized(
     problems: Problems,
 ) {
     report(&client, &problems).await;
-    load_guide(shared.clone(), client.clone(), queue.clone());
+    load_guide(shared.clone(), client.clone());
     index_workspace(shared.clone(), queue);
     if shared.caps().watch_files_dynamically {
         let options = DidChangeWatchedFilesRegistrationOptions {
@@ -213,12 +213,14 @@ pub async fn report(client: &Client, problems: &[String]) {
     client.show_message(MessageType::WARNING, message).await;
 }
 
-/// Loads the current guide on a blocking thread, reports broken user
-/// topics, and republishes diagnostics (their links come from the guide).
-pub fn load_guide(shared: Arc<Shared>, client: Client, queue: Arc<Queue>) {
+/// Loads the current guide in the background (requests answer from the
+/// built-in guide meanwhile) and reports broken user topics. Diagnostics
+/// do not depend on it (their links are built-in topics': see
+/// `References`), so none is published again.
+pub fn load_guide(shared: Arc<Shared>, client: Client) {
     tokio::spawn(async move {
         let lazy = shared.lazy_library();
-        let Ok(library) = tokio::task::spawn_blocking(move || lazy.get()).await else {
+        let Some(library) = in_background("loading the guide", move || lazy.get()).await else {
             return;
         };
         let errors: Vec<String> = library.errors().iter().map(|e| e.to_string()).collect();
@@ -226,13 +228,10 @@ pub fn load_guide(shared: Arc<Shared>, client: Client, queue: Arc<Queue>) {
             let message = format!("pyguide: topics skipped: {}", errors.join("; "));
             client.show_message(MessageType::WARNING, message).await;
         }
-        if !shared.documents.is_empty() {
-            queue.push(Op::Republish);
-        }
     });
 }
 
-/// Indexes the Django models of the workspace folders on a blocking thread,
+/// Indexes the Django models of the workspace folders in the background,
 /// then analyses the open documents again.
 fn index_workspace(shared: Arc<Shared>, queue: Arc<Queue>) {
     let roots = shared.roots();
@@ -240,7 +239,8 @@ fn index_workspace(shared: Arc<Shared>, queue: Arc<Queue>) {
         return;
     }
     tokio::spawn(async move {
-        let Ok(index) = tokio::task::spawn_blocking(move || index_roots(&roots)).await else {
+        let indexed = in_background("indexing the workspace", move || index_roots(&roots));
+        let Some(index) = indexed.await else {
             return;
         };
         tracing::info!("workspace index: {} models", index.len());

@@ -1,9 +1,13 @@
 //! `textDocument/didOpen`, `didChange`, `didClose`, `didSave`: turning the
 //! notifications' parameters into document state. These run on the document
 //! worker (see `worker.rs`), one at a time in arrival order; this file holds
-//! the pure part: applying a `didChange`'s content changes to a [`Document`]
-//! incrementally (one `Document::edit` per ranged change, each relative to
-//! the text the previous one produced), updating the line index as it goes.
+//! the pure part, in two steps: a `didChange`'s content changes applied to
+//! the text and its line index ([`apply_to_text`]: cheap, so requests wait
+//! only for this), then the same edits applied to the parsed [`Document`]
+//! incrementally ([`apply_to_document`]: one `Document::edit` per ranged
+//! change, each relative to the text the previous one produced).
+
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
@@ -11,48 +15,110 @@ use crate::python::{Document, LineIndex};
 use crate::server::documents::Delta;
 use crate::server::position::{Encoding, Lines};
 
-/// Applies `changes` in order. `index` is the line index of `doc`'s current
-/// text (the caller has it from the last snapshot); it is updated after each
-/// change from the bytes the change replaced, never rebuilt from the whole
-/// text unless a change replaces the whole text (one without a range).
-/// Returns the new text's index and what changed, as one [`Delta`].
-pub fn apply_changes(
-    doc: &mut Document,
+/// One change as bytes of the text it applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// `range` (char boundaries of the text before this edit) becomes
+    /// `text`.
+    Ranged(std::ops::Range<usize>, String),
+    /// The whole text is replaced.
+    Full,
+}
+
+/// A `didChange` applied to the text.
+pub struct TextChange {
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    pub delta: Delta,
+    /// The changes as byte edits, in order, for [`apply_to_document`].
+    pub edits: Vec<Edit>,
+}
+
+/// Applies `changes` in order to `text`, whose line index is `index`. The
+/// index is updated after each change from the bytes the change replaced,
+/// never rebuilt from the whole text unless a change replaces the whole
+/// text (one without a range). Ranges are clamped to the text and to char
+/// boundaries as [`Document::edit`] clamps them, so a stale or
+/// out-of-range change cannot panic and the document follows the same text.
+pub fn apply_to_text(
+    text: &Arc<str>,
     index: &LineIndex,
     changes: &[TextDocumentContentChangeEvent],
     encoding: Encoding,
-) -> (LineIndex, Delta) {
-    let mut current: Option<LineIndex> = None;
-    let mut delta = Delta::none(doc.text().len());
+) -> TextChange {
+    let mut current: Option<(Arc<str>, LineIndex)> = None;
+    let mut delta = Delta::none(text.len());
+    let mut edits = Vec::with_capacity(changes.len());
     for change in changes {
-        let old_len = doc.text().len();
-        let step = match change.range {
+        let (old, old_index) = match &current {
+            Some((t, i)) => (t, i),
+            None => (text, index),
+        };
+        let old_len = old.len();
+        let (next, step) = match change.range {
             Some(range) => {
-                let index = current.as_ref().unwrap_or(index);
                 let bytes = Lines {
-                    text: doc.text(),
-                    index,
+                    text: old,
+                    index: old_index,
                     encoding,
                 }
                 .byte_range(range);
-                let applied = doc.edit(bytes, &change.text);
-                let r = applied.range;
-                current = Some(index.edited(doc.text(), r.start, r.end, applied.inserted));
-                Delta::edit(r, applied.inserted, old_len)
+                let start = floor_char_boundary(old, bytes.start.min(old_len));
+                let end = floor_char_boundary(old, bytes.end.clamp(start, old_len));
+                let mut new = String::with_capacity(old_len - (end - start) + change.text.len());
+                new.push_str(&old[..start]);
+                new.push_str(&change.text);
+                new.push_str(&old[end..]);
+                let lines = old_index.edited(&new, start, end, change.text.len());
+                edits.push(Edit::Ranged(start..end, change.text.clone()));
+                (
+                    (Arc::from(new), lines),
+                    Delta::edit(start..end, change.text.len(), old_len),
+                )
             }
             None => {
-                *doc = if change.text.len() as u64 > crate::files::MAX_SOURCE_BYTES {
-                    Document::unparsed(change.text.as_str())
-                } else {
-                    Document::parse(change.text.as_str())
-                };
-                current = Some(LineIndex::new(doc.text()));
-                Delta::edit(0..old_len, doc.text().len(), old_len)
+                let new: Arc<str> = Arc::from(change.text.as_str());
+                let lines = LineIndex::new(&new);
+                edits.push(Edit::Full);
+                let step = Delta::edit(0..old_len, new.len(), old_len);
+                ((new, lines), step)
             }
         };
         delta = delta.then(step);
+        current = Some(next);
     }
-    (current.unwrap_or_else(|| index.clone()), delta)
+    let (text, lines) = current.unwrap_or_else(|| (text.clone(), index.clone()));
+    TextChange {
+        text,
+        lines,
+        delta,
+        edits,
+    }
+}
+
+/// Applies `edits` (from [`apply_to_text`]) to `doc`, whose text is the
+/// one they were made for, re-parsing incrementally. Returns whether `doc`
+/// now holds `text`, their result: false when the changes replaced the
+/// whole text (nothing to reuse), and should a clamp ever differ; the
+/// caller then parses `text` afresh.
+pub fn apply_to_document(doc: &mut Document, edits: &[Edit], text: &str) -> bool {
+    if edits.contains(&Edit::Full) {
+        return false;
+    }
+    for edit in edits {
+        if let Edit::Ranged(range, new) = edit {
+            doc.edit(range.clone(), new);
+        }
+    }
+    doc.text() == text
+}
+
+/// The largest char boundary of `text` at or before `i` (`i` ≤ its length).
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -72,8 +138,8 @@ mod tests {
     fn changes_apply_in_sequence_in_utf16() {
         let mut doc = Document::parse("😀 = 1\nx = 2\n");
         let index = LineIndex::new(doc.text());
-        let (lines, delta) = apply_changes(
-            &mut doc,
+        let changed = apply_to_text(
+            &doc.shared_text(),
             &index,
             &[
                 // "😀" is two UTF-16 units: column 2 is just after it.
@@ -84,19 +150,20 @@ mod tests {
             ],
             Encoding::Utf16,
         );
-        assert_eq!(doc.text(), "😀_a = 1\nyy = 2\nz = 3\n");
-        let fresh = LineIndex::new(doc.text());
-        assert_eq!(
-            (0..lines.line_count())
-                .map(|l| lines.line_start(l))
-                .collect::<Vec<_>>(),
-            (0..fresh.line_count())
-                .map(|l| fresh.line_start(l))
+        assert_eq!(&*changed.text, "😀_a = 1\nyy = 2\nz = 3\n");
+        let fresh = LineIndex::new(&changed.text);
+        let starts = |l: &LineIndex| {
+            (0..l.line_count())
+                .map(|i| l.line_start(i))
                 .collect::<Vec<_>>()
-        );
+        };
+        assert_eq!(starts(&changed.lines), starts(&fresh));
         // From the first change's start to the end of the text (the last
         // change appends).
+        let delta = changed.delta;
         assert_eq!((delta.start, delta.old_end, delta.new_end), (4, 15, 24));
+        assert!(apply_to_document(&mut doc, &changed.edits, &changed.text));
+        assert_eq!(doc.text(), &*changed.text);
         assert_eq!(
             doc.root().to_sexp(),
             Document::parse(doc.text()).root().to_sexp()
@@ -106,7 +173,27 @@ mod tests {
             range_length: None,
             text: "a = 1\n".into(),
         };
-        apply_changes(&mut doc, &index, &[full], Encoding::Utf16);
-        assert_eq!(doc.text(), "a = 1\n");
+        let replaced = apply_to_text(&changed.text, &changed.lines, &[full], Encoding::Utf16);
+        assert_eq!(&*replaced.text, "a = 1\n");
+        assert!(!apply_to_document(
+            &mut doc,
+            &replaced.edits,
+            &replaced.text
+        ));
+    }
+
+    #[test]
+    fn ranges_past_the_end_or_inside_a_char_are_clamped_as_the_document_clamps_them() {
+        let mut doc = Document::parse("é = 1\n");
+        let index = LineIndex::new(doc.text());
+        // Line 7 does not exist; byte 1 (UTF-8 column 1) is inside "é".
+        let changed = apply_to_text(
+            &doc.shared_text(),
+            &index,
+            &[change(7, 0, 7, 3, "x"), change(0, 1, 0, 1, "y")],
+            Encoding::Utf8,
+        );
+        assert!(apply_to_document(&mut doc, &changed.edits, &changed.text));
+        assert_eq!(doc.text(), &*changed.text);
     }
 }
