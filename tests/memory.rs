@@ -21,33 +21,6 @@ fn status_kb(field: &str) -> u64 {
         .unwrap_or_else(|| panic!("no {field} in /proc/self/status"))
 }
 
-/// About `bytes` of realistic Python: the fixtures, each copy renamed.
-fn realistic(bytes: usize) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-    let mut chunk = String::new();
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    paths.sort();
-    for p in paths {
-        chunk.push_str(&std::fs::read_to_string(p).unwrap());
-        chunk.push('\n');
-    }
-    let mut out = String::with_capacity(bytes + chunk.len());
-    let mut i = 0;
-    while out.len() < bytes {
-        out.push_str(
-            &chunk
-                .replace("def ", &format!("def c{i}_"))
-                .replace("class ", &format!("class C{i}_")),
-        );
-        i += 1;
-    }
-    out
-}
-
 /// The target (≤ 20× the file) is not met yet: measured 90× on
 /// 1 MB in this process (which also holds the client's copies: the text,
 /// its JSON, the diagnostics as JSON values). Run it with `--ignored`.

@@ -56,6 +56,33 @@ pub(crate) struct Ctx<'a> {
     mentioned: RefCell<Vec<(&'static str, bool)>>,
     /// Per scope, its own assignments by name ([`Ctx::own_assignments`]).
     assignments: RefCell<std::collections::HashMap<usize, std::rc::Rc<Assignments<'a>>>>,
+    /// For one part of a file analysed in parts: what the rest of the
+    /// file tells (see [`FileWide`]).
+    file: Option<&'a FileWide<'a>>,
+}
+
+/// A file-wide fact about the module, read from its root (`module_fact`):
+/// a union over its statements, so a file read in parts gets it by
+/// concatenating each part's.
+pub(crate) type ModuleFact = for<'a> fn(&Ctx<'a>, Node<'a>) -> Vec<&'a str>;
+
+/// What one part of a file analysed in parts (`detect/chunked.rs`) knows
+/// of the whole file, beyond the imports and models every [`Ctx`] has:
+/// the module facts (`rules::MODULE_FACTS`, each the concatenation of
+/// every part's), the file's local serializer classes, the module-level
+/// names assigned in earlier parts, and the tree of the leading imports
+/// (where an added import goes).
+pub(crate) struct FileWide<'a> {
+    pub facts: std::collections::HashMap<&'static str, std::rc::Rc<Vec<&'a str>>>,
+    pub serializers: std::rc::Rc<std::collections::HashSet<String>>,
+    /// Names a module-level statement of an earlier part assigns: their
+    /// definitions are out of reach, so [`Ctx::own_assignments`] of the
+    /// module leaves them out (a variable followed to its one definition
+    /// must not be followed to a later one only).
+    pub assigned_before: std::collections::HashSet<&'a str>,
+    /// The root of the file's head: its docstring, comments and leading
+    /// imports, parsed alone.
+    pub head: Node<'a>,
 }
 
 /// A scope's own `name = ...` and `name op= ...` statements, by name, in
@@ -169,14 +196,50 @@ impl<'a> Ctx<'a> {
         models: Models<'a>,
         options: &'a Options,
     ) -> Ctx<'a> {
-        let src = doc.text();
+        Ctx::over(doc.text(), doc.root(), imports, models, options, None)
+    }
+
+    /// A context over a tree of (part of) `src` that knows nothing beyond
+    /// it: how a part's own facts are read.
+    pub fn of_tree(
+        src: &'a str,
+        root: Node<'a>,
+        imports: ImportMap,
+        models: Models<'a>,
+        options: &'a Options,
+    ) -> Ctx<'a> {
+        Ctx::over(src, root, imports, models, options, None)
+    }
+
+    /// A context for one part of a file analysed in parts: `root` is the
+    /// part's tree (its nodes at their offsets in `src`, the whole text),
+    /// `file` what the other parts tell.
+    pub fn part(
+        src: &'a str,
+        root: Node<'a>,
+        imports: ImportMap,
+        models: Models<'a>,
+        options: &'a Options,
+        file: &'a FileWide<'a>,
+    ) -> Ctx<'a> {
+        Ctx::over(src, root, imports, models, options, Some(file))
+    }
+
+    fn over(
+        src: &'a str,
+        root: Node<'a>,
+        imports: ImportMap,
+        models: Models<'a>,
+        options: &'a Options,
+        file: Option<&'a FileWide<'a>>,
+    ) -> Ctx<'a> {
         Ctx {
             src,
             imports,
             models,
             may_have_querysets: may_have_querysets(src),
             options,
-            root: doc.root(),
+            root,
             frames: RefCell::new(Vec::new()),
             current: Cell::new(None),
             work: Cell::new(0),
@@ -185,6 +248,7 @@ impl<'a> Ctx<'a> {
             serializers: std::cell::OnceCell::new(),
             mentioned: RefCell::default(),
             assignments: RefCell::default(),
+            file,
         }
     }
 
@@ -197,6 +261,12 @@ impl<'a> Ctx<'a> {
         key: &'static str,
         compute: impl FnOnce() -> Vec<&'a str>,
     ) -> std::rc::Rc<Vec<&'a str>> {
+        if let Some(file) = self.file {
+            if let Some(fact) = file.facts.get(key) {
+                return fact.clone();
+            }
+            debug_assert!(false, "module fact {key:?} is not in rules::MODULE_FACTS");
+        }
         self.node_fact(key, self.root, compute)
     }
 
@@ -222,6 +292,9 @@ impl<'a> Ctx<'a> {
         &self,
         compute: impl FnOnce() -> std::collections::HashSet<String>,
     ) -> std::rc::Rc<std::collections::HashSet<String>> {
+        if let Some(file) = self.file {
+            return file.serializers.clone();
+        }
         self.serializers
             .get_or_init(|| std::rc::Rc::new(compute()))
             .clone()
@@ -264,6 +337,11 @@ impl<'a> Ctx<'a> {
                 index.entry(self.text(left)).or_default().push(n);
             }
         });
+        if let Some(file) = self.file
+            && scope.id() == self.root.id()
+        {
+            index.retain(|name, _| !file.assigned_before.contains(name));
+        }
         let index = std::rc::Rc::new(index);
         self.assignments
             .borrow_mut()
@@ -555,6 +633,7 @@ impl<'a> Ctx<'a> {
         module: &str,
         name: &str,
     ) -> (String, Option<Edit>) {
+        let root = self.file.map_or(root, |f| f.head);
         let qualified = format!("{module}.{name}");
         match self.imports.spelling_of(&qualified) {
             Some(s) => (s, None),
@@ -565,6 +644,7 @@ impl<'a> Ctx<'a> {
     /// An edit that adds `import {module}` where isort would put it, or
     /// `None` when the module is already imported under its own name.
     pub fn add_import(&self, root: Node, module: &str) -> Option<Edit> {
+        let root = self.file.map_or(root, |f| f.head);
         if self.imports.is_imported_module(module) {
             return None;
         }
@@ -575,6 +655,7 @@ impl<'a> Ctx<'a> {
     /// spelling when already imported, else `name` plus the edit that adds
     /// it (joined into an existing `from module import ...` line).
     pub fn import_from(&self, root: Node, module: &str, name: &str) -> (String, Option<Edit>) {
+        let root = self.file.map_or(root, |f| f.head);
         match self.imports.spelling_of(&format!("{module}.{name}")) {
             Some(s) => (s, None),
             None => (

@@ -517,7 +517,7 @@ fn within(f: &Finding, span: &Range<usize>) -> bool {
 
 /// `f` with every offset moved by `base`: added when `forward`, else
 /// subtracted.
-fn shift(f: &Finding, base: usize, forward: bool) -> Finding {
+pub(super) fn shift(f: &Finding, base: usize, forward: bool) -> Finding {
     let m = |o: usize| if forward { o + base } else { o - base };
     let r = |r: &Range<usize>| m(r.start)..m(r.end);
     let mut out = f.clone();
