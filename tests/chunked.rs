@@ -146,3 +146,46 @@ fn edits_give_the_same_findings_as_a_whole_analysis() {
         );
     }
 }
+
+/// Every key a rule passes to `Ctx::module_fact` is one a file read in
+/// parts computes on every part (else a rule would see one part's).
+#[test]
+fn every_module_fact_is_computed_on_every_part() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+    }
+    let mut texts = Vec::new();
+    sources(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/detect")),
+        &mut texts,
+    );
+    let registry = texts
+        .iter()
+        .find(|t| t.contains("pub(crate) const MODULE_FACTS"))
+        .expect("the registry");
+    let registry = &registry[registry.find("pub(crate) const MODULE_FACTS").unwrap()..];
+    let registry = &registry[..registry.find("];").unwrap()];
+    let mut keys = 0;
+    for text in &texts {
+        for (at, _) in text.match_indices("module_fact(") {
+            let rest = text[at + "module_fact(".len()..].trim_start();
+            let Some(rest) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let key = &rest[..rest.find('"').unwrap()];
+            keys += 1;
+            assert!(
+                registry.contains(&format!("(\"{key}\"")),
+                "module fact {key:?} is not in rules::MODULE_FACTS"
+            );
+        }
+    }
+    assert!(keys >= 9, "{keys} module facts found");
+}

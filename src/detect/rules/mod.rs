@@ -441,6 +441,7 @@ pub(crate) const MODULE_FACTS: &[(&str, crate::detect::context::ModuleFact)] = &
     ("celery apps", tasks::module_apps),
     ("celery tasks", tasks::module_tasks),
     ("celery task modules", tasks::module_task_modules),
+    ("celery app tasks", tasks::module_app_tasks),
 ];
 
 /// The module's serializer classes (`Ctx::module_strings`), given those

@@ -172,11 +172,66 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node<'a>) -> Facts<'a> {
             .copied()
             .collect::<HashSet<&'a str>>()
     };
+    let apps = set("celery apps", module_apps);
+    let mut tasks = set("celery tasks", module_tasks);
+    // `@app.task` functions whose app another part of the file defines.
+    let pairs = ctx.module_fact("celery app tasks", || module_app_tasks(ctx, module));
+    for pair in pairs.chunks_exact(2) {
+        if apps.contains(pair[0]) {
+            tasks.insert(pair[1]);
+        }
+    }
     Facts {
-        apps: set("celery apps", module_apps),
-        tasks: set("celery tasks", module_tasks),
+        apps,
+        tasks,
         task_modules: set("celery task modules", module_task_modules),
     }
+}
+
+/// Module-level functions decorated `@<name>.task` (or `@<name>.task(...)`),
+/// as `[name, function, name, function, ...]` (a file-wide fact: they are
+/// tasks when `name` is an app).
+pub(crate) fn module_app_tasks<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut c = module.walk();
+    for node in module
+        .named_children(&mut c)
+        .filter(|n| n.kind() == "decorated_definition")
+    {
+        let Some(name) = node
+            .child_by_field_name("definition")
+            .filter(|d| d.kind() == "function_definition")
+            .and_then(|d| d.child_by_field_name("name"))
+        else {
+            continue;
+        };
+        let mut d = node.walk();
+        for decorator in node
+            .named_children(&mut d)
+            .filter(|d| d.kind() == "decorator")
+        {
+            let Some(mut target) = decorator.named_child(0) else {
+                continue;
+            };
+            if target.kind() == "call"
+                && let Some(f) = target.child_by_field_name("function")
+            {
+                target = f;
+            }
+            if target.kind() == "attribute"
+                && target
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| ctx.text(a) == "task")
+                && let Some(app) = target
+                    .child_by_field_name("object")
+                    .filter(|o| o.kind() == "identifier")
+            {
+                out.push(ctx.text(app));
+                out.push(ctx.text(name));
+            }
+        }
+    }
+    out
 }
 
 fn sorted<'a>(names: &HashSet<&'a str>) -> Vec<&'a str> {
