@@ -7,9 +7,7 @@
 
 mod support;
 
-use pyguide::detect::{
-    self, Finding, ModelIndex, Options, PartsAnalyzer, Versions, analyze_file,
-};
+use pyguide::detect::{self, Finding, ModelIndex, Options, PartsAnalyzer, Versions, analyze_file};
 use pyguide::python::Document;
 
 /// One finding as a comparable line: code, range, message, fix.
@@ -19,7 +17,9 @@ fn line(f: &Finding) -> String {
         f.rule.code,
         f.range,
         f.message,
-        f.fix.as_ref().map(|x| (&x.message, &x.edits, x.applicability))
+        f.fix
+            .as_ref()
+            .map(|x| (&x.message, &x.edits, x.applicability))
     )
 }
 
@@ -48,9 +48,19 @@ fn compare(expected: &[Finding], got: &[Finding], what: &str) {
         e.len(),
         g.len(),
         missing.len(),
-        missing.iter().take(20).map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+        missing
+            .iter()
+            .take(20)
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
         extra.len(),
-        extra.iter().take(20).map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+        extra
+            .iter()
+            .take(20)
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
 }
 
@@ -134,7 +144,11 @@ fn edits_give_the_same_findings_as_a_whole_analysis() {
         (0, "import ", "import logging\nimport "),
         (middle, "def ", "def x(a={}):\n    pass\n\ndef "),
         (0, "import logging\n", ""),
-        (text.len() / 3, "class ", "from django.db import models as m\nclass "),
+        (
+            text.len() / 3,
+            "class ",
+            "from django.db import models as m\nclass ",
+        ),
     ];
     for (from, anchor, replacement) in edits {
         let at = from + text[from..].find(anchor).expect("anchor");

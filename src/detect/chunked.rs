@@ -362,8 +362,7 @@ impl PartsAnalyzer {
                 }
                 let tree = parse_part(text, part.range.clone(), part.row);
                 let own = self.facts[key].imports.clone();
-                let facts =
-                    self.part_facts(text, &tree, &part.range, own, &imports, &seed, i == 0);
+                let facts = self.part_facts(text, &tree, &part.range, own, &imports, &seed, i == 0);
                 self.facts.insert(*key, facts);
             }
             seed.extend(self.facts[key].serializers.iter().cloned());
@@ -413,7 +412,11 @@ impl PartsAnalyzer {
             .iter()
             .position(|s| s.has_error())
             .filter(|&i| i > 0)
-            .map(|i| text[..statements[i].start_byte()].rfind('\n').map_or(0, |nl| nl + 1))
+            .map(|i| {
+                text[..statements[i].start_byte()]
+                    .rfind('\n')
+                    .map_or(0, |nl| nl + 1)
+            })
             .filter(|&at| at > range.start)
             .map(|at| at - range.start);
         PartFacts {
@@ -462,9 +465,9 @@ impl PartsAnalyzer {
             .flat_map(|f| f.serializers.iter().cloned())
             .collect();
         let serializers = Rc::new(serializers);
-        let head_range = parts.first().map_or(0..0, |(p, _)| {
-            p.range.start..p.range.start + facts[0].head
-        });
+        let head_range = parts
+            .first()
+            .map_or(0..0, |(p, _)| p.range.start..p.range.start + facts[0].head);
         let head = parse_part(text, head_range.clone(), 0);
 
         // What every part's findings depend on beyond its own text.

@@ -191,7 +191,9 @@ pub fn parse_part(text: &str, range: Range<usize>, row: usize) -> Tree {
     let part = &text[start..end];
     let end_point = Point {
         row: row + part.bytes().filter(|&b| b == b'\n').count(),
-        column: part.rfind('\n').map_or(part.len(), |nl| part.len() - nl - 1),
+        column: part
+            .rfind('\n')
+            .map_or(part.len(), |nl| part.len() - nl - 1),
     };
     let mut parser = new_parser();
     let included = tree_sitter::Range {

@@ -433,7 +433,10 @@ pub(crate) fn literals(code: &str) -> Vec<&'static str> {
 /// read from one part only; `chunked.rs` tests that none is.
 pub(crate) const MODULE_FACTS: &[(&str, crate::detect::context::ModuleFact)] = &[
     ("match-constants", match_statement::module_constants),
-    ("module-level getLogger names", logging_calls::module_loggers),
+    (
+        "module-level getLogger names",
+        logging_calls::module_loggers,
+    ),
     ("star-import", comprehension_scope::star_import),
     ("module-names", comprehension_scope::module_names),
     ("global-names", comprehension_scope::global_names),
