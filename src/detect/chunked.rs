@@ -60,7 +60,7 @@ pub const CHUNKED_ABOVE: usize = 1 << 20;
 
 /// The size a part grows to before it ends at the next top-level
 /// statement line.
-pub const PART_BYTES: usize = 256 << 10;
+pub const PART_BYTES: usize = 128 << 10;
 
 /// How many times a part with a syntax error is merged with the next.
 pub const MAX_MERGES: usize = 8;
@@ -173,6 +173,9 @@ pub struct PartsAnalyzer {
     options: Options,
     /// [`PART_BYTES`], unless a test asks for smaller parts.
     part_bytes: usize,
+    /// Whether facts and findings are kept for the next analysis (not for
+    /// a one-off analysis, such as `check`'s).
+    keep: bool,
     facts: HashMap<u64, PartFacts>,
     findings: HashMap<u64, PartFindings>,
 }
@@ -236,8 +239,17 @@ impl PartsAnalyzer {
         PartsAnalyzer {
             options,
             part_bytes: PART_BYTES,
+            keep: true,
             facts: HashMap::new(),
             findings: HashMap::new(),
+        }
+    }
+
+    /// An analyzer for one analysis: it keeps nothing afterwards.
+    pub fn once(options: Options) -> PartsAnalyzer {
+        PartsAnalyzer {
+            keep: false,
+            ..PartsAnalyzer::new(options)
         }
     }
 
@@ -542,16 +554,18 @@ impl PartsAnalyzer {
                             return None;
                         }
                     }
-                    fresh.push((
-                        part_key,
-                        PartFindings {
-                            context,
-                            findings: own_findings
-                                .iter()
-                                .map(|f| super::incremental::shift(f, part.range.start, false))
-                                .collect(),
-                        },
-                    ));
+                    fresh.extend(self.keep.then(|| {
+                        (
+                            part_key,
+                            PartFindings {
+                                context,
+                                findings: own_findings
+                                    .iter()
+                                    .map(|f| super::incremental::shift(f, part.range.start, false))
+                                    .collect(),
+                            },
+                        )
+                    }));
                     findings.extend(own_findings);
                 }
             }
@@ -569,6 +583,9 @@ impl PartsAnalyzer {
             .collect();
         self.findings.retain(|k, _| live.contains(k));
         self.prune(&parts);
+        if !self.keep {
+            self.facts = HashMap::new();
+        }
         Some(super::finish_with(&suppressions, &self.options, findings))
     }
 
@@ -594,7 +611,7 @@ pub fn analyze_source(
         let doc = parsed.unwrap_or_else(|| crate::python::Document::parse(text));
         return super::analyze_file(&doc, models, options);
     }
-    PartsAnalyzer::new(options.clone()).analyze(text, models)
+    PartsAnalyzer::once(options.clone()).analyze(text, models)
 }
 
 /// The Django models `text` defines, and its tree when it was parsed whole
@@ -605,5 +622,5 @@ pub fn index_source(text: &str) -> (ModelIndex, Option<crate::python::Document>)
         let doc = crate::python::Document::parse(text);
         return (ModelIndex::from_document(&doc), Some(doc));
     }
-    (PartsAnalyzer::new(Options::default()).models(text), None)
+    (PartsAnalyzer::once(Options::default()).models(text), None)
 }
