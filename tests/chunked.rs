@@ -196,10 +196,29 @@ fn every_module_fact_is_computed_on_every_part() {
             let key = &rest[..rest.find('"').unwrap()];
             keys += 1;
             assert!(
-                registry.contains(&format!("(\"{key}\"")),
+                registry.contains(&format!("\"{key}\"")),
                 "module fact {key:?} is not in rules::MODULE_FACTS"
             );
         }
     }
     assert!(keys >= 7, "{keys} module facts found");
+}
+
+/// Settings checked against each other (`ALLOWED_HOSTS` against `DEBUG`,
+/// `MIDDLEWARE` against `CSRF_USE_SESSIONS`) are read file-wide, wherever
+/// the parts split them.
+#[test]
+fn settings_in_different_parts_are_read_together() {
+    let mut text = String::from(
+        "\"\"\"Settings.\"\"\"\nimport os\n\nDEBUG = True\nCSRF_USE_SESSIONS = True\nROOT_URLCONF = 'x.urls'\n\n",
+    );
+    for i in 0..30 {
+        text.push_str(&format!("def f{i}(a=[]):\n    return a == None\n\n"));
+    }
+    text.push_str(
+        "ALLOWED_HOSTS = ['*']\nMIDDLEWARE = [\n    'django.middleware.csrf.CsrfViewMiddleware',\n    'django.contrib.sessions.middleware.SessionMiddleware',\n]\nSECRET_KEY = 'not-secret'\n",
+    );
+    for part_bytes in [128, 512] {
+        assert_same(&text, part_bytes, &Options::default());
+    }
 }

@@ -30,9 +30,10 @@
 //!   it out), and `Ctx::assigns` at module level sees its own part only:
 //!   a finding that depends on such a definition is not reported;
 //! - the rules that read the whole module (Django settings, Celery tasks)
-//!   see one part as the module, so a setting checked against another
-//!   setting, or a task enqueued far from where it is defined, may go
-//!   unreported when the two lie in different parts;
+//!   walk one part as the module, with the file-wide facts they need
+//!   (setting names and `True` settings, Celery apps and tasks); a Celery
+//!   task defined under an `if`/`try` with an app of another part is not
+//!   known as a task;
 //! - near a syntax error tree-sitter's recovery may differ between the
 //!   part and the whole file.
 //!
@@ -48,7 +49,7 @@ use std::rc::Rc;
 use tree_sitter::{Node, Tree};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::context::{Ctx, FileWide};
+use super::context::{Ctx, FileWide, TextFacts};
 use super::models::{self, ClassDef, Models};
 use super::suppress::Suppressions;
 use super::{Finding, ImportMap, ModelIndex, Options, rules, walk_rules};
@@ -281,7 +282,10 @@ impl PartsAnalyzer {
 
     /// The model classes `text` defines (the first pass only).
     pub fn models(&mut self, text: &str) -> ModelIndex {
-        let (parts, _) = self.read_facts(text, &|| false).unwrap_or_default();
+        let text_facts = TextFacts::new(text);
+        let (parts, _) = self
+            .read_facts(text, &text_facts, &|| false)
+            .unwrap_or_default();
         let classes = parts
             .iter()
             .flat_map(|(_, k)| self.facts[k].classes.iter().cloned())
@@ -296,6 +300,7 @@ impl PartsAnalyzer {
     fn read_facts(
         &mut self,
         text: &str,
+        text_facts: &TextFacts,
         stop: &dyn Fn() -> bool,
     ) -> Option<(Vec<(Part, u64)>, ImportMap)> {
         let mut parts: Vec<(Part, u64)> = Vec::new();
@@ -327,6 +332,7 @@ impl PartsAnalyzer {
                             own,
                             &so_far,
                             &seed,
+                            text_facts,
                             parts.is_empty(),
                         );
                         self.facts.insert(key, facts);
@@ -374,7 +380,16 @@ impl PartsAnalyzer {
                 }
                 let tree = parse_part(text, part.range.clone(), part.row);
                 let own = self.facts[key].imports.clone();
-                let facts = self.part_facts(text, &tree, &part.range, own, &imports, &seed, i == 0);
+                let facts = self.part_facts(
+                    text,
+                    &tree,
+                    &part.range,
+                    own,
+                    &imports,
+                    &seed,
+                    text_facts,
+                    i == 0,
+                );
                 self.facts.insert(*key, facts);
             }
             seed.extend(self.facts[key].serializers.iter().cloned());
@@ -393,6 +408,7 @@ impl PartsAnalyzer {
         own_imports: ImportMap,
         imports: &ImportMap,
         seed: &HashSet<String>,
+        text_facts: &TextFacts,
         first: bool,
     ) -> PartFacts {
         let root = tree.root_node();
@@ -403,6 +419,7 @@ impl PartsAnalyzer {
             imports.clone(),
             Models::new(&no_models, &no_models),
             &self.options,
+            text_facts,
         );
         let facts = rules::MODULE_FACTS
             .iter()
@@ -454,7 +471,8 @@ impl PartsAnalyzer {
         models: &ModelIndex,
         stop: &dyn Fn() -> bool,
     ) -> Option<Vec<Finding>> {
-        let (parts, imports) = self.read_facts(text, stop)?;
+        let text_facts = TextFacts::new(text);
+        let (parts, imports) = self.read_facts(text, &text_facts, stop)?;
         let facts: Vec<&PartFacts> = parts.iter().map(|(_, k)| &self.facts[k]).collect();
 
         // The file-wide facts, as rules read them.
@@ -488,7 +506,7 @@ impl PartsAnalyzer {
         context.write_u64(hash_imports(&imports));
         context.write_u64(own.fingerprint());
         context.write_u64(models.fingerprint());
-        context.write_u8(u8::from(super::context::may_have_querysets(text)));
+        context.write_u8(u8::from(text_facts.may_have_querysets));
         for (key, _) in rules::MODULE_FACTS {
             context.write(key.as_bytes());
             for s in module_facts[key].iter() {
@@ -537,6 +555,7 @@ impl PartsAnalyzer {
                         serializers: serializers.clone(),
                         assigned_before: assigned_before.clone(),
                         head: head.root_node(),
+                        text: &text_facts,
                     };
                     let ctx = Ctx::part(
                         text,

@@ -83,6 +83,40 @@ pub(crate) struct FileWide<'a> {
     /// The root of the file's head: its docstring, comments and leading
     /// imports, parsed alone.
     pub head: Node<'a>,
+    /// Text facts of the whole file, read once for every part:
+    /// [`may_have_querysets`] and the words asked of [`Ctx::mentions`].
+    pub text: &'a TextFacts,
+}
+
+/// What the whole text says, read once per analysis of a file in parts
+/// (each part would otherwise scan the whole text again).
+#[derive(Default)]
+pub(crate) struct TextFacts {
+    pub may_have_querysets: bool,
+    mentioned: RefCell<Vec<(&'static str, bool)>>,
+}
+
+impl TextFacts {
+    pub fn new(src: &str) -> TextFacts {
+        TextFacts {
+            may_have_querysets: may_have_querysets(src),
+            mentioned: RefCell::default(),
+        }
+    }
+
+    fn mentions(&self, src: &str, word: &'static str) -> bool {
+        if let Some((_, found)) = self
+            .mentioned
+            .borrow()
+            .iter()
+            .find(|(w, _)| std::ptr::eq(*w, word) || *w == word)
+        {
+            return *found;
+        }
+        let found = src.contains(word);
+        self.mentioned.borrow_mut().push((word, found));
+        found
+    }
 }
 
 /// A scope's own `name = ...` and `name op= ...` statements, by name, in
@@ -196,19 +230,30 @@ impl<'a> Ctx<'a> {
         models: Models<'a>,
         options: &'a Options,
     ) -> Ctx<'a> {
-        Ctx::over(doc.text(), doc.root(), imports, models, options, None)
+        let src = doc.text();
+        let querysets = may_have_querysets(src);
+        Ctx::over(src, doc.root(), imports, models, options, None, querysets)
     }
 
     /// A context over a tree of (part of) `src` that knows nothing beyond
-    /// it: how a part's own facts are read.
+    /// it but `text`: how a part's own facts are read.
     pub fn of_tree(
         src: &'a str,
         root: Node<'a>,
         imports: ImportMap,
         models: Models<'a>,
         options: &'a Options,
+        text: &TextFacts,
     ) -> Ctx<'a> {
-        Ctx::over(src, root, imports, models, options, None)
+        Ctx::over(
+            src,
+            root,
+            imports,
+            models,
+            options,
+            None,
+            text.may_have_querysets,
+        )
     }
 
     /// A context for one part of a file analysed in parts: `root` is the
@@ -222,7 +267,8 @@ impl<'a> Ctx<'a> {
         options: &'a Options,
         file: &'a FileWide<'a>,
     ) -> Ctx<'a> {
-        Ctx::over(src, root, imports, models, options, Some(file))
+        let querysets = file.text.may_have_querysets;
+        Ctx::over(src, root, imports, models, options, Some(file), querysets)
     }
 
     fn over(
@@ -232,12 +278,13 @@ impl<'a> Ctx<'a> {
         models: Models<'a>,
         options: &'a Options,
         file: Option<&'a FileWide<'a>>,
+        may_have_querysets: bool,
     ) -> Ctx<'a> {
         Ctx {
             src,
             imports,
             models,
-            may_have_querysets: may_have_querysets(src),
+            may_have_querysets,
             options,
             root,
             frames: RefCell::new(Vec::new()),
@@ -305,6 +352,9 @@ impl<'a> Ctx<'a> {
     /// (`yield` before looking for one in every function body). The
     /// answer is kept for the rest of the analysis.
     pub fn mentions(&self, word: &'static str) -> bool {
+        if let Some(file) = self.file {
+            return file.text.mentions(self.src, word);
+        }
         if let Some((_, found)) = self
             .mentioned
             .borrow()

@@ -445,6 +445,8 @@ pub(crate) const MODULE_FACTS: &[(&str, crate::detect::context::ModuleFact)] = &
     ("celery tasks", tasks::module_tasks),
     ("celery task modules", tasks::module_task_modules),
     ("celery app tasks", tasks::module_app_tasks),
+    ("setting names", settings::module_setting_names),
+    ("settings set to True", settings::module_settings_true),
 ];
 
 /// The module's serializer classes (`Ctx::module_strings`), given those
