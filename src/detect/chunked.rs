@@ -45,6 +45,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
@@ -158,12 +159,13 @@ struct PartFacts {
     head: usize,
 }
 
-/// A part's findings (offsets from the part's start) and the context they
-/// were computed in.
+/// The last analysis's findings (as returned: shared with the caller, so
+/// the cache costs no copy) and, by the key of each part's text, the
+/// part's range then and the context its findings were computed in.
 #[derive(Debug, Clone)]
-struct PartFindings {
-    context: u64,
-    findings: Vec<Finding>,
+struct Last {
+    findings: Arc<Vec<Finding>>,
+    parts: HashMap<u64, (Range<usize>, u64)>,
 }
 
 /// Analyses a big file in parts, again and again, reusing each part's
@@ -178,7 +180,7 @@ pub struct PartsAnalyzer {
     /// a one-off analysis, such as `check`'s).
     keep: bool,
     facts: HashMap<u64, PartFacts>,
-    findings: HashMap<u64, PartFindings>,
+    last: Option<Last>,
 }
 
 fn hash_imports(imports: &ImportMap) -> u64 {
@@ -242,7 +244,7 @@ impl PartsAnalyzer {
             part_bytes: PART_BYTES,
             keep: true,
             facts: HashMap::new(),
-            findings: HashMap::new(),
+            last: None,
         }
     }
 
@@ -277,6 +279,7 @@ impl PartsAnalyzer {
     /// (but for the differences in the module's doc).
     pub fn analyze(&mut self, text: &str, models: &ModelIndex) -> Vec<Finding> {
         self.analyze_unless(text, models, &|| false)
+            .map(|f| Arc::try_unwrap(f).unwrap_or_else(|shared| (*shared).clone()))
             .unwrap_or_default()
     }
 
@@ -470,7 +473,7 @@ impl PartsAnalyzer {
         text: &str,
         models: &ModelIndex,
         stop: &dyn Fn() -> bool,
-    ) -> Option<Vec<Finding>> {
+    ) -> Option<Arc<Vec<Finding>>> {
         let text_facts = TextFacts::new(text);
         let (parts, imports) = self.read_facts(text, &text_facts, stop)?;
         let facts: Vec<&PartFacts> = parts.iter().map(|(_, k)| &self.facts[k]).collect();
@@ -525,14 +528,22 @@ impl PartsAnalyzer {
         // the findings' memory, and there are ~10,000 per MB with hints).
         let mut per_part: Vec<Vec<Finding>> = Vec::with_capacity(parts.len());
         let mut assigned_before: HashSet<&str> = HashSet::new();
-        let mut fresh: Vec<(u64, PartFindings)> = Vec::new();
+        let last = self.last.take();
+        let mut done: HashMap<u64, (Range<usize>, u64)> = HashMap::new();
         for ((part, _), part_facts) in parts.iter().zip(&facts) {
             let context = before.finish();
             let part_key = xxh3_64(&text.as_bytes()[part.range.clone()]);
-            let cached = self
-                .findings
-                .get(&part_key)
-                .filter(|c| c.context == context && !part_facts.has_error);
+            // The part's findings last time, when its text and context
+            // are the same (they are a slice of that result: parts are
+            // disjoint and a finding's range lies in its part).
+            let cached = last.as_ref().and_then(|l| {
+                let (range, at) = l.parts.get(&part_key)?;
+                (*at == context && !part_facts.has_error).then(|| {
+                    let from = l.findings.partition_point(|f| f.range.start < range.start);
+                    let to = l.findings.partition_point(|f| f.range.start < range.end);
+                    (&l.findings[from..to], range.clone())
+                })
+            });
             // Suppressions and cached findings both need the tree only
             // when a directive word is in the part.
             let needs_tree = cached.is_none() || suppressions.wants(&text[part.range.clone()]);
@@ -541,10 +552,10 @@ impl PartsAnalyzer {
                 suppressions.add_part(tree.root_node(), text, part.range.clone());
             }
             match (cached, tree) {
-                (Some(c), _) => per_part.push(
-                    c.findings
+                (Some((found, old)), _) => per_part.push(
+                    found
                         .iter()
-                        .map(|f| super::incremental::shift(f, part.range.start, true))
+                        .map(|f| moved(f, &old, part.range.start))
                         .collect(),
                 ),
                 (None, tree) => {
@@ -577,18 +588,6 @@ impl PartsAnalyzer {
                             return None;
                         }
                     }
-                    fresh.extend(self.keep.then(|| {
-                        (
-                            part_key,
-                            PartFindings {
-                                context,
-                                findings: own_findings
-                                    .iter()
-                                    .map(|f| super::incremental::shift(f, part.range.start, false))
-                                    .collect(),
-                            },
-                        )
-                    }));
                     own_findings.shrink_to_fit();
                     per_part.push(own_findings);
                 }
@@ -598,14 +597,10 @@ impl PartsAnalyzer {
                 before.write_u8(0);
             }
             assigned_before.extend(part_facts.assigned.iter().map(String::as_str));
+            done.insert(part_key, (part.range.clone(), context));
         }
         drop(facts);
-        self.findings.extend(fresh);
-        let live: HashSet<u64> = parts
-            .iter()
-            .map(|(p, _)| xxh3_64(&text.as_bytes()[p.range.clone()]))
-            .collect();
-        self.findings.retain(|k, _| live.contains(k));
+        drop(last);
         self.prune(&parts);
         if !self.keep {
             self.facts = HashMap::new();
@@ -614,7 +609,14 @@ impl PartsAnalyzer {
         for part in per_part {
             findings.extend(part);
         }
-        Some(super::finish_with(&suppressions, &self.options, findings))
+        let findings = Arc::new(super::finish_with(&suppressions, &self.options, findings));
+        if self.keep {
+            self.last = Some(Last {
+                findings: findings.clone(),
+                parts: done,
+            });
+        }
+        Some(findings)
     }
 
     /// Forgets the facts of parts the text no longer has.
@@ -624,6 +626,28 @@ impl PartsAnalyzer {
             self.facts.retain(|k, _| live.contains(k));
         }
     }
+}
+
+/// `f`, found in a part that was at `old`, for the part now starting at
+/// `start`: offsets in the part move with it, others (an import added at
+/// the head of the file) stay.
+fn moved(f: &Finding, old: &Range<usize>, start: usize) -> Finding {
+    let m = |o: usize| {
+        if old.start <= o && o <= old.end {
+            o - old.start + start
+        } else {
+            o
+        }
+    };
+    let r = |r: &Range<usize>| m(r.start)..m(r.end);
+    let mut out = f.clone();
+    out.range = r(&f.range);
+    if let Some(fix) = &mut out.fix {
+        for e in &mut fix.edits {
+            e.range = r(&e.range);
+        }
+    }
+    out
 }
 
 /// Every finding in `text`: one tree for a file up to [`CHUNKED_ABOVE`],

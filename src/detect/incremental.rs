@@ -127,7 +127,7 @@ impl Analyzer {
         doc: Option<&Document>,
         models: &ModelIndex,
         stop: &dyn Fn() -> bool,
-    ) -> Option<Vec<Finding>> {
+    ) -> Option<std::sync::Arc<Vec<Finding>>> {
         if super::is_chunked(text) {
             self.entries = HashMap::new();
             self.methods = HashMap::new();
@@ -142,6 +142,7 @@ impl Analyzer {
             Some(doc) => self.analyze_unless(doc, models, stop),
             None => self.analyze_unless(&Document::parse(text), models, stop),
         }
+        .map(std::sync::Arc::new)
     }
 
     /// Every finding in `doc`, as [`super::analyze_with`] would report them.
@@ -555,7 +556,7 @@ fn within(f: &Finding, span: &Range<usize>) -> bool {
 
 /// `f` with every offset moved by `base`: added when `forward`, else
 /// subtracted.
-pub(super) fn shift(f: &Finding, base: usize, forward: bool) -> Finding {
+fn shift(f: &Finding, base: usize, forward: bool) -> Finding {
     let m = |o: usize| if forward { o + base } else { o - base };
     let r = |r: &Range<usize>| m(r.start)..m(r.end);
     let mut out = f.clone();

@@ -380,7 +380,6 @@ impl Snapshot {
         let stop = || self.is_cancelled();
         match analyzer.analyze_source_unless(&self.text, held.as_ref(), &self.models, &stop) {
             Some(findings) => {
-                let findings = Arc::new(findings);
                 let _ = self.findings.set(findings.clone());
                 // The base served requests until now.
                 *self.base.lock().unwrap_or_else(|p| p.into_inner()) = None;
