@@ -143,6 +143,10 @@ async fn server_peak_memory_is_proportional_to_the_file() {
 
 /// Runs `pyguide ARGS` to its end; its peak resident memory in kB (from
 /// `wait4`'s resource usage, this child's only).
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its peak memory"
+)]
 fn peak_kb_of(args: &[&str]) -> u64 {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_pyguide"))
         .args(args)
