@@ -1,70 +1,60 @@
-//! F13: memory proportional to the input. The server (in-process, over a
-//! pipe) opens a realistic 1 MB Python file (the test fixtures repeated,
-//! each copy's names made unique), publishes its diagnostics, answers a
-//! hover and takes an edit; the process's peak resident memory above what
-//! it used before must stay under 20× the file's size. Alone in this test
-//! binary so no other test shares the process's memory. Bounded by memory,
-//! not time.
+//! F13: memory proportional to the input. The built binary, as the user
+//! runs it, on a realistic Python file above `detect::CHUNKED_ABOVE` (the
+//! test fixtures repeated, each copy's names made unique, so it is read in
+//! parts): `pyguide serve` over stdio (didOpen, diagnostics, a hover, an
+//! edit, didClose, and the same again: memory is reused), and `pyguide
+//! check` with and without `--hints`. Peak resident memory above the same
+//! command's on a tiny file stays under 20× the file's size. Bounded by
+//! memory, not time.
 
 mod support;
 
-use serde_json::{Value, json};
-use support::init_params;
+use std::process::Stdio;
 
-/// A kB figure from /proc/self/status (`VmRSS`, `VmHWM`).
-fn status_kb(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+use serde_json::{Value, json};
+use support::{Client, init_params};
+
+/// The largest ratio of peak memory (above the baseline) to the file's size.
+const MAX_RATIO: f64 = 20.0;
+
+/// A kB figure (`VmRSS`, `VmHWM`) of process `pid`.
+fn status_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
         .lines()
         .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {field} in /proc/self/status"))
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
 }
 
-/// About `bytes` of realistic Python: the fixtures, each copy renamed.
-fn realistic(bytes: usize) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-    let mut chunk = String::new();
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    paths.sort();
-    for p in paths {
-        chunk.push_str(&std::fs::read_to_string(p).unwrap());
-        chunk.push('\n');
-    }
-    let mut out = String::with_capacity(bytes + chunk.len());
-    let mut i = 0;
-    while out.len() < bytes {
-        out.push_str(
-            &chunk
-                .replace("def ", &format!("def c{i}_"))
-                .replace("class ", &format!("class C{i}_")),
-        );
-        i += 1;
-    }
-    out
+fn open(uri: &str, text: &str) -> Value {
+    json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
 }
 
-/// The target (≤ 20× the file) is not met yet: measured 90× on
-/// 1 MB in this process (which also holds the client's copies: the text,
-/// its JSON, the diagnostics as JSON values). Run it with `--ignored`.
+/// In a debug build the 4 MB file takes ~15 s per analysis (near the
+/// client's timeout on a loaded machine) and measured 18.8–19.9×: run it
+/// on a release build, `cargo test --release --test memory -- --ignored`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "F13's 20x target is not met yet (90x measured on 1 MB, client copies included)"]
-async fn peak_memory_is_proportional_to_the_file() {
-    let support::Harness {
-        mut client,
-        server,
-        cache: _cache,
-    } = support::start(Vec::new(), None);
+#[ignore = "slow in a debug build and within 1% of the bound there; run with --release --ignored"]
+async fn server_peak_memory_is_proportional_to_the_file() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_pyguide"))
+        .arg("serve")
+        .env("PYGUIDE_CACHE_DIR", cache.path())
+        .env("PYGUIDE_DATA_DIR", cache.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let pid = child.id().unwrap();
+    let mut client = Client::new(child.stdout.take().unwrap(), child.stdin.take().unwrap());
     client
         .call("initialize", init_params(&["utf-16"], None, Value::Null))
         .await;
     client.notify("initialized", json!({})).await;
     // Warm up: the guide and the parser, on a small file.
-    let open = |uri: &str, text: &str| json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}});
     client
         .notify(
             "textDocument/didOpen",
@@ -72,38 +62,143 @@ async fn peak_memory_is_proportional_to_the_file() {
         )
         .await;
     client.diagnostics("file:///w/small.py", 1).await;
-
-    let text = realistic(1 << 20);
-    let before = status_kb("VmRSS:");
-    let uri = "file:///w/big.py";
-    client
-        .notify("textDocument/didOpen", open(uri, &text))
-        .await;
-    let diagnostics = client.diagnostics(uri, 1).await;
-    assert!(diagnostics.len() > 300, "{} diagnostics", diagnostics.len());
-    let at = diagnostics[diagnostics.len() / 2]["range"]["start"].clone();
+    // The guide loads for the first hover.
     client
         .call(
             "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": at}),
+            json!({"textDocument": {"uri": "file:///w/small.py"}, "position": {"line": 0, "character": 3}}),
         )
         .await;
-    client
-        .notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
-                {"range": {"start": at, "end": at}, "text": " "}
-            ]}),
-        )
-        .await;
-    client.diagnostics(uri, 2).await;
-    drop(diagnostics);
-    let peak = status_kb("VmHWM:");
-    let size_kb = (text.len() / 1024) as u64;
-    let ratio = peak.saturating_sub(before) as f64 / size_kb as f64;
-    eprintln!("file {size_kb} kB, RSS before {before} kB, peak {peak} kB: {ratio:.1}× the file");
-    assert!(ratio <= 20.0, "peak memory {ratio:.1}× the file's size");
+
+    // 4 MB: big enough that the server's fixed costs (one part's tree,
+    // its buffers) do not dominate, in a debug build too.
+    let text = support::realistic(4 << 20);
+    assert!(pyguide::detect::is_chunked(&text));
+    let before = status_kb(pid, "VmRSS:");
+    let uri = "file:///w/big.py";
+    let mut peaks = Vec::new();
+    for round in 0..2 {
+        client
+            .notify("textDocument/didOpen", open(uri, &text))
+            .await;
+        let diagnostics = client.diagnostics(uri, 1).await;
+        assert!(diagnostics.len() > 300, "{} diagnostics", diagnostics.len());
+        let at = diagnostics[diagnostics.len() / 2]["range"]["start"].clone();
+        let line_start = json!({"line": at["line"], "character": 0});
+        let hover = client
+            .call(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": at}),
+            )
+            .await;
+        assert!(hover["contents"]["value"].is_string(), "{hover}");
+        client
+            .notify(
+                "textDocument/didChange",
+                // A comment line typed in the middle of the file.
+                json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+                    {"range": {"start": line_start, "end": line_start}, "text": "# note\n"}
+                ]}),
+            )
+            .await;
+        let after_edit = client.diagnostics(uri, 2).await;
+        assert!(after_edit.len() > 300, "{} diagnostics", after_edit.len());
+        client
+            .notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .await;
+        client
+            .diagnostics_where(uri, |codes| codes.is_empty())
+            .await;
+        let peak = status_kb(pid, "VmHWM:");
+        let size_kb = (text.len() / 1024) as u64;
+        let ratio = peak.saturating_sub(before) as f64 / size_kb as f64;
+        eprintln!(
+            "round {round}: file {size_kb} kB, server RSS before {before} kB, peak {peak} kB: {ratio:.1}× the file"
+        );
+        if round == 0 {
+            assert!(
+                ratio <= MAX_RATIO,
+                "peak memory {ratio:.1}× the file's size"
+            );
+        }
+        peaks.push(peak.saturating_sub(before));
+    }
+    // Closing released the document's memory, or it was reused: opening it
+    // again costs far less than the first time (nothing of the closed
+    // document is kept; what grows is the allocator's fragmentation,
+    // measured at ~1.3× the first peak).
+    assert!(
+        peaks[1] * 2 <= peaks[0] * 3,
+        "the second open grew the peak from {} kB to {} kB",
+        peaks[0],
+        peaks[1]
+    );
     client.call("shutdown", Value::Null).await;
     client.notify("exit", Value::Null).await;
-    assert!(server.await.unwrap());
+    assert!(child.wait().await.unwrap().success());
+}
+
+/// Runs `pyguide ARGS` to its end; its peak resident memory in kB (from
+/// `wait4`'s resource usage, this child's only).
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its peak memory"
+)]
+fn peak_kb_of(args: &[&str]) -> u64 {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_pyguide"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills; `pid` is our child,
+    // which `Child` does not wait for (it is never waited on through it).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    assert!(libc::WIFEXITED(status), "pyguide {args:?} did not exit");
+    // `check` exits 1 when it finds something.
+    assert!(
+        matches!(libc::WEXITSTATUS(status), 0 | 1),
+        "pyguide {args:?} exited {}",
+        libc::WEXITSTATUS(status)
+    );
+    usage.ru_maxrss as u64
+}
+
+#[test]
+fn check_peak_memory_is_proportional_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.py");
+    std::fs::write(&small, "x == None\n").unwrap();
+    let big = dir.path().join("big.py");
+    let text = support::realistic(2 << 20);
+    std::fs::write(&big, &text).unwrap();
+    let size_kb = (text.len() / 1024) as u64;
+    drop(text);
+    for hints in [false, true] {
+        let with = |path: &std::path::Path| {
+            let path = path.to_str().unwrap().to_string();
+            let mut args = vec!["check".to_string(), path];
+            if hints {
+                args.push("--hints".into());
+            }
+            peak_kb_of(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        let baseline = with(&small);
+        let peak = with(&big);
+        let ratio = peak.saturating_sub(baseline) as f64 / size_kb as f64;
+        eprintln!(
+            "check (hints: {hints}): file {size_kb} kB, peak {peak} kB, tiny file {baseline} kB: {ratio:.1}× the file"
+        );
+        assert!(
+            ratio <= MAX_RATIO,
+            "peak memory {ratio:.1}× the file's size"
+        );
+    }
 }

@@ -260,35 +260,32 @@ fn check_file(
         Ok(t) => t.as_str(),
         Err(e) => return FileResult::Error(e.clone()),
     };
-    let analyse = |doc: &Document| -> Vec<Finding> {
-        detect::analyze_file(doc, models, options)
+    // A big file is analysed in parts (`detect::analyze_source`).
+    let analyse = |text: &str, parsed: Option<Document>| -> Vec<Finding> {
+        detect::analyze_source(text, parsed, models, options)
             .into_iter()
             .filter(|f| selection.allows(f.rule))
             .collect()
     };
-    let mut doc = parsed.unwrap_or_else(|| Document::parse_once(text));
-    let mut findings = analyse(&doc);
-    let mut fixed = None;
+    let findings = analyse(text, parsed);
     if mode.apply || mode.diff {
-        let (new_text, applied) = detect::fix_all(
-            text,
-            &findings,
-            |a| mode.allows(a),
-            |t| analyse(&Document::parse_once(t)),
-        );
+        let (new_text, applied) =
+            detect::fix_all(text, &findings, |a| mode.allows(a), |t| analyse(t, None));
         if applied > 0 {
-            doc = Document::parse_once(new_text.as_str());
-            findings = analyse(&doc);
-            fixed = Some(Fixed {
-                original: text.to_string(),
-                text: new_text,
-                applied,
-            });
+            let findings = analyse(&new_text, None);
+            return FileResult::Findings {
+                located: locate(shown, &new_text, &findings),
+                fixed: Some(Fixed {
+                    original: text.to_string(),
+                    text: new_text,
+                    applied,
+                }),
+            };
         }
     }
     FileResult::Findings {
-        located: locate(shown, doc.text(), &findings),
-        fixed,
+        located: locate(shown, text, &findings),
+        fixed: None,
     }
 }
 
@@ -319,8 +316,8 @@ fn check_all(
     let per_file: Vec<(Option<ModelIndex>, Mutex<Option<Document>>)> =
         par_map(&texts, |text| match text {
             Ok(t) if may_define_models(t) => {
-                let doc = Document::parse_once(t.as_str());
-                (Some(ModelIndex::from_document(&doc)), Mutex::new(Some(doc)))
+                let (index, doc) = detect::index_source(t);
+                (Some(index), Mutex::new(doc))
             }
             _ => (None, Mutex::new(None)),
         });

@@ -56,6 +56,67 @@ pub(crate) struct Ctx<'a> {
     mentioned: RefCell<Vec<(&'static str, bool)>>,
     /// Per scope, its own assignments by name ([`Ctx::own_assignments`]).
     assignments: RefCell<std::collections::HashMap<usize, std::rc::Rc<Assignments<'a>>>>,
+    /// For one part of a file analysed in parts: what the rest of the
+    /// file tells (see [`FileWide`]).
+    file: Option<&'a FileWide<'a>>,
+}
+
+/// A file-wide fact about the module, read from its root (`module_fact`):
+/// a union over its statements, so a file read in parts gets it by
+/// concatenating each part's.
+pub(crate) type ModuleFact = for<'a> fn(&Ctx<'a>, Node<'a>) -> Vec<&'a str>;
+
+/// What one part of a file analysed in parts (`detect/chunked.rs`) knows
+/// of the whole file, beyond the imports and models every [`Ctx`] has:
+/// the module facts (`rules::MODULE_FACTS`, each the concatenation of
+/// every part's), the file's local serializer classes, the module-level
+/// names assigned in earlier parts, and the tree of the leading imports
+/// (where an added import goes).
+pub(crate) struct FileWide<'a> {
+    pub facts: std::collections::HashMap<&'static str, std::rc::Rc<Vec<&'a str>>>,
+    pub serializers: std::rc::Rc<std::collections::HashSet<String>>,
+    /// Names a module-level statement of an earlier part assigns: their
+    /// definitions are out of reach, so [`Ctx::own_assignments`] of the
+    /// module leaves them out (a variable followed to its one definition
+    /// must not be followed to a later one only).
+    pub assigned_before: std::collections::HashSet<&'a str>,
+    /// The root of the file's head: its docstring, comments and leading
+    /// imports, parsed alone.
+    pub head: Node<'a>,
+    /// Text facts of the whole file, read once for every part:
+    /// [`may_have_querysets`] and the words asked of [`Ctx::mentions`].
+    pub text: &'a TextFacts,
+}
+
+/// What the whole text says, read once per analysis of a file in parts
+/// (each part would otherwise scan the whole text again).
+#[derive(Default)]
+pub(crate) struct TextFacts {
+    pub may_have_querysets: bool,
+    mentioned: RefCell<Vec<(&'static str, bool)>>,
+}
+
+impl TextFacts {
+    pub fn new(src: &str) -> TextFacts {
+        TextFacts {
+            may_have_querysets: may_have_querysets(src),
+            mentioned: RefCell::default(),
+        }
+    }
+
+    fn mentions(&self, src: &str, word: &'static str) -> bool {
+        if let Some((_, found)) = self
+            .mentioned
+            .borrow()
+            .iter()
+            .find(|(w, _)| std::ptr::eq(*w, word) || *w == word)
+        {
+            return *found;
+        }
+        let found = src.contains(word);
+        self.mentioned.borrow_mut().push((word, found));
+        found
+    }
 }
 
 /// A scope's own `name = ...` and `name op= ...` statements, by name, in
@@ -170,13 +231,62 @@ impl<'a> Ctx<'a> {
         options: &'a Options,
     ) -> Ctx<'a> {
         let src = doc.text();
+        let querysets = may_have_querysets(src);
+        Ctx::over(src, doc.root(), imports, models, options, None, querysets)
+    }
+
+    /// A context over a tree of (part of) `src` that knows nothing beyond
+    /// it but `text`: how a part's own facts are read.
+    pub fn of_tree(
+        src: &'a str,
+        root: Node<'a>,
+        imports: ImportMap,
+        models: Models<'a>,
+        options: &'a Options,
+        text: &TextFacts,
+    ) -> Ctx<'a> {
+        Ctx::over(
+            src,
+            root,
+            imports,
+            models,
+            options,
+            None,
+            text.may_have_querysets,
+        )
+    }
+
+    /// A context for one part of a file analysed in parts: `root` is the
+    /// part's tree (its nodes at their offsets in `src`, the whole text),
+    /// `file` what the other parts tell.
+    pub fn part(
+        src: &'a str,
+        root: Node<'a>,
+        imports: ImportMap,
+        models: Models<'a>,
+        options: &'a Options,
+        file: &'a FileWide<'a>,
+    ) -> Ctx<'a> {
+        let querysets = file.text.may_have_querysets;
+        Ctx::over(src, root, imports, models, options, Some(file), querysets)
+    }
+
+    fn over(
+        src: &'a str,
+        root: Node<'a>,
+        imports: ImportMap,
+        models: Models<'a>,
+        options: &'a Options,
+        file: Option<&'a FileWide<'a>>,
+        may_have_querysets: bool,
+    ) -> Ctx<'a> {
         Ctx {
             src,
             imports,
             models,
-            may_have_querysets: may_have_querysets(src),
+            may_have_querysets,
             options,
-            root: doc.root(),
+            root,
             frames: RefCell::new(Vec::new()),
             current: Cell::new(None),
             work: Cell::new(0),
@@ -185,6 +295,7 @@ impl<'a> Ctx<'a> {
             serializers: std::cell::OnceCell::new(),
             mentioned: RefCell::default(),
             assignments: RefCell::default(),
+            file,
         }
     }
 
@@ -197,6 +308,12 @@ impl<'a> Ctx<'a> {
         key: &'static str,
         compute: impl FnOnce() -> Vec<&'a str>,
     ) -> std::rc::Rc<Vec<&'a str>> {
+        if let Some(file) = self.file {
+            if let Some(fact) = file.facts.get(key) {
+                return fact.clone();
+            }
+            debug_assert!(false, "module fact {key:?} is not in rules::MODULE_FACTS");
+        }
         self.node_fact(key, self.root, compute)
     }
 
@@ -222,6 +339,9 @@ impl<'a> Ctx<'a> {
         &self,
         compute: impl FnOnce() -> std::collections::HashSet<String>,
     ) -> std::rc::Rc<std::collections::HashSet<String>> {
+        if let Some(file) = self.file {
+            return file.serializers.clone();
+        }
         self.serializers
             .get_or_init(|| std::rc::Rc::new(compute()))
             .clone()
@@ -232,6 +352,9 @@ impl<'a> Ctx<'a> {
     /// (`yield` before looking for one in every function body). The
     /// answer is kept for the rest of the analysis.
     pub fn mentions(&self, word: &'static str) -> bool {
+        if let Some(file) = self.file {
+            return file.text.mentions(self.src, word);
+        }
         if let Some((_, found)) = self
             .mentioned
             .borrow()
@@ -264,6 +387,11 @@ impl<'a> Ctx<'a> {
                 index.entry(self.text(left)).or_default().push(n);
             }
         });
+        if let Some(file) = self.file
+            && scope.id() == self.root.id()
+        {
+            index.retain(|name, _| !file.assigned_before.contains(name));
+        }
         let index = std::rc::Rc::new(index);
         self.assignments
             .borrow_mut()
@@ -555,6 +683,7 @@ impl<'a> Ctx<'a> {
         module: &str,
         name: &str,
     ) -> (String, Option<Edit>) {
+        let root = self.file.map_or(root, |f| f.head);
         let qualified = format!("{module}.{name}");
         match self.imports.spelling_of(&qualified) {
             Some(s) => (s, None),
@@ -565,6 +694,7 @@ impl<'a> Ctx<'a> {
     /// An edit that adds `import {module}` where isort would put it, or
     /// `None` when the module is already imported under its own name.
     pub fn add_import(&self, root: Node, module: &str) -> Option<Edit> {
+        let root = self.file.map_or(root, |f| f.head);
         if self.imports.is_imported_module(module) {
             return None;
         }
@@ -575,6 +705,7 @@ impl<'a> Ctx<'a> {
     /// spelling when already imported, else `name` plus the edit that adds
     /// it (joined into an existing `from module import ...` line).
     pub fn import_from(&self, root: Node, module: &str, name: &str) -> (String, Option<Edit>) {
+        let root = self.file.map_or(root, |f| f.head);
         match self.imports.spelling_of(&format!("{module}.{name}")) {
             Some(s) => (s, None),
             None => (

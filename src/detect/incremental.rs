@@ -74,9 +74,15 @@ struct Method {
 }
 
 /// Analyses one document again and again, reusing the work of earlier runs
-/// for statements that did not change. One per open document.
+/// for statements that did not change. One per open document. A text over
+/// [`super::CHUNKED_ABOVE`] is analysed in parts instead
+/// ([`super::PartsAnalyzer`], through [`Analyzer::analyze_source_unless`]),
+/// with its findings cached per part.
 #[derive(Debug, Clone, Default)]
 pub struct Analyzer {
+    /// For a big text: the parts' cache (the per-statement caches are then
+    /// empty).
+    parts: Option<Box<super::PartsAnalyzer>>,
     entries: HashMap<u64, Entry>,
     /// Methods of class statements, by [`key`] of their text.
     methods: HashMap<u64, Method>,
@@ -89,6 +95,7 @@ impl Analyzer {
     /// An analyzer for a file with these options (versions, migration).
     pub fn new(options: Options) -> Analyzer {
         Analyzer {
+            parts: None,
             entries: HashMap::new(),
             methods: HashMap::new(),
             options,
@@ -103,7 +110,39 @@ impl Analyzer {
     /// Changes the options; cached findings stay valid only while the
     /// options are the same (they are part of the context key).
     pub fn set_options(&mut self, options: Options) {
+        if let Some(parts) = &mut self.parts {
+            parts.set_options(options.clone());
+        }
         self.options = options;
+    }
+
+    /// The findings of `text`: analysed in parts when it is over
+    /// [`super::CHUNKED_ABOVE`] (never one tree of it), else as one tree
+    /// (`doc`, `text`'s tree when the caller holds one, else parsed here).
+    /// Stops early (`None`) when `stop` returns true. The caches of the
+    /// other path are dropped when a text crosses the threshold.
+    pub fn analyze_source_unless(
+        &mut self,
+        text: &str,
+        doc: Option<&Document>,
+        models: &ModelIndex,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<std::sync::Arc<Vec<Finding>>> {
+        if super::is_chunked(text) {
+            self.entries = HashMap::new();
+            self.methods = HashMap::new();
+            let options = self.options.clone();
+            let parts = self
+                .parts
+                .get_or_insert_with(|| Box::new(super::PartsAnalyzer::new(options)));
+            return parts.analyze_unless(text, models, stop);
+        }
+        self.parts = None;
+        match doc {
+            Some(doc) => self.analyze_unless(doc, models, stop),
+            None => self.analyze_unless(&Document::parse(text), models, stop),
+        }
+        .map(std::sync::Arc::new)
     }
 
     /// Every finding in `doc`, as [`super::analyze_with`] would report them.

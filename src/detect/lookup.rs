@@ -119,7 +119,29 @@ pub fn may_name_construct(text: &str, offset: usize) -> bool {
 /// imported module or name that rules recognise, one finding per topic
 /// (at most three, the topic of most of the module's APIs first).
 pub fn constructs_at(doc: &Document, offset: usize) -> Vec<Finding> {
-    let root = doc.root();
+    constructs_in(doc.root(), doc.text(), offset)
+}
+
+/// [`constructs_at`] for a text without its tree: a big text
+/// ([`super::CHUNKED_ABOVE`]) has only the part around `offset` parsed
+/// (and dropped on return), a smaller one is parsed whole.
+pub fn constructs_at_source(text: &str, offset: usize) -> Vec<Finding> {
+    if !super::is_chunked(text) {
+        return constructs_at(&Document::parse(text), offset);
+    }
+    let parts = super::split(text, super::PART_BYTES);
+    let Some(part) = parts
+        .iter()
+        .find(|p| p.range.contains(&offset) || p.range.end == text.len())
+    else {
+        return Vec::new();
+    };
+    let tree = crate::python::parse_part(text, part.range.clone(), part.row);
+    constructs_in(tree.root_node(), text, offset)
+}
+
+/// [`constructs_at`] in the tree `root` of (a part of) `text`.
+fn constructs_in(root: Node, text: &str, offset: usize) -> Vec<Finding> {
     let Some(node) = root.descendant_for_byte_range(offset, offset) else {
         return Vec::new();
     };
@@ -128,7 +150,7 @@ pub fn constructs_at(doc: &Document, offset: usize) -> Vec<Finding> {
         match n.kind() {
             "yield" if n.is_named() => return yield_at(n, offset).into_iter().collect(),
             "import_statement" | "import_from_statement" => {
-                return import_at(doc.text(), n, offset);
+                return import_at(text, n, offset);
             }
             "block" | "module" | "function_definition" | "class_definition" => break,
             _ => {}

@@ -7,6 +7,7 @@
 //! `rules/<area>/` with a doc comment (what it matches, why, example, fix); the
 //! registry in `rules/mod.rs` lists them with their codes.
 
+mod chunked;
 mod context;
 mod import_edit;
 mod imports;
@@ -28,6 +29,10 @@ use serde::Serialize;
 use tree_sitter::Node;
 
 use crate::python::Document;
+pub use chunked::{
+    CHUNKED_ABOVE, MAX_MERGES, PART_BYTES, Part, PartsAnalyzer, analyze_source, index_source,
+    is_chunked, split,
+};
 pub use imports::ImportMap;
 pub use incremental::Analyzer;
 pub use models::{ModelIndex, RelationKind};
@@ -165,9 +170,17 @@ pub fn analyze_file(doc: &Document, models: &ModelIndex, options: &Options) -> V
 /// Drops suppressed findings (ours and the same checks of other linters),
 /// makes warnings of migrations hints, sorts by position and removes
 /// duplicates.
-fn finish(doc: &Document, options: &Options, mut findings: Vec<Finding>) -> Vec<Finding> {
+fn finish(doc: &Document, options: &Options, findings: Vec<Finding>) -> Vec<Finding> {
+    finish_with(&suppress::Suppressions::parse(doc), options, findings)
+}
+
+/// [`finish`] with the file's suppressions already read.
+fn finish_with(
+    suppressions: &suppress::Suppressions,
+    options: &Options,
+    mut findings: Vec<Finding>,
+) -> Vec<Finding> {
     findings.retain(|f| options.reports(f.rule.code));
-    let suppressions = suppress::Suppressions::parse(doc);
     findings.retain(|f| !suppressions.silences(f));
     if options.migration {
         for f in &mut findings {

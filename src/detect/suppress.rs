@@ -8,6 +8,7 @@
 
 use crate::detect::syntax::NodeExt;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::{Edit, Finding};
 use crate::python::{Document, LineIndex};
@@ -90,22 +91,41 @@ pub(crate) struct Suppressions {
 
 impl Suppressions {
     pub fn parse(doc: &Document) -> Suppressions {
-        let src = doc.text();
-        let mut by_line: HashMap<usize, Silenced> = HashMap::new();
-        if !DIRECTIVE_WORDS.is_match(src) {
-            return Suppressions {
-                lines: None,
-                by_line,
-            };
+        let mut out = Suppressions::for_parts(doc.text());
+        out.add_part(doc.root(), doc.text(), 0..doc.text().len());
+        out
+    }
+
+    /// No directive yet, for `src` read in parts ([`Suppressions::add_part`]
+    /// adds each part's): the line index is built once, and only when the
+    /// text holds a directive word.
+    pub fn for_parts(src: &str) -> Suppressions {
+        Suppressions {
+            lines: DIRECTIVE_WORDS.is_match(src).then(|| LineIndex::new(src)),
+            by_line: HashMap::new(),
         }
-        let lines = LineIndex::new(src);
+    }
+
+    /// Whether `part` of the text may hold a directive (so its comments
+    /// must be read).
+    pub fn wants(&self, part: &str) -> bool {
+        self.lines.is_some() && DIRECTIVE_WORDS.is_match(part)
+    }
+
+    /// Adds the directives of the comments in `range` of `src`, whose
+    /// tree is `root` (the whole file's, or the part's).
+    pub fn add_part(&mut self, root: tree_sitter::Node, src: &str, range: Range<usize>) {
+        let Some(lines) = &self.lines else {
+            return;
+        };
         // Only the comments holding a directive word are read: each word's
         // place leads to its comment node in O(depth), not a walk of the
         // whole tree.
-        let root = doc.root();
         let mut last_comment = None;
-        for m in DIRECTIVE_WORDS.find_iter(src) {
-            let Some(node) = root.descendant_for_byte_range(m.start(), m.end()) else {
+        let base = range.start;
+        for m in DIRECTIVE_WORDS.find_iter(&src[range]) {
+            let (start, end) = (base + m.start(), base + m.end());
+            let Some(node) = root.descendant_for_byte_range(start, end) else {
                 continue;
             };
             if node.kind_str() != "comment" || last_comment == Some(node.id()) {
@@ -114,16 +134,12 @@ impl Suppressions {
             last_comment = Some(node.id());
             if let Some(s) = parse_comment(&src[node.byte_range()]) {
                 let line = lines.line_of(node.start_byte());
-                let merged = match by_line.remove(&line) {
+                let merged = match self.by_line.remove(&line) {
                     Some(old) => old.merge(s),
                     None => s,
                 };
-                by_line.insert(line, merged);
+                self.by_line.insert(line, merged);
             }
-        }
-        Suppressions {
-            lines: Some(lines),
-            by_line,
         }
     }
 

@@ -196,6 +196,36 @@ impl Clone for Document {
     }
 }
 
+/// Parses only `range` of `text` (tree-sitter's included ranges), for a
+/// file analysed in parts: the nodes keep their offsets in `text`, so a
+/// part's findings need no shifting and its node texts are slices of the
+/// whole text. `range` must start a line; `row` is that line's number
+/// (0-based, counting `\n` as tree-sitter does). The tree holds the part's
+/// nodes only: its memory follows the part, not the file.
+pub fn parse_part(text: &str, range: Range<usize>, row: usize) -> Tree {
+    let end = floor_char_boundary(text, range.end.min(text.len()));
+    let start = floor_char_boundary(text, range.start.min(end));
+    let part = &text[start..end];
+    let end_point = Point {
+        row: row + part.bytes().filter(|&b| b == b'\n').count(),
+        column: part
+            .rfind('\n')
+            .map_or(part.len(), |nl| part.len() - nl - 1),
+    };
+    let mut parser = new_parser();
+    let included = tree_sitter::Range {
+        start_byte: start,
+        end_byte: end,
+        start_point: Point { row, column: 0 },
+        end_point,
+    };
+    // Refused only for ranges out of order; one range in order is always
+    // taken (were it refused, the whole text would be parsed: correct,
+    // only larger).
+    parser.set_included_ranges(&[included]).ok();
+    parse_with(&mut parser, text, None)
+}
+
 /// Visits `root` and its descendants in document order; `visit` returns
 /// whether to descend into the node it was given.
 pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {

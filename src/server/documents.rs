@@ -178,7 +178,7 @@ impl Snapshot {
     ) -> Snapshot {
         Snapshot {
             version,
-            too_large: !doc.is_parsed(),
+            too_large: doc.text().len() as u64 > crate::files::MAX_SOURCE_BYTES,
             seq,
             text: doc.shared_text(),
             lines,
@@ -298,9 +298,14 @@ impl Snapshot {
         *self.doc.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
-    /// The parsed text, if this snapshot still holds it.
+    /// The parsed text, if this snapshot still holds it (never for a text
+    /// kept without a tree: too large, or analysed in parts).
     pub fn document(&self) -> Option<Document> {
-        self.doc.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.doc
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .filter(Document::is_parsed)
     }
 
     /// The findings to answer a request at byte `offset` with, without
@@ -424,7 +429,7 @@ impl Snapshot {
             .lock()
             .map(|a| a.options().clone())
             .unwrap_or_default();
-        crate::detect::analyze_file(&Document::parse(text), &self.models, &options)
+        crate::detect::analyze_source(text, None, &self.models, &options)
     }
 
     /// `None` when the snapshot was cancelled before its analysis ended.
@@ -459,11 +464,12 @@ impl Snapshot {
         }
         let _wake = Wake(&self.ready);
         before();
-        let held = self.document_when_parsed();
+        // A small text's tree may still be on its way from the worker; a
+        // big text is analysed in parts (no tree of it is ever held).
+        let held = self.document_when_parsed().filter(Document::is_parsed);
         if self.is_cancelled() {
             return None;
         }
-        let doc = held.unwrap_or_else(|| Document::parse(self.text.clone()));
         // A panic mid-analysis may leave the cache half-updated: start that
         // document's cache afresh.
         let mut analyzer = self.analyzer.lock().unwrap_or_else(|p| {
@@ -472,9 +478,8 @@ impl Snapshot {
             a
         });
         let stop = || self.is_cancelled();
-        match analyzer.analyze_unless(&doc, &self.models, &stop) {
+        match analyzer.analyze_source_unless(&self.text, held.as_ref(), &self.models, &stop) {
             Some(findings) => {
-                let findings = Arc::new(findings);
                 let _ = self.findings.set(findings.clone());
                 // The base served requests until now.
                 *self.base.lock().unwrap_or_else(|p| p.into_inner()) = None;

@@ -286,7 +286,7 @@ impl Worker {
                 let uri = p.text_document.uri;
                 let doc = match (self.docs.get(&uri), self.shared.documents.get(&uri)) {
                     (Some((_, Some(doc))), _) => Some(doc.clone()),
-                    (Some(_), Some(snapshot)) if fits(snapshot.text()) => {
+                    (Some(_), Some(snapshot)) if wants_tree(snapshot.text()) => {
                         Some(Document::parse(snapshot.shared_text()))
                     }
                     _ => None,
@@ -369,7 +369,8 @@ impl Worker {
         };
         let text = snapshot.shared_text();
         let followed = match held.as_mut() {
-            Some(doc) if doc.is_parsed() && fits(&text) && !edits.is_empty() => {
+            // A text that crossed the parts threshold is loaded afresh.
+            Some(doc) if doc.is_parsed() && wants_tree(&text) && !edits.is_empty() => {
                 text_sync::apply_to_document(doc, edits, &text)
             }
             _ => false,
@@ -539,10 +540,20 @@ fn fits(text: &str) -> bool {
     text.len() as u64 <= crate::files::MAX_SOURCE_BYTES
 }
 
-/// A document for `text`: parsed, or (too large to analyse) text only.
+/// Whether the worker keeps a tree of `text`: not when it is too large to
+/// analyse, nor when it is analysed in parts
+/// ([`crate::detect::CHUNKED_ABOVE`]: each part is parsed on its own).
+fn wants_tree(text: &str) -> bool {
+    fits(text) && !crate::detect::is_chunked(text)
+}
+
+/// A document for `text`: parsed, or text only (too large to analyse, or
+/// analysed in parts).
 fn load(text: Arc<str>) -> Document {
-    if fits(&text) {
+    if wants_tree(&text) {
         Document::parse(text)
+    } else if fits(&text) {
+        Document::unparsed(text)
     } else {
         tracing::warn!(
             "a document of {} bytes is over the {} byte limit: not analysed",

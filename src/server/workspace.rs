@@ -23,7 +23,8 @@ pub fn index_roots(roots: &[PathBuf]) -> ModelIndex {
     }
     let per_file = files.iter().filter_map(|path| match read_source(path) {
         Ok(text) if may_define_models(&text) => {
-            Some((key(path), ModelIndex::from_document(&Document::parse(text))))
+            // A big file is read in parts (never one tree of it).
+            Some((key(path), crate::detect::index_source(&text).0))
         }
         Ok(_) => None,
         Err(e) => {
@@ -51,8 +52,11 @@ pub fn update_models(shared: &Shared, uri: &Uri, doc: &Document) -> bool {
     let may_define = may_define_models(doc.text());
     shared.update_models(|models| {
         let before = models.len();
-        if may_define {
+        if may_define && doc.is_parsed() {
             models.update_file(&key(&path), doc);
+        } else if may_define {
+            // A text kept without a tree (big: read in parts).
+            models.extend([(key(&path), crate::detect::index_source(doc.text()).0)]);
         } else {
             models.remove_file(&key(&path));
         }
@@ -82,7 +86,7 @@ pub fn update_from_disk(shared: &Shared, path: &Path, deleted: bool) -> bool {
         let before = models.len();
         match text {
             Some(t) if may_define_models(&t) => {
-                models.update_file(&key(path), &Document::parse(t));
+                models.extend([(key(path), crate::detect::index_source(&t).0)]);
                 true
             }
             _ => {

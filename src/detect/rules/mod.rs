@@ -703,3 +703,29 @@ static LITERALS_BY_CODE: LazyLock<std::collections::HashMap<&'static str, Vec<&'
 pub(crate) fn literals(code: &str) -> Vec<&'static str> {
     LITERALS_BY_CODE.get(code).cloned().unwrap_or_default()
 }
+
+/// Every file-wide fact rules read through `Ctx::module_fact`, by key: a
+/// file analysed in parts (`detect/chunked.rs`) computes each on every
+/// part and gives rules the concatenation. A key missing here would be
+/// read from one part only; `chunked.rs` tests that none is.
+pub(crate) const MODULE_FACTS: &[(&str, crate::detect::context::ModuleFact)] = &[
+    ("match-constants", match_statement::module_constants),
+    (
+        "module-level getLogger names",
+        logging_calls::module_loggers,
+    ),
+    ("star-import", comprehension_scope::star_import),
+    ("module-names", comprehension_scope::module_names),
+    ("global-names", comprehension_scope::global_names),
+    ("signal names", signal_connect::signal_names),
+    ("celery apps", tasks::module_apps),
+    ("celery tasks", tasks::module_tasks),
+    ("celery task modules", tasks::module_task_modules),
+    ("celery app tasks", tasks::module_app_tasks),
+    ("setting names", settings::module_setting_names),
+    ("settings set to True", settings::module_settings_true),
+];
+
+/// The module's serializer classes (`Ctx::module_strings`), given those
+/// of earlier parts of the file.
+pub(crate) use drf_nested_serializer::local_serializers;

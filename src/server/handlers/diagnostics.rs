@@ -66,10 +66,14 @@ pub fn build(
     if snapshot.too_large {
         return vec![too_large(snapshot)];
     }
+    // A big document's fixes do not travel in `data`: as JSON values on
+    // their way out they would cost more than the text (code actions
+    // compute them from the findings instead, as for a stale version).
+    let carry_fixes = !crate::detect::is_chunked(snapshot.text());
     findings
         .iter()
         .filter(|f| selection.allows(f.rule))
-        .map(|f| diagnostic(f, snapshot.version, &lines, references))
+        .map(|f| diagnostic(f, snapshot.version, &lines, references, carry_fixes))
         .collect()
 }
 
@@ -88,13 +92,21 @@ fn too_large(snapshot: &Snapshot) -> Diagnostic {
     }
 }
 
-fn diagnostic(f: &Finding, version: i32, lines: &Lines, references: &References) -> Diagnostic {
+fn diagnostic(
+    f: &Finding,
+    version: i32,
+    lines: &Lines,
+    references: &References,
+    carry_fixes: bool,
+) -> Diagnostic {
     let href = references.first(f.topic());
-    let data = DiagnosticData {
-        version,
-        topic: f.topic().to_string(),
-        fix: f.fix.as_ref().map(|fix| FixData::new(fix, lines)),
-    };
+    let data = carry_fixes
+        .then(|| DiagnosticData {
+            version,
+            topic: f.topic().to_string(),
+            fix: f.fix.as_ref().map(|fix| FixData::new(fix, lines)),
+        })
+        .and_then(|data| serde_json::to_value(data).ok());
     Diagnostic {
         range: lines.range(&f.range),
         severity: Some(match f.severity() {
@@ -105,7 +117,7 @@ fn diagnostic(f: &Finding, version: i32, lines: &Lines, references: &References)
         code_description: href.map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: f.message.clone(),
-        data: serde_json::to_value(data).ok(),
+        data,
         ..Diagnostic::default()
     }
 }

@@ -18,7 +18,6 @@ use tower_lsp_server::ls_types::{
 
 use crate::detect::lookup::{self, CodeAt};
 use crate::detect::{Finding, Rule, Selection, Severity};
-use crate::python::Document;
 use crate::server::documents::Snapshot;
 use crate::server::library::Library;
 use crate::server::position::Encoding;
@@ -116,11 +115,12 @@ impl View<'_> {
         if !lookup::may_name_construct(text, offset) {
             return None;
         }
-        let doc = self
-            .snapshot
-            .document()
-            .unwrap_or_else(|| Document::parse(self.snapshot.shared_text()));
-        let found = lookup::constructs_at(&doc, offset);
+        // Without the tree (evicted, or a big text read in parts), only the
+        // part around `offset` is parsed.
+        let found = match self.snapshot.document() {
+            Some(doc) => lookup::constructs_at(&doc, offset),
+            None => lookup::constructs_at_source(self.snapshot.text(), offset),
+        };
         self.of(found.iter().filter(|f| selection.allows(f.rule)).collect())
     }
 

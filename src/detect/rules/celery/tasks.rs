@@ -135,7 +135,7 @@ struct Facts<'a> {
 
 /// `module` is the tree's root: one walk to learn, one to report, both only
 /// in files that mention "task".
-pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
+pub(crate) fn check<'a>(ctx: &Ctx<'a>, module: Node<'a>, out: &mut Vec<Finding>) {
     // Celery apps, `shared_task`, or tasks imported from a `tasks` module;
     // not just any file that says "task" (asyncio code does).
     if ![
@@ -164,9 +164,102 @@ pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
     });
 }
 
+/// What the file says about Celery: file-wide facts (`Ctx::module_fact`),
+/// so a file analysed in parts knows the apps and tasks of every part.
+fn learn<'a>(ctx: &Ctx<'a>, module: Node<'a>) -> Facts<'a> {
+    let set = |key: &'static str, fact: crate::detect::context::ModuleFact| {
+        ctx.module_fact(key, || fact(ctx, module))
+            .iter()
+            .copied()
+            .collect::<HashSet<&'a str>>()
+    };
+    let apps = set("celery apps", module_apps);
+    let mut tasks = set("celery tasks", module_tasks);
+    // `@app.task` functions whose app another part of the file defines.
+    let pairs = ctx.module_fact("celery app tasks", || module_app_tasks(ctx, module));
+    for pair in pairs.chunks_exact(2) {
+        if apps.contains(pair[0]) {
+            tasks.insert(pair[1]);
+        }
+    }
+    Facts {
+        apps,
+        tasks,
+        task_modules: set("celery task modules", module_task_modules),
+    }
+}
+
+/// Module-level functions decorated `@<name>.task` (or `@<name>.task(...)`),
+/// as `[name, function, name, function, ...]` (a file-wide fact: they are
+/// tasks when `name` is an app).
+pub(crate) fn module_app_tasks<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut c = module.walk();
+    for node in module
+        .named_children(&mut c)
+        .filter(|n| n.kind_str() == "decorated_definition")
+    {
+        let Some(name) = node
+            .child_by_field_id(field::DEFINITION)
+            .filter(|d| d.kind_str() == "function_definition")
+            .and_then(|d| d.child_by_field_id(field::NAME))
+        else {
+            continue;
+        };
+        let mut d = node.walk();
+        for decorator in node
+            .named_children(&mut d)
+            .filter(|d| d.kind_str() == "decorator")
+        {
+            let Some(mut target) = decorator.named_child(0) else {
+                continue;
+            };
+            if target.kind_str() == "call"
+                && let Some(f) = target.child_by_field_id(field::FUNCTION)
+            {
+                target = f;
+            }
+            if target.kind_str() == "attribute"
+                && target
+                    .child_by_field_id(field::ATTRIBUTE)
+                    .is_some_and(|a| ctx.text(a) == "task")
+                && let Some(app) = target
+                    .child_by_field_id(field::OBJECT)
+                    .filter(|o| o.kind_str() == "identifier")
+            {
+                out.push(ctx.text(app));
+                out.push(ctx.text(name));
+            }
+        }
+    }
+    out
+}
+
+fn sorted<'a>(names: &HashSet<&'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&'a str> = names.iter().copied().collect();
+    out.sort_unstable();
+    out
+}
+
+/// The module's Celery apps (a file-wide fact).
+pub(crate) fn module_apps<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> {
+    sorted(&learn_module(ctx, module).apps)
+}
+
+/// The module's Celery tasks (a file-wide fact; in a file read in parts,
+/// a task decorated with an app of another part is not known).
+pub(crate) fn module_tasks<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> {
+    sorted(&learn_module(ctx, module).tasks)
+}
+
+/// The module's names bound to a `tasks` module (a file-wide fact).
+pub(crate) fn module_task_modules<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> {
+    sorted(&learn_module(ctx, module).task_modules)
+}
+
 /// One walk over the module's statements: imports and `Celery(...)` apps,
 /// and the decorated functions, which are tasks once every app is known.
-fn learn<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
+fn learn_module<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
     let mut facts = Facts::default();
     let mut decorated = Vec::new();
     crate::python::walk(module, |node| {

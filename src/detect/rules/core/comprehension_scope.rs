@@ -99,21 +99,11 @@ pub(crate) fn check_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>, out: &mut Vec<
         return;
     };
     let root = ctx.root();
-    let star = ctx.module_fact("star-import", || {
-        if has_star_import(ctx, root) {
-            vec!["*"]
-        } else {
-            Vec::new()
-        }
-    });
+    let star = ctx.module_fact("star-import", || star_import(ctx, root));
     if !star.is_empty() {
         return;
     }
-    let module = ctx.module_fact("module-names", || {
-        let mut module = assigned_names(ctx, root);
-        module.extend(imported_names(ctx, root));
-        module
-    });
+    let module = ctx.module_fact("module-names", || module_names(ctx, root));
     let globals = ctx.module_fact("global-names", || global_names(ctx, root));
     let own = comprehension_targets(ctx, comp);
     let mut class_only: Vec<&str> =
@@ -168,6 +158,23 @@ fn enclosing_class_body<'t>(ctx: &Ctx<'t>, comp: Node<'t>) -> Option<Node<'t>> {
         .filter(|p| p.kind_str() == "class_definition")
 }
 
+/// `["*"]` when the module has a `from m import *`, else empty (a
+/// file-wide fact).
+pub(crate) fn star_import<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
+    if has_star_import(ctx, root) {
+        vec!["*"]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The names the module assigns or imports (a file-wide fact).
+pub(crate) fn module_names<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
+    let mut module = assigned_names(ctx, root);
+    module.extend(imported_names(ctx, root));
+    module
+}
+
 fn has_star_import(ctx: &Ctx, root: Node) -> bool {
     let mut c = root.walk();
     root.named_children(&mut c)
@@ -175,7 +182,9 @@ fn has_star_import(ctx: &Ctx, root: Node) -> bool {
 }
 
 /// Names declared `global` anywhere in the file.
-fn global_names<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
+/// The names `global` statements anywhere in the module declare (a
+/// file-wide fact).
+pub(crate) fn global_names<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
     crate::python::walk(root, |n| {
         if n.kind_str() == "global_statement" {

@@ -144,24 +144,29 @@ fn assigned_from_get_logger(ctx: &Ctx, object: Node) -> bool {
     // The module's logger names, read once per analysis: asked for each
     // call, a walk of the module per call would be quadratic.
     let loggers = ctx.module_fact("module-level getLogger names", || {
-        let root = ctx.root();
-        let mut c = root.walk();
-        root.named_children(&mut c)
-            .filter(|s| s.kind_str() == "expression_statement")
-            .filter_map(|s| s.named_child(0))
-            .filter(|a| {
-                a.kind_str() == "assignment"
-                    && a.child_by_field_id(field::RIGHT)
-                        .filter(|r| r.kind_str() == "call")
-                        .and_then(|r| r.child_by_field_id(field::FUNCTION))
-                        .and_then(|f| ctx.resolve(f))
-                        .is_some_and(|q| q == "logging.getLogger")
-            })
-            .filter_map(|a| a.child_by_field_id(field::LEFT))
-            .map(|l| ctx.text(l))
-            .collect()
+        module_loggers(ctx, ctx.root())
     });
     loggers.contains(&name)
+}
+
+/// The names module-level statements assign `logging.getLogger(...)` (a
+/// file-wide fact).
+pub(crate) fn module_loggers<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
+    let mut c = root.walk();
+    root.named_children(&mut c)
+        .filter(|s| s.kind_str() == "expression_statement")
+        .filter_map(|s| s.named_child(0))
+        .filter(|a| {
+            a.kind_str() == "assignment"
+                && a.child_by_field_id(field::RIGHT)
+                    .filter(|r| r.kind_str() == "call")
+                    .and_then(|r| r.child_by_field_id(field::FUNCTION))
+                    .and_then(|f| ctx.resolve(f))
+                    .is_some_and(|q| q == "logging.getLogger")
+        })
+        .filter_map(|a| a.child_by_field_id(field::LEFT))
+        .map(|l| ctx.text(l))
+        .collect()
 }
 
 fn has_keyword(ctx: &Ctx, args: Node, name: &str) -> bool {

@@ -161,7 +161,9 @@ fn bare_names<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
 
 /// Module-level names that read as constants: UPPER_CASE assignments and
 /// imported or defined classes and names.
-fn module_constants<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
+/// The module's upper-case names, imported names and classes: what a bare
+/// name in a `case` pattern may mean as a constant (a file-wide fact).
+pub(crate) fn module_constants<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
     let mut out: Vec<&str> = assigned_names(ctx, root)
         .into_iter()
         .filter(|n| is_upper_case(n))

@@ -28,9 +28,9 @@ pub(crate) static RULE: Rule = Rule {
     summary: "`\"*\"` in `ALLOWED_HOSTS` accepts any Host header, which Django uses to build absolute URLs; list your domains",
 };
 
-/// `setting` is an `ALLOWED_HOSTS` assignment; `all` every module-level setting.
-pub(crate) fn check(ctx: &Ctx, setting: &Setting, all: &[Setting], out: &mut Vec<Finding>) {
-    if is_set_true(ctx, all, "DEBUG") {
+/// `setting` is an `ALLOWED_HOSTS` assignment.
+pub(crate) fn check(ctx: &Ctx, setting: &Setting, out: &mut Vec<Finding>) {
+    if is_set_true(ctx, "DEBUG") {
         return;
     }
     for (node, host) in string_elements(ctx, setting.value) {

@@ -31,7 +31,9 @@
 //! **References**: <https://docs.djangoproject.com/en/5.2/ref/middleware/#middleware-ordering>
 
 use crate::detect::context::Ctx;
-use crate::detect::rules::django_settings::settings::{Setting, is_set_true, string_elements};
+use crate::detect::rules::django_settings::settings::{
+    Setting, is_set_true, module_setting_names, string_elements,
+};
 use crate::detect::syntax::NodeExt;
 use crate::detect::{Finding, Rule, Severity};
 use crate::text::code_span;
@@ -111,14 +113,16 @@ fn problem(
 }
 
 /// `setting` is the `MIDDLEWARE` assignment; `all` every module-level setting.
-pub(crate) fn check(ctx: &Ctx, setting: &Setting, all: &[Setting], out: &mut Vec<Finding>) {
+pub(crate) fn check(ctx: &Ctx, setting: &Setting, out: &mut Vec<Finding>) {
     if setting.node.kind_str() != "assignment" {
         return;
     }
     let elements = string_elements(ctx, setting.value);
     let entries: Vec<String> = elements.iter().map(|(_, s)| s.trim().to_string()).collect();
-    let csrf_sessions = is_set_true(ctx, all, "CSRF_USE_SESSIONS");
-    let message_storage = all.iter().any(|s| s.name == "MESSAGE_STORAGE");
+    let csrf_sessions = is_set_true(ctx, "CSRF_USE_SESSIONS");
+    let message_storage = ctx
+        .module_fact("setting names", || module_setting_names(ctx, ctx.root()))
+        .contains(&"MESSAGE_STORAGE");
     for (i, (node, _)) in elements.iter().enumerate() {
         if let Some(message) = problem(&entries, i, csrf_sessions, message_storage) {
             out.push(Finding {

@@ -272,20 +272,24 @@ pub(crate) fn check(ctx: &Ctx, module: Node, out: &mut Vec<Finding>) {
     let mut settings = Vec::new();
     let mut db_subscripts = Vec::new();
     collect(ctx, module, &mut settings, &mut db_subscripts);
-    let settings_file = settings.iter().any(|s| is_django_only(s.name));
+    // File-wide (a file read in parts sees every part's settings).
+    let settings_file = ctx
+        .module_fact("setting names", || module_setting_names(ctx, module))
+        .iter()
+        .any(|name| is_django_only(name));
     for s in &settings {
         let Some(rule) = rule_for(s.name, settings_file) else {
             continue;
         };
         let warned = match s.name {
             "MIDDLEWARE" => {
-                middleware_order::check(ctx, s, &settings, out);
+                middleware_order::check(ctx, s, out);
                 cache_middleware(ctx, s.value, out);
                 false
             }
             "X_FRAME_OPTIONS" => x_frame_allow_from::check(ctx, s, out),
             "ALLOWED_HOSTS" => {
-                allowed_hosts_wildcard::check(ctx, s, &settings, out);
+                allowed_hosts_wildcard::check(ctx, s, out);
                 false
             }
             "SECRET_KEY" => secret_key_literal::check(ctx, s, out),
@@ -500,9 +504,30 @@ pub(crate) fn string_elements<'t>(ctx: &Ctx, seq: Node<'t>) -> Vec<(Node<'t>, St
         .collect()
 }
 
-/// The `Setting` named `name` whose value is the literal `True`.
-pub(crate) fn is_set_true(ctx: &Ctx, settings: &[Setting], name: &str) -> bool {
+/// Whether a module-level setting `name` is assigned the literal `True`
+/// (anywhere in the file: a file-wide fact).
+pub(crate) fn is_set_true(ctx: &Ctx, name: &str) -> bool {
+    ctx.module_fact("settings set to True", || {
+        module_settings_true(ctx, ctx.root())
+    })
+    .contains(&name)
+}
+
+/// The names of the module-level settings (a file-wide fact).
+pub(crate) fn module_setting_names<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> {
+    let (mut settings, mut db_subscripts) = (Vec::new(), Vec::new());
+    collect(ctx, module, &mut settings, &mut db_subscripts);
+    settings.iter().map(|s| s.name).collect()
+}
+
+/// The names of the module-level settings assigned `True` (a file-wide
+/// fact).
+pub(crate) fn module_settings_true<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> {
+    let (mut settings, mut db_subscripts) = (Vec::new(), Vec::new());
+    collect(ctx, module, &mut settings, &mut db_subscripts);
     settings
         .iter()
-        .any(|s| s.name == name && s.node.kind_str() == "assignment" && ctx.text(s.value) == "True")
+        .filter(|s| s.node.kind_str() == "assignment" && ctx.text(s.value) == "True")
+        .map(|s| s.name)
+        .collect()
 }

@@ -45,7 +45,7 @@ pub(crate) fn check(ctx: &Ctx, class: Node, out: &mut Vec<Finding>) {
     {
         return;
     }
-    let serializers = ctx.module_strings(|| local_serializers(ctx, ctx.root()));
+    let serializers = ctx.module_strings(|| local_serializers(ctx, ctx.root(), HashSet::new()));
     if !is_serializer(ctx, class, &serializers) {
         return;
     }
@@ -99,9 +99,13 @@ fn is_serializer(ctx: &Ctx, class: Node, local: &HashSet<String>) -> bool {
 }
 
 /// Module-level classes that derive (directly or through each other, in
-/// file order) from a DRF serializer.
-fn local_serializers(ctx: &Ctx, root: Node) -> HashSet<String> {
-    let mut found = HashSet::new();
+/// file order) from a DRF serializer; `found` are those of earlier
+/// statements (a file read in parts passes each part those before it).
+pub(crate) fn local_serializers(
+    ctx: &Ctx,
+    root: Node,
+    mut found: HashSet<String>,
+) -> HashSet<String> {
     let mut c = root.walk();
     for stmt in root.named_children(&mut c) {
         let class = match stmt.kind_str() {

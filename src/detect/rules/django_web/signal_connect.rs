@@ -43,7 +43,10 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     let is_signal = match ctx.resolve(object) {
         Some(q) => q.starts_with("django.") && q.contains(".signals."),
         None => {
-            object.kind_str() == "identifier" && defines_signal(ctx, ctx.root(), ctx.text(object))
+            object.kind_str() == "identifier"
+                && ctx
+                    .module_fact("signal names", || signal_names(ctx, ctx.root()))
+                    .contains(&ctx.text(object))
         }
     };
     if is_signal {
@@ -56,17 +59,14 @@ pub(crate) fn check(ctx: &Ctx, call: Node, out: &mut Vec<Finding>) {
     }
 }
 
-/// True when the module assigns `name = Signal(...)` (django.dispatch).
-fn defines_signal(ctx: &Ctx, root: Node, name: &str) -> bool {
+/// The names the module assigns `Signal(...)` (django.dispatch): a
+/// file-wide fact, read once per analysis.
+pub(crate) fn signal_names<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
     let mut c = root.walk();
-    root.named_children(&mut c).any(|stmt| {
-        let Some(assign) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") else {
-            return false;
-        };
-        assign
-            .child_by_field_id(field::LEFT)
-            .is_some_and(|l| ctx.text(l) == name)
-            && assign
+    root.named_children(&mut c)
+        .filter_map(|stmt| stmt.named_child(0).filter(|a| a.kind_str() == "assignment"))
+        .filter(|assign| {
+            assign
                 .child_by_field_id(field::RIGHT)
                 .filter(|r| r.kind_str() == "call")
                 .and_then(|r| r.child_by_field_id(field::FUNCTION))
@@ -74,5 +74,8 @@ fn defines_signal(ctx: &Ctx, root: Node, name: &str) -> bool {
                 .is_some_and(|q| {
                     q == "django.dispatch.Signal" || q == "django.dispatch.dispatcher.Signal"
                 })
-    })
+        })
+        .filter_map(|assign| assign.child_by_field_id(field::LEFT))
+        .map(|left| ctx.text(left))
+        .collect()
 }
