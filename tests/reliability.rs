@@ -319,6 +319,63 @@ async fn a_hover_after_an_edit_never_waits_for_its_parse() {
     shut_down(h).await;
 }
 
+/// The same for a hover on an import, which is read from the tree, not
+/// from the findings: while the worker parses the edit, it is read from
+/// the last analysed version's tree, the edit being elsewhere, and is the
+/// hover the same place gave before the edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hover_on_an_import_after_an_edit_elsewhere_never_waits_for_its_parse() {
+    const URI: &str = "file:///w/imports.py";
+    const TEXT: &str = "def check(value):\n    return value\nimport asyncio\n";
+    let parses = Arc::new(Mutex::new(0));
+    let gate = Arc::new(Gate::default());
+    let hook: FaultHook = {
+        let (parses, gate) = (parses.clone(), gate.clone());
+        Arc::new(move |name: &str| {
+            if name == format!("parse {URI}") {
+                let mut n = parses.lock().unwrap();
+                *n += 1;
+                if *n == 1 {
+                    return;
+                }
+                drop(n);
+                *gate.held.lock().unwrap() += 1;
+                let mut open = gate.open.lock().unwrap();
+                while !*open {
+                    open = gate.changed.wait(open).unwrap();
+                }
+            }
+        })
+    };
+    let mut h = ready(None, Some(hook)).await;
+    open(&mut h.client, URI, TEXT).await;
+    h.client.diagnostics(URI, 1).await;
+    let before = hover(&mut h.client, URI, 2, 9).await;
+    assert!(
+        before["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("asyncio")),
+        "{before}"
+    );
+    // `check` → `checks` on line 0.
+    h.client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 9}}, "text": "s"}
+            ]}),
+        )
+        .await;
+    while !gate.holding() {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let after = hover(&mut h.client, URI, 2, 9).await;
+    assert_eq!(after, before);
+    assert!(gate.holding(), "the parse was held all along");
+    gate.release();
+    h.client.diagnostics(URI, 2).await;
+}
+
 /// F5: with 100 hovers pending on a document whose analysis is held, the
 /// server still reads: each `$/cancelRequest` is answered at once, then
 /// `workspace/symbol`; watched-file events on a FIFO are skipped.

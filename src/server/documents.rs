@@ -492,6 +492,35 @@ impl Snapshot {
         }
     }
 
+    /// The constructs (`yield`, imports: what hover reads from the tree)
+    /// at byte `offset`, read from the last analysed version's tree while
+    /// this version's is still being parsed: `None` when there is no such
+    /// tree, `offset` lies in the text edited since, or a construct found
+    /// there spans the edit (then the caller waits for this version's).
+    pub fn constructs_from_base(&self, offset: usize) -> Option<Vec<Finding>> {
+        let base = self.base.lock().unwrap_or_else(|p| p.into_inner());
+        let base = base.as_ref()?;
+        let d = &base.delta;
+        if d.touches(offset) {
+            return None;
+        }
+        let old_offset = if offset < d.start {
+            offset
+        } else {
+            offset - d.new_end + d.old_end
+        };
+        let doc = base.snapshot.document()?;
+        crate::detect::lookup::constructs_at(&doc, old_offset)
+            .into_iter()
+            .map(|mut f| {
+                f.range = d.moved(&f.range)?;
+                // A construct's fix is not shown by hover.
+                f.fix = None;
+                Some(f)
+            })
+            .collect()
+    }
+
     /// The findings if they were already computed.
     pub fn cached_findings(&self) -> Option<Arc<Vec<Finding>>> {
         self.findings.get().cloned()
@@ -517,11 +546,13 @@ impl Documents {
         self.lock().get(uri).cloned()
     }
 
-    /// Makes `snapshot` current; the one it replaces is cancelled.
+    /// Makes `snapshot` current; the one it replaces is cancelled. Its
+    /// tree stays while it is referenced: as the new snapshot's base, it
+    /// answers hovers until the new version is analysed (tree-sitter trees
+    /// share their unchanged nodes, so this costs the edited nodes).
     pub fn insert(&self, uri: Uri, snapshot: Arc<Snapshot>) {
         if let Some(old) = self.lock().insert(uri, snapshot) {
             old.cancel();
-            old.drop_tree();
         }
     }
 

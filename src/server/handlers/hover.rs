@@ -57,9 +57,15 @@ pub async fn hover(shared: &Shared, params: HoverParams) -> Result<Option<Shown>
         None => findings_of(&snapshot).await?,
     };
     // Where no finding is, a `yield` or an import is read from the tree:
-    // on such a line, wait for the worker's parse of a fresh edit.
+    // on such a line, while the worker parses a fresh edit, from the last
+    // analysed version's tree when the edit left the place alone, else
+    // wait for this version's.
+    let mut from_base = None;
     if snapshot.tree_pending() && lookup::may_name_construct(snapshot.text(), offset) {
-        snapshot.tree().await;
+        from_base = snapshot.constructs_from_base(offset);
+        if from_base.is_none() {
+            snapshot.tree().await;
+        }
     }
     shared.guarded("hover", || {
         let selection = shared.settings().constructs();
@@ -72,7 +78,7 @@ pub async fn hover(shared: &Shared, params: HoverParams) -> Result<Option<Shown>
         };
         Ok(view
             .findings(&findings, offset, &selection)
-            .or_else(|| view.elsewhere(offset, &selection)))
+            .or_else(|| view.elsewhere(offset, &selection, from_base.as_deref())))
     })
 }
 
@@ -101,7 +107,14 @@ impl View<'_> {
 
     /// Where no finding is: a rule code in an ignore comment, the `yield`
     /// keyword, an imported module or name.
-    pub fn elsewhere(&self, offset: usize, selection: &Selection) -> Option<Shown> {
+    /// `constructs` are those at `offset` when already read (from the
+    /// last analysed version's tree).
+    pub fn elsewhere(
+        &self,
+        offset: usize,
+        selection: &Selection,
+        constructs: Option<&[Finding]>,
+    ) -> Option<Shown> {
         let text = self.snapshot.text();
         if let Some(code) = lookup::ignore_code_at(text, offset) {
             return Some(rule_hover(
@@ -117,9 +130,10 @@ impl View<'_> {
         }
         // Without the tree (evicted, or a big text read in parts), only the
         // part around `offset` is parsed.
-        let found = match self.snapshot.document() {
-            Some(doc) => lookup::constructs_at(&doc, offset),
-            None => lookup::constructs_at_source(self.snapshot.text(), offset),
+        let found = match (constructs, self.snapshot.document()) {
+            (Some(found), _) => found.to_vec(),
+            (None, Some(doc)) => lookup::constructs_at(&doc, offset),
+            (None, None) => lookup::constructs_at_source(self.snapshot.text(), offset),
         };
         self.of(found.iter().filter(|f| selection.allows(f.rule)).collect())
     }
