@@ -55,8 +55,6 @@ pub struct Snapshot {
     /// The last analysed version and the edits since, until this
     /// snapshot's own findings are computed.
     base: Mutex<Option<Base>>,
-    /// The base's findings moved to this text, made on first use.
-    moved: OnceLock<Arc<Vec<Finding>>>,
     /// The workspace's models when this snapshot was made.
     models: Arc<ModelIndex>,
     /// Every finding (hints included), computed once.
@@ -150,6 +148,16 @@ impl Delta {
         }
     }
 
+    /// Byte `offset` of the new text in the old one (for an offset the
+    /// change does not touch).
+    fn old_offset(&self, offset: usize) -> usize {
+        if offset < self.start {
+            offset
+        } else {
+            offset - self.new_end + self.old_end
+        }
+    }
+
     /// Whether byte `offset` of the new text lies in (or at an end of) the
     /// changed bytes.
     pub fn touches(&self, offset: usize) -> bool {
@@ -187,7 +195,6 @@ impl Snapshot {
             parsed: Condvar::new(),
             parsed_async: tokio::sync::Notify::new(),
             base: Mutex::new(base),
-            moved: OnceLock::new(),
             models,
             findings: OnceLock::new(),
             analyzer,
@@ -238,7 +245,6 @@ impl Snapshot {
             parsed: Condvar::new(),
             parsed_async: tokio::sync::Notify::new(),
             base: Mutex::new(base),
-            moved: OnceLock::new(),
             models,
             findings: OnceLock::new(),
             analyzer,
@@ -309,48 +315,50 @@ impl Snapshot {
     }
 
     /// The findings to answer a request at byte `offset` with, without
-    /// waiting: this version's when computed, else the last analysed
-    /// version's moved past the edits since, unless `offset` lies in the
-    /// edited bytes (then `None`: the caller waits for this version's).
+    /// waiting: this version's when computed, else those of the last
+    /// analysed version that lie at `offset` (start ≤ offset ≤ end), moved
+    /// past the edits since, unless `offset` lies in the edited bytes
+    /// (then `None`: the caller waits for this version's). Only the
+    /// findings at `offset` are copied, so a hover right after an edit in
+    /// a file with thousands of findings costs no more than one at rest.
     pub fn findings_now(&self, offset: usize) -> Option<Arc<Vec<Finding>>> {
         if let Some(f) = self.findings.get() {
             return Some(f.clone());
         }
         let base = self.base.lock().unwrap_or_else(|p| p.into_inner());
         let base = base.as_ref()?;
-        if base.delta.touches(offset) {
+        let d = &base.delta;
+        if d.touches(offset) {
             return None;
         }
         let old = base.snapshot.findings.get()?;
-        let moved = self.moved.get_or_init(|| {
-            let d = &base.delta;
-            Arc::new(
-                old.iter()
-                    .filter_map(|f| {
-                        let mut f = f.clone();
-                        f.range = d.moved(&f.range)?;
-                        if let Some(fix) = &mut f.fix {
-                            let edits: Option<Vec<_>> = fix
-                                .edits
-                                .iter()
-                                .map(|e| {
-                                    d.moved(&e.range).map(|range| crate::detect::Edit {
-                                        range,
-                                        content: e.content.clone(),
-                                    })
-                                })
-                                .collect();
-                            match edits {
-                                Some(edits) => fix.edits = edits,
-                                None => f.fix = None,
-                            }
-                        }
-                        Some(f)
-                    })
-                    .collect(),
-            )
-        });
-        Some(moved.clone())
+        let old_offset = d.old_offset(offset);
+        let near = old
+            .iter()
+            .filter(|f| f.range.start <= old_offset && old_offset <= f.range.end)
+            .filter_map(|f| {
+                let mut f = f.clone();
+                f.range = d.moved(&f.range)?;
+                if let Some(fix) = &mut f.fix {
+                    let edits: Option<Vec<_>> = fix
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            d.moved(&e.range).map(|range| crate::detect::Edit {
+                                range,
+                                content: e.content.clone(),
+                            })
+                        })
+                        .collect();
+                    match edits {
+                        Some(edits) => fix.edits = edits,
+                        None => f.fix = None,
+                    }
+                }
+                Some(f)
+            })
+            .collect();
+        Some(Arc::new(near))
     }
 
     /// The same snapshot for a document that is not Python (no findings).
@@ -382,7 +390,6 @@ impl Snapshot {
             parsed: Condvar::new(),
             parsed_async: tokio::sync::Notify::new(),
             base: Mutex::new(self.base_for_next(Delta::none(self.text.len()))),
-            moved: OnceLock::new(),
             models,
             findings: OnceLock::new(),
             analyzer: self.analyzer.clone(),
@@ -504,11 +511,7 @@ impl Snapshot {
         if d.touches(offset) {
             return None;
         }
-        let old_offset = if offset < d.start {
-            offset
-        } else {
-            offset - d.new_end + d.old_end
-        };
+        let old_offset = d.old_offset(offset);
         let doc = base.snapshot.document()?;
         crate::detect::lookup::constructs_at(&doc, old_offset)
             .into_iter()
