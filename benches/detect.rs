@@ -5,7 +5,8 @@
 //!
 //! `cargo bench --bench detect` reports:
 //! 1. parsing every file vs parsing plus every detector (the detectors'
-//!    overhead, target ≤ 25%), one thread;
+//!    overhead, target ≤ 25%), and plus the warnings' detectors only (what
+//!    `check` runs without `--hints`), one thread;
 //! 2. `pyguide check` over the whole tree (wall time, all cores), next to
 //!    `ruff check --no-cache --isolated --select F632,E711,E712,ASYNC,DJ`
 //!    when ruff is installed;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use pyguide::detect::{Analyzer, ModelIndex, analyze_with};
+use pyguide::detect::{Analyzer, ModelIndex, Options, RuleSet, analyze_file, analyze_with};
 use pyguide::python::Document;
 
 fn corpus() -> PathBuf {
@@ -139,6 +140,27 @@ fn main() {
         ms(parse),
         ms(full),
         (ms(full) / ms(parse) - 1.0) * 100.0
+    );
+    // What `check` runs without `--hints`: the warnings' checks only.
+    let warnings = Options {
+        rules: Some(RuleSet::for_selection(&Default::default())),
+        ..Options::default()
+    };
+    let warn_runs: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            for t in &texts {
+                let doc = Document::parse(t.as_str());
+                black_box(analyze_file(&doc, &models, &warnings));
+            }
+            start.elapsed()
+        })
+        .collect();
+    let warn = median(warn_runs);
+    println!(
+        "parse + the warnings' detectors (check without --hints): {:.0} ms; detectors add {:.0}%",
+        ms(warn),
+        (ms(warn) / ms(parse) - 1.0) * 100.0
     );
 
     // 2. The CLI over the whole tree, and ruff when available.
