@@ -4,48 +4,12 @@
 //! `check` with the pre-filter reports exactly what it reports without.
 //! (`tests/detect.rs` holds every table row to the same.)
 
-use std::path::{Path, PathBuf};
-
 use pyguide::detect::{
     ModelIndex, Options, Prefilter, RULES, Selection, analyze_file, declared_literals,
 };
 use pyguide::python::Document;
 
-/// Every `.py` file under `dir`, sorted.
-fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            python_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "py") {
-            out.push(path);
-        }
-    }
-    out.sort();
-}
-
-fn inputs() -> Vec<(PathBuf, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["tests/fixtures", "examples", "editors/testdata"] {
-        python_files(&root.join(dir), &mut files);
-    }
-    assert!(
-        files.len() >= 10,
-        "fixtures not found under {}",
-        root.display()
-    );
-    files
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("fixture is UTF-8");
-            (p, text)
-        })
-        .collect()
-}
+mod support;
 
 #[test]
 fn every_rule_declares_literals() {
@@ -62,7 +26,7 @@ fn every_rule_declares_literals() {
 
 #[test]
 fn every_finding_has_one_of_its_rules_literals() {
-    for (path, text) in inputs() {
+    for (path, text) in support::python_inputs() {
         let options = Options::for_path(&path.to_string_lossy(), Default::default());
         let doc = Document::parse(text.as_str());
         for f in analyze_file(&doc, &ModelIndex::default(), &options) {
@@ -96,7 +60,7 @@ fn findings_with_the_prefilter_equal_those_without() {
             ..Selection::default()
         });
     }
-    let inputs = inputs();
+    let inputs = support::python_inputs();
     for selection in &selections {
         let prefilter = Prefilter::for_selection(selection);
         for (path, text) in &inputs {

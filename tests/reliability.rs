@@ -215,6 +215,27 @@ impl Gate {
         })
     }
 
+    /// Holds every parse of `uri` but the first (the didOpen's).
+    fn hold_parses_after_the_first(self: &Arc<Self>, uri: &'static str) -> FaultHook {
+        let gate = self.clone();
+        let parses = Mutex::new(0);
+        Arc::new(move |name: &str| {
+            if name == format!("parse {uri}") {
+                let mut n = parses.lock().unwrap();
+                *n += 1;
+                if *n == 1 {
+                    return;
+                }
+                drop(n);
+                *gate.held.lock().unwrap() += 1;
+                let mut open = gate.open.lock().unwrap();
+                while !*open {
+                    open = gate.changed.wait(open).unwrap();
+                }
+            }
+        })
+    }
+
     fn release(&self) {
         *self.open.lock().unwrap() = true;
         self.changed.notify_all();
@@ -270,26 +291,8 @@ async fn f4_a_heavy_document_never_stalls_another() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hover_after_an_edit_never_waits_for_its_parse() {
     const URI: &str = "file:///w/edited.py";
-    let parses = Arc::new(Mutex::new(0));
     let gate = Arc::new(Gate::default());
-    let hook: FaultHook = {
-        let (parses, gate) = (parses.clone(), gate.clone());
-        Arc::new(move |name: &str| {
-            if name == format!("parse {URI}") {
-                let mut n = parses.lock().unwrap();
-                *n += 1;
-                if *n == 1 {
-                    return;
-                }
-                drop(n);
-                *gate.held.lock().unwrap() += 1;
-                let mut open = gate.open.lock().unwrap();
-                while !*open {
-                    open = gate.changed.wait(open).unwrap();
-                }
-            }
-        })
-    };
+    let hook = gate.hold_parses_after_the_first(URI);
     let mut h = ready(None, Some(hook)).await;
     open(&mut h.client, URI, SMALL).await;
     assert_eq!(h.client.diagnostics(URI, 1).await.len(), 1);
@@ -327,26 +330,8 @@ async fn a_hover_after_an_edit_never_waits_for_its_parse() {
 async fn a_hover_on_an_import_after_an_edit_elsewhere_never_waits_for_its_parse() {
     const URI: &str = "file:///w/imports.py";
     const TEXT: &str = "def check(value):\n    return value\nimport asyncio\n";
-    let parses = Arc::new(Mutex::new(0));
     let gate = Arc::new(Gate::default());
-    let hook: FaultHook = {
-        let (parses, gate) = (parses.clone(), gate.clone());
-        Arc::new(move |name: &str| {
-            if name == format!("parse {URI}") {
-                let mut n = parses.lock().unwrap();
-                *n += 1;
-                if *n == 1 {
-                    return;
-                }
-                drop(n);
-                *gate.held.lock().unwrap() += 1;
-                let mut open = gate.open.lock().unwrap();
-                while !*open {
-                    open = gate.changed.wait(open).unwrap();
-                }
-            }
-        })
-    };
+    let hook = gate.hold_parses_after_the_first(URI);
     let mut h = ready(None, Some(hook)).await;
     open(&mut h.client, URI, TEXT).await;
     h.client.diagnostics(URI, 1).await;

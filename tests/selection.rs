@@ -6,44 +6,18 @@
 //! (`check` without `--hints`) reports exactly the full analysis's
 //! warnings.
 
-use std::path::{Path, PathBuf};
-
 use pyguide::detect::{
     Finding, ModelIndex, Options, RULES, RuleSet, Selection, Severity, analyze_file,
 };
 use pyguide::python::Document;
 
-fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            python_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "py") {
-            out.push(path);
-        }
-    }
-}
+mod support;
 
 /// Each input's path, parsed text and options (a migration stays one).
 fn inputs() -> Vec<(String, Document, Options)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["tests/fixtures", "examples", "editors/testdata"] {
-        python_files(&root.join(dir), &mut files);
-    }
-    files.sort();
-    assert!(
-        files.len() >= 10,
-        "fixtures not found under {}",
-        root.display()
-    );
-    files
+    support::python_inputs()
         .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("fixture is UTF-8");
+        .map(|(p, text)| {
             let path = p.to_string_lossy().into_owned();
             let options = Options::for_path(&path, Default::default());
             (path, Document::parse(text), options)

@@ -348,3 +348,41 @@ pub fn realistic(bytes: usize) -> String {
     }
     out
 }
+
+/// Every `.py` file under `dir`, sorted.
+fn python_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            python_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "py") {
+            out.push(path);
+        }
+    }
+    out.sort();
+}
+
+/// Every `.py` file of the fixtures, the examples and the editor test
+/// files, sorted, with its text.
+pub fn python_inputs() -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["tests/fixtures", "examples", "editors/testdata"] {
+        python_files(&root.join(dir), &mut files);
+    }
+    assert!(
+        files.len() >= 10,
+        "fixtures not found under {}",
+        root.display()
+    );
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("fixture is UTF-8");
+            (p, text)
+        })
+        .collect()
+}
