@@ -63,6 +63,8 @@ pub struct Client<R, W> {
     pub configuration: Value,
     /// Whether to answer `window/showDocument` with success.
     pub show_document_success: bool,
+    /// How long to wait for any one message ([`TIMEOUT`] unless set).
+    pub timeout: Duration,
 }
 
 impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
@@ -75,6 +77,7 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
             pending: VecDeque::new(),
             configuration: Value::Null,
             show_document_success: true,
+            timeout: TIMEOUT,
         }
     }
 
@@ -206,7 +209,7 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
 
     /// Reads one message (with a timeout), answering server requests.
     async fn read(&mut self) -> Value {
-        let message = tokio::time::timeout(TIMEOUT, self.read_message())
+        let message = tokio::time::timeout(self.timeout, self.read_message())
             .await
             .expect("the server did not answer in time")
             .expect("the server closed the connection");
