@@ -285,6 +285,22 @@ async fn f4_a_heavy_document_never_stalls_another() {
     shut_down(h).await;
 }
 
+/// Types `s` after `check` on line 0 (version 2) and waits until `gate`
+/// holds the worker's parse of that edit.
+async fn check_to_checks_while_parse_held(client: &mut Pipe, gate: &Gate, uri: &str) {
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 9}}, "text": "s"}
+            ]}),
+        )
+        .await;
+    while !gate.holding() {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
 /// A hover right after an edit is answered while the worker still parses
 /// that edit (the parse is held by the hook, from the second one on): from
 /// the text and the last analysed findings, moved past the edit.
@@ -296,18 +312,8 @@ async fn a_hover_after_an_edit_never_waits_for_its_parse() {
     let mut h = ready(None, Some(hook)).await;
     open(&mut h.client, URI, SMALL).await;
     assert_eq!(h.client.diagnostics(URI, 1).await.len(), 1);
-    // `check` → `checks` on line 0: the finding on line 1 is untouched.
-    h.client
-        .notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
-                {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 9}}, "text": "s"}
-            ]}),
-        )
-        .await;
-    while !gate.holding() {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    // The finding on line 1 is untouched by the edit.
+    check_to_checks_while_parse_held(&mut h.client, &gate, URI).await;
     let hovered = hover(&mut h.client, URI, 1, 14).await;
     assert!(
         hovered["contents"]["value"]
@@ -342,18 +348,7 @@ async fn a_hover_on_an_import_after_an_edit_elsewhere_never_waits_for_its_parse(
             .is_some_and(|v| v.contains("asyncio")),
         "{before}"
     );
-    // `check` → `checks` on line 0.
-    h.client
-        .notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
-                {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 9}}, "text": "s"}
-            ]}),
-        )
-        .await;
-    while !gate.holding() {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    check_to_checks_while_parse_held(&mut h.client, &gate, URI).await;
     let after = hover(&mut h.client, URI, 2, 9).await;
     assert_eq!(after, before);
     assert!(gate.holding(), "the parse was held all along");
