@@ -231,7 +231,12 @@ impl Analyzer {
         hasher.write_u64(models.fingerprint());
         hasher.write_u8(u8::from(ctx.may_have_querysets));
         for (stmt, key) in statements.iter().zip(&keys) {
-            if is_assignment(*stmt) {
+            // A broken statement other than a definition may hold anything
+            // (tree-sitter may fold a following `RED = 2` into the error
+            // of an import): it counts as a whole. A definition broken
+            // while it is typed in counts by its name, as when whole, so a
+            // keystroke in a method keeps the other methods' findings.
+            if is_assignment(*stmt) || (stmt.has_error() && defined_name(*stmt).is_none()) {
                 hasher.write_u64(*key);
             } else if let Some(name) = defined_name(*stmt) {
                 // Rules may ask whether a name is a module-level function or
