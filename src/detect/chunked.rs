@@ -41,6 +41,7 @@
 //! the part's text: after an edit only the touched part is parsed and
 //! analysed again (every part when the file-wide facts change).
 
+use crate::detect::syntax::{NodeExt, field};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
@@ -205,9 +206,9 @@ fn hash_strings<'s>(strings: impl IntoIterator<Item = &'s String>) -> u64 {
 fn assigned_names(root: Node, src: &str) -> Vec<String> {
     let mut out = Vec::new();
     super::context::visit_own(root, &mut |n| {
-        if matches!(n.kind(), "assignment" | "augmented_assignment")
-            && let Some(left) = n.child_by_field_name("left")
-            && left.kind() == "identifier"
+        if matches!(n.kind_str(), "assignment" | "augmented_assignment")
+            && let Some(left) = n.child_by_field_id(field::LEFT)
+            && left.kind_str() == "identifier"
         {
             out.push(src[left.byte_range()].to_string());
         }
@@ -222,7 +223,7 @@ fn head_len(root: Node, part: &Range<usize>) -> usize {
     let mut c = root.walk();
     let mut seen_import = false;
     for (i, child) in root.named_children(&mut c).enumerate() {
-        match child.kind() {
+        match child.kind_str() {
             "import_statement" | "import_from_statement" | "future_import_statement" => {
                 seen_import = true;
             }
@@ -230,7 +231,9 @@ fn head_len(root: Node, part: &Range<usize>) -> usize {
             "expression_statement"
                 if i == 0
                     && !seen_import
-                    && child.named_child(0).is_some_and(|s| s.kind() == "string") => {}
+                    && child
+                        .named_child(0)
+                        .is_some_and(|s| s.kind_str() == "string") => {}
             _ => return child.start_byte() - part.start,
         }
     }
@@ -632,22 +635,13 @@ impl PartsAnalyzer {
 /// `start`: offsets in the part move with it, others (an import added at
 /// the head of the file) stay.
 fn moved(f: &Finding, old: &Range<usize>, start: usize) -> Finding {
-    let m = |o: usize| {
+    f.with_offsets(|o| {
         if old.start <= o && o <= old.end {
             o - old.start + start
         } else {
             o
         }
-    };
-    let r = |r: &Range<usize>| m(r.start)..m(r.end);
-    let mut out = f.clone();
-    out.range = r(&f.range);
-    if let Some(fix) = &mut out.fix {
-        for e in &mut fix.edits {
-            e.range = r(&e.range);
-        }
-    }
-    out
+    })
 }
 
 /// Every finding in `text`: one tree for a file up to [`CHUNKED_ABOVE`],

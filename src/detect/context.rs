@@ -11,6 +11,7 @@
 //! a step. `work` counts the nodes the walk and these helpers touch, so
 //! tests can bound analysis by work instead of time.
 
+use crate::detect::syntax::{NodeExt, field};
 use std::cell::{Cell, RefCell};
 
 thread_local! {
@@ -26,6 +27,7 @@ fn own_visits() -> u64 {
 use tree_sitter::Node;
 
 use super::models::Models;
+use super::readers::scope::is_comprehension;
 use super::{Edit, ImportMap, Lib, Options};
 use crate::python::Document;
 
@@ -52,8 +54,9 @@ pub(crate) struct Ctx<'a> {
     /// File-wide facts, computed once per analysis ([`Ctx::module_fact`]).
     facts: RefCell<Facts<'a>>,
     serializers: std::cell::OnceCell<std::rc::Rc<std::collections::HashSet<String>>>,
-    /// Words asked of [`Ctx::mentions`], with the answer.
-    mentioned: RefCell<Vec<(&'static str, bool)>>,
+    /// The text's facts when the analysis is of a whole file (a part's
+    /// are `file.text`): the words asked of [`Ctx::mentions`].
+    own_text: TextFacts,
     /// Per scope, its own assignments by name ([`Ctx::own_assignments`]).
     assignments: RefCell<std::collections::HashMap<usize, std::rc::Rc<Assignments<'a>>>>,
     /// For one part of a file analysed in parts: what the rest of the
@@ -146,16 +149,6 @@ fn is_scope(kind: &str) -> bool {
     matches!(
         kind,
         "function_definition" | "lambda" | "class_definition" | "module"
-    )
-}
-
-fn is_comprehension(kind: &str) -> bool {
-    matches!(
-        kind,
-        "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension"
-            | "generator_expression"
     )
 }
 
@@ -293,7 +286,10 @@ impl<'a> Ctx<'a> {
             own_visits_at_start: own_visits(),
             facts: RefCell::default(),
             serializers: std::cell::OnceCell::new(),
-            mentioned: RefCell::default(),
+            own_text: TextFacts {
+                may_have_querysets,
+                mentioned: RefCell::default(),
+            },
             assignments: RefCell::default(),
             file,
         }
@@ -352,20 +348,9 @@ impl<'a> Ctx<'a> {
     /// (`yield` before looking for one in every function body). The
     /// answer is kept for the rest of the analysis.
     pub fn mentions(&self, word: &'static str) -> bool {
-        if let Some(file) = self.file {
-            return file.text.mentions(self.src, word);
-        }
-        if let Some((_, found)) = self
-            .mentioned
-            .borrow()
-            .iter()
-            .find(|(w, _)| std::ptr::eq(*w, word) || *w == word)
-        {
-            return *found;
-        }
-        let found = self.src.contains(word);
-        self.mentioned.borrow_mut().push((word, found));
-        found
+        self.file
+            .map_or(&self.own_text, |file| file.text)
+            .mentions(self.src, word)
     }
 
     /// The assignments (`assignment`, `augmented_assignment`) to a plain
@@ -380,9 +365,9 @@ impl<'a> Ctx<'a> {
         }
         let mut index: Assignments<'a> = std::collections::HashMap::new();
         visit_own(scope, &mut |n| {
-            if matches!(n.kind(), "assignment" | "augmented_assignment")
-                && let Some(left) = n.child_by_field_name("left")
-                && left.kind() == "identifier"
+            if matches!(n.kind_str(), "assignment" | "augmented_assignment")
+                && let Some(left) = n.child_by_field_id(field::LEFT)
+                && left.kind_str() == "identifier"
             {
                 index.entry(self.text(left)).or_default().push(n);
             }
@@ -530,15 +515,15 @@ impl<'a> Ctx<'a> {
     ) -> bool {
         let scope = self
             .enclosing_function(at)
-            .and_then(|f| f.child_by_field_name("body"))
+            .and_then(|f| f.child_by_field_id(field::BODY))
             .unwrap_or(self.root);
         let mut found = false;
         visit_own(scope, &mut |n| {
             found = found
-                || (n.kind() == "assignment"
-                    && n.child_by_field_name("left")
+                || (n.kind_str() == "assignment"
+                    && n.child_by_field_id(field::LEFT)
                         .is_some_and(|l| self.text(l) == name)
-                    && n.child_by_field_name("right").is_some_and(&mut value));
+                    && n.child_by_field_id(field::RIGHT).is_some_and(&mut value));
         });
         found
     }
@@ -561,7 +546,7 @@ impl<'a> Ctx<'a> {
         let mut n = node.parent();
         while let Some(p) = n {
             self.count(1);
-            if !CHAIN.contains(&p.kind()) {
+            if !CHAIN.contains(&p.kind_str()) {
                 return Some(p);
             }
             n = p.parent();
@@ -579,10 +564,10 @@ impl<'a> Ctx<'a> {
     /// `receiver.name(...)`; `None` for any other call.
     pub fn method_call<'t>(&self, call: Node<'t>) -> Option<(Node<'t>, &'a str, Node<'t>)> {
         let f = call
-            .child_by_field_name("function")
-            .filter(|f| f.kind() == "attribute")?;
-        let name = f.child_by_field_name("attribute")?;
-        Some((f.child_by_field_name("object")?, self.text(name), name))
+            .child_by_field_id(field::FUNCTION)
+            .filter(|f| f.kind_str() == "attribute")?;
+        let name = f.child_by_field_id(field::ATTRIBUTE)?;
+        Some((f.child_by_field_id(field::OBJECT)?, self.text(name), name))
     }
 
     /// Qualified name of a name/attribute expression (`aio.gather` → `asyncio.gather`).
@@ -599,7 +584,7 @@ impl<'a> Ctx<'a> {
             return at.and_then(|i| frames[i].function).map(|i| frames[i].node);
         }
         self.ancestors(node)
-            .find(|p| matches!(p.kind(), "function_definition" | "lambda"))
+            .find(|p| matches!(p.kind_str(), "function_definition" | "lambda"))
     }
 
     /// The innermost scope (module, class, function, lambda) around
@@ -616,10 +601,10 @@ impl<'a> Ctx<'a> {
         }
         let mut comprehension = false;
         for p in self.ancestors(node) {
-            if is_scope(p.kind()) {
+            if is_scope(p.kind_str()) {
                 return Some((p, comprehension));
             }
-            comprehension |= is_comprehension(p.kind());
+            comprehension |= is_comprehension(p.kind_str());
         }
         None
     }
@@ -633,7 +618,7 @@ impl<'a> Ctx<'a> {
             return frames[at?].scope_or_comprehension.map(|i| frames[i].node);
         }
         self.ancestors(node)
-            .find(|p| is_scope(p.kind()) || is_comprehension(p.kind()))
+            .find(|p| is_scope(p.kind_str()) || is_comprehension(p.kind_str()))
     }
 
     /// True when `node` runs directly in an `async def` (not in a nested
@@ -649,7 +634,7 @@ impl<'a> Ctx<'a> {
         let mut n = node.parent();
         while let Some(p) = n {
             self.count(1);
-            if matches!(p.kind(), "function_definition" | "lambda") {
+            if matches!(p.kind_str(), "function_definition" | "lambda") {
                 return is_async_def(p);
             }
             n = p.parent();
@@ -765,7 +750,8 @@ pub(crate) fn may_have_querysets(src: &str) -> bool {
 }
 
 pub(crate) fn is_async_def(func: Node) -> bool {
-    func.kind() == "function_definition" && func.child(0).is_some_and(|c| c.kind() == "async")
+    func.kind_str() == "function_definition"
+        && func.child(0).is_some_and(|c| c.kind_str() == "async")
 }
 
 /// The top of the tree.
@@ -783,7 +769,7 @@ pub(crate) fn root_of(node: Node) -> Node {
 pub(crate) fn visit_own<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
     let nested = |n: Node| {
         matches!(
-            n.kind(),
+            n.kind_str(),
             "function_definition" | "lambda" | "class_definition" | "decorated_definition"
         )
     };

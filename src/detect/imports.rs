@@ -61,6 +61,12 @@ impl ImportMap {
         src: &str,
         skip: &dyn Fn(Node) -> bool,
     ) -> ImportMap {
+        ImportMap::read(root, src, skip, true)
+    }
+
+    /// The walk of [`ImportMap::from_tree_except`]; with `prune` false it
+    /// enters every expression (the tests' oracle for the pruning).
+    fn read(root: Node, src: &str, skip: &dyn Fn(Node) -> bool, prune: bool) -> ImportMap {
         let mut map = ImportMap::default();
         // Imports are statements, and inside an expression only a lambda's
         // parameters or a comprehension's `for` bind a name: an expression
@@ -98,7 +104,7 @@ impl ImportMap {
                 "parameters" | "lambda_parameters" => {
                     collect_identifiers(node, src, &mut map.defined)
                 }
-                _ if node.start_byte() < inside || holds_statements(kind) => {}
+                _ if !prune || node.start_byte() < inside || holds_statements(kind) => {}
                 _ => {
                     let t = text(node, src);
                     if !(has_keyword(t, "lambda") || has_keyword(t, "for")) {
@@ -356,46 +362,6 @@ mod tests {
     use super::*;
     use crate::python::Document;
 
-    /// The import map read from every node, nothing pruned: what the
-    /// pruned walk of [`ImportMap::from_tree_except`] must equal.
-    fn unpruned(root: Node, src: &str) -> ImportMap {
-        let mut map = ImportMap::default();
-        crate::python::walk(root, |node| {
-            if !node.is_named() {
-                return false;
-            }
-            match node.kind_str() {
-                "import_statement" => {
-                    map.add_import(node, src);
-                    return false;
-                }
-                "import_from_statement" => {
-                    map.add_from_import(node, src);
-                    return false;
-                }
-                "function_definition" | "class_definition" => {
-                    if let Some(name) = node.child_by_field_id(field::NAME) {
-                        let name = text(name, src);
-                        if BUILTINS.contains(&name) {
-                            map.defined.insert(name.to_string());
-                        }
-                    }
-                }
-                "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                    if let Some(left) = node.child_by_field_id(field::LEFT) {
-                        collect_identifiers(left, src, &mut map.defined);
-                    }
-                }
-                "parameters" | "lambda_parameters" => {
-                    collect_identifiers(node, src, &mut map.defined)
-                }
-                _ => {}
-            }
-            true
-        });
-        map
-    }
-
     #[test]
     fn pruned_walk_reads_what_a_full_walk_reads() {
         let mut inputs: Vec<String> = [
@@ -420,7 +386,7 @@ mod tests {
             let doc = Document::parse(src.as_str());
             let (pruned, full) = (
                 ImportMap::from_tree(doc.root(), src),
-                unpruned(doc.root(), src),
+                ImportMap::read(doc.root(), src, &|_| false, false),
             );
             assert_eq!(pruned.names, full.names, "{src}");
             assert_eq!(pruned.defined, full.defined, "{src}");

@@ -38,6 +38,7 @@
 //! again every time. Rules that look at the whole module run on every
 //! analysis.
 
+use crate::detect::syntax::{NodeExt, field};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
@@ -210,7 +211,7 @@ impl Analyzer {
             match &entry.classes {
                 Some((h, c)) if *h == imports_hash => classes.extend(c.iter().cloned()),
                 _ => {
-                    let c = if stmt.kind() == "expression_statement" {
+                    let c = if stmt.kind_str() == "expression_statement" {
                         Vec::new()
                     } else {
                         models::extract_statement(*stmt, src, &imports)
@@ -323,7 +324,7 @@ impl Analyzer {
     /// imports, merged from its header, class-level statements and
     /// methods in document order.
     fn class_entry(&mut self, src: &str, stmt: Node, class: Node) -> Entry {
-        let body = class.child_by_field_name("body");
+        let body = class.child_by_field_id(field::BODY);
         let mut imports = ImportMap::from_tree_except(stmt, src, &|n| Some(n) == body);
         let mut members = Vec::new();
         if let Some(body) = body {
@@ -373,7 +374,7 @@ impl Analyzer {
         stop: &dyn Fn() -> bool,
     ) -> bool {
         let src = ctx.src;
-        let Some(body) = class.child_by_field_name("body") else {
+        let Some(body) = class.child_by_field_id(field::BODY) else {
             return walk_rules(ctx, stmt, ctx.root(), out, stop);
         };
         let mut c = body.walk();
@@ -480,11 +481,11 @@ fn key(src: &str, node: Node, span: &Range<usize>) -> u64 {
 
 /// The class a top-level statement defines (decorated or not).
 fn class_of(stmt: Node) -> Option<Node> {
-    match stmt.kind() {
+    match stmt.kind_str() {
         "class_definition" => Some(stmt),
         "decorated_definition" => stmt
-            .child_by_field_name("definition")
-            .filter(|d| d.kind() == "class_definition"),
+            .child_by_field_id(field::DEFINITION)
+            .filter(|d| d.kind_str() == "class_definition"),
         _ => None,
     }
 }
@@ -497,14 +498,14 @@ fn is_method(node: Node) -> bool {
 
 /// The body of a method statement (see [`is_method`]).
 fn method_body(node: Node) -> Option<Node> {
-    let def = match node.kind() {
+    let def = match node.kind_str() {
         "function_definition" => node,
         "decorated_definition" => node
-            .child_by_field_name("definition")
-            .filter(|d| d.kind() == "function_definition")?,
+            .child_by_field_id(field::DEFINITION)
+            .filter(|d| d.kind_str() == "function_definition")?,
         _ => return None,
     };
-    def.child_by_field_name("body")
+    def.child_by_field_id(field::BODY)
 }
 
 /// `node`'s bytes from the start of its first line.
@@ -534,20 +535,20 @@ fn spans(src: &str, statements: &[Node]) -> Vec<Range<usize>> {
 }
 
 fn is_assignment(stmt: Node) -> bool {
-    stmt.kind() == "expression_statement"
+    stmt.kind_str() == "expression_statement"
         && stmt
             .named_child(0)
-            .is_some_and(|c| matches!(c.kind(), "assignment" | "augmented_assignment"))
+            .is_some_and(|c| matches!(c.kind_str(), "assignment" | "augmented_assignment"))
 }
 
 /// The name a top-level `def` or `class` binds.
 fn defined_name(stmt: Node) -> Option<Node> {
-    let def = match stmt.kind() {
-        "decorated_definition" => stmt.child_by_field_name("definition")?,
+    let def = match stmt.kind_str() {
+        "decorated_definition" => stmt.child_by_field_id(field::DEFINITION)?,
         "function_definition" | "class_definition" => stmt,
         _ => return None,
     };
-    def.child_by_field_name("name")
+    def.child_by_field_id(field::NAME)
 }
 
 /// Whether the finding's range and every fix edit lie within `span`.
@@ -562,16 +563,7 @@ fn within(f: &Finding, span: &Range<usize>) -> bool {
 /// `f` with every offset moved by `base`: added when `forward`, else
 /// subtracted.
 fn shift(f: &Finding, base: usize, forward: bool) -> Finding {
-    let m = |o: usize| if forward { o + base } else { o - base };
-    let r = |r: &Range<usize>| m(r.start)..m(r.end);
-    let mut out = f.clone();
-    out.range = r(&f.range);
-    if let Some(fix) = &mut out.fix {
-        for e in &mut fix.edits {
-            e.range = r(&e.range);
-        }
-    }
-    out
+    f.with_offsets(|o| if forward { o + base } else { o - base })
 }
 
 #[cfg(test)]

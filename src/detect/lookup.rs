@@ -5,6 +5,7 @@
 //! `from django.db.models import Prefetch`). Pure: text or a parsed document
 //! in, rules and plain findings out.
 
+use crate::detect::syntax::{NodeExt, field};
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -147,7 +148,7 @@ fn constructs_in(root: Node, text: &str, offset: usize) -> Vec<Finding> {
     };
     let mut current = Some(node);
     while let Some(n) = current {
-        match n.kind() {
+        match n.kind_str() {
             "yield" if n.is_named() => return yield_at(n, offset).into_iter().collect(),
             "import_statement" | "import_from_statement" => {
                 return import_at(text, n, offset);
@@ -165,7 +166,7 @@ fn yield_at(node: Node, offset: usize) -> Option<Finding> {
     let mut cursor = node.walk();
     let keywords: Vec<Node> = node
         .children(&mut cursor)
-        .filter(|c| !c.is_named() && matches!(c.kind(), "yield" | "from"))
+        .filter(|c| !c.is_named() && matches!(c.kind_str(), "yield" | "from"))
         .collect();
     let first = keywords.first()?;
     let last = keywords.last()?;
@@ -192,9 +193,9 @@ fn yield_at(node: Node, offset: usize) -> Option<Finding> {
 fn in_async_def(node: Node) -> bool {
     let mut current = node.parent();
     while let Some(n) = current {
-        if n.kind() == "function_definition" {
+        if n.kind_str() == "function_definition" {
             let mut cursor = n.walk();
-            return n.children(&mut cursor).any(|c| c.kind() == "async");
+            return n.children(&mut cursor).any(|c| c.kind_str() == "async");
         }
         current = n.parent();
     }
@@ -205,16 +206,16 @@ fn in_async_def(node: Node) -> bool {
 /// findings for it.
 fn import_at(text: &str, stmt: Node, offset: usize) -> Vec<Finding> {
     let name_text = |n: Node| text[n.byte_range()].split_whitespace().collect::<String>();
-    let module = stmt.child_by_field_name("module_name");
-    if module.is_some_and(|m| m.kind() == "relative_import") {
+    let module = stmt.child_by_field_id(field::MODULE_NAME);
+    if module.is_some_and(|m| m.kind_str() == "relative_import") {
         return Vec::new();
     }
     let mut cursor = stmt.walk();
     let names: Vec<Node> = stmt
         .children_by_field_name("name", &mut cursor)
         .map(|n| {
-            if n.kind() == "aliased_import" {
-                n.child_by_field_name("name").unwrap_or(n)
+            if n.kind_str() == "aliased_import" {
+                n.child_by_field_id(field::NAME).unwrap_or(n)
             } else {
                 n
             }

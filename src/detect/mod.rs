@@ -136,6 +136,20 @@ impl Rule {
 }
 
 impl Finding {
+    /// This finding with every offset (its range, its fix's edits) mapped
+    /// by `map`: how cached findings follow their text when it moves.
+    pub fn with_offsets(&self, map: impl Fn(usize) -> usize) -> Finding {
+        let r = |r: &Range<usize>| map(r.start)..map(r.end);
+        let mut out = self.clone();
+        out.range = r(&self.range);
+        if let Some(fix) = &mut out.fix {
+            for e in &mut fix.edits {
+                e.range = r(&e.range);
+            }
+        }
+        out
+    }
+
     pub fn code(&self) -> &'static str {
         self.rule.code
     }

@@ -819,6 +819,19 @@ fn class_statement<'t>(
 /// not entering nested functions and classes. Assignments are statements
 /// (or the right side of a chained one), so expressions are not walked.
 fn self_attributes(body: Node, src: &str) -> Vec<String> {
+    self_attributes_entering(body, src, &|kind| {
+        kind == "assignment" || enters_statements(kind)
+    })
+}
+
+/// Blocks and compound statements, the nodes a statement may be in (the
+/// walks that look for statements enter only these).
+fn enters_statements(kind: &str) -> bool {
+    kind == "for_statement" || super::imports::holds_statements(kind)
+}
+
+/// [`self_attributes`], entering the nodes whose kind `enters` accepts.
+fn self_attributes_entering(body: Node, src: &str, enters: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut out = Vec::new();
     crate::python::walk(body, |n| {
         let kind = n.kind_str();
@@ -831,7 +844,7 @@ fn self_attributes(body: Node, src: &str) -> Vec<String> {
         {
             out.push(text(a, src).to_string());
         }
-        kind == "assignment" || kind == "for_statement" || super::imports::holds_statements(kind)
+        enters(kind)
     });
     out
 }
@@ -923,6 +936,17 @@ fn property_relation(func: Node, src: &str) -> Option<String> {
 /// `SomeQuerySet(self.model, using=self._db).x()`), the last method each
 /// return calls; `None` otherwise.
 fn returns_self_queryset(func: Node, src: &str) -> Option<Vec<String>> {
+    // Returns are statements: blocks and compound statements only.
+    returns_self_queryset_entering(func, src, &enters_statements)
+}
+
+/// [`returns_self_queryset`], entering the nodes whose kind `enters`
+/// accepts.
+fn returns_self_queryset_entering(
+    func: Node,
+    src: &str,
+    enters: &dyn Fn(&str) -> bool,
+) -> Option<Vec<String>> {
     let body = func.child_by_field_id(field::BODY)?;
     let mut lasts = Vec::new();
     let mut ok = true;
@@ -933,9 +957,7 @@ fn returns_self_queryset(func: Node, src: &str) -> Option<Vec<String>> {
                 None => ok = false,
             }
         }
-        // Returns are statements: blocks and compound statements only.
-        let kind = n.kind_str();
-        kind == "for_statement" || super::imports::holds_statements(kind)
+        enters(n.kind_str())
     });
     (ok && !lasts.is_empty()).then_some(lasts)
 }
@@ -1149,43 +1171,9 @@ fn text<'a>(node: Node, src: &'a str) -> &'a str {
 mod tests {
     #[test]
     fn self_attributes_are_read_from_statements_only_as_a_full_walk_reads_them() {
-        let full = |body: Node, src: &str| {
-            let mut out = Vec::new();
-            crate::python::walk(body, |n| {
-                if n.kind_str() == "assignment"
-                    && let Some(l) = n.child_by_field_id(field::LEFT)
-                    && l.kind_str() == "attribute"
-                    && l.child_by_field_id(field::OBJECT)
-                        .is_some_and(|o| text(o, src) == "self")
-                    && let Some(a) = l.child_by_field_id(field::ATTRIBUTE)
-                {
-                    out.push(text(a, src).to_string());
-                }
-                !matches!(
-                    n.kind_str(),
-                    "function_definition" | "class_definition" | "lambda"
-                )
-            });
-            out
-        };
-        let returns_full = |func: Node, src: &str| {
-            let body = func.child_by_field_id(field::BODY)?;
-            let mut lasts = Vec::new();
-            let mut ok = true;
-            crate::python::walk(body, |n| {
-                if n.kind_str() == "return_statement" {
-                    match n.named_child(0).and_then(|v| self_chain_last(v, src)) {
-                        Some(last) => lasts.push(last),
-                        None => ok = false,
-                    }
-                }
-                !matches!(
-                    n.kind_str(),
-                    "function_definition" | "class_definition" | "lambda"
-                )
-            });
-            (ok && !lasts.is_empty()).then_some(lasts)
-        };
+        // The oracle enters every node but nested functions and classes.
+        let everything =
+            |kind: &str| !matches!(kind, "function_definition" | "class_definition" | "lambda");
         let mut inputs = vec![
             "class Q:\n    def a(self):\n        if x:\n            return self.filter(a=1)\n        for y in z:\n            while w:\n                with v:\n                    return super().all()\n        return (lambda: 1)()\n".to_string(),
             "class A:\n    def f(self):\n        self.a = self.b = 1\n        for x in y:\n            with z:\n                if q:\n                    self.c = [self.d for _ in r]\n        def g(): self.e = 1\n        try:\n            self.f: int = 2\n        except E:\n            pass\n".to_string(),
@@ -1207,13 +1195,13 @@ mod tests {
                     methods += 1;
                     assert_eq!(
                         self_attributes(body, src),
-                        full(body, src),
+                        self_attributes_entering(body, src, &everything),
                         "{}",
                         text(n, src)
                     );
                     assert_eq!(
                         returns_self_queryset(n, src),
-                        returns_full(n, src),
+                        returns_self_queryset_entering(n, src, &everything),
                         "{}",
                         text(n, src)
                     );

@@ -184,25 +184,11 @@ impl Snapshot {
         analyzer: Arc<Mutex<Analyzer>>,
         base: Option<Base>,
     ) -> Snapshot {
-        Snapshot {
-            version,
-            too_large: doc.text().len() as u64 > crate::files::MAX_SOURCE_BYTES,
-            seq,
-            text: doc.shared_text(),
-            lines,
-            doc: Mutex::new(Some(doc)),
-            tree_pending: AtomicBool::new(false),
-            parsed: Condvar::new(),
-            parsed_async: tokio::sync::Notify::new(),
-            base: Mutex::new(base),
-            models,
-            findings: OnceLock::new(),
-            analyzer,
-            cancelled: AtomicBool::new(false),
-            computing: Mutex::new(()),
-            ready: tokio::sync::Notify::new(),
-            python: true,
-        }
+        let text = doc.shared_text();
+        let mut snapshot = Snapshot::pending(version, seq, text, lines, models, analyzer, base);
+        snapshot.doc = Mutex::new(Some(doc));
+        snapshot.tree_pending = AtomicBool::new(false);
+        snapshot
     }
 
     /// The base of the snapshot that follows this one after `delta`: this

@@ -659,19 +659,7 @@ const LITERALS: &[(&str, &[&str])] = &[
     ("PG754", &["autoretry_for"]),
     ("PG755", &["acks_late"]),
     ("PG756", &["delay", "apply_async"]),
-    (
-        "PG811",
-        &[
-            "debug",
-            "info",
-            "warn",
-            "error",
-            "exception",
-            "critical",
-            "fatal",
-            "log",
-        ],
-    ),
+    ("PG811", logging_calls::LEVELS),
     ("PG814", &["error"]),
 ];
 

@@ -192,6 +192,15 @@ fn learn<'a>(ctx: &Ctx<'a>, module: Node<'a>) -> Facts<'a> {
 /// Module-level functions decorated `@<name>.task` (or `@<name>.task(...)`),
 /// as `[name, function, name, function, ...]` (a file-wide fact: they are
 /// tasks when `name` is an app).
+/// The name of the function a `decorated_definition` defines (none for a
+/// decorated class).
+fn decorated_function_name(decorated: Node) -> Option<Node> {
+    decorated
+        .child_by_field_id(field::DEFINITION)
+        .filter(|d| d.kind_str() == "function_definition")
+        .and_then(|d| d.child_by_field_id(field::NAME))
+}
+
 pub(crate) fn module_app_tasks<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut c = module.walk();
@@ -199,11 +208,7 @@ pub(crate) fn module_app_tasks<'a>(ctx: &Ctx<'a>, module: Node) -> Vec<&'a str> 
         .named_children(&mut c)
         .filter(|n| n.kind_str() == "decorated_definition")
     {
-        let Some(name) = node
-            .child_by_field_id(field::DEFINITION)
-            .filter(|d| d.kind_str() == "function_definition")
-            .and_then(|d| d.child_by_field_id(field::NAME))
-        else {
+        let Some(name) = decorated_function_name(node) else {
             continue;
         };
         let mut d = node.walk();
@@ -307,11 +312,7 @@ fn learn_module<'a>(ctx: &Ctx<'a>, module: Node) -> Facts<'a> {
         }
     }
     for node in decorated {
-        let Some(name) = node
-            .child_by_field_id(field::DEFINITION)
-            .filter(|d| d.kind_str() == "function_definition")
-            .and_then(|d| d.child_by_field_id(field::NAME))
-        else {
+        let Some(name) = decorated_function_name(node) else {
             continue;
         };
         let mut c = node.walk();

@@ -54,7 +54,8 @@ pub(crate) static ERROR_IN_EXCEPT: Rule = Rule {
     summary: "`.error()` in an `except` block drops the traceback; `.exception()` logs it",
 };
 
-const LEVELS: &[&str] = &[
+/// The logging levels' method names (and `log`): also PG811's literals.
+pub(crate) const LEVELS: &[&str] = &[
     "debug",
     "info",
     "warning",
