@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 mod corpus;
 #[path = "support/lsp.rs"]
 mod lsp;
-use corpus::{assignment_near_middle, django_files};
+use corpus::{assignment_near_middle, big_file, django_files};
 use lsp::Server;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pyguide");
@@ -226,16 +226,7 @@ fn main() {
     let src = django();
     let files = django_files(&src);
     let query = std::fs::read_to_string(src.join("django/db/models/query.py")).unwrap();
-    let mut big = String::new();
-    for (_, text) in &files {
-        if big.lines().count() >= 20_000 {
-            break;
-        }
-        big.push_str(text);
-        if !big.ends_with('\n') {
-            big.push('\n');
-        }
-    }
+    let big = big_file(&files);
     println!("pyguide serve over stdio ({BIN})");
     startup();
     latency("django/db/models/query.py", &query);

@@ -31,7 +31,9 @@ use serde_json::{Value, json};
 mod corpus;
 #[path = "support/lsp.rs"]
 mod lsp;
-use corpus::{assignment_near_middle, django_files};
+#[path = "../tests/support/realistic.rs"]
+mod realistic;
+use corpus::{assignment_near_middle, big_file, django_files};
 use lsp::Server;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pyguide");
@@ -277,34 +279,6 @@ fn f3(terms: usize) -> String {
     format!("y = {}\n", vec!["x == 1"; terms].join(" or "))
 }
 
-/// About `bytes` of realistic Python: the test fixtures, each copy's
-/// functions and classes renamed (as `tests/memory.rs` makes it).
-fn realistic(bytes: usize) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    paths.sort();
-    let mut chunk = String::new();
-    for p in paths {
-        chunk.push_str(&std::fs::read_to_string(p).unwrap());
-        chunk.push('\n');
-    }
-    let mut out = String::with_capacity(bytes + chunk.len());
-    let mut i = 0;
-    while out.len() < bytes {
-        out.push_str(
-            &chunk
-                .replace("def ", &format!("def c{i}_"))
-                .replace("class ", &format!("class C{i}_")),
-        );
-        i += 1;
-    }
-    out
-}
-
 /// Hover on a small file while a heavy one is analysed again after each
 /// of its edits.
 fn hover_beside_heavy(setup: &Setup) {
@@ -341,7 +315,7 @@ fn hover_beside_heavy(setup: &Setup) {
 
 fn big_files(setup: &Setup) {
     for mb in [10, 50] {
-        let text = realistic(mb << 20);
+        let text = realistic::realistic(mb << 20);
         let mut server = setup.spawn(Tool::Pyguide);
         let before = server.peak_rss_kb();
         let uri = setup.uri(&format!("big{mb}.py"));
@@ -385,16 +359,7 @@ fn main() {
     let src = PathBuf::from(django);
     let files = django_files(&src);
     let query = std::fs::read_to_string(src.join("django/db/models/query.py")).unwrap();
-    let mut big = String::new();
-    for (_, text) in &files {
-        if big.lines().count() >= 20_000 {
-            break;
-        }
-        big.push_str(text);
-        if !big.ends_with('\n') {
-            big.push('\n');
-        }
-    }
+    let big = big_file(&files);
     let version = Command::new(&setup.ruff).arg("--version").output().unwrap();
     println!(
         "pyguide serve ({BIN}) vs {} — paired, one run",

@@ -42,3 +42,21 @@ pub fn assignment_near_middle(text: &str) -> (usize, usize) {
         })
         .expect("an assignment in the second half")
 }
+
+/// The big file the benches edit: Django's files, largest first,
+/// concatenated until it has 20,000 lines (whole files only: 21,897).
+pub fn big_file(files: &[(PathBuf, String)]) -> String {
+    let mut big = String::new();
+    let mut lines = 0;
+    for (_, text) in files {
+        if lines >= 20_000 {
+            break;
+        }
+        big.push_str(text);
+        if !big.ends_with('\n') {
+            big.push('\n');
+        }
+        lines += text.lines().count();
+    }
+    big
+}
