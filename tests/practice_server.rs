@@ -101,7 +101,14 @@ fn seen(db: &Path) -> HashSet<(String, String)> {
         return HashSet::new();
     }
     let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn.prepare("SELECT topic, why FROM seen").unwrap();
+    // The server may be creating the database right now: wait for its
+    // write lock, and read "no table yet" as nothing recorded yet.
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    let mut stmt = match conn.prepare("SELECT topic, why FROM seen") {
+        Ok(stmt) => stmt,
+        Err(e) if e.to_string().contains("no such table") => return HashSet::new(),
+        Err(e) => panic!("{}: {e}", db.display()),
+    };
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
