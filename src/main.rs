@@ -9,6 +9,7 @@ use pyguide::cli::{Cli, Command, Exit, Style, run, serve};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    pyguide::python::use_mimalloc_for_trees();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -15,6 +15,39 @@ use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
 pub use lines::LineIndex;
 
+/// Makes tree-sitter allocate its trees with mimalloc instead of libc's
+/// `malloc` (the rest of the program keeps the system allocator). Call it
+/// first thing in `main`, before any tree exists; later calls do nothing.
+///
+/// A tree costs about 37 times its text, in small nodes. With glibc's
+/// malloc, a tree freed on the server's analysis thread left its nodes
+/// in the arena of the document worker, which allocated them; the worker's
+/// next large allocation, the copy of the next edited text, then sorted
+/// them all, on the path every request waits for (2–9 ms of CPU per
+/// keystroke on a 20,000-line file, against 0.3 ms for the copy). mimalloc
+/// returns a node to its page's own free list, whichever thread frees it,
+/// and reuses pages at once: `check`, which takes a fresh page for nearly
+/// every 4 KiB of tree with glibc (21,000 faults on Django's tree), runs
+/// about a fifth faster.
+pub fn use_mimalloc_for_trees() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: the four functions are mimalloc's, one allocator family,
+        // with malloc's alignment, never null for a non-zero size unless
+        // memory is exhausted (as malloc). `Once` makes this the first and
+        // only call, and `main` makes it before any tree-sitter object
+        // exists.
+        unsafe {
+            tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+                malloc: libmimalloc_sys::mi_malloc,
+                calloc: libmimalloc_sys::mi_calloc,
+                realloc: libmimalloc_sys::mi_realloc,
+                free: libmimalloc_sys::mi_free,
+            }));
+        }
+    });
+}
+
 /// A Python source text and its syntax tree.
 ///
 /// The text is shared (`Arc<str>`): a clone, such as the language server's
