@@ -88,6 +88,8 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
+    // Trees allocated as the binary allocates them.
+    pyguide::python::use_mimalloc_for_trees();
     let root = corpus();
     let tree = root.join("django");
     let mut files = Vec::new();
