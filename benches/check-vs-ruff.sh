@@ -7,6 +7,8 @@
 #   RUNS=9 benches/check-vs-ruff.sh
 #   PYGUIDE_BIN=path benches/check-vs-ruff.sh
 #   BASELINE_JSON=old.json benches/check-vs-ruff.sh   # findings must be equal
+#   BASELINE_BIN=old/pyguide benches/check-vs-ruff.sh # also times that binary
+#                                                     # (default rules), in the same rounds
 #
 # Creates a venv with a pinned ruff (target/bench-venv), fetches Django
 # 5.2.8 from PyPI (target/bench-corpus/django-5.2.8) and, when present,
@@ -44,10 +46,10 @@ for candidate in ${WAGTAIL:-} target/realcode/wagtail /work/realcode/wagtail; do
   if [[ -z "$wagtail" && -d "$candidate" ]]; then wagtail=$candidate; fi
 done
 
-python3 - "$PYGUIDE_BIN" "$venv/bin/ruff" "$RUNS" "$corpus/django" "${wagtail:-}" "${BASELINE_JSON:-}" <<'EOF'
+python3 - "$PYGUIDE_BIN" "$venv/bin/ruff" "$RUNS" "$corpus/django" "${wagtail:-}" "${BASELINE_JSON:-}" "${BASELINE_BIN:-}" <<'EOF'
 import json, os, resource, statistics, subprocess, sys, time
 
-pyguide, ruff, runs, django, wagtail, baseline = sys.argv[1:7]
+pyguide, ruff, runs, django, wagtail, baseline, baseline_bin = sys.argv[1:8]
 runs = int(runs)
 RUFF_RULES = ["--select", "F632,E711,E712,ASYNC,DJ"]
 
@@ -85,16 +87,19 @@ def report(title, tree, commands):
         print(f"  {name:<22} wall {wall * 1000:7.0f} ms   CPU {cpu * 1000:7.0f} ms{ratio}")
 
 ruff_cmd = lambda tree: [ruff, "check", "--no-cache", "--isolated", *RUFF_RULES, "--quiet", tree]
+baseline_cmd = lambda tree: [("baseline check", [baseline_bin, "check", tree])] if baseline_bin else []
 report("Django 5.2.8", django, [
     ("pyguide check", [pyguide, "check", django]),
     ("ruff", ruff_cmd(django)),
     ("pyguide check --hints", [pyguide, "check", "--hints", django]),
+    *baseline_cmd(django),
 ])
 if wagtail:
     report("wagtail", wagtail, [
         ("pyguide check", [pyguide, "check", wagtail]),
         ("ruff", ruff_cmd(wagtail)),
         ("pyguide check --hints", [pyguide, "check", "--hints", wagtail]),
+        *baseline_cmd(wagtail),
     ])
 else:
     print("wagtail: not found (run ../shared/realcode/fetch.sh target/realcode) - skipped")

@@ -4,7 +4,8 @@
 //!
 //! Parsing never fails: a file with syntax errors still has a tree, with
 //! `ERROR`/`MISSING` nodes where it is broken, and detectors keep working on
-//! its well-formed parts. Knows nothing of detectors, LSP or files.
+//! its well-formed parts. Owns which allocator tree-sitter uses. Knows
+//! nothing of detectors, LSP or files.
 
 mod lines;
 
