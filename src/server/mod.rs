@@ -13,6 +13,8 @@
 //! - `backend.rs`: method → handler routing; `handlers/`: one file each;
 //! - `worker.rs`: the document worker (edits, analysis, diagnostics);
 //! - `blocking.rs`: file reads and other blocking work, off the runtime;
+//! - `transport.rs`: the guard in front of the message reader; `stdout.rs`:
+//!   responses written on the runtime thread;
 //! - `practice.rs`: the practice requests and recording, over the store;
 //! - `documents.rs`, `position.rs`, `config.rs`, `library.rs`,
 //!   `workspace.rs`, `state.rs`.
@@ -27,6 +29,8 @@ mod position;
 mod practice;
 mod service;
 mod state;
+#[cfg(unix)]
+mod stdout;
 mod transport;
 mod worker;
 mod workspace;
@@ -159,6 +163,12 @@ pub fn run_stdio(options: ServerOptions) -> anyhow::Result<bool> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    #[cfg(unix)]
+    let clean = runtime.block_on(async {
+        // Made inside the runtime: it registers with the reactor.
+        serve(tokio::io::stdin(), stdout::Writer::stdout(), options).await
+    });
+    #[cfg(not(unix))]
     let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), options));
     // The stdin reader may be blocked in a read that will never return.
     runtime.shutdown_background();
