@@ -41,26 +41,21 @@ fn compare(expected: &[Finding], got: &[Finding], what: &str) {
     }
     let e: Vec<String> = expected.iter().map(line).collect();
     let g: Vec<String> = got.iter().map(line).collect();
-    let missing: Vec<&String> = e.iter().filter(|l| !g.contains(l)).collect();
-    let extra: Vec<&String> = g.iter().filter(|l| !e.contains(l)).collect();
+    // The first 20 lines of `these` that `other` lacks, and how many there are.
+    let lacking = |these: &[String], other: &[String]| {
+        let lines: Vec<&str> = these
+            .iter()
+            .filter(|l| !other.contains(l))
+            .map(String::as_str)
+            .collect();
+        (lines.len(), lines[..lines.len().min(20)].join("\n"))
+    };
+    let (missing, missing_lines) = lacking(&e, &g);
+    let (extra, extra_lines) = lacking(&g, &e);
     panic!(
-        "{what}: {} findings whole, {} in parts\nmissing in parts ({}):\n{}\nextra in parts ({}):\n{}",
+        "{what}: {} findings whole, {} in parts\nmissing in parts ({missing}):\n{missing_lines}\nextra in parts ({extra}):\n{extra_lines}",
         e.len(),
         g.len(),
-        missing.len(),
-        missing
-            .iter()
-            .take(20)
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        extra.len(),
-        extra
-            .iter()
-            .take(20)
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
     );
 }
 

@@ -136,12 +136,6 @@ where
 /// diagnostics' JSON, built on the runtime, then add up (25× a 10 MB file
 /// instead of 15×). Two heaps keep the peak near what is live at once;
 /// the server has few threads, so they rarely wait for each other.
-///
-/// Trees are mimalloc's ([`crate::python::use_mimalloc_for_trees`]), which
-/// asks for transparent huge pages: a 2 MiB page for a few live nodes
-/// then counts whole, and with 20 Django files open the peak went from
-/// 29 MB to 33 MB. The server's memory is kept small, so it asks the
-/// kernel for 4 KiB pages only (`check` keeps huge pages: fewer faults).
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; it is called
@@ -149,6 +143,14 @@ fn limit_malloc_arenas() {
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }
+}
+
+/// Trees are mimalloc's ([`crate::python::use_mimalloc_for_trees`]), which
+/// asks for transparent huge pages: a 2 MiB page for a few live nodes
+/// then counts whole, and with 20 Django files open the peak went from
+/// 29 MB to 33 MB. The server's memory is kept small, so it asks the
+/// kernel for 4 KiB pages only (`check` keeps huge pages: fewer faults).
+fn use_small_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: prctl(PR_SET_THP_DISABLE) only sets a flag of this process;
     // it fails (and nothing changes) on a kernel without it.
@@ -160,6 +162,7 @@ fn limit_malloc_arenas() {
 /// `pyguide serve`: LSP on stdin/stdout (logs on stderr).
 pub fn run_stdio(options: ServerOptions) -> anyhow::Result<bool> {
     limit_malloc_arenas();
+    use_small_pages();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -61,7 +61,9 @@ impl Writer {
     }
 
     /// Whether a write of [`CHUNK`] bytes would not block now (or would
-    /// fail at once: an error is reported by the write).
+    /// fail at once: an error is reported by the write). A failed `poll`
+    /// says no: the caller then waits for the reactor and asks again,
+    /// rather than risk a write that blocks the runtime.
     fn has_room(&self) -> bool {
         let mut p = libc::pollfd {
             fd: self.fd,
@@ -70,7 +72,7 @@ impl Writer {
         };
         // SAFETY: one valid pollfd, timeout 0 (never waits).
         let n = unsafe { libc::poll(&mut p, 1, 0) };
-        n != 0
+        n > 0
     }
 
     fn write_now(&self, buf: &[u8]) -> io::Result<usize> {
