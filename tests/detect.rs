@@ -3,7 +3,9 @@
 //! met here is applied, re-parsed and re-analysed: no new syntax errors and
 //! the finding is gone.
 
-use pyguide::detect::{Finding, Prefilter, RULES, analyze, apply_fix, declared_literals};
+use pyguide::detect::{
+    Applicability, Finding, Prefilter, RULES, analyze, apply_fix, declared_literals,
+};
 use pyguide::guide;
 use pyguide::python::Document;
 
@@ -918,8 +920,19 @@ fn n_plus_one_real_shapes() {
             "extra.option",
         ),
         (
-            "for v in Venue.objects.all():\n    for s in v.shows.filter(on=True):\n        s.venue.name\n",
-            "s.venue",
+            "for v in Venue.objects.all():\n    for s in v.shows.filter(on=True):\n        s.tickets.all()\n",
+            "s.tickets",
+        ),
+        // The outer rows prefetch the relation, not what this loop reads.
+        (
+            "for s in Show.objects.prefetch_related('tickets'):\n    for t in s.tickets.all():\n        t.holder.name\n",
+            "t.holder",
+        ),
+        // `x` may be a `Person` or a `Seat` (both have `ticket_set`): the
+        // holder is not known to be `x`.
+        (
+            "def f(x):\n    for t in x.ticket_set.all():\n        t.holder.name\n",
+            "t.holder",
         ),
         // A generic foreign key; `.first()` through a relation per row.
         ("for n in Note.objects.all():\n    n.target\n", "n.target"),
@@ -966,6 +979,14 @@ fn n_plus_one_real_shapes() {
         "for t in Ticket.objects.select_related('show'):\n    t.show.venue = None\n",
         // Covered two steps deep.
         "for t in Ticket.objects.select_related('show__venue'):\n    t.show.venue.name\n",
+        // The related manager gives each row its owner: `s.venue` is `v`.
+        "for v in Venue.objects.all():\n    for s in v.shows.filter(on=True):\n        s.venue.name\n",
+        "def f(venue: Venue):\n    for s in venue.shows.all():\n        s.venue.name\n",
+        // What the outer rows load under the relation comes with its rows:
+        // a path, or a `Prefetch` whose queryset selects it.
+        "for v in Venue.objects.prefetch_related('shows__tickets'):\n    for s in v.shows.all():\n        s.tickets.all()\n",
+        "from django.db.models import Prefetch\nfor s in Show.objects.prefetch_related(Prefetch('tickets', queryset=Ticket.objects.select_related('holder'))):\n    for t in s.tickets.all():\n        t.holder.name\n",
+        "def f():\n    shows = Show.objects.prefetch_related('tickets__holder')\n    for s in shows:\n        rows = list(s.tickets.all())\n        for t in rows:\n            t.holder.name\n",
     ] {
         check_shop(body, &["extra.option"]);
     }
@@ -1016,6 +1037,43 @@ fn n_plus_one_fixes_on_real_shapes() {
             .collect();
         assert_eq!(fixes, [false], "{body}");
     }
+}
+
+#[test]
+fn n_plus_one_fix_on_rows_of_a_relation() {
+    let first = |body: &str| {
+        let src = format!("{BOX_OFFICE}\n{body}");
+        let doc = Document::parse(src.as_str());
+        analyze(&doc)
+            .into_iter()
+            .find(|f| f.code() == "PG601" && f.range.start > BOX_OFFICE.len())
+            .expect("a finding in the body")
+    };
+    // The object comes from the caller, who may have prefetched `tickets`:
+    // the added call would bypass that prefetch.
+    let f = first("def f(show: Show):\n    for t in show.tickets.all():\n        t.holder.name\n");
+    assert_eq!(
+        f.fix.as_ref().map(|f| f.applicability),
+        Some(Applicability::Unsafe)
+    );
+    // The outer rows prefetch `tickets`: the path goes there, no fix on
+    // the inner queryset (it would drop the prefetch).
+    let f = first(
+        "for s in Show.objects.prefetch_related('tickets'):\n    for t in s.tickets.all():\n        t.holder.name\n",
+    );
+    assert!(f.fix.is_none());
+    assert!(
+        f.message
+            .contains(r#"`.prefetch_related("tickets__holder")` on the outer queryset"#),
+        "{}",
+        f.message
+    );
+    // Rows of a queryset the loop shows whole: safe.
+    let f = first("for t in Ticket.objects.all():\n    t.holder.name\n");
+    assert_eq!(
+        f.fix.as_ref().map(|f| f.applicability),
+        Some(Applicability::Safe)
+    );
 }
 
 #[test]

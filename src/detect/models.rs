@@ -465,6 +465,54 @@ impl<'a> Models<'a> {
         out.map(|r| (owners, r))
     }
 
+    /// Whether `field` on every one of `rows` is the `ForeignKey` to all of
+    /// `owners` whose reverse accessor is `accessor`: rows read through
+    /// `owner.<accessor>` already hold their owner there (Django's related
+    /// manager sets it on each row), so `row.<field>` runs no query.
+    pub fn is_back_reference(
+        &self,
+        rows: &[String],
+        field: &str,
+        accessor: &str,
+        owners: &[String],
+    ) -> bool {
+        // Every candidate owner must be the field's target: with `other`
+        // either an `Event` or a `CheckinList`, `acr.list` may be another
+        // object.
+        let owns = |target: &str| {
+            let family = self.with_subclasses(target);
+            owners.iter().all(|o| family.contains(o))
+        };
+        !rows.is_empty()
+            && !owners.is_empty()
+            && rows.iter().all(|m| {
+                let defs = defs(&self.layers, m);
+                !defs.is_empty()
+                    && defs.iter().all(|d| {
+                        self.field_of(d, field, 0).is_some_and(|f| {
+                            f.kind == FieldKind::ForeignKey
+                                && f.reverse.as_deref() == Some(accessor)
+                                && f.target.as_deref().is_some_and(owns)
+                        })
+                    })
+            })
+    }
+
+    /// The relation field `name` declared by `def` or inherited.
+    fn field_of<'d>(&'d self, def: &'d ClassDef, name: &str, depth: usize) -> Option<&'d Field> {
+        if let Some(f) = def.fields.iter().find(|f| f.name == name) {
+            return Some(f);
+        }
+        if depth >= 8 {
+            return None;
+        }
+        def.bases
+            .iter()
+            .filter(|b| **b != def.name)
+            .flat_map(|b| defs(&self.layers, b))
+            .find_map(|d| self.field_of(d, name, depth + 1))
+    }
+
     /// `name` and every class that inherits from it (an abstract model's
     /// methods run on its concrete subclasses).
     pub fn with_subclasses(&self, name: &str) -> Vec<String> {

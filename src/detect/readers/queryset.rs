@@ -350,30 +350,92 @@ fn refinement<'t>(ctx: &Ctx<'t>, expr: Node<'t>, name: &str) -> Option<Vec<Call<
 /// The string literals among a call's arguments, as relation paths
 /// (`"order__event"`), or `None` when an argument is not a plain string (a
 /// variable, `*fields`) — then nothing can be said about what it covers.
-/// `Prefetch("x", ...)` counts as `"x"`.
+/// `Prefetch("x", queryset=...)` counts as `"x"`, plus `"x__y"` for each
+/// `y` its queryset selects or prefetches (not with `to_attr`, whose rows
+/// land elsewhere).
 pub(crate) fn literal_paths(ctx: &Ctx, call: Node) -> Option<Vec<String>> {
+    literal_paths_at(ctx, call, 0)
+}
+
+/// How deep `Prefetch` querysets are followed into each other.
+const MAX_PREFETCH_DEPTH: usize = 4;
+
+fn literal_paths_at(ctx: &Ctx, call: Node, depth: usize) -> Option<Vec<String>> {
     let args = call.child_by_field_id(field::ARGUMENTS)?;
     let mut out = Vec::new();
     let mut c = args.walk();
     for arg in args.named_children(&mut c) {
-        let value = match arg.kind_str() {
+        match arg.kind_str() {
             "comment" => continue,
-            "string" => crate::detect::models::string_value(arg, ctx.src)?,
+            "string" => out.push(crate::detect::models::string_value(arg, ctx.src)?),
             "call"
                 if arg
                     .child_by_field_id(field::FUNCTION)
                     .and_then(|f| ctx.resolve(f))
                     .is_some_and(|q| q.ends_with(".Prefetch")) =>
             {
-                let first = arg
-                    .child_by_field_id(field::ARGUMENTS)?
-                    .named_child(0)
-                    .filter(|a| a.kind_str() == "string")?;
-                crate::detect::models::string_value(first, ctx.src)?
+                let p_args = arg.child_by_field_id(field::ARGUMENTS)?;
+                let first = p_args.named_child(0).filter(|a| a.kind_str() == "string")?;
+                let lookup = crate::detect::models::string_value(first, ctx.src)?;
+                let keyword = |name: &str| {
+                    let mut c = p_args.walk();
+                    p_args
+                        .named_children(&mut c)
+                        .filter(|a| a.kind_str() == "keyword_argument")
+                        .find(|a| {
+                            a.child_by_field_id(field::NAME)
+                                .is_some_and(|n| ctx.text(n) == name)
+                        })
+                        .and_then(|a| a.child_by_field_id(field::VALUE))
+                };
+                if keyword("to_attr").is_none()
+                    && depth < MAX_PREFETCH_DEPTH
+                    && let Some(qs) = keyword("queryset")
+                {
+                    for inner in loaded_by(ctx, qs, depth + 1) {
+                        out.push(format!("{lookup}__{inner}"));
+                    }
+                }
+                out.push(lookup);
             }
             _ => return None,
-        };
-        out.push(value);
+        }
     }
     Some(out)
+}
+
+/// What a queryset expression (`Op.objects.select_related("order")`)
+/// selects or prefetches, read from its calls; unreadable arguments add
+/// nothing.
+fn loaded_by(ctx: &Ctx, expr: Node, depth: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut node = expr;
+    loop {
+        match node.kind_str() {
+            "call" => {
+                let Some(f) = node
+                    .child_by_field_id(field::FUNCTION)
+                    .filter(|f| f.kind_str() == "attribute")
+                else {
+                    break;
+                };
+                let name = f.child_by_field_id(field::ATTRIBUTE).map(|n| ctx.text(n));
+                if matches!(name, Some("select_related" | "prefetch_related"))
+                    && let Some(paths) = literal_paths_at(ctx, node, depth)
+                {
+                    out.extend(paths);
+                }
+                match f.child_by_field_id(field::OBJECT) {
+                    Some(o) => node = o,
+                    None => break,
+                }
+            }
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(n) => node = n,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    out
 }

@@ -37,11 +37,22 @@
 //! shared definition or each branch, is the author's call);
 //! `.iterator()` gets `chunk_size` so the prefetch is honoured (Django ≥
 //! 4.1; no fix on older Django, where `iterator()` ignores prefetches). No fix with `only()`/
-//! `defer()` in the chain (a deferred key can't be joined).
+//! `defer()` in the chain (a deferred key can't be joined). Over the rows of
+//! a relation of `self` or of a parameter (`order.lines.all()`), the fix is
+//! unsafe: if the caller prefetched `lines`, a call added to `.all()` runs a
+//! new query per object instead of reading that prefetch. When an outer
+//! loop's queryset prefetches the relation (`for o in
+//! Order.objects.prefetch_related("lines")` around `for l in
+//! o.lines.all()`), the message points to `.prefetch_related("lines__item")`
+//! on the outer queryset and no fix is offered.
 //!
 //! **Not reported**: relations already selected or prefetched (also through
 //! `Prefetch("tags", ...)`, `select_related()` with no arguments, a
-//! `"order__event"` path), plain fields, `row.author_id`, `row.author.pk`
+//! `"order__event"` path, a `Prefetch("lines", queryset=...)` whose queryset
+//! selects it, or, for the rows of `o.lines.all()` in a loop over `o`, what
+//! the outer queryset loads under `lines__`), the owner read back through
+//! the relation it was reached by (`for e in event.entries.all(): e.event`:
+//! the related manager sets it on every row), plain fields, `row.author_id`, `row.author.pk`
 //! and `row.author == obj` (reported with the `_id` fix, see `fk_id.rs`),
 //! `row.tags.filter(...)` (a prefetch
 //! would not serve it), writes through a relation (`row.tags.all().update()`,
@@ -115,9 +126,20 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
     let Some(models) = row_models(ctx, &qs, node, 0) else {
         return;
     };
-    let Some(covered) = Covered::of(ctx, &qs) else {
+    let Some(mut covered) = Covered::of(ctx, &qs) else {
         return;
     };
+    let origin = Origin::of(ctx, &qs, node);
+    let mut outer_loads_rel = false;
+    if let Origin::OuterRow { outer, rel } = &origin {
+        // `for i in Item.objects.prefetch_related("variations__x")` then
+        // `for v in i.variations.all()`: `v.x` came with the outer rows.
+        let Some(outer_covered) = Covered::of(ctx, outer) else {
+            return;
+        };
+        outer_loads_rel = outer_covered.covers(RelationKind::Many, rel);
+        covered.inherit(&outer_covered, rel);
+    }
     let var_name = ctx.text(var);
     let scopes = body_scopes(node);
     // After the variable is assigned again, it is no longer the loop's row.
@@ -133,6 +155,9 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
         models: &models,
         label: &label,
         covered: &covered,
+        origin: &origin,
+        outer_loads_rel,
+        at: node,
         var: var_name,
         reported: Vec::new(),
         guards: Vec::new(),
@@ -151,6 +176,11 @@ struct Loop<'a, 't> {
     models: &'a [String],
     label: &'a str,
     covered: &'a Covered,
+    origin: &'a Origin<'t>,
+    /// The outer rows prefetch the relation this loop iterates.
+    outer_loads_rel: bool,
+    /// The loop.
+    at: Node<'t>,
     var: &'a str,
     /// Relation paths already reported in this loop.
     reported: Vec<String>,
@@ -293,6 +323,19 @@ impl<'t> Loop<'_, 't> {
         }) {
             return;
         }
+        // `for e in event.entries.all(): e.event`: the related manager gave
+        // every row its owner, the same object each time.
+        if let Root::Related {
+            object,
+            attr: accessor,
+        } = self.qs.root
+            && let Some(owners) = owner_models(ctx, object, accessor, self.at)
+            && ctx
+                .models
+                .is_back_reference(self.models, rel_name, accessor, &owners)
+        {
+            return;
+        }
         let covered = self.covered.covers(rel.kind, rel_name);
         // Once the object is read, its key costs nothing more.
         let read = self.reported.iter().any(|r| r == rel_name);
@@ -402,18 +445,43 @@ impl<'t> Loop<'_, 't> {
                     Shape::All => format!("{text}.all()"),
                     _ => text.to_string(),
                 };
-                let what = match kind {
-                    RelationKind::Single => "joins it into the same query",
-                    _ => "loads it for all rows in one more query",
-                };
-                (
-                    format!(
-                        "{} runs one query per `{model}` in this loop (N+1); {} {what}",
-                        code_span(&usage),
-                        code_span(&format!(".{method}(\"{path}\")"))
+                match self.origin {
+                    // The outer rows prefetch the relation: a call added
+                    // to `row.rel.all()` would drop that prefetch and run
+                    // a query per outer row; the path belongs outside.
+                    Origin::OuterRow { rel, .. } if self.outer_loads_rel => (
+                        format!(
+                            "{} runs one query per `{model}` in this loop (N+1); {} on the outer queryset loads it with `{rel}`",
+                            code_span(&usage),
+                            code_span(&format!(".prefetch_related(\"{rel}__{path}\")"))
+                        ),
+                        None,
                     ),
-                    fix(ctx, self.qs, method, path),
-                )
+                    _ => {
+                        let what = match kind {
+                            RelationKind::Single => "joins it into the same query",
+                            _ => "loads it for all rows in one more query",
+                        };
+                        let mut fix = fix(ctx, self.qs, method, path);
+                        if let (Origin::Elsewhere { rel }, Some(f)) = (self.origin, fix.as_mut()) {
+                            // A caller may have prefetched `rel`: the
+                            // added call would run a query per object
+                            // instead of reading that cache.
+                            f.applicability = Applicability::Unsafe;
+                            f.message = format!(
+                                "Add `.{method}(\"{path}\")` to the queryset (a prefetch of `{rel}` by the caller would be bypassed)"
+                            );
+                        }
+                        (
+                            format!(
+                                "{} runs one query per `{model}` in this loop (N+1); {} {what}",
+                                code_span(&usage),
+                                code_span(&format!(".{method}(\"{path}\")"))
+                            ),
+                            fix,
+                        )
+                    }
+                }
             }
         };
         out.push(Finding {
@@ -537,6 +605,75 @@ fn plain(ctx: &Ctx, manager: &str) -> bool {
     manager == "Manager" || ctx.models.plain_manager(manager)
 }
 
+/// Where a loop's rows come from, for what may already be loaded with
+/// them.
+enum Origin<'t> {
+    /// A manager, a queryset variable, anything the chain shows whole.
+    Shown,
+    /// `obj.rel.all()` where `obj` is the row of an outer loop: what the
+    /// outer queryset loads under `rel` comes with these rows.
+    OuterRow { outer: Chain<'t>, rel: &'t str },
+    /// `obj.rel.all()` where `obj` comes from elsewhere (`self`, a
+    /// parameter): whoever loaded `obj` may have prefetched `rel` with
+    /// more, which the rule cannot see.
+    Elsewhere { rel: &'t str },
+}
+
+impl<'t> Origin<'t> {
+    fn of(ctx: &Ctx<'t>, qs: &Chain<'t>, at: Node<'t>) -> Origin<'t> {
+        let Root::Related { object, attr } = qs.root else {
+            return Origin::Shown;
+        };
+        match outer_loop(ctx, object, at)
+            .and_then(|l| chain(ctx, l.child_by_field_id(field::RIGHT)?))
+        {
+            Some(outer) => Origin::OuterRow { outer, rel: attr },
+            None => Origin::Elsewhere { rel: attr },
+        }
+    }
+}
+
+/// The loop, in the same function (or module) and around `at`, whose
+/// variable is the identifier `object`.
+fn outer_loop<'t>(ctx: &Ctx<'t>, object: Node<'t>, at: Node<'t>) -> Option<Node<'t>> {
+    if object.kind_str() != "identifier" {
+        return None;
+    }
+    let name = ctx.text(object);
+    let body = match ctx.enclosing_function(at) {
+        Some(f) => f.child_by_field_id(field::BODY)?,
+        None => crate::detect::context::root_of(at),
+    };
+    let mut outer: Option<Node<'t>> = None;
+    visit_own(body, &mut |n| {
+        if n.kind_str() == "for_statement"
+            && n.start_byte() < at.start_byte()
+            && at.end_byte() <= n.end_byte()
+            && n.child_by_field_id(field::LEFT)
+                .is_some_and(|l| l.kind_str() == "identifier" && ctx.text(l) == name)
+        {
+            outer = Some(n);
+        }
+    });
+    outer
+}
+
+/// The models `object` may be an instance of, for `object.<rel>`: as
+/// [`receiver_models`] reads it, or for a parameter of unknown type the
+/// models that declare `rel`.
+fn owner_models<'t>(
+    ctx: &Ctx<'t>,
+    object: Node<'t>,
+    rel: &str,
+    at: Node<'t>,
+) -> Option<Vec<String>> {
+    receiver_models(ctx, object, at, 0).or_else(|| {
+        is_parameter(ctx, object)
+            .then(|| ctx.models.relation_by_name(rel).map(|(owners, _)| owners))
+            .flatten()
+    })
+}
+
 /// The models an expression's value may be an instance of: `self` in a
 /// model's method (the model and its subclasses), a parameter annotated
 /// with a model, an outer loop's row.
@@ -575,22 +712,7 @@ fn receiver_models<'t>(
             .then(|| ctx.models.with_subclasses(class_name));
     }
     // The row of an outer loop in the same function (or module).
-    let body = match func {
-        Some(f) => f.child_by_field_id(field::BODY)?,
-        None => crate::detect::context::root_of(at),
-    };
-    let mut outer: Option<Node<'t>> = None;
-    visit_own(body, &mut |n| {
-        if n.kind_str() == "for_statement"
-            && n.start_byte() < at.start_byte()
-            && at.end_byte() <= n.end_byte()
-            && n.child_by_field_id(field::LEFT)
-                .is_some_and(|l| l.kind_str() == "identifier" && ctx.text(l) == name)
-        {
-            outer = Some(n);
-        }
-    });
-    let outer = outer?;
+    let outer = outer_loop(ctx, object, at)?;
     let qs = chain(ctx, outer.child_by_field_id(field::RIGHT)?)?;
     row_models(ctx, &qs, outer, depth + 1)
 }
@@ -714,6 +836,20 @@ impl Covered {
             covered.many.extend(literal_paths(ctx, call)?);
         }
         Some(covered)
+    }
+
+    /// Adds what `outer` loads under `rel` (`"rel__x"` becomes `"x"`): the
+    /// rows of `row.rel.all()` for a row of `outer`.
+    fn inherit(&mut self, outer: &Covered, rel: &str) {
+        let prefix = format!("{rel}__");
+        let under = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
+                .collect()
+        };
+        // `select_related("rel__x")` can't follow a many-valued `rel`, so
+        // only prefetched paths carry over.
+        self.many.extend(under(&outer.many));
     }
 
     /// Whether `path` (`"order"`, `"order__event"`) is loaded with the rows.
