@@ -928,6 +928,12 @@ fn n_plus_one_real_shapes() {
             "for s in Show.objects.prefetch_related('tickets'):\n    for t in s.tickets.all():\n        t.holder.name\n",
             "t.holder",
         ),
+        // `.filter()` on the relation runs a query of its own: what the
+        // outer rows prefetched is not read.
+        (
+            "for s in Show.objects.prefetch_related('tickets__holder'):\n    for t in s.tickets.filter(valid=True):\n        t.holder.name\n",
+            "t.holder",
+        ),
         // `x` may be a `Person` or a `Seat` (both have `ticket_set`): the
         // holder is not known to be `x`.
         (

@@ -131,7 +131,12 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
     };
     let origin = Origin::of(ctx, &qs, node);
     let mut outer_loads_rel = false;
-    if let Origin::OuterRow { outer, rel } = &origin {
+    // Only `row.rel.all()` reads the prefetched rows: `.filter(...)` and
+    // the like run a query of their own.
+    let reads_prefetch = qs.calls.iter().all(|c| c.name == "all");
+    if let Origin::OuterRow { outer, rel } = &origin
+        && reads_prefetch
+    {
         // `for i in Item.objects.prefetch_related("variations__x")` then
         // `for v in i.variations.all()`: `v.x` came with the outer rows.
         let Some(outer_covered) = Covered::of(ctx, outer) else {
