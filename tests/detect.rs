@@ -962,6 +962,36 @@ fn n_plus_one_real_shapes() {
         ),
         // A `to_field` key: `seat_id` holds the code, so the seat is read.
         ("for t in Ticket.objects.all():\n    t.seat.pk\n", "t.seat"),
+        // A private helper over a parameter's relation: one of its two
+        // callers passes rows that don't prefetch the path.
+        (
+            "class Export:\n    def _row(self, show):\n        for t in show.tickets.all():\n            t.holder.name\n\n    def render(self):\n        for s in Show.objects.prefetch_related('tickets__holder'):\n            self._row(s)\n\n    def other(self):\n        for s in Show.objects.all():\n            self._row(s)\n",
+            "t.holder",
+        ),
+        // A public helper: its callers may be in other modules.
+        (
+            "class Export:\n    def row(self, show):\n        for t in show.tickets.all():\n            t.holder.name\n\n    def render(self):\n        for s in Show.objects.prefetch_related('tickets__holder'):\n            self.row(s)\n",
+            "t.holder",
+        ),
+        // No caller in the module.
+        (
+            "def _row(show):\n    for t in show.tickets.all():\n        t.holder.name\n",
+            "t.holder",
+        ),
+        // The caller prefetches another path; the helper passed on as a
+        // value (called from anywhere); `filter()` runs its own query.
+        (
+            "def _row(show):\n    for t in show.tickets.all():\n        t.holder.name\n\nfor s in Show.objects.prefetch_related('tickets__seat'):\n    _row(s)\n",
+            "t.holder",
+        ),
+        (
+            "class Export:\n    def _row(self, show):\n        for t in show.tickets.all():\n            t.holder.name\n\n    def render(self):\n        for s in Show.objects.prefetch_related('tickets__holder'):\n            self._row(s)\n        return map(self._row, Show.objects.all())\n",
+            "t.holder",
+        ),
+        (
+            "def _row(show):\n    for t in show.tickets.filter(valid=True):\n        t.holder.name\n\nfor s in Show.objects.prefetch_related('tickets__holder'):\n    _row(s)\n",
+            "t.holder",
+        ),
     ] {
         check_shop(body, &["extra.option", expect]);
     }
@@ -993,6 +1023,13 @@ fn n_plus_one_real_shapes() {
         "for v in Venue.objects.prefetch_related('shows__tickets'):\n    for s in v.shows.all():\n        s.tickets.all()\n",
         "from django.db.models import Prefetch\nfor s in Show.objects.prefetch_related(Prefetch('tickets', queryset=Ticket.objects.select_related('holder'))):\n    for t in s.tickets.all():\n        t.holder.name\n",
         "def f():\n    shows = Show.objects.prefetch_related('tickets__holder')\n    for s in shows:\n        rows = list(s.tickets.all())\n        for t in rows:\n            t.holder.name\n",
+        // The only caller of a private helper (its callers live in this
+        // module) passes rows that prefetch the path: through
+        // `qs = qs.filter(...)` refinements and a comprehension, as a
+        // loop's variable by keyword, to a static method.
+        "class Export:\n    def _row(self, show: Show):\n        return [t.holder.name for t in show.tickets.all()]\n\n    def render(self, n):\n        qs = Show.objects.select_related('venue').prefetch_related('tickets', 'tickets__holder')\n        if n:\n            qs = qs.filter(a=n)\n        if n > 1:\n            qs = qs.filter(b=n)\n        return {'rows': [self._row(s) for s in qs]}\n",
+        "def _row(show):\n    for t in show.tickets.all():\n        t.holder.name\n\ndef render():\n    for s in Show.objects.prefetch_related('tickets__holder'):\n        _row(show=s)\n",
+        "class Export:\n    @staticmethod\n    def _row(show):\n        for t in show.tickets.all():\n            t.holder.name\n\n    def render(self):\n        for s in Show.objects.prefetch_related('tickets__holder'):\n            self._row(s)\n",
     ] {
         check_shop(body, &["extra.option"]);
     }

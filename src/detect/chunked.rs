@@ -35,7 +35,11 @@
 //!   task defined under an `if`/`try` with an app of another part is not
 //!   known as a task;
 //! - near a syntax error tree-sitter's recovery may differ between the
-//!   part and the whole file.
+//!   part and the whole file;
+//! - PG601 does not read the callers of a private helper
+//!   (`Ctx::private_uses` is `None` in a part): a loop over a parameter's
+//!   relation is reported even when every caller prefetches what it
+//!   reads.
 //!
 //! [`PartsAnalyzer`] keeps the facts and findings of each part, keyed by
 //! the part's text: after an edit only the touched part is parsed and

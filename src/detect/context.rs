@@ -27,6 +27,7 @@ fn own_visits() -> u64 {
 use tree_sitter::Node;
 
 use super::models::Models;
+use super::readers::calls::PrivateUses;
 use super::readers::scope::is_comprehension;
 use super::{Edit, ImportMap, Lib, Options};
 use crate::python::Document;
@@ -62,6 +63,11 @@ pub(crate) struct Ctx<'a> {
     /// For one part of a file analysed in parts: what the rest of the
     /// file tells (see [`FileWide`]).
     file: Option<&'a FileWide<'a>>,
+    /// The module's private names and their calls ([`Ctx::private_uses`]).
+    private_uses: std::cell::OnceCell<std::rc::Rc<PrivateUses<'a>>>,
+    /// How many times a rule read other statements in a way the cache key
+    /// of `incremental.rs` does not cover ([`Ctx::reads_other_statements`]).
+    other_statement_reads: Cell<u64>,
 }
 
 /// A file-wide fact about the module, read from its root (`module_fact`):
@@ -292,6 +298,8 @@ impl<'a> Ctx<'a> {
             },
             assignments: RefCell::default(),
             file,
+            private_uses: std::cell::OnceCell::new(),
+            other_statement_reads: Cell::new(0),
         }
     }
 
@@ -382,6 +390,36 @@ impl<'a> Ctx<'a> {
             .borrow_mut()
             .insert(scope.id(), index.clone());
         index
+    }
+
+    /// The calls and other uses of the module's private names (see
+    /// `readers/calls.rs`), read on first use and kept for the analysis;
+    /// `None` for a part of a file analysed in parts, whose other parts
+    /// may hold more.
+    pub fn private_uses(&self) -> Option<std::rc::Rc<PrivateUses<'a>>> {
+        if self.file.is_some() {
+            return None;
+        }
+        let uses = self.private_uses.get_or_init(|| {
+            std::rc::Rc::new(PrivateUses::of(self.root, self.src, &|n| self.count(n)))
+        });
+        Some(uses.clone())
+    }
+
+    /// Says that the findings being computed depend on other statements
+    /// of the module beyond what the incremental analysis keys its cache
+    /// on (imports, models, top-level assignments and names): the
+    /// statement (or method) being analysed is then not cached, and is
+    /// analysed again every time.
+    pub fn reads_other_statements(&self) {
+        self.other_statement_reads
+            .set(self.other_statement_reads.get() + 1);
+    }
+
+    /// How many times [`Ctx::reads_other_statements`] was called: a unit
+    /// whose analysis changed it is not cached.
+    pub(super) fn other_statement_reads(&self) -> u64 {
+        self.other_statement_reads.get()
     }
 
     /// The root of the tree (the `module`).

@@ -35,8 +35,10 @@
 //!
 //! A finding whose range or fix reaches outside its unit (a fix that adds
 //! an import at the top of the file) is never cached: its unit is analysed
-//! again every time. Rules that look at the whole module run on every
-//! analysis.
+//! again every time. So is a unit whose rules read other statements beyond
+//! the context key (`Ctx::reads_other_statements`: PG601 asking what the
+//! callers of a private function prefetch). Rules that look at the whole
+//! module run on every analysis.
 
 use crate::detect::syntax::{NodeExt, field};
 use std::collections::{HashMap, HashSet};
@@ -265,6 +267,7 @@ impl Analyzer {
                 return None;
             }
             let mut own_findings = Vec::new();
+            let reads_before = ctx.other_statement_reads();
             let walked = match class_of(*stmt) {
                 Some(class) => {
                     let members = entry.members.clone();
@@ -286,7 +289,8 @@ impl Analyzer {
                 return None;
             }
             let entry = self.entries.get_mut(key).expect("entry added above");
-            let cacheable = own_findings.iter().all(|f| within(f, &span));
+            let cacheable = own_findings.iter().all(|f| within(f, &span))
+                && ctx.other_statement_reads() == reads_before;
             entry.findings = cacheable.then(|| {
                 (
                     context,
@@ -428,10 +432,12 @@ impl Analyzer {
                 return false;
             }
             let mut own = Vec::new();
+            let reads_before = ctx.other_statement_reads();
             if !walk_rules(ctx, *m, body, &mut own, stop) {
                 return false;
             }
-            let cacheable = own.iter().all(|f| within(f, &span));
+            let cacheable =
+                own.iter().all(|f| within(f, &span)) && ctx.other_statement_reads() == reads_before;
             method.findings = cacheable.then(|| {
                 (
                     frame,
@@ -605,6 +611,27 @@ mod tests {
                     "from django.db import models\n",
                     "from django.db import modelz\n",
                 ),
+            ],
+        );
+    }
+
+    /// PG601 over a parameter's relation in a private helper reads what
+    /// its callers, other statements and methods, prefetch: an edit of a
+    /// caller changes the helper's findings.
+    #[test]
+    fn helpers_are_analysed_again_when_their_callers_change() {
+        let src = "from django.db import models\nclass Author(models.Model):\n    name = models.CharField()\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\nclass Comment(models.Model):\n    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name='comments')\n    by = models.ForeignKey(Author, on_delete=models.CASCADE)\n\nclass Export:\n    def _row(self, post):\n        return [c.by.name for c in post.comments.all()]\n\n    def render(self):\n        return [self._row(p) for p in Post.objects.prefetch_related('comments__by')]\n\ndef _one(post):\n    for c in post.comments.all():\n        print(c.by.name)\n\ndef main():\n    for p in Post.objects.prefetch_related('comments__by'):\n        _one(p)\n";
+        check_edits(
+            src,
+            &[
+                ("prefetch_related('comments__by')]", "all()]"),
+                ("all()]", "prefetch_related('comments__by')]"),
+                ("prefetch_related('comments__by'):", "all():"),
+                (
+                    "for p in Post.objects.all():",
+                    "for p in Post.objects.prefetch_related('comments__by'):",
+                ),
+                ("        _one(p)\n", "        _one(p)\n    _one(None)\n"),
             ],
         );
     }

@@ -63,6 +63,17 @@
 //! themselves or can't be read, and select/prefetch arguments that are not
 //! string literals.
 //!
+//! Over `invoice.lines.all()` where `invoice` is a parameter of a private
+//! function (`def _encode(self, invoice)`, whose callers are in this
+//! module), a path every caller loads is not reported either: each call
+//! passes for `invoice` (by position or keyword) the variable of a loop or
+//! comprehension over a queryset that prefetches `lines__<path>`
+//! (`[self._encode(i) for i in qs]` with `qs =
+//! Invoice.objects.prefetch_related("lines__item")`, refined by `qs =
+//! qs.filter(...)` or not). With no caller, a public function, a call that
+//! passes anything else, or the function passed on as a value, it is
+//! reported.
+//!
 //! **References**:
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#select-related>,
 //! <https://docs.djangoproject.com/en/stable/ref/models/querysets/#prefetch-related>,
@@ -75,6 +86,7 @@ use tree_sitter::Node;
 use super::fk_id;
 use crate::detect::context::{Ctx, visit_own};
 use crate::detect::models::{Method, Relation};
+use crate::detect::readers::calls::{Use, is_private};
 use crate::detect::readers::queryset::{Chain, INSTANCE_METHODS, Root, chain, literal_paths};
 use crate::detect::{Applicability, Edit, Finding, Fix, Lib, RelationKind, Rule, Severity};
 
@@ -167,6 +179,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
         reported: Vec::new(),
         guards: Vec::new(),
         rebound,
+        callers: None,
     };
     for scope in scopes {
         let mut ancestors = Vec::new();
@@ -194,6 +207,10 @@ struct Loop<'a, 't> {
     /// Where the loop variable is first assigned again (uses after it are
     /// not the loop's rows).
     rebound: usize,
+    /// For the rows of `param.rel.all()` in a private function: what each
+    /// caller's rows load under `rel` (empty when a caller can't be read or
+    /// there is none); read on the first finding about to be reported.
+    callers: Option<Vec<Covered>>,
 }
 
 impl<'t> Loop<'_, 't> {
@@ -351,6 +368,9 @@ impl<'t> Loop<'_, 't> {
                     && p.child_by_field_id(field::ATTRIBUTE)
                         .is_some_and(|a| matches!(ctx.text(a), "pk" | "id"))
                 {
+                    if self.callers_cover(rel.kind, rel_name) {
+                        return;
+                    }
                     if self.once(format!("{rel_name}.pk")) {
                         out.push(fk_id::key_read(
                             ctx, &RULE, p, attr, rel_name, rel.null, self.label,
@@ -362,6 +382,9 @@ impl<'t> Loop<'_, 't> {
                     && let Some(f) =
                         fk_id::compared(ctx, &RULE, p, attr, other, rel_name, self.label)
                 {
+                    if self.callers_cover(rel.kind, rel_name) {
+                        return;
+                    }
                     if self.once(format!("{rel_name}==")) {
                         out.push(f);
                     }
@@ -410,6 +433,22 @@ impl<'t> Loop<'_, 't> {
         }
     }
 
+    /// Over the rows of `param.rel.all()` in a private function, whether
+    /// every caller in the module passes a row of a queryset that loads
+    /// `rel__<path>` (see [`callers_load`]). Asked only for a finding about
+    /// to be reported; the callers are read once per loop.
+    fn callers_cover(&mut self, kind: RelationKind, path: &str) -> bool {
+        let Origin::Elsewhere { rel } = *self.origin else {
+            return false;
+        };
+        let ctx = self.ctx;
+        let (qs, at) = (self.qs, self.at);
+        let callers = self
+            .callers
+            .get_or_insert_with(|| callers_load(ctx, qs, at, rel).unwrap_or_default());
+        !callers.is_empty() && callers.iter().all(|c| c.covers(kind, path))
+    }
+
     /// True the first time `key` is seen in this loop.
     fn once(&mut self, key: String) -> bool {
         if self.reported.contains(&key) {
@@ -427,7 +466,10 @@ impl<'t> Loop<'_, 't> {
         shape: Shape,
         out: &mut Vec<Finding>,
     ) {
-        if self.covered.covers(kind, path) || !self.once(path.to_string()) {
+        if self.covered.covers(kind, path)
+            || self.callers_cover(kind, path)
+            || !self.once(path.to_string())
+        {
             return;
         }
         let ctx = self.ctx;
@@ -638,6 +680,220 @@ impl<'t> Origin<'t> {
     }
 }
 
+/// How many callers of a private function are read; with more, none is
+/// trusted.
+const MAX_CALLERS: usize = 32;
+
+/// For a loop over `param.rel.all()` (`qs`, the loop `at`) in a private
+/// function `_f` (its callers live in this module): what the rows of each
+/// caller's loop load under `rel` (`"rel__x"` read as `"x"`), one entry a
+/// caller. A caller counts when it passes, for `param` (by position,
+/// `self`/`cls` left out for a method called through an attribute, or by
+/// keyword), the variable of a `for` loop or comprehension around the call
+/// that iterates a queryset. `None` when there is no caller, or any use of
+/// `_f` is something else: another argument, a reference that passes the
+/// function on, a loop variable assigned again before the call, a loop
+/// over something that is not a queryset with readable prefetches.
+fn callers_load<'t>(
+    ctx: &Ctx<'t>,
+    qs: &Chain<'t>,
+    at: Node<'t>,
+    rel: &str,
+) -> Option<Vec<Covered>> {
+    // Only `.all()` reads the caller's prefetch; `filter()` and the like
+    // run a query of their own.
+    let Root::Related { object, .. } = qs.root else {
+        return None;
+    };
+    if object.kind_str() != "identifier" || qs.calls.iter().any(|c| c.name != "all") {
+        return None;
+    }
+    let param = ctx.text(object);
+    let func = ctx
+        .enclosing_function(at)
+        .filter(|f| f.kind_str() == "function_definition")?;
+    let name = ctx.text(func.child_by_field_id(field::NAME)?);
+    if !is_private(name) {
+        return None;
+    }
+    let body = func.child_by_field_id(field::BODY)?;
+    // `param = ...` before the loop: no longer what the caller passed.
+    if ctx
+        .own_assignments(body)
+        .get(param)
+        .is_some_and(|a| a.iter().any(|n| n.start_byte() < at.start_byte()))
+    {
+        return None;
+    }
+    let position = parameter_position(ctx, func, param)?;
+    // How calls reach the function: a method through an attribute
+    // (`self._f(row)`, without `self`), a plain function by its name.
+    let mut up = ctx.ancestors(at).skip_while(|n| *n != func).skip(1);
+    let mut parent = up.next()?;
+    let mut decorators = Vec::new();
+    if parent.kind_str() == "decorated_definition" {
+        let mut c = parent.walk();
+        decorators.extend(
+            parent
+                .named_children(&mut c)
+                .filter(|d| d.kind_str() == "decorator")
+                .filter_map(|d| d.named_child(0))
+                .map(|d| ctx.text(d)),
+        );
+        parent = up.next()?;
+    }
+    let method = parent.kind_str() == "block"
+        && up
+            .next()
+            .is_some_and(|c| c.kind_str() == "class_definition");
+    let position = match position {
+        Some(i) if method && !decorators.contains(&"staticmethod") => Some(i.checked_sub(1)?),
+        p => p,
+    };
+    let uses = ctx.private_uses()?;
+    // From here on the answer depends on other statements (the callers).
+    ctx.reads_other_statements();
+    let uses = uses.of_name(name)?;
+    if uses.is_empty() || uses.len() > MAX_CALLERS {
+        return None;
+    }
+    let mut loads = Vec::with_capacity(uses.len());
+    for u in uses {
+        let Use::Call {
+            call,
+            attribute,
+            loops,
+            scope,
+        } = u
+        else {
+            return None;
+        };
+        if *attribute != method {
+            return None;
+        }
+        let arg = argument(ctx, *call, position, param)?;
+        if arg.kind_str() != "identifier" {
+            return None;
+        }
+        let var = ctx.text(arg);
+        // The innermost loop binding `var` around the call.
+        let mut bound = None;
+        for l in loops {
+            let left = l.child_by_field_id(field::LEFT)?;
+            if left.kind_str() == "identifier" {
+                if ctx.text(left) == var {
+                    bound = Some(*l);
+                    break;
+                }
+            } else {
+                let mut names = false;
+                visit_own(left, &mut |n| {
+                    names |= n.kind_str() == "identifier" && ctx.text(n) == var;
+                });
+                if names {
+                    return None;
+                }
+            }
+        }
+        let l = bound?;
+        // `row = ...` between the loop's start and the call.
+        if l.kind_str() == "for_statement"
+            && ctx.own_assignments((*scope)?).get(var).is_some_and(|a| {
+                a.iter()
+                    .any(|n| n.start_byte() > l.start_byte() && n.start_byte() < call.start_byte())
+            })
+        {
+            return None;
+        }
+        let rows = chain(ctx, l.child_by_field_id(field::RIGHT)?)?;
+        // `.iterator()` drops prefetches without a chunk size (before
+        // Django 5.0 silently): not counted on.
+        if rows.calls_named("iterator").next().is_some() {
+            return None;
+        }
+        let outer = Covered::of(ctx, &rows)?;
+        let mut under = Covered::default();
+        under.inherit(&outer, rel);
+        loads.push(under);
+    }
+    Some(loads)
+}
+
+/// The position of the parameter `name` among `func`'s positional
+/// parameters (`self` included): `Some(None)` for a keyword-only one,
+/// `None` when `func` has no such parameter.
+fn parameter_position(ctx: &Ctx, func: Node, name: &str) -> Option<Option<usize>> {
+    let params = func.child_by_field_id(field::PARAMETERS)?;
+    let mut position = 0;
+    let mut keyword_only = false;
+    let mut c = params.walk();
+    for p in params.named_children(&mut c) {
+        let n = match p.kind_str() {
+            "identifier" => Some(p),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_id(field::NAME),
+            "typed_parameter" => match p.named_child(0) {
+                Some(n) if n.kind_str() == "identifier" => Some(n),
+                // `*args: int`, `**kw: str`.
+                Some(n) => {
+                    keyword_only |= n.kind_str() == "list_splat_pattern";
+                    None
+                }
+                None => None,
+            },
+            "list_splat_pattern" | "keyword_separator" => {
+                keyword_only = true;
+                None
+            }
+            _ => None,
+        };
+        let Some(n) = n else { continue };
+        if ctx.text(n) == name {
+            return Some((!keyword_only).then_some(position));
+        }
+        if !keyword_only {
+            position += 1;
+        }
+    }
+    None
+}
+
+/// The argument `call` passes at `position` (among its positional
+/// arguments) or as `name=`; `None` when it can't be told (`*args` or
+/// `**kwargs` in the way) or is not passed.
+fn argument<'t>(
+    ctx: &Ctx<'t>,
+    call: Node<'t>,
+    position: Option<usize>,
+    name: &str,
+) -> Option<Node<'t>> {
+    let args = call
+        .child_by_field_id(field::ARGUMENTS)
+        .filter(|a| a.kind_str() == "argument_list")?;
+    let mut positional = 0;
+    let mut splat = false;
+    let mut c = args.walk();
+    for a in args.named_children(&mut c) {
+        match a.kind_str() {
+            "comment" => {}
+            "keyword_argument" => {
+                if a.child_by_field_id(field::NAME)
+                    .is_some_and(|n| ctx.text(n) == name)
+                {
+                    return a.child_by_field_id(field::VALUE);
+                }
+            }
+            "list_splat" | "dictionary_splat" => splat = true,
+            _ => {
+                if !splat && position == Some(positional) {
+                    return Some(a);
+                }
+                positional += 1;
+            }
+        }
+    }
+    None
+}
+
 /// The loop, in the same function (or module) and around `at`, whose
 /// variable is the identifier `object`.
 fn outer_loop<'t>(ctx: &Ctx<'t>, object: Node<'t>, at: Node<'t>) -> Option<Node<'t>> {
@@ -816,6 +1072,7 @@ fn body_scopes(node: Node) -> Vec<Node> {
 
 /// What the chain already loads with its rows (relation paths, `__`
 /// joined).
+#[derive(Default)]
 struct Covered {
     /// `select_related()` with no arguments: every single-valued relation.
     all_single: bool,
