@@ -13,8 +13,9 @@
 //! - `backend.rs`: method → handler routing; `handlers/`: one file each;
 //! - `worker.rs`: the document worker (edits, analysis, diagnostics);
 //! - `blocking.rs`: file reads and other blocking work, off the runtime;
-//! - `transport.rs`: the guard in front of the message reader; `stdout.rs`:
-//!   responses written on the runtime thread;
+//! - `transport.rs`: the guard in front of the message reader; `stdin.rs`
+//!   and `stdout.rs`: messages read and responses written on the runtime
+//!   thread;
 //! - `practice.rs`: the practice requests and recording, over the store;
 //! - `documents.rs`, `position.rs`, `config.rs`, `library.rs`,
 //!   `workspace.rs`, `state.rs`.
@@ -29,6 +30,8 @@ mod position;
 mod practice;
 mod service;
 mod state;
+#[cfg(unix)]
+mod stdin;
 #[cfg(unix)]
 mod stdout;
 mod transport;
@@ -168,12 +171,12 @@ pub fn run_stdio(options: ServerOptions) -> anyhow::Result<bool> {
         .build()?;
     #[cfg(unix)]
     let clean = runtime.block_on(async {
-        // Made inside the runtime: it registers with the reactor.
-        serve(tokio::io::stdin(), stdout::Writer::stdout(), options).await
+        // Made inside the runtime: they register with the reactor.
+        serve(stdin::Reader::stdin(), stdout::Writer::stdout(), options).await
     });
     #[cfg(not(unix))]
     let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), options));
-    // The stdin reader may be blocked in a read that will never return.
+    // A blocking task (a file read) may still run; don't wait for it.
     runtime.shutdown_background();
     Ok(clean)
 }

@@ -24,8 +24,9 @@ use tokio::io::unix::AsyncFd;
 /// at least one page, and a write of at most `PIPE_BUF` never blocks on it.
 const CHUNK: usize = 4096;
 
-/// A file descriptor this writer does not own (it is never closed here).
-struct Fd(RawFd);
+/// A file descriptor the reader or writer does not own (it is never
+/// closed here).
+pub(super) struct Fd(pub(super) RawFd);
 
 impl AsRawFd for Fd {
     fn as_raw_fd(&self) -> RawFd {
