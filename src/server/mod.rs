@@ -15,7 +15,7 @@
 //! - `blocking.rs`: file reads and other blocking work, off the runtime;
 //! - `transport.rs`: the guard in front of the message reader; `stdin.rs`
 //!   and `stdout.rs`: messages read and responses written on the runtime
-//!   thread;
+//!   thread (`watched.rs`: the descriptor they poll);
 //! - `practice.rs`: the practice requests and recording, over the store;
 //! - `documents.rs`, `position.rs`, `config.rs`, `library.rs`,
 //!   `workspace.rs`, `state.rs`.
@@ -35,6 +35,8 @@ mod stdin;
 #[cfg(unix)]
 mod stdout;
 mod transport;
+#[cfg(unix)]
+mod watched;
 mod worker;
 mod workspace;
 

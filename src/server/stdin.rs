@@ -17,17 +17,14 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use tokio::io::unix::AsyncFd;
-use tokio::io::{AsyncRead, ReadBuf};
+use tokio::io::{AsyncRead, Interest, ReadBuf};
 
-use super::stdout::Fd;
+use super::watched::{Watched, is_retry};
 
 /// Reads a file descriptor (stdin: [`Reader::stdin`]) without a thread of
 /// its own.
 pub struct Reader {
-    fd: RawFd,
-    /// Readiness from the reactor; `None` when it can't watch `fd`.
-    ready: Option<AsyncFd<Fd>>,
+    fd: Watched,
 }
 
 impl Reader {
@@ -43,32 +40,16 @@ impl Reader {
     /// `fd` must be open, and refer to the same file, while the reader
     /// lives.
     pub unsafe fn new(fd: RawFd) -> Reader {
-        // SAFETY: `fd` stays open and the same while the `AsyncFd` lives
-        // (this function's contract); `Fd` always returns it.
-        let ready =
-            unsafe { AsyncFd::register_with_interest(Fd(fd), tokio::io::Interest::READABLE) }.ok();
-        Reader { fd, ready }
-    }
-
-    /// Whether a read would not block now: data, the end of input, or an
-    /// error (which the read reports). A failed `poll` says no: the caller
-    /// then waits for the reactor and asks again.
-    fn has_data(&self) -> bool {
-        let mut p = libc::pollfd {
-            fd: self.fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd, timeout 0 (never waits).
-        let n = unsafe { libc::poll(&mut p, 1, 0) };
-        n > 0
+        // SAFETY: this function's contract.
+        let fd = unsafe { Watched::new(fd, Interest::READABLE) };
+        Reader { fd }
     }
 
     fn read_now(&self, buf: &mut ReadBuf<'_>) -> io::Result<()> {
         let free = buf.initialize_unfilled();
         // SAFETY: `free` is valid for writes of its length; `fd` is open
         // (see `new`).
-        let n = unsafe { libc::read(self.fd, free.as_mut_ptr().cast(), free.len()) };
+        let n = unsafe { libc::read(self.fd.fd, free.as_mut_ptr().cast(), free.len()) };
         if n < 0 {
             return Err(io::Error::last_os_error());
         }
@@ -87,23 +68,19 @@ impl AsyncRead for Reader {
             return Poll::Ready(Ok(()));
         }
         loop {
-            let Some(ready) = &self.ready else {
+            if !self.fd.is_watched() {
                 // Not watchable: a regular file or the like.
                 return Poll::Ready(self.read_now(buf));
-            };
-            if self.has_data() {
+            }
+            // Data, the end of input, or an error the read reports at once.
+            if self.fd.now(libc::POLLIN) {
                 match self.read_now(buf) {
-                    Err(e)
-                        if matches!(
-                            e.kind(),
-                            io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
-                        ) => {}
+                    Err(e) if is_retry(&e) => {}
                     done => return Poll::Ready(done),
                 }
             }
             // Nothing to read: wait until the reactor says there is.
-            let mut guard = ready!(ready.poll_read_ready(cx))?;
-            guard.clear_ready();
+            ready!(self.fd.poll_ready(cx, Interest::READABLE))?;
         }
     }
 }
@@ -148,7 +125,7 @@ mod tests {
         });
         // SAFETY: the read end is closed only after the reader is dropped.
         let mut r = unsafe { Reader::new(read_fd) };
-        assert!(r.ready.is_some(), "a pipe is watched by the reactor");
+        assert!(r.fd.is_watched(), "a pipe is watched by the reactor");
         let mut got = Vec::new();
         r.read_to_end(&mut got).await.unwrap();
         drop(r);
@@ -173,7 +150,7 @@ mod tests {
         let file = std::fs::File::open(&path).unwrap();
         // SAFETY: `file` is dropped after the reader.
         let mut r = unsafe { Reader::new(file.as_raw_fd()) };
-        assert!(r.ready.is_none());
+        assert!(!r.fd.is_watched());
         let mut got = Vec::new();
         r.read_to_end(&mut got).await.unwrap();
         drop(r);

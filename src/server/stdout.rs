@@ -17,29 +17,18 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use tokio::io::AsyncWrite;
-use tokio::io::unix::AsyncFd;
+use tokio::io::{AsyncWrite, Interest};
+
+use super::watched::{Watched, is_retry};
 
 /// The most written in one call: a pipe that polls writable has room for
 /// at least one page, and a write of at most `PIPE_BUF` never blocks on it.
 const CHUNK: usize = 4096;
 
-/// A file descriptor the reader or writer does not own (it is never
-/// closed here).
-pub(super) struct Fd(pub(super) RawFd);
-
-impl AsRawFd for Fd {
-    fn as_raw_fd(&self) -> RawFd {
-        self.0
-    }
-}
-
 /// Writes to a file descriptor (stdout: [`Writer::stdout`]) without a
 /// thread of its own.
 pub struct Writer {
-    fd: RawFd,
-    /// Readiness from the reactor; `None` when it can't watch `fd`.
-    ready: Option<AsyncFd<Fd>>,
+    fd: Watched,
 }
 
 impl Writer {
@@ -54,32 +43,15 @@ impl Writer {
     /// # Safety
     /// `fd` must be open, and refer to the same file, while the writer lives.
     pub unsafe fn new(fd: RawFd) -> Writer {
-        // SAFETY: `fd` stays open and the same while the `AsyncFd` lives
-        // (this function's contract); `Fd` always returns it.
-        let ready =
-            unsafe { AsyncFd::register_with_interest(Fd(fd), tokio::io::Interest::WRITABLE) }.ok();
-        Writer { fd, ready }
-    }
-
-    /// Whether a write of [`CHUNK`] bytes would not block now (or would
-    /// fail at once: an error is reported by the write). A failed `poll`
-    /// says no: the caller then waits for the reactor and asks again,
-    /// rather than risk a write that blocks the runtime.
-    fn has_room(&self) -> bool {
-        let mut p = libc::pollfd {
-            fd: self.fd,
-            events: libc::POLLOUT,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd, timeout 0 (never waits).
-        let n = unsafe { libc::poll(&mut p, 1, 0) };
-        n > 0
+        // SAFETY: this function's contract.
+        let fd = unsafe { Watched::new(fd, Interest::WRITABLE) };
+        Writer { fd }
     }
 
     fn write_now(&self, buf: &[u8]) -> io::Result<usize> {
         let len = buf.len().min(CHUNK);
         // SAFETY: `buf` is valid for `len` bytes; `fd` is open (see `new`).
-        let n = unsafe { libc::write(self.fd, buf.as_ptr().cast(), len) };
+        let n = unsafe { libc::write(self.fd.fd, buf.as_ptr().cast(), len) };
         if n < 0 {
             Err(io::Error::last_os_error())
         } else {
@@ -98,24 +70,20 @@ impl AsyncWrite for Writer {
             return Poll::Ready(Ok(0));
         }
         loop {
-            let Some(ready) = &self.ready else {
+            if !self.fd.is_watched() {
                 // Not watchable: a regular file or the like, which never
                 // blocks for long.
                 return Poll::Ready(self.write_now(buf));
-            };
-            if self.has_room() {
+            }
+            // Room for a page (or an error the write reports at once).
+            if self.fd.now(libc::POLLOUT) {
                 match self.write_now(buf) {
-                    Err(e)
-                        if matches!(
-                            e.kind(),
-                            io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
-                        ) => {}
+                    Err(e) if is_retry(&e) => {}
                     done => return Poll::Ready(done),
                 }
             }
             // No room: wait until the reactor says there is, then look again.
-            let mut guard = ready!(ready.poll_write_ready(cx))?;
-            guard.clear_ready();
+            ready!(self.fd.poll_ready(cx, Interest::WRITABLE))?;
         }
     }
 
@@ -175,7 +143,7 @@ mod tests {
         });
         // SAFETY: the write end is closed only after the writer is dropped.
         let mut w = unsafe { Writer::new(write_fd) };
-        assert!(w.ready.is_some(), "a pipe is watched by the reactor");
+        assert!(w.fd.is_watched(), "a pipe is watched by the reactor");
         w.write_all(&data).await.unwrap();
         w.flush().await.unwrap();
         drop(w);
@@ -199,7 +167,7 @@ mod tests {
         let file = std::fs::File::create(&path).unwrap();
         // SAFETY: `file` is dropped after the writer.
         let mut w = unsafe { Writer::new(file.as_raw_fd()) };
-        assert!(w.ready.is_none());
+        assert!(!w.fd.is_watched());
         let data = vec![b'x'; 100_000];
         w.write_all(&data).await.unwrap();
         drop(w);
