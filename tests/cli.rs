@@ -264,7 +264,7 @@ fn check_reports_like_ruff_and_exits_1_on_warnings() {
         "{}",
         lines[1]
     );
-    assert_eq!(lines[2], "Found 2 findings in 3 files.");
+    assert_eq!(lines[2], "Found 2 findings in 2 files (3 checked).");
     assert_eq!(lines[3], "[*] 1 fixable with `--fix`.");
     assert!(lines[4].starts_with("1 more fix is available with `--unsafe-fixes`"));
     // Virtualenvs and .gitignored folders are skipped; hints are off by default.

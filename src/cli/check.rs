@@ -575,13 +575,20 @@ pub fn run(
                     errors.len(),
                     files.len()
                 )?,
-                n => writeln!(
-                    out,
-                    "Found {n} finding{} in {} file{}.",
-                    if n == 1 { "" } else { "s" },
-                    files.len(),
-                    if files.len() == 1 { "" } else { "s" }
-                )?,
+                n => {
+                    // The files the findings are in, then how many were checked.
+                    let mut with: Vec<&str> = located.iter().map(|l| l.path.as_str()).collect();
+                    with.sort_unstable();
+                    with.dedup();
+                    writeln!(
+                        out,
+                        "Found {n} finding{} in {} file{} ({} checked).",
+                        if n == 1 { "" } else { "s" },
+                        with.len(),
+                        if with.len() == 1 { "" } else { "s" },
+                        files.len(),
+                    )?
+                }
             }
             if fixable > 0 {
                 writeln!(out, "[*] {fixable} fixable with `--fix`.")?;
