@@ -1111,6 +1111,17 @@ fn n_plus_one_fix_on_rows_of_a_relation() {
         "{}",
         f.message
     );
+    // No fix with deferred columns; the advice says `.iterator()` needs a
+    // chunk size for the prefetch to run.
+    let f = first("for s in Show.objects.only('id').iterator():\n    s.tickets.all()\n");
+    assert!(f.fix.is_none());
+    assert!(
+        f.message.contains(
+            r#"`.prefetch_related("tickets")`, with `.iterator(chunk_size=...)`, loads it"#
+        ),
+        "{}",
+        f.message
+    );
     // Rows of a queryset the loop shows whole: safe.
     let f = first("for t in Ticket.objects.all():\n    t.holder.name\n");
     assert_eq!(

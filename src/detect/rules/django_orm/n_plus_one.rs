@@ -509,6 +509,17 @@ impl<'t> Loop<'_, 't> {
                             RelationKind::Single => "joins it into the same query",
                             _ => "loads it for all rows in one more query",
                         };
+                        // `.iterator()` runs a prefetch only with a chunk
+                        // size (an error without one on Django 5).
+                        let chunk = if kind != RelationKind::Single
+                            && self.qs.calls_named("iterator").any(|it| {
+                                it.child_by_field_id(field::ARGUMENTS)
+                                    .is_some_and(|a| a.named_child_count() == 0)
+                            }) {
+                            ", with `.iterator(chunk_size=...)`,"
+                        } else {
+                            ""
+                        };
                         let mut fix = fix(ctx, self.qs, method, path);
                         if let (Origin::Elsewhere { rel }, Some(f)) = (self.origin, fix.as_mut()) {
                             // A caller may have prefetched `rel`: the
@@ -521,7 +532,7 @@ impl<'t> Loop<'_, 't> {
                         }
                         (
                             format!(
-                                "{} runs one query per `{model}` in this loop (N+1); {} {what}",
+                                "{} runs one query per `{model}` in this loop (N+1); {}{chunk} {what}",
                                 code_span(&usage),
                                 code_span(&format!(".{method}(\"{path}\")"))
                             ),
