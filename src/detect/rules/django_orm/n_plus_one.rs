@@ -36,7 +36,9 @@
 //! `qs = qs.filter(...)` gets no fix (where the relation belongs, the
 //! shared definition or each branch, is the author's call);
 //! `.iterator()` gets `chunk_size` so the prefetch is honoured (Django ≥
-//! 4.1; no fix on older Django, where `iterator()` ignores prefetches). No fix with `only()`/
+//! 4.1, and Django 5 raises without it: the message says so where no fix
+//! is offered; no fix on older Django, where `iterator()` ignores
+//! prefetches). No fix with `only()`/
 //! `defer()` in the chain (a deferred key can't be joined). Over the rows of
 //! a relation of `self` or of a parameter (`order.lines.all()`), the fix is
 //! unsafe: if the caller prefetched `lines`, a call added to `.all()` runs a
