@@ -1083,6 +1083,40 @@ fn n_plus_one_fixes_on_real_shapes() {
 }
 
 #[test]
+fn n_plus_one_names_every_model_the_rows_may_be() {
+    // `x` is a `Page` or a `Folder`; both declare `restrictions`, whose rows
+    // are of two unrelated models. (One model and its abstract base are
+    // named by one name, as the other rows show.)
+    let src = "from django.db import models\n\nclass Group(models.Model):\n    pass\n\nclass Page(models.Model):\n    pass\n\nclass Folder(models.Model):\n    pass\n\nclass PageRestriction(models.Model):\n    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name='restrictions')\n    group = models.ForeignKey(Group, on_delete=models.CASCADE)\n\nclass FolderRestriction(models.Model):\n    folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name='restrictions')\n    group = models.ForeignKey(Group, on_delete=models.CASCADE)\n\ndef copy(x):\n    for r in x.restrictions.all():\n        print(r.group.name)\n";
+    let doc = Document::parse(src);
+    let messages: Vec<String> = analyze(&doc)
+        .into_iter()
+        .filter(|f| f.code() == "PG601")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("one query per `FolderRestriction` or `PageRestriction` in this loop"),
+        "{}",
+        messages[0]
+    );
+    // A third: named by count.
+    let third = "\nclass Shelf(models.Model):\n    pass\n\nclass ShelfRestriction(models.Model):\n    shelf = models.ForeignKey(Shelf, on_delete=models.CASCADE, related_name='restrictions')\n    group = models.ForeignKey(Group, on_delete=models.CASCADE)\n";
+    let src = src.replace("\ndef copy", &format!("{third}\ndef copy"));
+    let doc = Document::parse(src.as_str());
+    let f = analyze(&doc)
+        .into_iter()
+        .find(|f| f.code() == "PG601")
+        .expect("a finding");
+    assert!(
+        f.message
+            .contains("one query per `FolderRestriction` (or one of 2 other models) in this loop"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
 fn n_plus_one_fix_on_rows_of_a_relation() {
     let first = |body: &str| {
         let src = format!("{BOX_OFFICE}\n{body}");

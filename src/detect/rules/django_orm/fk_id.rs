@@ -22,7 +22,8 @@ use crate::text::code_span;
 use crate::detect::context::Ctx;
 use crate::detect::{Applicability, Edit, Finding, Fix, Rule};
 
-/// `row.owner.pk` / `row.owner.id` (`key` is the outer attribute node).
+/// `row.owner.pk` / `row.owner.id` (`key` is the outer attribute node;
+/// `model` names the rows' model for the message, in backticks).
 pub(crate) fn key_read(
     ctx: &Ctx,
     rule: &'static Rule,
@@ -40,7 +41,7 @@ pub(crate) fn key_read(
         rule,
         range: key.byte_range(),
         message: format!(
-            "{} runs one query per `{model}` in this loop (N+1) just for the key; {} needs no query",
+            "{} runs one query per {model} in this loop (N+1) just for the key; {} needs no query",
             ctx.code(key),
             code_span(&replacement)
         ),
@@ -62,7 +63,7 @@ pub(crate) fn key_read(
 }
 
 /// `row.owner == obj` (`cmp` the comparison, `attr` the `row.owner` side,
-/// `other` the other operand).
+/// `other` the other operand; `model` as for [`key_read`]).
 pub(crate) fn compared(
     ctx: &Ctx,
     rule: &'static Rule,
@@ -83,7 +84,7 @@ pub(crate) fn compared(
         rule,
         range: cmp.byte_range(),
         message: format!(
-            "{} runs one query per `{model}` in this loop (N+1) to compare it; {} compares the keys without a query",
+            "{} runs one query per {model} in this loop (N+1) to compare it; {} compares the keys without a query",
             ctx.code(attr),
             code_span(&format!("{key} == {pk}"))
         ),

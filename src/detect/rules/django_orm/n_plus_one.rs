@@ -167,12 +167,12 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
         .filter_map(|s| rebinding(ctx, *s, var_name))
         .min()
         .unwrap_or(usize::MAX);
-    let label = models.first().cloned().unwrap_or_default();
+    let label = format!("`{}`", models.first().cloned().unwrap_or_default());
     let mut loop_ = Loop {
         ctx,
         qs: &qs,
         models: &models,
-        label: &label,
+        label,
         covered: &covered,
         origin: &origin,
         outer_loads_rel,
@@ -194,7 +194,9 @@ struct Loop<'a, 't> {
     ctx: &'a Ctx<'t>,
     qs: &'a Chain<'t>,
     models: &'a [String],
-    label: &'a str,
+    /// The rows' model as messages name it, in backticks (`` `Ticket` ``,
+    /// `` `A` or `B` ``).
+    label: String,
     covered: &'a Covered,
     origin: &'a Origin<'t>,
     /// The outer rows prefetch the relation this loop iterates.
@@ -289,13 +291,35 @@ impl<'t> Loop<'_, 't> {
         }
         let models = self.models;
         if models.len() > 1 {
-            // Name the model the relation belongs to in messages.
-            if let Some(m) = models.iter().find(|m| {
-                ctx.models
-                    .relation_on(std::slice::from_ref(*m), rel_name)
-                    .is_some()
-            }) {
-                self.label = m.as_str();
+            // Name the model the relation belongs to in messages; rows that
+            // may be of unrelated models (a parameter's `view_restrictions`,
+            // declared by two models) name them all.
+            let declaring: Vec<&String> = models
+                .iter()
+                .filter(|m| {
+                    ctx.models
+                        .relation_on(std::slice::from_ref(*m), rel_name)
+                        .is_some()
+                })
+                .collect();
+            if let Some(first) = declaring.first() {
+                // One model's family (a model and its abstract base): named
+                // by the first, as before.
+                let related = declaring.iter().any(|root| {
+                    let family = ctx.models.with_subclasses(root);
+                    declaring.iter().all(|m| family.contains(m))
+                });
+                self.label = if related {
+                    format!("`{first}`")
+                } else {
+                    match declaring.as_slice() {
+                        [a, b] => format!("`{a}` or `{b}`"),
+                        [a, rest @ ..] => {
+                            format!("`{a}` (or one of {} other models)", rest.len())
+                        }
+                        [] => format!("`{first}`"),
+                    }
+                };
             }
         }
         let up = |i: usize| ancestors.len().checked_sub(i).map(|j| ancestors[j]);
@@ -375,14 +399,20 @@ impl<'t> Loop<'_, 't> {
                     }
                     if self.once(format!("{rel_name}.pk")) {
                         out.push(fk_id::key_read(
-                            ctx, &RULE, p, attr, rel_name, rel.null, self.label,
+                            ctx,
+                            &RULE,
+                            p,
+                            attr,
+                            rel_name,
+                            rel.null,
+                            &self.label,
                         ));
                     }
                     return;
                 }
                 if let Some(other) = compared_with(ctx, p, attr)
                     && let Some(f) =
-                        fk_id::compared(ctx, &RULE, p, attr, other, rel_name, self.label)
+                        fk_id::compared(ctx, &RULE, p, attr, other, rel_name, &self.label)
                 {
                     if self.callers_cover(rel.kind, rel_name) {
                         return;
@@ -475,7 +505,7 @@ impl<'t> Loop<'_, 't> {
             return;
         }
         let ctx = self.ctx;
-        let model = self.label;
+        let model = self.label.clone();
         let text = ctx.text(node);
         let method = match kind {
             RelationKind::Single => "select_related",
@@ -484,7 +514,7 @@ impl<'t> Loop<'_, 't> {
         let (message, fix) = match shape {
             Shape::SingleRow(m) => (
                 format!(
-                    "{} runs one query per `{model}` in this loop (N+1), and `.{m}()` is not served by a prefetch; load these rows in one query before the loop (a `Prefetch(..., to_attr=...)`, or a dict built from one queryset)",
+                    "{} runs one query per {model} in this loop (N+1), and `.{m}()` is not served by a prefetch; load these rows in one query before the loop (a `Prefetch(..., to_attr=...)`, or a dict built from one queryset)",
                     code_span(text)
                 ),
                 None,
@@ -500,7 +530,7 @@ impl<'t> Loop<'_, 't> {
                     // a query per outer row; the path belongs outside.
                     Origin::OuterRow { rel, .. } if self.outer_loads_rel => (
                         format!(
-                            "{} runs one query per `{model}` in this loop (N+1); {} on the outer queryset loads it with `{rel}`",
+                            "{} runs one query per {model} in this loop (N+1); {} on the outer queryset loads it with `{rel}`",
                             code_span(&usage),
                             code_span(&format!(".prefetch_related(\"{rel}__{path}\")"))
                         ),
@@ -534,7 +564,7 @@ impl<'t> Loop<'_, 't> {
                         }
                         (
                             format!(
-                                "{} runs one query per `{model}` in this loop (N+1); {}{chunk} {what}",
+                                "{} runs one query per {model} in this loop (N+1); {}{chunk} {what}",
                                 code_span(&usage),
                                 code_span(&format!(".{method}(\"{path}\")"))
                             ),
