@@ -145,11 +145,8 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
     };
     let origin = Origin::of(ctx, &qs, node);
     let mut outer_loads_rel = false;
-    // Only `row.rel.all()` reads the prefetched rows: `.filter(...)` and
-    // the like run a query of their own.
-    let reads_prefetch = qs.calls.iter().all(|c| c.name == "all");
     if let Origin::OuterRow { outer, rel } = &origin
-        && reads_prefetch
+        && reads_prefetch(&qs)
     {
         // `for i in Item.objects.prefetch_related("variations__x")` then
         // `for v in i.variations.all()`: `v.x` came with the outer rows.
@@ -182,6 +179,7 @@ pub(crate) fn check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Finding>) {
         guards: Vec::new(),
         rebound,
         callers: None,
+        owners: None,
     };
     for scope in scopes {
         let mut ancestors = Vec::new();
@@ -215,6 +213,9 @@ struct Loop<'a, 't> {
     /// caller's rows load under `rel` (empty when a caller can't be read or
     /// there is none); read on the first finding about to be reported.
     callers: Option<Vec<Covered>>,
+    /// For rows of a related manager (`obj.rel.all()`): the models `obj`
+    /// may be, read on the first relation read that asks.
+    owners: Option<Option<Vec<String>>>,
 }
 
 impl<'t> Loop<'_, 't> {
@@ -377,10 +378,12 @@ impl<'t> Loop<'_, 't> {
             object,
             attr: accessor,
         } = self.qs.root
-            && let Some(owners) = owner_models(ctx, object, accessor, self.at)
+            && let Some(owners) = self
+                .owners
+                .get_or_insert_with(|| owner_models(ctx, object, accessor, self.at))
             && ctx
                 .models
-                .is_back_reference(self.models, rel_name, accessor, &owners)
+                .is_back_reference(self.models, rel_name, accessor, owners)
         {
             return;
         }
@@ -695,6 +698,13 @@ fn plain(ctx: &Ctx, manager: &str) -> bool {
     manager == "Manager" || ctx.models.plain_manager(manager)
 }
 
+/// Whether the rows of a related manager's chain are the ones a prefetch
+/// of the relation holds: only `row.rel.all()` reads them; `.filter(...)`
+/// and the like run a query of their own.
+fn reads_prefetch(qs: &Chain) -> bool {
+    qs.calls.iter().all(|c| c.name == "all")
+}
+
 /// Where a loop's rows come from, for what may already be loaded with
 /// them.
 enum Origin<'t> {
@@ -743,12 +753,10 @@ fn callers_load<'t>(
     at: Node<'t>,
     rel: &str,
 ) -> Option<Vec<Covered>> {
-    // Only `.all()` reads the caller's prefetch; `filter()` and the like
-    // run a query of their own.
     let Root::Related { object, .. } = qs.root else {
         return None;
     };
-    if object.kind_str() != "identifier" || qs.calls.iter().any(|c| c.name != "all") {
+    if object.kind_str() != "identifier" || !reads_prefetch(qs) {
         return None;
     }
     let param = ctx.text(object);
@@ -1147,14 +1155,14 @@ impl Covered {
     /// rows of `row.rel.all()` for a row of `outer`.
     fn inherit(&mut self, outer: &Covered, rel: &str) {
         let prefix = format!("{rel}__");
-        let under = |list: &[String]| -> Vec<String> {
-            list.iter()
-                .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
-                .collect()
-        };
         // `select_related("rel__x")` can't follow a many-valued `rel`, so
         // only prefetched paths carry over.
-        self.many.extend(under(&outer.many));
+        self.many.extend(
+            outer
+                .many
+                .iter()
+                .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string)),
+        );
     }
 
     /// Whether `path` (`"order"`, `"order__event"`) is loaded with the rows.
