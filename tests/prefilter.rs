@@ -42,7 +42,8 @@ fn every_finding_has_one_of_its_rules_literals() {
 }
 
 /// What `check` does with the pre-filter (skip a file no selected rule can
-/// fire on) equals what it does without, for the default selection,
+/// fire on, run only the checks of the rules whose literals the file
+/// holds) equals what it does without, for the default selection,
 /// `--hints`, and a selection of each code prefix.
 #[test]
 fn findings_with_the_prefilter_equal_those_without() {
@@ -70,8 +71,15 @@ fn findings_with_the_prefilter_equal_those_without() {
                 .into_iter()
                 .filter(|f| selection.allows(f.rule))
                 .collect();
-            let with = if prefilter.may_fire(text) {
-                without.clone()
+            let with: Vec<_> = if prefilter.may_fire(text) {
+                let narrowed = Options {
+                    rules: Some(prefilter.rules_for(text)),
+                    ..options.clone()
+                };
+                analyze_file(&doc, &ModelIndex::default(), &narrowed)
+                    .into_iter()
+                    .filter(|f| selection.allows(f.rule))
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -103,4 +111,25 @@ fn files_without_literals_are_skipped() {
     let prefilter = Prefilter::for_selection(&only_nonlocal);
     assert!(!prefilter.may_fire("def f(x=[]): pass\n"));
     assert!(prefilter.may_fire("def f():\n    nonlocal x\n"));
+}
+
+/// `rules_for` keeps a selected rule exactly when one of its literals is
+/// in the text.
+#[test]
+fn rules_for_narrows_to_the_rules_whose_literals_occur() {
+    let all = Selection {
+        hints: true,
+        ..Selection::default()
+    };
+    let prefilter = Prefilter::for_selection(&all);
+    let text = "async def f():\n    nonlocal x\n";
+    let narrowed = prefilter.rules_for(text);
+    for rule in RULES.iter() {
+        let occurs = declared_literals(rule.code)
+            .iter()
+            .any(|l| text.contains(l));
+        assert_eq!(narrowed.contains(rule.code), occurs, "{}", rule.code);
+    }
+    assert!(narrowed.contains("PG109") && narrowed.contains("PG206"));
+    assert!(!narrowed.contains("PG601"));
 }

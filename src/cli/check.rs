@@ -227,7 +227,9 @@ fn read_named_source(path: &Path) -> Result<String, String> {
     crate::files::read_named(path, crate::files::Limit::Source).map_err(|e| e.to_string())
 }
 
-/// Whether a file may define Django models (a cheap test before parsing).
+/// Whether a file may define Django models (a cheap test before parsing),
+/// for the server's workspace index, which updates one file at a time;
+/// `check` parses only the files `detect::model_files_needed` picks.
 pub(crate) fn may_define_models(text: &str) -> bool {
     // `models` too: a concrete model may subclass an abstract one imported
     // with `from .abstract_models import *`, naming no `Model` at all.
@@ -261,18 +263,28 @@ fn check_file(
         Err(e) => return FileResult::Error(e.clone()),
     };
     // A big file is analysed in parts (`detect::analyze_source`).
-    let analyse = |text: &str, parsed: Option<Document>| -> Vec<Finding> {
+    let analyse = |text: &str, parsed: Option<Document>, options: &Options| -> Vec<Finding> {
         detect::analyze_source(text, parsed, models, options)
             .into_iter()
             .filter(|f| selection.allows(f.rule))
             .collect()
     };
-    let findings = analyse(text, parsed);
+    // Only the checks of the rules whose literals the file holds run; a
+    // text changed by fixes is analysed with every selected rule.
+    let narrowed = Options {
+        rules: Some(prefilter.rules_for(text)),
+        ..options.clone()
+    };
+    let findings = analyse(text, parsed, &narrowed);
     if mode.apply || mode.diff {
-        let (new_text, applied) =
-            detect::fix_all(text, &findings, |a| mode.allows(a), |t| analyse(t, None));
+        let (new_text, applied) = detect::fix_all(
+            text,
+            &findings,
+            |a| mode.allows(a),
+            |t| analyse(t, None, options),
+        );
         if applied > 0 {
-            let findings = analyse(&new_text, None);
+            let findings = analyse(&new_text, None, options);
             return FileResult::Findings {
                 located: locate(shown, &new_text, &findings),
                 fixed: Some(Fixed {
@@ -291,11 +303,13 @@ fn check_file(
 
 /// Checks every file on all cores, in two passes: first the Django models
 /// of the whole tree (so a view's N+1 loop knows the relations of models
-/// defined in another file), then the detectors, on the files where a
-/// selected rule can fire (the literal [`Prefilter`]). A file that may define
-/// models is parsed once: the model pass keeps its tree for the detectors,
-/// which release it as soon as the file is checked. Results come back in
-/// path order.
+/// defined in another file), parsing only the files whose class headers
+/// the model index needs (`detect::model_files_needed`), then the
+/// detectors, on the files where a selected rule can fire (the literal
+/// [`Prefilter`]), running the checks of the rules whose literals occur.
+/// A file is parsed at most once: the model pass keeps its tree for the
+/// detectors when they will read it, and they release it as soon as the
+/// file is checked. Results come back in path order.
 fn check_all(
     files: &[PathBuf],
     selection: &Selection,
@@ -307,16 +321,32 @@ fn check_all(
         Some(name) if path.as_os_str() == "-" => name.display().to_string(),
         _ => path.display().to_string(),
     };
-    let texts = par_map(files, |path| {
-        read_named_source(path).map_err(|e| match e.strip_prefix("-:") {
+    // Each file is read, and its class headers scanned (no parse), at once.
+    let (texts, classes): (Vec<_>, Vec<_>) = par_map(files, |path| {
+        let text = read_named_source(path).map_err(|e| match e.strip_prefix("-:") {
             Some(rest) if path.as_os_str() == "-" => format!("{}:{rest}", shown(path)),
             _ => e,
-        })
-    });
+        });
+        let classes = text
+            .as_deref()
+            .map(detect::scan_classes)
+            .unwrap_or_default();
+        (text, classes)
+    })
+    .into_iter()
+    .unzip();
+    // Only the files holding classes the model index needs are parsed for
+    // it; a tree is kept for the detectors only if they will read it.
+    let needed = detect::model_files_needed(&classes);
+    drop(classes);
+    let prefilter = Prefilter::for_selection(selection);
+    let indexed: Vec<(&Result<String, String>, bool)> =
+        texts.iter().zip(needed.iter().copied()).collect();
     let per_file: Vec<(Option<ModelIndex>, Mutex<Option<Document>>)> =
-        par_map(&texts, |text| match text {
-            Ok(t) if may_define_models(t) => {
+        par_map(&indexed, |(text, needed)| match text {
+            Ok(t) if *needed => {
                 let (index, doc) = detect::index_source(t);
+                let doc = doc.filter(|_| prefilter.may_fire(t));
                 (Some(index), Mutex::new(doc))
             }
             _ => (None, Mutex::new(None)),
@@ -357,7 +387,6 @@ fn check_all(
         .zip(&options)
         .map(|(((p, t), d), o)| (p, t, d, o))
         .collect();
-    let prefilter = Prefilter::for_selection(selection);
     let results = par_map(&jobs, |(path, text, doc, options)| {
         let doc = doc.lock().unwrap_or_else(|p| p.into_inner()).take();
         let selected = (selection, &prefilter);

@@ -13,6 +13,7 @@ mod import_edit;
 mod imports;
 mod incremental;
 pub mod lookup;
+mod model_files;
 mod models;
 mod prefilter;
 mod readers;
@@ -35,6 +36,7 @@ pub use chunked::{
 };
 pub use imports::ImportMap;
 pub use incremental::Analyzer;
+pub use model_files::{FileClasses, needed as model_files_needed, scan as scan_classes};
 pub use models::{ModelIndex, RelationKind};
 pub use prefilter::{Prefilter, declared_literals};
 pub use rules::RULES;

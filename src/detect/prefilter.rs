@@ -8,46 +8,64 @@
 //! import's alias), the setting it reads (`ALLOWED_HOSTS`). One
 //! Aho-Corasick automaton over the literals of the selected rules answers
 //! whether any of them occurs; a file where none does has no finding of
-//! those rules, so `check` does not parse it for the detectors.
+//! those rules, so `check` does not parse it for the detectors. On a file
+//! that passes, [`Prefilter::rules_for`] narrows the selection to the rules
+//! whose literals occur, so the analysis runs only their checks.
 //! `tests/prefilter.rs` holds every rule to its literals on every fixture.
 
 use aho_corasick::AhoCorasick;
 
 use super::rules::literals;
-use super::{RULES, Rule, Selection};
+use super::{RULES, Rule, RuleSet, Selection};
 
-/// Whether a file may hold findings of a set of rules.
+/// Whether a file may hold findings of a set of rules, and of which.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     /// `None` when every file may (a selected rule declares no literal).
     matcher: Option<AhoCorasick>,
     /// No rule is selected: no file needs the detectors.
     none: bool,
+    /// The selected rules.
+    rules: Vec<&'static Rule>,
+    /// For each of the matcher's patterns, the rules (indexes into
+    /// `rules`) that declare it.
+    declared_by: Vec<Vec<usize>>,
 }
 
 impl Prefilter {
     /// The pre-filter for `rules`.
-    pub fn new<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> Prefilter {
+    pub fn new(rules: impl IntoIterator<Item = &'static Rule>) -> Prefilter {
+        let rules: Vec<&'static Rule> = rules.into_iter().collect();
         let mut patterns: Vec<&'static str> = Vec::new();
-        let mut count = 0;
-        for rule in rules {
-            count += 1;
+        for rule in &rules {
             let declared = literals(rule.code);
             if declared.is_empty() {
                 return Prefilter {
                     matcher: None,
                     none: false,
+                    rules,
+                    declared_by: Vec::new(),
                 };
             }
             patterns.extend(declared);
         }
         patterns.sort_unstable();
         patterns.dedup();
+        let declared_by = patterns
+            .iter()
+            .map(|p| {
+                (0..rules.len())
+                    .filter(|&i| literals(rules[i].code).contains(p))
+                    .collect()
+            })
+            .collect();
         Prefilter {
             // A literal set that does not build (it always does for these
             // short ASCII words) only costs the skipping, never a finding.
             matcher: AhoCorasick::new(&patterns).ok(),
-            none: count == 0,
+            none: rules.is_empty(),
+            rules,
+            declared_by,
         }
     }
 
@@ -62,6 +80,42 @@ impl Prefilter {
             return false;
         }
         self.matcher.as_ref().is_none_or(|m| m.is_match(text))
+    }
+
+    /// The selected rules that may fire on `text`: those with one of their
+    /// literals in it (all of them when a rule declares none, or the
+    /// matcher did not build).
+    pub fn rules_for(&self, text: &str) -> RuleSet {
+        let Some(matcher) = &self.matcher else {
+            return RuleSet::new(self.rules.iter().copied());
+        };
+        let mut seen = vec![false; self.declared_by.len()];
+        let mut left = seen.len();
+        for m in matcher.find_overlapping_iter(text) {
+            let p = m.pattern().as_usize();
+            if !seen[p] {
+                seen[p] = true;
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        let mut possible = vec![false; self.rules.len()];
+        for (p, by) in self.declared_by.iter().enumerate() {
+            if seen[p] {
+                for &r in by {
+                    possible[r] = true;
+                }
+            }
+        }
+        RuleSet::new(
+            self.rules
+                .iter()
+                .zip(possible)
+                .filter(|(_, p)| *p)
+                .map(|(r, _)| *r),
+        )
     }
 }
 
