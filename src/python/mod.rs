@@ -163,27 +163,52 @@ impl Document {
     pub fn edit(&mut self, range: Range<usize>, new_text: &str) -> Applied {
         let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
         let old_end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
+        let text = splice(&self.text, start..old_end, new_text);
+        self.replace(start..old_end, new_text, text)
+    }
+
+    /// [`Document::edit`] when the text after the edit is already built
+    /// (`result`, as the language server's snapshot holds it): the
+    /// document shares it instead of building its own copy. A `result`
+    /// that is not this text with the (clamped) edit applied is ignored,
+    /// and the edit made as [`Document::edit`] makes it.
+    pub fn edit_into(&mut self, range: Range<usize>, new_text: &str, result: Arc<str>) -> Applied {
+        let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
+        let old_end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
+        let fits = result.len() == self.text.len() - (old_end - start) + new_text.len()
+            && result.as_bytes()[..start] == self.text.as_bytes()[..start]
+            && result.as_bytes()[start..start + new_text.len()] == *new_text.as_bytes()
+            && result.as_bytes()[start + new_text.len()..] == self.text.as_bytes()[old_end..];
+        let text = if fits {
+            result
+        } else {
+            splice(&self.text, start..old_end, new_text)
+        };
+        self.replace(start..old_end, new_text, text)
+    }
+
+    /// Makes `text` (this text with `range`, already clamped, replaced by
+    /// `new_text`) the document's, and re-parses incrementally.
+    fn replace(&mut self, range: Range<usize>, new_text: &str, text: Arc<str>) -> Applied {
+        let (start, old_end) = (range.start, range.end);
         let applied = Applied {
             range: start..old_end,
             inserted: new_text.len(),
         };
-        let mut text = String::with_capacity(self.text.len() - (old_end - start) + new_text.len());
-        text.push_str(&self.text[..start]);
-        text.push_str(new_text);
-        text.push_str(&self.text[old_end..]);
         if !self.parsed {
-            self.text = text.into();
+            self.text = text;
             return applied;
         }
-        let start_position = point_at(&self.text, start);
-        let old_end_position = point_at(&self.text, old_end);
-        self.text = text.into();
-        let new_end = start + new_text.len();
-        let new_end_position = point_at(&self.text, new_end);
+        // Rows and columns from the nearest node before each point, not
+        // from the start of the text: an edit costs O(edit), not O(text).
+        let start_position = self.point_at(start);
+        let old_end_position = advance(start_position, &self.text[start..old_end]);
+        let new_end_position = advance(start_position, new_text);
+        self.text = text;
         self.tree.edit(&InputEdit {
             start_byte: start,
             old_end_byte: old_end,
-            new_end_byte: new_end,
+            new_end_byte: start + new_text.len(),
             start_position,
             old_end_position,
             new_end_position,
@@ -191,6 +216,19 @@ impl Document {
         let parser = self.parser.get_or_insert_with(new_parser);
         self.tree = parse_with(parser, &self.text, Some(&self.tree));
         applied
+    }
+
+    /// The row and byte column of byte `at` (a char boundary) of the text,
+    /// counted from the smallest node of the tree that contains it.
+    fn point_at(&self, at: usize) -> Point {
+        let from = self
+            .root()
+            .descendant_for_byte_range(at, at)
+            .filter(|n| n.start_byte() <= at)
+            .map_or((0, Point { row: 0, column: 0 }), |n| {
+                (n.start_byte(), n.start_position())
+            });
+        advance(from.1, &self.text[from.0..at])
     }
 
     /// Byte ranges of syntax errors (`ERROR` and `MISSING` nodes).
@@ -284,11 +322,40 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// tree-sitter's point (row, byte column) of byte offset `at`.
-fn point_at(text: &str, at: usize) -> Point {
-    let before = &text[..at];
-    let row = before.bytes().filter(|&b| b == b'\n').count();
-    let column = before.rfind('\n').map_or(at, |nl| at - nl - 1);
-    Point { row, column }
+/// The point `text` ends at when it starts at `from` (rows count `\n`,
+/// columns bytes, as tree-sitter's).
+fn advance(from: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        None => Point {
+            row: from.row,
+            column: from.column + text.len(),
+        },
+        Some(last) => Point {
+            row: from.row + text.bytes().filter(|&b| b == b'\n').count(),
+            column: text.len() - last - 1,
+        },
+    }
+}
+
+/// `text` with the bytes of `range` (char boundaries) replaced by `new`,
+/// built in one copy straight into the shared allocation (going through
+/// a `String` copies twice: `Arc<str>::from(String)` moves the bytes).
+pub fn splice(text: &str, range: Range<usize>, new: &str) -> Arc<str> {
+    let parts = [&text[..range.start], new, &text[range.end..]];
+    let len = parts.iter().map(|p| p.len()).sum();
+    let mut bytes = Arc::<[u8]>::new_uninit_slice(len);
+    let buf = Arc::get_mut(&mut bytes).expect("a new Arc is unique");
+    let mut at = 0;
+    for part in parts {
+        buf[at..at + part.len()].write_copy_of_slice(part.as_bytes());
+        at += part.len();
+    }
+    // SAFETY: every byte of the slice was written above.
+    let bytes = unsafe { bytes.assume_init() };
+    // SAFETY: the bytes are three `str`s cut at char boundaries, one after
+    // the other: valid UTF-8; `str` and `[u8]` have the same layout, so the
+    // pointer is one `Arc<str>` may be made from.
+    unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) }
 }
 
 #[cfg(test)]
@@ -297,6 +364,54 @@ mod tests {
 
     fn sexp(doc: &Document) -> String {
         doc.root().to_sexp()
+    }
+
+    /// The point of byte `at`, counted from the start (the oracle).
+    fn scanned_point(text: &str, at: usize) -> Point {
+        let before = &text[..at];
+        let row = before.bytes().filter(|&b| b == b'\n').count();
+        let column = before.rfind('\n').map_or(at, |nl| at - nl - 1);
+        Point { row, column }
+    }
+
+    #[test]
+    fn points_from_the_nearest_node_equal_points_from_the_start() {
+        let text = "# é\r\nimport os  \n\ns = \"\"\"a\nb😀\n\"\"\"\nclass A:\n    def f(self):\n        return [\n            x for x in y  # c\n        ]\n\n\n   \n";
+        let doc = Document::parse(text);
+        for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            assert_eq!(doc.point_at(at), scanned_point(text, at), "at {at}");
+        }
+    }
+
+    #[test]
+    fn splice_builds_the_edited_text() {
+        let text = "a = 'é'\nb = 2\n";
+        for (range, new) in [
+            (0..0, "x"),
+            (4..7, "😀"),
+            (0..text.len(), ""),
+            (9..9, "\n\n"),
+        ] {
+            let want = format!("{}{new}{}", &text[..range.start], &text[range.end..]);
+            assert_eq!(&*splice(text, range, new), want);
+        }
+    }
+
+    #[test]
+    fn an_edit_into_a_built_text_shares_it() {
+        let mut doc = Document::parse("def f():\n    return 1\n");
+        let at = doc.text().find('1').unwrap();
+        let result = splice(doc.text(), at..at + 1, "[x for x in ()]");
+        doc.edit_into(at..at + 1, "[x for x in ()]", result.clone());
+        assert!(Arc::ptr_eq(&doc.shared_text(), &result));
+        assert_eq!(sexp(&doc), sexp(&Document::parse(doc.text())));
+        // A text that is not the edit's result is not taken.
+        let wrong: Arc<str> = Arc::from("def f():\n    return 2\n");
+        let before = doc.text().to_string();
+        doc.edit_into(0..0, "# c\n", wrong.clone());
+        assert!(!Arc::ptr_eq(&doc.shared_text(), &wrong));
+        assert_eq!(doc.text(), format!("# c\n{before}"));
+        assert_eq!(sexp(&doc), sexp(&Document::parse(doc.text())));
     }
 
     #[test]

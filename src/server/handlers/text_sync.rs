@@ -65,14 +65,13 @@ pub fn apply_to_text(
                 .byte_range(range);
                 let start = floor_char_boundary(old, bytes.start.min(old_len));
                 let end = floor_char_boundary(old, bytes.end.clamp(start, old_len));
-                let mut new = String::with_capacity(old_len - (end - start) + change.text.len());
-                new.push_str(&old[..start]);
-                new.push_str(&change.text);
-                new.push_str(&old[end..]);
+                // One copy of the text per change, straight into the
+                // snapshot's shared allocation.
+                let new = crate::python::splice(old, start..end, &change.text);
                 let lines = old_index.edited(&new, start, end, change.text.len());
                 edits.push(Edit::Ranged(start..end, change.text.clone()));
                 (
-                    (Arc::from(new), lines),
+                    (new, lines),
                     Delta::edit(start..end, change.text.len(), old_len),
                 )
             }
@@ -101,16 +100,23 @@ pub fn apply_to_text(
 /// now holds `text`, their result: false when the changes replaced the
 /// whole text (nothing to reuse), and should a clamp ever differ; the
 /// caller then parses `text` afresh.
-pub fn apply_to_document(doc: &mut Document, edits: &[Edit], text: &str) -> bool {
+///
+/// With one edit (a keystroke), `doc` takes `text` itself, shared with the
+/// snapshot, instead of building a copy.
+pub fn apply_to_document(doc: &mut Document, edits: &[Edit], text: &Arc<str>) -> bool {
     if edits.contains(&Edit::Full) {
         return false;
+    }
+    if let [Edit::Ranged(range, new)] = edits {
+        doc.edit_into(range.clone(), new, text.clone());
+        return Arc::ptr_eq(&doc.shared_text(), text) || doc.text() == &**text;
     }
     for edit in edits {
         if let Edit::Ranged(range, new) = edit {
             doc.edit(range.clone(), new);
         }
     }
-    doc.text() == text
+    doc.text() == &**text
 }
 
 /// The largest char boundary of `text` at or before `i` (`i` ≤ its length).
