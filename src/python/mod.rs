@@ -321,7 +321,6 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// tree-sitter's point (row, byte column) of byte offset `at`.
 /// The point `text` ends at when it starts at `from` (rows count `\n`,
 /// columns bytes, as tree-sitter's).
 fn advance(from: Point, text: &str) -> Point {
