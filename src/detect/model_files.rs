@@ -351,7 +351,12 @@ impl<'a> Lexer<'a> {
     fn new(b: &'a [u8]) -> Lexer<'a> {
         Lexer {
             b,
-            i: 0,
+            // A byte order mark is no part of the first line's first token.
+            i: if b.starts_with("\u{feff}".as_bytes()) {
+                3
+            } else {
+                0
+            },
             depth: 0,
             line_start: true,
         }
@@ -629,8 +634,9 @@ mod tests {
             &["s = rb'it\\'s'\nt = f\"{x}\"\nclass A(Model): pass\n"],
             &[0],
         );
-        // Non-ASCII names.
+        // Non-ASCII names; a byte order mark before the first header.
         check(&["class Café(models.Model): pass\n"], &[0]);
+        check(&["\u{feff}class A(Model): pass\n"], &[0]);
         // An unterminated string ends at its line.
         check(&["s = 'oops\nclass A(Model): pass\n"], &[0]);
     }
