@@ -129,42 +129,50 @@ fn body_lines(lines: &[Line], i: usize, len: usize) -> impl Iterator<Item = (usi
 /// PostQuerySet.as_manager(`, `b: Rel = FK(`), what `models.rs` reads as a
 /// field or a manager.
 fn assigns_signal(statement: &str, aliases: &HashSet<String>) -> bool {
+    /// Where the reading of `= dotted.name(` is.
+    enum At {
+        /// Not after a top-level `=`.
+        Nothing,
+        /// Just after it: a name comes next.
+        Assigned,
+        /// Reading the callee from this byte; a `.` or a `(` comes next.
+        Name(usize),
+        /// After `.`: the next segment comes next.
+        Dot(usize),
+    }
     let b = statement.as_bytes();
     let mut lexer = Lexer::new(b);
-    let mut toks: Vec<(Tok, usize)> = Vec::new();
+    let mut at = At::Nothing;
+    let mut last_end = 0;
     while let Some(t) = lexer.next() {
-        toks.push((t, lexer.depth));
-    }
-    let byte = |t: &Tok| (t.end - t.start == 1).then(|| b[t.start]);
-    toks.iter().enumerate().any(|(k, (t, depth))| {
-        let assigns = *depth == 0
-            && byte(t) == Some(b'=')
-            && b.get(t.end) != Some(&b'=')
-            && !t
-                .start
-                .checked_sub(1)
-                .is_some_and(|p| b"=!<>".contains(&b[p]));
-        if !assigns {
-            return false;
-        }
-        // A dotted name, then `(`.
-        let mut j = k + 1;
-        let Some((first, _)) = toks.get(j).filter(|(t, _)| t.ident) else {
-            return false;
-        };
-        while let (Some((dot, _)), Some((next, _))) = (toks.get(j + 1), toks.get(j + 2)) {
-            if byte(dot) != Some(b'.') || !next.ident {
-                break;
+        let byte = (t.end - t.start == 1).then(|| b[t.start]);
+        at = match (at, byte) {
+            (At::Assigned, _) if t.ident => At::Name(t.start),
+            (At::Name(from), Some(b'.')) => At::Dot(from),
+            (At::Dot(from), _) if t.ident => At::Name(from),
+            (At::Name(from), Some(b'(')) => {
+                let callee = &statement[from..last_end];
+                if BODY_SIGNALS.iter().any(|s| callee.contains(s))
+                    || aliases.iter().any(|a| contains_word(callee, a))
+                {
+                    return true;
+                }
+                At::Nothing
             }
-            j += 2;
-        }
-        if toks.get(j + 1).and_then(|(t, _)| byte(t)) != Some(b'(') {
-            return false;
-        }
-        let callee = &statement[first.start..toks[j].0.end];
-        BODY_SIGNALS.iter().any(|s| callee.contains(s))
-            || aliases.iter().any(|a| contains_word(callee, a))
-    })
+            _ => {
+                let assigns = lexer.depth == 0
+                    && byte == Some(b'=')
+                    && b.get(t.end) != Some(&b'=')
+                    && !t
+                        .start
+                        .checked_sub(1)
+                        .is_some_and(|p| b"=!<>".contains(&b[p]));
+                if assigns { At::Assigned } else { At::Nothing }
+            }
+        };
+        last_end = t.end;
+    }
+    false
 }
 
 /// Which of `files` the model index needs (same order).
