@@ -1446,3 +1446,63 @@ async fn hover_links_to_the_topic_the_way_the_client_can_follow() {
         );
     }
 }
+
+/// A hover waits for the edits of its own document only: with the worker
+/// held inside the parse of another document (the fault hook blocks it),
+/// and an edit of that document queued behind the parse, a hover on this
+/// one is answered; the held document's hover follows its edits once the
+/// parse goes on.
+#[tokio::test]
+async fn a_hover_does_not_wait_behind_another_documents_parse() {
+    use std::sync::Mutex;
+    use std::sync::mpsc;
+    const HELD: &str = "file:///project/held.py";
+    let (entered_tx, entered_rx) = mpsc::channel::<()>();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let armed = Arc::new(AtomicBool::new(false));
+    let hook_armed = armed.clone();
+    let channels = Mutex::new((entered_tx, release_rx));
+    let hook: pyguide::server::FaultHook = Arc::new(move |name: &str| {
+        if name == format!("parse {HELD}") && hook_armed.swap(false, Ordering::SeqCst) {
+            let channels = channels.lock().unwrap();
+            let _ = channels.0.send(());
+            let _ = channels.1.recv();
+        }
+    });
+    let mut h = start(Vec::new(), Some(hook));
+    h.client
+        .call("initialize", init_params(&[], None, Value::Null))
+        .await;
+    h.client.notify("initialized", json!({})).await;
+    open(&mut h.client, URI, SAMPLE).await;
+    open(&mut h.client, HELD, "x = 1\n").await;
+    armed.store(true, Ordering::SeqCst);
+    let change = |version: i32, text: &str| {
+        json!({"textDocument": {"uri": HELD, "version": version},
+               "contentChanges": [{"range": {"start": pos(0, 0), "end": pos(0, 0)}, "text": text}]})
+    };
+    h.client
+        .notify("textDocument/didChange", change(2, "def f(a=[]): pass\n"))
+        .await;
+    // The worker is inside the held document's parse...
+    tokio::task::spawn_blocking(move || entered_rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    // ...and this edit waits behind it.
+    h.client
+        .notify("textDocument/didChange", change(3, "# top\n"))
+        .await;
+    let at = find(SAMPLE, "[]", 1);
+    let answered = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        hover(&mut h.client, URI, at),
+    )
+    .await
+    .expect("the hover waited behind another document's parse");
+    assert!(!answered.is_null());
+    release_tx.send(()).unwrap();
+    // The held document's hover sees both of its edits.
+    let found = hover(&mut h.client, HELD, pos(1, 9)).await;
+    assert_eq!(found["range"]["start"], pos(1, 6), "{found}");
+}

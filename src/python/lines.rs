@@ -41,8 +41,11 @@ impl LineIndex {
         // A break at byte `i` depends on bytes `i` and `i + 1` only: breaks
         // before `start - 1` are unchanged, those after the edit moved.
         let mut starts = Vec::with_capacity(self.starts.len() + inserted / 16 + 1);
+        // The starts are sorted, the first is 0: those before `start` are a
+        // prefix, copied at once.
         starts.push(0);
-        starts.extend(self.starts.iter().copied().filter(|&s| s > 0 && s < start));
+        let kept = self.starts.partition_point(|&s| s < start);
+        starts.extend_from_slice(&self.starts[1.min(kept)..kept]);
         let scan_end = (new_end + 1).min(bytes.len());
         for i in start.saturating_sub(1)..scan_end {
             let b = bytes[i];

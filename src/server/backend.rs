@@ -172,7 +172,8 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        self.queue.caught_up().await;
+        let uri = &params.text_document_position_params.text_document.uri;
+        self.queue.caught_up_with(uri.as_str()).await;
         let Some(shown) = hover::hover(&self.shared, params).await? else {
             return Ok(None);
         };
@@ -182,7 +183,9 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.queue.caught_up().await;
+        self.queue
+            .caught_up_with(params.text_document.uri.as_str())
+            .await;
         code_action::code_action(&self.shared, params).await
     }
 

@@ -14,14 +14,14 @@
 //! hovers or diagnostics of another; a snapshot replaced by a newer edit is
 //! cancelled and its analysis stops within 1,024 nodes (cooperative
 //! cancellation); the publisher drops a result older than one it already
-//! sent (`Publish::seq`). Requests that read documents first wait
-//! (`Queue::caught_up`) until every notification queued before them has
-//! been applied, which never waits for a parse or an analysis.
+//! sent (`Publish::seq`). Requests that read a document first wait
+//! (`Queue::caught_up_with`) until every notification for that document
+//! queued before them has been applied, which never waits for its parse or
+//! an analysis, nor for another document's edits and their parses.
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use serde_json::Value;
@@ -108,20 +108,60 @@ pub struct Publish {
 /// The sending side: the service wrapper pushes, handlers wait.
 pub struct Queue {
     tx: mpsc::Sender<Op>,
-    enqueued: AtomicU64,
+    queued: std::sync::Mutex<Queued>,
     applied: watch::Receiver<u64>,
 }
 
+/// The numbers ops were queued under (the worker applies them in that
+/// order, so op `n` is applied once `applied` reaches `n`).
+#[derive(Default)]
+struct Queued {
+    /// Ops queued so far.
+    count: u64,
+    /// The last op queued for each document (pruned of applied ones).
+    last: HashMap<String, u64>,
+    /// The last op for no document in particular (they touch every one).
+    last_for_all: u64,
+}
+
+/// Above this many documents, the numbers of applied ops are forgotten.
+const REMEMBERED: usize = 64;
+
 impl Queue {
     pub fn push(&self, op: Op) {
-        self.enqueued.fetch_add(1, Ordering::SeqCst);
-        // The worker only stops when the queue is dropped.
+        let mut queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
+        queued.count += 1;
+        let n = queued.count;
+        match op.uri() {
+            Some(uri) => {
+                queued.last.insert(uri.to_string(), n);
+            }
+            None => queued.last_for_all = n,
+        }
+        if queued.last.len() > REMEMBERED {
+            let applied = *self.applied.borrow();
+            queued.last.retain(|_, last| *last > applied);
+        }
+        // Sent under the lock: ops enter the channel in their numbers'
+        // order. The worker only stops when the queue is dropped.
         let _ = self.tx.send(op);
     }
 
-    /// Waits until every op queued so far has been applied.
-    pub async fn caught_up(&self) {
-        let target = self.enqueued.load(Ordering::SeqCst);
+    /// Waits until every op queued so far for the document `uri` (and
+    /// every op for no document in particular) has been applied. Another
+    /// document's edits, and the parses that follow them on the worker, are
+    /// not waited for: a hover on a small file does not wait behind the
+    /// parse of a big one.
+    pub async fn caught_up_with(&self, uri: &str) {
+        let target = {
+            let queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
+            queued
+                .last
+                .get(uri)
+                .copied()
+                .unwrap_or(0)
+                .max(queued.last_for_all)
+        };
         let mut applied = self.applied.clone();
         let _ = applied.wait_for(|&n| n >= target).await;
     }
@@ -164,7 +204,7 @@ pub fn start(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Publis
     }
     Queue {
         tx,
-        enqueued: AtomicU64::new(0),
+        queued: std::sync::Mutex::new(Queued::default()),
         applied: applied_rx,
     }
 }
