@@ -36,9 +36,9 @@ impl Prefilter {
     /// The pre-filter for `rules`.
     pub fn new(rules: impl IntoIterator<Item = &'static Rule>) -> Prefilter {
         let rules: Vec<&'static Rule> = rules.into_iter().collect();
+        let declared: Vec<Vec<&'static str>> = rules.iter().map(|r| literals(r.code)).collect();
         let mut patterns: Vec<&'static str> = Vec::new();
-        for rule in &rules {
-            let declared = literals(rule.code);
+        for declared in &declared {
             if declared.is_empty() {
                 return Prefilter {
                     matcher: None,
@@ -47,7 +47,7 @@ impl Prefilter {
                     declared_by: Vec::new(),
                 };
             }
-            patterns.extend(declared);
+            patterns.extend(declared.iter().copied());
         }
         patterns.sort_unstable();
         patterns.dedup();
@@ -55,7 +55,7 @@ impl Prefilter {
             .iter()
             .map(|p| {
                 (0..rules.len())
-                    .filter(|&i| literals(rules[i].code).contains(p))
+                    .filter(|&i| declared[i].contains(p))
                     .collect()
             })
             .collect();

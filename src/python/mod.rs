@@ -336,10 +336,11 @@ fn advance(from: Point, text: &str) -> Point {
     }
 }
 
-/// `text` with the bytes of `range` (char boundaries) replaced by `new`,
-/// built in one copy straight into the shared allocation (going through
-/// a `String` copies twice: `Arc<str>::from(String)` moves the bytes).
-pub fn splice(text: &str, range: Range<usize>, new: &str) -> Arc<str> {
+/// `text` with the bytes of `range` replaced by `new`, built in one copy
+/// straight into the shared allocation (going through a `String` copies
+/// twice: `Arc<str>::from(String)` moves the bytes). `range` must lie on
+/// char boundaries, as for slicing (callers clamp it first).
+pub(crate) fn splice(text: &str, range: Range<usize>, new: &str) -> Arc<str> {
     let parts = [&text[..range.start], new, &text[range.end..]];
     let len = parts.iter().map(|p| p.len()).sum();
     let mut bytes = Arc::<[u8]>::new_uninit_slice(len);
