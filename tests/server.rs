@@ -25,6 +25,16 @@ async fn ready(encodings: &[&str], root: Option<&str>, options: Value) -> Harnes
     h
 }
 
+/// [`ready`] with default settings and a fault hook.
+async fn ready_with_fault_hook(hook: pyguide::server::FaultHook) -> Harness {
+    let mut h = start(Vec::new(), Some(hook));
+    h.client
+        .call("initialize", init_params(&[], None, Value::Null))
+        .await;
+    h.client.notify("initialized", json!({})).await;
+    h
+}
+
 const URI: &str = "file:///project/app.py";
 
 async fn open(client: &mut Pipe, uri: &str, text: &str) -> Vec<Value> {
@@ -1087,11 +1097,7 @@ async fn a_panicking_handler_is_answered_with_an_internal_error() {
             panic!("injected fault in {name}");
         }
     });
-    let mut h = start(Vec::new(), Some(hook));
-    h.client
-        .call("initialize", init_params(&[], None, Value::Null))
-        .await;
-    h.client.notify("initialized", json!({})).await;
+    let mut h = ready_with_fault_hook(hook).await;
     open(&mut h.client, URI, SAMPLE).await;
     let at = find(SAMPLE, "[]", 1);
     let failed = h
@@ -1469,11 +1475,7 @@ async fn a_hover_does_not_wait_behind_another_documents_parse() {
             let _ = channels.1.recv();
         }
     });
-    let mut h = start(Vec::new(), Some(hook));
-    h.client
-        .call("initialize", init_params(&[], None, Value::Null))
-        .await;
-    h.client.notify("initialized", json!({})).await;
+    let mut h = ready_with_fault_hook(hook).await;
     open(&mut h.client, URI, SAMPLE).await;
     open(&mut h.client, HELD, "x = 1\n").await;
     armed.store(true, Ordering::SeqCst);
