@@ -227,18 +227,6 @@ fn read_named_source(path: &Path) -> Result<String, String> {
     crate::files::read_named(path, crate::files::Limit::Source).map_err(|e| e.to_string())
 }
 
-/// Whether a file may define Django models (a cheap test before parsing),
-/// for the server's workspace index, which updates one file at a time;
-/// `check` parses only the files `detect::model_files_needed` picks.
-pub(crate) fn may_define_models(text: &str) -> bool {
-    // `models` too: a concrete model may subclass an abstract one imported
-    // with `from .abstract_models import *`, naming no `Model` at all.
-    text.contains("class ")
-        && ["Model", "models", "Manager", "QuerySet"]
-            .iter()
-            .any(|w| text.contains(w))
-}
-
 /// Checks one file; `parsed` is its text already parsed (by the model
 /// pass), so no file is parsed twice.
 fn check_file(

@@ -176,7 +176,8 @@ fn assigns_signal(statement: &str, aliases: &HashSet<String>) -> bool {
 }
 
 /// Which of `files` the model index needs (same order).
-pub fn needed(files: &[FileClasses]) -> Vec<bool> {
+pub fn needed<'f>(files: impl IntoIterator<Item = &'f FileClasses>) -> Vec<bool> {
+    let files: Vec<&FileClasses> = files.into_iter().collect();
     let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut bases: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut models: HashSet<&str> = HashSet::new();

@@ -81,6 +81,9 @@ pub struct Shared {
     /// Topics' first references, for diagnostics (no guide load needed).
     pub references: References,
     pub models: RwLock<Arc<ModelIndex>>,
+    /// What the workspace index read of each file (`workspace.rs`); locked
+    /// before `models` by whoever changes both.
+    pub workspace: Mutex<super::workspace::Files>,
     pub documents: Documents,
     /// The first root's `pyproject.toml` as `initialize` read it (`None`
     /// inside: there is none), until the document worker takes it for the
@@ -190,6 +193,7 @@ impl Shared {
             library: RwLock::new(Arc::new(library)),
             references: References::default(),
             models: RwLock::default(),
+            workspace: Mutex::default(),
             documents: Documents::default(),
             pyproject: Mutex::default(),
             initialized: AtomicBool::new(false),

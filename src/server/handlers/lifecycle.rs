@@ -22,7 +22,7 @@ use crate::server::config::{Layer, client_section, parse_layer, read_pyproject_k
 use crate::server::position::Encoding;
 use crate::server::state::{ClientCaps, Shared, TopicLinks};
 use crate::server::worker::{Op, Queue};
-use crate::server::workspace::{file_path, index_roots};
+use crate::server::workspace::{file_path, index_roots, install};
 
 /// How long the server waits for the client to answer one of its requests.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -240,12 +240,12 @@ fn index_workspace(shared: Arc<Shared>, queue: Arc<Queue>) {
     }
     tokio::spawn(async move {
         let indexed = in_background("indexing the workspace", move || index_roots(&roots));
-        let Some(index) = indexed.await else {
+        let Some((index, files)) = indexed.await else {
             return;
         };
         tracing::info!("workspace index: {} models", index.len());
         let changed = !(index.is_empty() && shared.models().is_empty());
-        shared.update_models(|models| *models = index);
+        install(&shared, index, files);
         if changed {
             queue.push(Op::Reanalyze);
         }
