@@ -15,11 +15,11 @@
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, Interest, ReadBuf};
 
-use super::watched::{Watched, is_retry};
+use super::watched::Watched;
 
 /// Reads a file descriptor (stdin: [`Reader::stdin`]) without a thread of
 /// its own.
@@ -67,21 +67,8 @@ impl AsyncRead for Reader {
         if buf.remaining() == 0 {
             return Poll::Ready(Ok(()));
         }
-        loop {
-            if !self.fd.is_watched() {
-                // Not watchable: a regular file or the like.
-                return Poll::Ready(self.read_now(buf));
-            }
-            // Data, the end of input, or an error the read reports at once.
-            if self.fd.now(libc::POLLIN) {
-                match self.read_now(buf) {
-                    Err(e) if is_retry(&e) => {}
-                    done => return Poll::Ready(done),
-                }
-            }
-            // Nothing to read: wait until the reactor says there is.
-            ready!(self.fd.poll_ready(cx, Interest::READABLE))?;
-        }
+        // Data (or the end of input), or wait for it in the reactor.
+        self.fd.poll_io(cx, || self.read_now(buf))
     }
 }
 

@@ -15,11 +15,11 @@
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 use tokio::io::{AsyncWrite, Interest};
 
-use super::watched::{Watched, is_retry};
+use super::watched::Watched;
 
 /// The most written in one call: a pipe that polls writable has room for
 /// at least one page, and a write of at most `PIPE_BUF` never blocks on it.
@@ -69,22 +69,8 @@ impl AsyncWrite for Writer {
         if buf.is_empty() {
             return Poll::Ready(Ok(0));
         }
-        loop {
-            if !self.fd.is_watched() {
-                // Not watchable: a regular file or the like, which never
-                // blocks for long.
-                return Poll::Ready(self.write_now(buf));
-            }
-            // Room for a page (or an error the write reports at once).
-            if self.fd.now(libc::POLLOUT) {
-                match self.write_now(buf) {
-                    Err(e) if is_retry(&e) => {}
-                    done => return Poll::Ready(done),
-                }
-            }
-            // No room: wait until the reactor says there is, then look again.
-            ready!(self.fd.poll_ready(cx, Interest::WRITABLE))?;
-        }
+        // Room for a page, or wait for it in the reactor.
+        self.fd.poll_io(cx, || self.write_now(buf))
     }
 
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -23,9 +23,11 @@ impl AsRawFd for Fd {
     }
 }
 
-/// `fd` and, when the reactor can watch it, its readiness.
+/// `fd`, the operation it is watched for, and, when the reactor can
+/// watch it, its readiness.
 pub struct Watched {
     pub fd: RawFd,
+    interest: Interest,
     ready: Option<AsyncFd<Fd>>,
 }
 
@@ -39,19 +41,60 @@ impl Watched {
         // SAFETY: `fd` stays open and the same while the `AsyncFd` lives
         // (this function's contract); `Fd` always returns it.
         let ready = unsafe { AsyncFd::register_with_interest(Fd(fd), interest) }.ok();
-        Watched { fd, ready }
+        Watched {
+            fd,
+            interest,
+            ready,
+        }
     }
 
     /// Whether the reactor watches the descriptor.
+    #[cfg(test)]
     pub fn is_watched(&self) -> bool {
         self.ready.is_some()
     }
 
-    /// Whether `poll` reports one of `events` now (an error or hang-up
-    /// counts: the operation then returns at once with it). A failed
+    /// Runs `op` (one read or write of the descriptor) once it will not
+    /// wait: at once on a descriptor the reactor can't watch (a regular
+    /// file, which never blocks for long); else when `poll` says it is
+    /// ready (an error or hang-up counts: `op` then returns at once with
+    /// it), waiting for the reactor in between. An `op` that only says "try
+    /// again" is run again.
+    pub fn poll_io<T>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut() -> io::Result<T>,
+    ) -> Poll<io::Result<T>> {
+        let Some(ready) = &self.ready else {
+            return Poll::Ready(op());
+        };
+        loop {
+            if self.now() {
+                match op() {
+                    Err(e) if is_retry(&e) => {}
+                    done => return Poll::Ready(done),
+                }
+            }
+            // Not ready: wait until the reactor says it may be, then look
+            // again.
+            let mut guard = if self.interest.is_readable() {
+                ready!(ready.poll_read_ready(cx))?
+            } else {
+                ready!(ready.poll_write_ready(cx))?
+            };
+            guard.clear_ready();
+        }
+    }
+
+    /// Whether `poll` reports the watched operation ready now. A failed
     /// `poll` says no: the caller waits for the reactor and asks again,
     /// rather than risk an operation that blocks the runtime.
-    pub fn now(&self, events: libc::c_short) -> bool {
+    fn now(&self) -> bool {
+        let events = if self.interest.is_readable() {
+            libc::POLLIN
+        } else {
+            libc::POLLOUT
+        };
         let mut p = libc::pollfd {
             fd: self.fd,
             events,
@@ -61,25 +104,10 @@ impl Watched {
         let n = unsafe { libc::poll(&mut p, 1, 0) };
         n > 0
     }
-
-    /// Waits until the reactor says the descriptor may be ready again
-    /// (`Ready` at once for one it doesn't watch).
-    pub fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<()>> {
-        let Some(ready) = &self.ready else {
-            return Poll::Ready(Ok(()));
-        };
-        let mut guard = if interest.is_readable() {
-            ready!(ready.poll_read_ready(cx))?
-        } else {
-            ready!(ready.poll_write_ready(cx))?
-        };
-        guard.clear_ready();
-        Poll::Ready(Ok(()))
-    }
 }
 
 /// Whether an error only means "try again".
-pub fn is_retry(e: &io::Error) -> bool {
+fn is_retry(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
