@@ -23,9 +23,7 @@ use super::{RULES, Rule, RuleSet, Selection};
 pub struct Prefilter {
     /// `None` when every file may (a selected rule declares no literal).
     matcher: Option<AhoCorasick>,
-    /// No rule is selected: no file needs the detectors.
-    none: bool,
-    /// The selected rules.
+    /// The selected rules (none: no file needs the detectors).
     rules: Vec<&'static Rule>,
     /// For each of the matcher's patterns, the rules (indexes into
     /// `rules`) that declare it.
@@ -42,7 +40,6 @@ impl Prefilter {
             if declared.is_empty() {
                 return Prefilter {
                     matcher: None,
-                    none: false,
                     rules,
                     declared_by: Vec::new(),
                 };
@@ -63,7 +60,6 @@ impl Prefilter {
             // A literal set that does not build (it always does for these
             // short ASCII words) only costs the skipping, never a finding.
             matcher: AhoCorasick::new(&patterns).ok(),
-            none: rules.is_empty(),
             rules,
             declared_by,
         }
@@ -76,7 +72,7 @@ impl Prefilter {
 
     /// False only when no selected rule can fire on `text`.
     pub fn may_fire(&self, text: &str) -> bool {
-        if self.none {
+        if self.rules.is_empty() {
             return false;
         }
         self.matcher.as_ref().is_none_or(|m| m.is_match(text))
