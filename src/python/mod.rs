@@ -161,10 +161,16 @@ impl Document {
     /// so a stale or out-of-range edit cannot panic; the range used is
     /// returned.
     pub fn edit(&mut self, range: Range<usize>, new_text: &str) -> Applied {
+        let range = self.clamp(range);
+        let text = splice(&self.text, range.clone(), new_text);
+        self.replace(range, new_text, text)
+    }
+
+    /// `range` clamped to the text and to char boundaries.
+    fn clamp(&self, range: Range<usize>) -> Range<usize> {
         let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
-        let old_end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
-        let text = splice(&self.text, start..old_end, new_text);
-        self.replace(start..old_end, new_text, text)
+        let end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
+        start..end
     }
 
     /// [`Document::edit`] when the text after the edit is already built
@@ -173,8 +179,10 @@ impl Document {
     /// that is not this text with the (clamped) edit applied is ignored,
     /// and the edit made as [`Document::edit`] makes it.
     pub fn edit_into(&mut self, range: Range<usize>, new_text: &str, result: Arc<str>) -> Applied {
-        let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
-        let old_end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
+        let Range {
+            start,
+            end: old_end,
+        } = self.clamp(range);
         let fits = result.len() == self.text.len() - (old_end - start) + new_text.len()
             && result.as_bytes()[..start] == self.text.as_bytes()[..start]
             && result.as_bytes()[start..start + new_text.len()] == *new_text.as_bytes()
