@@ -161,16 +161,9 @@ impl Document {
     /// so a stale or out-of-range edit cannot panic; the range used is
     /// returned.
     pub fn edit(&mut self, range: Range<usize>, new_text: &str) -> Applied {
-        let range = self.clamp(range);
+        let range = clamp(&self.text, range);
         let text = splice(&self.text, range.clone(), new_text);
         self.replace(range, new_text, text)
-    }
-
-    /// `range` clamped to the text and to char boundaries.
-    fn clamp(&self, range: Range<usize>) -> Range<usize> {
-        let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
-        let end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
-        start..end
     }
 
     /// [`Document::edit`] when the text after the edit is already built
@@ -182,7 +175,7 @@ impl Document {
         let Range {
             start,
             end: old_end,
-        } = self.clamp(range);
+        } = clamp(&self.text, range);
         let fits = result.len() == self.text.len() - (old_end - start) + new_text.len()
             && result.as_bytes()[..start] == self.text.as_bytes()[..start]
             && result.as_bytes()[start..start + new_text.len()] == *new_text.as_bytes()
@@ -283,8 +276,8 @@ impl Clone for Document {
 /// (0-based, counting `\n` as tree-sitter does). The tree holds the part's
 /// nodes only: its memory follows the part, not the file.
 pub fn parse_part(text: &str, range: Range<usize>, row: usize) -> Tree {
-    let end = floor_char_boundary(text, range.end.min(text.len()));
-    let start = floor_char_boundary(text, range.start.min(end));
+    let end = text.floor_char_boundary(range.end.min(text.len()));
+    let start = text.floor_char_boundary(range.start.min(end));
     let part = &text[start..end];
     let end_point = Point {
         row: row + part.bytes().filter(|&b| b == b'\n').count(),
@@ -322,11 +315,12 @@ pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     }
 }
 
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
+/// `range` clamped to `text` and to char boundaries (an edit's range:
+/// the document's own edits and the server's text step clamp alike).
+pub(crate) fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = text.floor_char_boundary(range.start.min(text.len()));
+    let end = text.floor_char_boundary(range.end.clamp(start, text.len()));
+    start..end
 }
 
 /// The point `text` ends at when it starts at `from` (rows count `\n`,

@@ -63,8 +63,7 @@ pub fn apply_to_text(
                     encoding,
                 }
                 .byte_range(range);
-                let start = floor_char_boundary(old, bytes.start.min(old_len));
-                let end = floor_char_boundary(old, bytes.end.clamp(start, old_len));
+                let std::ops::Range { start, end } = crate::python::clamp(old, bytes);
                 // One copy of the text per change, straight into the
                 // snapshot's shared allocation.
                 let new = crate::python::splice(old, start..end, &change.text);
@@ -117,14 +116,6 @@ pub fn apply_to_document(doc: &mut Document, edits: &[Edit], text: &Arc<str>) ->
         }
     }
     doc.text() == &**text
-}
-
-/// The largest char boundary of `text` at or before `i` (`i` ≤ its length).
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]
