@@ -185,8 +185,12 @@ pub(crate) fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             errors.push(format!("{}: no such file or folder", root.display()));
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
+        // Walked on every core (listing folders and the `stat`s for
+        // `pyvenv.cfg` wait on the kernel); the order is restored below.
+        let found: Mutex<(Vec<PathBuf>, Vec<String>)> = Mutex::default();
+        ignore::WalkBuilder::new(root)
             .require_git(false)
+            .threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
             .filter_entry(|e| {
                 let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                 !(is_dir
@@ -194,16 +198,27 @@ pub(crate) fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                     && (SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref())
                         || e.path().join("pyvenv.cfg").is_file()))
             })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_python(e.path()) => {
-                    files.push(e.into_path())
-                }
-                Ok(_) => {}
-                Err(e) => errors.push(e.to_string()),
-            }
-        }
+            .build_parallel()
+            .run(|| {
+                Box::new(|entry| {
+                    let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
+                    match entry {
+                        Ok(e)
+                            if e.file_type().is_some_and(|t| t.is_file())
+                                && is_python(e.path()) =>
+                        {
+                            found.0.push(e.into_path())
+                        }
+                        Ok(_) => {}
+                        Err(e) => found.1.push(e.to_string()),
+                    }
+                    ignore::WalkState::Continue
+                })
+            });
+        let (walked, mut walk_errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        walk_errors.sort();
+        files.extend(walked);
+        errors.extend(walk_errors);
     }
     files.sort();
     files.dedup();
@@ -330,8 +345,12 @@ fn check_all(
     let prefilter = Prefilter::for_selection(selection);
     let indexed: Vec<(&Result<String, String>, bool)> =
         texts.iter().zip(needed.iter().copied()).collect();
+    let cost = |(text, needed): &(&Result<String, String>, bool)| match text {
+        Ok(t) if *needed => t.len(),
+        _ => 0,
+    };
     let per_file: Vec<(Option<ModelIndex>, Mutex<Option<Document>>)> =
-        par_map(&indexed, |(text, needed)| match text {
+        par_map_costliest_first(&indexed, cost, |(text, needed)| match text {
             Ok(t) if *needed => {
                 let (index, doc) = detect::index_source(t);
                 let doc = doc.filter(|_| prefilter.may_fire(t));
@@ -375,7 +394,8 @@ fn check_all(
         .zip(&options)
         .map(|(((p, t), d), o)| (p, t, d, o))
         .collect();
-    let results = par_map(&jobs, |(path, text, doc, options)| {
+    let size = |(_, text, _, _): &Job| text.as_ref().map_or(0, String::len);
+    let results = par_map_costliest_first(&jobs, size, |(path, text, doc, options)| {
         let doc = doc.lock().unwrap_or_else(|p| p.into_inner()).take();
         let selected = (selection, &prefilter);
         check_file(&shown(path), text, doc, &models, options, selected, mode)
@@ -440,6 +460,30 @@ impl Raised {
 
 /// `f` over `items` on all cores, results in the items' order.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let order: Vec<usize> = (0..items.len()).collect();
+    par_map_in(items, &order, f)
+}
+
+/// [`par_map`] over items of very different costs: the costliest (by
+/// `cost`) start first, so no core is left alone with a big file at the
+/// end while the other idles (longest processing time first).
+fn par_map_costliest_first<T: Sync, R: Send>(
+    items: &[T],
+    cost: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
+    par_map_in(items, &order, f)
+}
+
+/// `f` over `items`, started in `order` (a permutation of their indexes),
+/// results in the items' order.
+fn par_map_in<T: Sync, R: Send>(
+    items: &[T],
+    order: &[usize],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     let workers = std::thread::available_parallelism()
@@ -448,10 +492,8 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let r = f(item);
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let r = f(&items[i]);
                     results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
                 }
             });
