@@ -277,6 +277,38 @@ fn check_reports_like_ruff_and_exits_1_on_warnings() {
 }
 
 #[test]
+fn a_file_reached_from_two_roots_is_checked_once_in_path_order() {
+    // Folders are walked on every core; the files still come out sorted,
+    // each once, whatever order the walkers found them in.
+    let dir = project();
+    let app = dir.path().join("app");
+    let emoji = app.join("emoji.py");
+    let run = pyguide(&[
+        "check",
+        app.to_str().unwrap(),
+        emoji.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("{}:1:20: PG401", emoji.display())),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[1].starts_with(&format!("{}:4:5: PG206", app.join("views.py").display())),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        lines[2], "Found 2 findings in 2 files (3 checked).",
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn check_json_has_1_based_character_columns_and_fix_edits() {
     let dir = project();
     let run = pyguide(&[
