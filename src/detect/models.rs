@@ -867,8 +867,52 @@ fn class_statement<'t>(
 /// not entering nested functions and classes. Assignments are statements
 /// (or the right side of a chained one), so expressions are not walked.
 fn self_attributes(body: Node, src: &str) -> Vec<String> {
+    // Most methods assign no `self.x`: a scan of their bytes says so
+    // without walking their statements.
+    if !may_assign_self_attribute(text(body, src)) {
+        return Vec::new();
+    }
     self_attributes_entering(body, src, &|kind| {
         kind == "assignment" || enters_statements(kind)
+    })
+}
+
+/// Whether `t` may assign an attribute of `self`: the word `self`, then
+/// (whitespace, line breaks and continuations skipped) `.`, a name, and
+/// `=` (not `==`) or `:` (an annotated assignment). False only when
+/// [`self_attributes`]' walk would find nothing in `t`; a test holds the
+/// two together on every method of the fixtures.
+fn may_assign_self_attribute(t: &str) -> bool {
+    let b = t.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || !c.is_ascii();
+    let skip = |mut i: usize| {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'\\') {
+            i += 1;
+        }
+        i
+    };
+    t.match_indices("self").any(|(at, _)| {
+        if at > 0 && ident(b[at - 1]) {
+            return false;
+        }
+        let mut i = skip(at + 4);
+        if b.get(i) != Some(&b'.') {
+            return false;
+        }
+        i = skip(i + 1);
+        let name = i;
+        while i < b.len() && ident(b[i]) {
+            i += 1;
+        }
+        if i == name {
+            return false;
+        }
+        i = skip(i);
+        match b.get(i) {
+            Some(b'=') => b.get(i + 1) != Some(&b'='),
+            Some(b':') => true,
+            _ => false,
+        }
     })
 }
 
@@ -1225,6 +1269,8 @@ mod tests {
         let mut inputs = vec![
             "class Q:\n    def a(self):\n        if x:\n            return self.filter(a=1)\n        for y in z:\n            while w:\n                with v:\n                    return super().all()\n        return (lambda: 1)()\n".to_string(),
             "class A:\n    def f(self):\n        self.a = self.b = 1\n        for x in y:\n            with z:\n                if q:\n                    self.c = [self.d for _ in r]\n        def g(): self.e = 1\n        try:\n            self.f: int = 2\n        except E:\n            pass\n".to_string(),
+            "class B:\n    def f(self):\n        self .a = 1\n        self.\\\n  b = 2\n        self.c: int\n        if self.d == 1: myself.e = 1\n        x = self.g\n        self.h[0] = 1\n        self.i += 1\n".to_string(),
+            "class C:\n    def f(self):\n        self.x: int = 2\n".to_string(),
         ];
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
         for entry in std::fs::read_dir(dir).unwrap() {
