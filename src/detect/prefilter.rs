@@ -59,7 +59,14 @@ impl Prefilter {
         Prefilter {
             // A literal set that does not build (it always does for these
             // short ASCII words) only costs the skipping, never a finding.
-            matcher: AhoCorasick::new(&patterns).ok(),
+            // A DFA: one table step per byte. `rules_for` reads every byte
+            // of every file that passes (overlapping, to see every
+            // pattern), where the default contiguous NFA took 2–3 times as
+            // long with the hints' few hundred literals.
+            matcher: AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&patterns)
+                .ok(),
             rules,
             declared_by,
         }
