@@ -335,12 +335,48 @@ struct Kinds {
     except_clause: u16,
     type_parameter: u16,
     match_statement: u16,
+    /// By kind id: whether any kind above is it (most nodes are of a kind
+    /// no rule looks at: one lookup instead of the whole chain of tests).
+    handled: Vec<bool>,
+}
+
+impl Kinds {
+    /// Every kind [`visit`] dispatches on: each field above.
+    fn dispatched(&self) -> impl Iterator<Item = u16> + '_ {
+        [
+            self.comparison_operator,
+            self.default_parameter,
+            self.typed_default_parameter,
+            self.call,
+            self.keyword_argument,
+            self.for_in_clause,
+            self.decorator,
+            self.function_definition,
+            self.yield_,
+            self.expression_statement,
+            self.for_statement,
+            self.class_definition,
+            self.identifier,
+            self.attribute,
+            self.module,
+            self.assignment,
+            self.decorated_definition,
+            self.lambda,
+            self.nonlocal_statement,
+            self.named_expression,
+            self.except_clause,
+            self.type_parameter,
+            self.match_statement,
+        ]
+        .into_iter()
+        .chain(self.comprehensions)
+    }
 }
 
 static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
     let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
     let id = |kind: &str| language.id_for_node_kind(kind, true);
-    Kinds {
+    let mut kinds = Kinds {
         comparison_operator: id("comparison_operator"),
         default_parameter: id("default_parameter"),
         typed_default_parameter: id("typed_default_parameter"),
@@ -370,7 +406,16 @@ static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
         except_clause: id("except_clause"),
         type_parameter: id("type_parameter"),
         match_statement: id("match_statement"),
+        handled: Vec::new(),
+    };
+    let mut handled = vec![false; language.node_kind_count()];
+    for kind in kinds.dispatched() {
+        if let Some(h) = handled.get_mut(usize::from(kind)) {
+            *h = true;
+        }
     }
+    kinds.handled = handled;
+    kinds
 });
 
 /// Runs the rules that look at `node`'s kind; `parent` is its parent.
@@ -381,8 +426,14 @@ pub(crate) fn visit<'t>(
     out: &mut Vec<Finding>,
 ) {
     let k = &*KINDS;
-    let on = ctx.options.checks();
     let kind = node.kind_id();
+    let handled = k.handled.get(usize::from(kind)).copied().unwrap_or(false);
+    // Debug builds (the tests) run the chain anyway and check the table
+    // against it on every node they analyse.
+    if !handled && !cfg!(debug_assertions) {
+        return;
+    }
+    let on = ctx.options.checks();
     if kind == k.identifier || kind == k.attribute {
         if let Some(parent) = parent
             && on & check::API_USAGE != 0
@@ -557,7 +608,14 @@ pub(crate) fn visit<'t>(
         if on & check::TASKS != 0 {
             tasks::check(ctx, node, out);
         }
+    } else {
+        debug_assert!(!handled, "kind {kind} is in the table but not dispatched");
+        return;
     }
+    debug_assert!(
+        handled,
+        "kind {kind} is dispatched but not in `Kinds::dispatched`"
+    );
 }
 
 /// Every (rule, qualified name) of the name tables (standard library and
