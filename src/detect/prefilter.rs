@@ -61,8 +61,9 @@ impl Prefilter {
             // short ASCII words) only costs the skipping, never a finding.
             // A DFA: one table step per byte. `rules_for` reads every byte
             // of every file that passes (overlapping, to see every
-            // pattern), where the default contiguous NFA took 2–3 times as
-            // long with the hints' few hundred literals.
+            // pattern); with the hints' few hundred literals the default
+            // contiguous NFA was 4 % of `check --hints`' CPU, and the DFA
+            // took `check --hints` on Django from 432 to 421 ms.
             matcher: AhoCorasick::builder()
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&patterns)
