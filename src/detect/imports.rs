@@ -281,14 +281,14 @@ fn dotted(node: Node, src: &str) -> String {
     }
 }
 
-/// Adds the builtin names bound by `node` (a target or parameter list).
-/// Whether `t` may hold an import or bind one of [`BUILTINS`]: the word
-/// part `import`, or a builtin's name where a binding can put it (after
-/// `def` or `class`; before `=` but not `==`, an operator that may start
-/// an augmented assignment, `,`, `)`, `]`, `:`, `in`, a comment, a line
-/// continuation or the end of `t`, whitespace and line breaks skipped). False only when the
-/// walk of [`ImportMap::read`] would find nothing in `t`; a test holds it
-/// to the walk on every node of the fixtures.
+/// Whether `t` may hold an import or bind one of [`BUILTINS`]: the text
+/// `import` anywhere, or a builtin's name where a binding can put it
+/// (after `def` or `class`; before `=` but not `==`, an operator that may
+/// start an augmented assignment, `,`, `)`, `]`, `:`, `in`, a comment, a
+/// line continuation or the end of `t`, whitespace and line breaks
+/// skipped). False only when the walk of [`ImportMap::read`] would find
+/// nothing in `t`; a test holds it to the walk on every node of the
+/// fixtures.
 fn may_import_or_bind(t: &str) -> bool {
     static WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
         std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(BUILTINS).ok());
@@ -299,7 +299,7 @@ fn may_import_or_bind(t: &str) -> bool {
         return true;
     };
     let b = t.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || !c.is_ascii();
+    let ident = super::model_files::is_ident_byte;
     words.find_overlapping_iter(t).any(|m| {
         let (start, end) = (m.start(), m.end());
         if (start > 0 && ident(b[start - 1])) || b.get(end).is_some_and(|&c| ident(c)) {
@@ -374,6 +374,7 @@ pub(crate) fn holds_statements(kind: &str) -> bool {
     )
 }
 
+/// Adds the builtin names bound by `node` (a target or parameter list).
 fn collect_identifiers(node: Node, src: &str, out: &mut HashSet<String>) {
     if node.kind_str() == "identifier" {
         let name = text(node, src);

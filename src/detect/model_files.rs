@@ -327,7 +327,10 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-fn is_ident_byte(c: u8) -> bool {
+/// Whether byte `c` may be part of a Python name (any non-ASCII byte
+/// counts, as a name may hold non-ASCII letters); the byte scans before
+/// the walks (`imports`, `models`) use it too.
+pub(crate) fn is_ident_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
 

@@ -884,7 +884,7 @@ fn self_attributes(body: Node, src: &str) -> Vec<String> {
 /// two together on every method of the fixtures.
 fn may_assign_self_attribute(t: &str) -> bool {
     let b = t.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || !c.is_ascii();
+    let ident = super::model_files::is_ident_byte;
     let skip = |mut i: usize| {
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'\\') {
             i += 1;
