@@ -111,20 +111,26 @@ pub fn index_roots(roots: &[PathBuf]) -> (ModelIndex, Files) {
         }
     }
     files.indexed = files.wanted();
-    let per_file = files.indexed.iter().filter_map(|k| {
-        let path = &files.classes[k].0;
-        match read_source(path) {
-            // A big file is read in parts (never one tree of it).
-            Ok(text) => Some((k.clone(), crate::detect::index_source(&text).0)),
-            Err(e) => {
-                tracing::debug!("workspace index: {e}");
-                None
-            }
-        }
-    });
+    let per_file =
+        files
+            .indexed
+            .iter()
+            .filter_map(|k| match index_from_disk(&files.classes[k].0) {
+                Ok(index) => Some((k.clone(), index)),
+                Err(e) => {
+                    tracing::debug!("workspace index: {e}");
+                    None
+                }
+            });
     let mut index = ModelIndex::default();
     index.extend(per_file);
     (index, files)
+}
+
+/// The models of the file at `path`, read from disk (a big file is read
+/// in parts: never one tree of it); the message says why it can't be read.
+fn index_from_disk(path: &Path) -> Result<ModelIndex, String> {
+    read_source(path).map(|text| crate::detect::index_source(&text).0)
 }
 
 /// The model index key of a file.
@@ -151,8 +157,8 @@ fn refresh(shared: &Shared, path: &Path, text: Option<&str>, doc: Option<&Docume
     let gained: Vec<(String, ModelIndex)> = change
         .gained
         .iter()
-        .filter_map(|(k, p)| match read_source(p) {
-            Ok(t) => Some((k.clone(), crate::detect::index_source(&t).0)),
+        .filter_map(|(k, p)| match index_from_disk(p) {
+            Ok(index) => Some((k.clone(), index)),
             Err(e) => {
                 tracing::warn!("workspace index: {e}");
                 None
