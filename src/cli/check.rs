@@ -10,10 +10,11 @@
 //! the safe fixes (`--unsafe-fixes` adds the others) and writes the files;
 //! `--diff` prints the same changes as a unified diff and writes nothing.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -243,16 +244,20 @@ fn read_named_source(path: &Path) -> Result<String, String> {
 }
 
 /// Checks one file; `parsed` is its text already parsed (by the model
-/// pass), so no file is parsed twice.
+/// pass), so no file is parsed twice, and whether it declares model
+/// classes of its own; `models` the project's model index and its
+/// relation names.
 fn check_file(
     shown: &str,
     text: &Result<String, String>,
-    parsed: Option<Document>,
-    models: &ModelIndex,
+    parsed: (Option<Document>, bool),
+    models: (&ModelIndex, &HashSet<String>),
     options: &Options,
     selection: (&Selection, &Prefilter),
     mode: FixMode,
 ) -> FileResult {
+    let (models, relations) = models;
+    let (parsed, own_models) = parsed;
     let (selection, prefilter) = selection;
     let text = match text {
         Ok(t) if !prefilter.may_fire(t) => {
@@ -278,7 +283,21 @@ fn check_file(
         rules: Some(prefilter.rules_for(text)),
         ..options.clone()
     };
-    let findings = analyse(text, parsed, &narrowed);
+    // A file no other pass parsed is parsed skimmed when it can be: the
+    // bodies of functions none of those rules can fire in are left out
+    // (`detect::skim`), else whole.
+    let skimmed = match &parsed {
+        None if !detect::is_chunked(text) => {
+            let text = Arc::from(text);
+            detect::skim::analyze(&text, own_models, models, relations, &narrowed)
+                .map(|f| f.into_iter().filter(|f| selection.allows(f.rule)).collect())
+        }
+        _ => None,
+    };
+    let findings = match skimmed {
+        Some(findings) => findings,
+        None => analyse(text, parsed, &narrowed),
+    };
     if mode.apply || mode.diff {
         let (new_text, applied) = detect::fix_all(
             text,
@@ -341,6 +360,8 @@ fn check_all(
     // Only the files holding classes the model index needs are parsed for
     // it; a tree is kept for the detectors only if they will read it.
     let needed = detect::model_files_needed(&classes);
+    // Files with model classes of their own are never skimmed.
+    let own_models: Vec<bool> = classes.iter().map(detect::FileClasses::has_root).collect();
     drop(classes);
     let prefilter = Prefilter::for_selection(selection);
     let indexed: Vec<(&Result<String, String>, bool)> =
@@ -386,19 +407,24 @@ fn check_all(
         &'a Result<String, String>,
         &'a Mutex<Option<Document>>,
         &'a Options,
+        bool,
     );
     let jobs: Vec<Job> = files
         .iter()
         .zip(&texts)
         .zip(&parsed)
         .zip(&options)
-        .map(|(((p, t), d), o)| (p, t, d, o))
+        .zip(&own_models)
+        .map(|((((p, t), d), o), m)| (p, t, d, o, *m))
         .collect();
-    let size = |(_, text, _, _): &Job| text.as_ref().map_or(0, String::len);
-    let results = par_map_costliest_first(&jobs, size, |(path, text, doc, options)| {
+    let size = |(_, text, _, _, _): &Job| text.as_ref().map_or(0, String::len);
+    let relations = models.relation_names();
+    let results = par_map_costliest_first(&jobs, size, |(path, text, doc, options, own)| {
         let doc = doc.lock().unwrap_or_else(|p| p.into_inner()).take();
         let selected = (selection, &prefilter);
-        check_file(&shown(path), text, doc, &models, options, selected, mode)
+        let models = (&models, &relations);
+        let parsed = (doc, *own);
+        check_file(&shown(path), text, parsed, models, options, selected, mode)
     });
     (results, projects.problems)
 }

@@ -68,6 +68,10 @@ pub(crate) struct Ctx<'a> {
     /// How many times a rule read other statements in a way the cache key
     /// of `incremental.rs` does not cover ([`Ctx::reads_other_statements`]).
     other_statement_reads: Cell<u64>,
+    /// The tree is skimmed (`detect/skim.rs`): some function bodies were
+    /// left out, so every read of the module beyond the statement being
+    /// analysed counts as [`Ctx::reads_other_statements`].
+    skimmed: bool,
 }
 
 /// A file-wide fact about the module, read from its root (`module_fact`):
@@ -300,7 +304,13 @@ impl<'a> Ctx<'a> {
             file,
             private_uses: std::cell::OnceCell::new(),
             other_statement_reads: Cell::new(0),
+            skimmed: false,
         }
+    }
+
+    /// Marks the tree as skimmed (see the field).
+    pub fn set_skimmed(&mut self) {
+        self.skimmed = true;
     }
 
     /// A file-wide list of names (`key` names it), computed on first use
@@ -329,6 +339,9 @@ impl<'a> Ctx<'a> {
         node: Node,
         compute: impl FnOnce() -> Vec<&'a str>,
     ) -> std::rc::Rc<Vec<&'a str>> {
+        if self.skimmed {
+            self.reads_other_statements();
+        }
         let k = (key, node.id());
         if let Some(v) = self.facts.borrow().get(&k) {
             return v.clone();
@@ -345,6 +358,9 @@ impl<'a> Ctx<'a> {
     ) -> std::rc::Rc<std::collections::HashSet<String>> {
         if let Some(file) = self.file {
             return file.serializers.clone();
+        }
+        if self.skimmed {
+            self.reads_other_statements();
         }
         self.serializers
             .get_or_init(|| std::rc::Rc::new(compute()))
@@ -399,6 +415,9 @@ impl<'a> Ctx<'a> {
     pub fn private_uses(&self) -> Option<std::rc::Rc<PrivateUses<'a>>> {
         if self.file.is_some() {
             return None;
+        }
+        if self.skimmed {
+            self.reads_other_statements();
         }
         let uses = self.private_uses.get_or_init(|| {
             std::rc::Rc::new(PrivateUses::of(self.root, self.src, &|n| self.count(n)))

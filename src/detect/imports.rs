@@ -289,7 +289,7 @@ fn dotted(node: Node, src: &str) -> String {
 /// skipped). False only when the walk of [`ImportMap::read`] would find
 /// nothing in `t`; a test holds it to the walk on every node of the
 /// fixtures.
-fn may_import_or_bind(t: &str) -> bool {
+pub(crate) fn may_import_or_bind(t: &str) -> bool {
     static WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
         std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(BUILTINS).ok());
     if t.contains("import") {

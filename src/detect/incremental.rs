@@ -92,6 +92,11 @@ pub struct Analyzer {
     options: Options,
     /// The work the last analysis took (see [`super::analyze_counting_work`]).
     work: u64,
+    /// The tree is skimmed (`detect/skim.rs`).
+    skimmed: bool,
+    /// How many times the last analysis read other statements
+    /// (`Ctx::reads_other_statements`).
+    other_reads: u64,
 }
 
 impl Analyzer {
@@ -103,7 +108,20 @@ impl Analyzer {
             methods: HashMap::new(),
             options,
             work: 0,
+            skimmed: false,
+            other_reads: 0,
         }
+    }
+
+    /// Analyses skimmed trees (`detect/skim.rs`): every read of the module
+    /// beyond the unit analysed is counted ([`Analyzer::last_other_reads`]).
+    pub(crate) fn set_skimmed(&mut self, skimmed: bool) {
+        self.skimmed = skimmed;
+    }
+
+    /// How many times the last analysis read other statements.
+    pub(crate) fn last_other_reads(&self) -> u64 {
+        self.other_reads
     }
 
     pub fn options(&self) -> &Options {
@@ -226,7 +244,10 @@ impl Analyzer {
 
         // 2. The context key.
         let own = ModelIndex::from_classes(classes);
-        let ctx = Ctx::new(doc, imports, Models::new(&own, models), &self.options);
+        let mut ctx = Ctx::new(doc, imports, Models::new(&own, models), &self.options);
+        if self.skimmed {
+            ctx.set_skimmed();
+        }
         let mut hasher = Xxh3::new();
         self.options.hash(&mut hasher);
         hasher.write_u64(imports_hash);
@@ -318,6 +339,7 @@ impl Analyzer {
             self.methods.retain(|k, _| live.contains(k));
         }
         self.work = ctx.work();
+        self.other_reads = ctx.other_statement_reads();
         Some(super::finish(doc, &self.options, findings))
     }
 }

@@ -18,6 +18,7 @@ mod models;
 mod prefilter;
 mod readers;
 mod rules;
+pub mod skim;
 mod suppress;
 mod syntax;
 mod target;
@@ -348,6 +349,11 @@ impl RuleSet {
 
     pub fn contains(&self, code: &str) -> bool {
         self.codes.binary_search(&code).is_ok()
+    }
+
+    /// The codes, sorted.
+    pub fn codes(&self) -> &[&'static str] {
+        &self.codes
     }
 }
 

@@ -66,6 +66,12 @@ impl FileClasses {
     pub fn is_empty(&self) -> bool {
         self.classes.is_empty()
     }
+
+    /// Whether a class is a model, manager or queryset by its own bases or
+    /// body (see the module's doc).
+    pub fn has_root(&self) -> bool {
+        self.classes.iter().any(|c| c.root)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -337,20 +343,21 @@ pub(crate) fn is_ident_byte(c: u8) -> bool {
 /// One token: an identifier (or keyword), or any other byte outside
 /// strings and comments. Strings and numbers' digits are skipped whole.
 #[derive(Debug, Clone, Copy)]
-struct Tok {
-    start: usize,
-    end: usize,
-    ident: bool,
+pub(crate) struct Tok {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) ident: bool,
     /// The indentation (in columns, a tab to the next multiple of 8) when
     /// this is the first token of a logical line.
-    first_of_line: Option<usize>,
+    pub(crate) first_of_line: Option<usize>,
 }
 
-/// A Python lexer that knows only what [`logical_lines`] needs: strings
+/// A Python lexer that knows only what [`logical_lines`] (and
+/// `skim.rs`'s function finder) needs: strings
 /// (any prefix, triple-quoted, escapes), comments, bracket depth and
 /// backslash continuations. Error-tolerant: an unterminated one-line
 /// string ends at its line, an unterminated triple-quoted one at the end.
-struct Lexer<'a> {
+pub(crate) struct Lexer<'a> {
     b: &'a [u8],
     i: usize,
     /// Open brackets: newlines inside them continue the line.
@@ -360,7 +367,7 @@ struct Lexer<'a> {
 }
 
 impl<'a> Lexer<'a> {
-    fn new(b: &'a [u8]) -> Lexer<'a> {
+    pub(crate) fn new(b: &'a [u8]) -> Lexer<'a> {
         Lexer {
             b,
             // A byte order mark is no part of the first line's first token.
@@ -374,7 +381,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn next(&mut self) -> Option<Tok> {
+    pub(crate) fn next(&mut self) -> Option<Tok> {
         let b = self.b;
         let mut indent = 0;
         let mut counting = self.line_start;

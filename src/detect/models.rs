@@ -258,6 +258,23 @@ impl ModelIndex {
     }
 
     /// The models of one file, from its classes.
+    /// Every name under which a model of the index reaches a relation:
+    /// its relation fields, its properties returning one, and the reverse
+    /// accessors other models' fields give it. `x.<name>` reads a relation
+    /// only for one of these (what `Models::relation_on` and
+    /// `Models::relation_by_name` answer from).
+    pub fn relation_names(&self) -> std::collections::HashSet<String> {
+        let mut names = std::collections::HashSet::new();
+        for def in self.by_name.values().flatten() {
+            names.extend(def.fields.iter().map(|f| f.name.clone()));
+            names.extend(def.rel_properties.iter().map(|(p, _)| p.clone()));
+        }
+        for accessors in self.reverse.values() {
+            names.extend(accessors.iter().map(|(a, _, _)| a.clone()));
+        }
+        names
+    }
+
     pub(crate) fn from_classes(classes: Vec<ClassDef>) -> ModelIndex {
         let mut index = ModelIndex::default();
         if !classes.is_empty() {

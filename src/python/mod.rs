@@ -120,6 +120,74 @@ impl Document {
         }
     }
 
+    /// `text`'s tree with the byte ranges `holes` (sorted, disjoint) left
+    /// out of the parse: tree-sitter's included ranges are the rest, and
+    /// the parser reads `masked` (the same length as `text`, which may
+    /// differ in a few bytes next to the holes so that what is left parses
+    /// alone; see `detect::skim`). The document's text is `text`: nodes
+    /// keep their offsets, so what the rules read of them is the file's
+    /// own text. The document is not to be edited (an edit reparses the
+    /// whole text).
+    pub fn parse_skimmed(text: Arc<str>, masked: &str, holes: &[Range<usize>]) -> Document {
+        thread_local! {
+            static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
+        }
+        debug_assert_eq!(text.len(), masked.len());
+        let bytes = masked.as_bytes();
+        // Rows and columns of the ranges' ends, counted in one pass.
+        let mut ranges = Vec::with_capacity(holes.len() + 1);
+        let (mut row, mut line_start, mut counted) = (0usize, 0usize, 0usize);
+        let mut point = |at: usize| {
+            for (i, &b) in bytes[counted..at].iter().enumerate() {
+                if b == b'\n' {
+                    row += 1;
+                    line_start = counted + i + 1;
+                }
+            }
+            counted = at;
+            Point {
+                row,
+                column: at - line_start,
+            }
+        };
+        let mut at = 0;
+        for hole in holes {
+            let start_point = point(at);
+            let end_point = point(hole.start);
+            ranges.push(tree_sitter::Range {
+                start_byte: at,
+                end_byte: hole.start,
+                start_point,
+                end_point,
+            });
+            at = hole.end;
+        }
+        let start_point = point(at);
+        let end_point = point(bytes.len());
+        ranges.push(tree_sitter::Range {
+            start_byte: at,
+            end_byte: bytes.len(),
+            start_point,
+            end_point,
+        });
+        let tree = PARSER.with(|p| {
+            let mut p = p.borrow_mut();
+            // Refused only for ranges out of order or overlapping, which
+            // `holes` never gives: the whole text is then parsed (correct,
+            // only slower).
+            p.set_included_ranges(&ranges).ok();
+            let tree = parse_with(&mut p, masked, None);
+            p.set_included_ranges(&[]).ok();
+            tree
+        });
+        Document {
+            text,
+            tree,
+            parser: None,
+            parsed: true,
+        }
+    }
+
     /// `text` without a syntax tree (an empty module): for a file too large
     /// to analyse, whose text must still follow the editor's edits. Edits
     /// change only the text.

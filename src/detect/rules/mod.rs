@@ -58,6 +58,7 @@ use std::sync::LazyLock;
 use tree_sitter::Node;
 
 use super::context::Ctx;
+use super::skim;
 use super::{Finding, Rule};
 
 /// Every rule, ordered by code.
@@ -748,6 +749,30 @@ static LITERALS_BY_CODE: LazyLock<std::collections::HashMap<&'static str, Vec<&'
 /// The literals rule `code` can't fire without (empty: none declared).
 pub(crate) fn literals(code: &str) -> Vec<&'static str> {
     LITERALS_BY_CODE.get(code).cloned().unwrap_or_default()
+}
+
+/// The unit guard of rule `code`, for a skimmed parse (`detect/skim.rs`):
+/// `None` for a rule no function body may be left out for. A rule whose
+/// findings spell one of its literals in the function they start in has
+/// [`skim::Guard::Spelled`]; the others test what their construct needs. `tests/skim.rs` holds each to its rule on every fixture.
+pub(crate) fn unit_guard(code: &str) -> Option<skim::Guard> {
+    Some(match code {
+        "PG101" => skim::Guard::Test(mutable_default::unit_guard),
+        "PG105" => skim::Guard::Test(missing_wraps::unit_guard),
+        "PG108" => skim::Guard::Test(closure_in_loop::unit_guard),
+        "PG111" => skim::Guard::Test(comprehension_scope::unit_guard),
+        "PG401" => skim::Guard::Test(is_literal::unit_guard),
+        "PG402" => skim::Guard::Test(eq_none::unit_guard),
+        "PG525" => skim::Guard::Test(match_statement::unit_guard),
+        "PG601" => skim::Guard::Test(n_plus_one::unit_guard),
+        "PG118" => skim::Guard::Words(&["cache", "lru_cache"]),
+        "PG611" => skim::Guard::Words(&["raw", "extra", "execute", "executemany", "RawSQL"]),
+        "PG203" | "PG206" | "PG207" | "PG208" | "PG209" | "PG214" | "PG621" | "PG702" | "PG704"
+        | "PG705" | "PG709" | "PG712" | "PG715" | "PG720" | "PG754" | "PG756" => {
+            skim::Guard::Spelled
+        }
+        _ => return None,
+    })
 }
 
 /// Every file-wide fact rules read through `Ctx::module_fact`, by key: a

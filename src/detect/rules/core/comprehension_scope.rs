@@ -196,3 +196,9 @@ pub(crate) fn global_names<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
     });
     out
 }
+
+/// The unit guard of PG111 (`detect/skim.rs`): a comprehension (`for`) in
+/// the body of a class defined in the function.
+pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
+    unit.word("class") && unit.word("for")
+}

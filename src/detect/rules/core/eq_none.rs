@@ -90,3 +90,30 @@ fn fix_title(op: &str, replacement: &str, none_on_right: bool) -> String {
         format!("Replace `None {op}` with `None {replacement}`")
     }
 }
+
+/// The unit guard (`detect/skim.rs`): `==` or `!=` with `None` on one
+/// side (over spaces, continued lines and parentheses; a comment there
+/// counts as a match).
+pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
+    use crate::detect::model_files::is_ident_byte;
+    let b = unit.text.as_bytes();
+    let gap = |c: u8| c.is_ascii_whitespace() || matches!(c, b'\\' | b'(' | b')');
+    ["==", "!="].iter().any(|op| {
+        unit.text.match_indices(op).any(|(i, _)| {
+            let mut r = i + 2;
+            while b.get(r).is_some_and(|&c| gap(c)) {
+                r += 1;
+            }
+            if b.get(r) == Some(&b'#')
+                || (b[r..].starts_with(b"None") && !b.get(r + 4).is_some_and(|&c| is_ident_byte(c)))
+            {
+                return true;
+            }
+            let mut l = i;
+            while l > 0 && gap(b[l - 1]) {
+                l -= 1;
+            }
+            l >= 4 && &b[l - 4..l] == b"None" && !(l > 4 && is_ident_byte(b[l - 5]))
+        })
+    })
+}

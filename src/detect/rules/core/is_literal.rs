@@ -84,3 +84,59 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
         });
     }
 }
+
+/// The unit guard (`detect/skim.rs`): an `is` whose right operand starts
+/// with something other than a name (a number, a string, a bracket, a
+/// sign), or with a string prefix and a quote, or whose left operand ends
+/// with a quote, a closing bracket or a number.
+pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
+    use crate::detect::model_files::is_ident_byte;
+    let b = unit.text.as_bytes();
+    let space = |c: u8| c.is_ascii_whitespace() || c == b'\\';
+    unit.text.match_indices("is").any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        if before.is_some_and(is_ident_byte) || b.get(i + 2).is_some_and(|&c| is_ident_byte(c)) {
+            return false;
+        }
+        // The right operand, after an optional `not`.
+        let mut at = i + 2;
+        while b.get(at).is_some_and(|&c| space(c)) {
+            at += 1;
+        }
+        if b[at..].starts_with(b"not") && !b.get(at + 3).is_some_and(|&c| is_ident_byte(c)) {
+            at += 3;
+            while b.get(at).is_some_and(|&c| space(c)) {
+                at += 1;
+            }
+        }
+        let word_end = (at..b.len())
+            .find(|&j| !is_ident_byte(b[j]))
+            .unwrap_or(b.len());
+        let right = match b.get(at) {
+            None => false,
+            Some(&c) if is_ident_byte(c) && !c.is_ascii_digit() => {
+                word_end - at <= 2 && matches!(b.get(word_end), Some(b'"' | b'\''))
+            }
+            Some(_) => true,
+        };
+        if right {
+            return true;
+        }
+        // The left operand's end.
+        let mut end = i;
+        while end > 0 && space(b[end - 1]) {
+            end -= 1;
+        }
+        let Some(&last) = end.checked_sub(1).and_then(|j| b.get(j)) else {
+            return false;
+        };
+        if is_ident_byte(last) {
+            let mut start = end;
+            while start > 0 && is_ident_byte(b[start - 1]) {
+                start -= 1;
+            }
+            return b[start].is_ascii_digit();
+        }
+        matches!(last, b'"' | b'\'' | b')' | b']' | b'}')
+    })
+}

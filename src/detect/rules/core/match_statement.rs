@@ -188,3 +188,8 @@ pub(crate) fn module_constants<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
 fn is_upper_case(name: &str) -> bool {
     name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_ascii_lowercase())
 }
+
+/// The unit guard (`detect/skim.rs`): a `match` statement, with a `case`.
+pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
+    unit.word("match") && unit.word("case")
+}

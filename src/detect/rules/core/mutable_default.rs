@@ -170,3 +170,51 @@ fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
         applicability: Applicability::Unsafe,
     })
 }
+
+/// The unit guard (`detect/skim.rs`): a default belongs to the function's
+/// own signature, to a nested function (a second `def`) or to a lambda;
+/// in the signature, a mutable default is a `[`, `{` or `(` after an `=`,
+/// or a (dotted) name called there.
+pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
+    unit.word("lambda") || unit.words("def", 2) >= 2 || may_default_mutable(unit.header)
+}
+
+/// Whether an `=` in `header` is followed by a bracket or a called name.
+fn may_default_mutable(header: &str) -> bool {
+    let b = header.as_bytes();
+    let skip = |mut at: usize| {
+        while b
+            .get(at)
+            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'\\')
+        {
+            at += 1;
+        }
+        at
+    };
+    b.iter().enumerate().any(|(i, &c)| {
+        if c != b'=' {
+            return false;
+        }
+        let mut at = skip(i + 1);
+        loop {
+            match b.get(at) {
+                Some(b'[' | b'{' | b'(') => return true,
+                Some(&c) if crate::detect::model_files::is_ident_byte(c) => {
+                    while b
+                        .get(at)
+                        .is_some_and(|&c| crate::detect::model_files::is_ident_byte(c))
+                    {
+                        at += 1;
+                    }
+                    at = skip(at);
+                    if b.get(at) == Some(&b'.') {
+                        at = skip(at + 1);
+                        continue;
+                    }
+                    return b.get(at) == Some(&b'(');
+                }
+                _ => return false,
+            }
+        }
+    })
+}

@@ -1270,3 +1270,37 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
         applicability: Applicability::Safe,
     })
 }
+
+/// The unit guard (`detect/skim.rs`): a loop (`for`, of a statement or a
+/// comprehension) and a read of a relation the model index knows
+/// (`row.<relation>`: a name after a `.`).
+pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
+    use crate::detect::model_files::is_ident_byte;
+    if unit.relations.is_empty() || !unit.word("for") {
+        return false;
+    }
+    let b = unit.text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'.' {
+            i += 1;
+            continue;
+        }
+        let mut at = i + 1;
+        while b
+            .get(at)
+            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'\\')
+        {
+            at += 1;
+        }
+        let start = at;
+        while b.get(at).is_some_and(|&c| is_ident_byte(c)) {
+            at += 1;
+        }
+        if at > start && unit.relations.contains(&unit.text[start..at]) {
+            return true;
+        }
+        i = at.max(i + 1);
+    }
+    false
+}

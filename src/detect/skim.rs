@@ -1,0 +1,527 @@
+//! Skimmed parsing, for `check`: the bodies of functions where none of the
+//! selected rules can fire are left out of the parse.
+//!
+//! Parsing is half of `check`'s time, and most of a file's bytes are
+//! function bodies. Each rule that can be skimmed declares a *unit guard*
+//! ([`guard`]): a test of a function's text (from its first decorator to
+//! the end of its body) that is false only when no finding of the rule
+//! can start in that function. A top-level function or a method of a
+//! top-level class whose text passes no selected rule's guard is
+//! *skimmed*: its header (decorators, signature) is parsed, its body is
+//! not. The parser reads a copy of the text where the body's first three
+//! bytes read `...`, and tree-sitter's included ranges leave out the rest
+//! of the body, so the function parses as `def f(...):\n    ...`. Nodes
+//! keep their offsets, and the document's text is the file's own.
+//!
+//! What a rule reads outside the function it reports in stays whole:
+//! every module-level statement, every class's header and class-level
+//! statements, every function's decorators and signature. A body is never
+//! skimmed when it may import or bind a builtin's name (the file's
+//! imports are read from every statement, `imports::may_import_or_bind`).
+//! What rules read of other functions' bodies goes through `Ctx`: the
+//! module facts, the module's serializers, the callers of private
+//! helpers. In a skimmed analysis those reads are counted
+//! (`Ctx::reads_other_statements`), and any of them makes the caller parse
+//! the whole file instead ([`analyze`] returns `None`). So does a tree
+//! with a syntax error, a body the lexer and tree-sitter disagree on, a
+//! file that declares its own Django models (the model index reads
+//! methods), and a selected rule with no guard.
+//!
+//! `tests/skim.rs` holds every guard to its rule on every fixture,
+//! example and real file (each finding starts in a function that passes
+//! its rule's guard, or outside any), and the skimmed analysis to the
+//! whole one.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::imports::may_import_or_bind;
+use super::model_files::{Lexer, is_ident_byte};
+use super::{Analyzer, Finding, ModelIndex, Options};
+use crate::python::Document;
+
+/// One function a skimmed parse may leave the body of: a top-level
+/// function or a method of a top-level class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Function {
+    /// From its first decorator to the end of its body: the text its
+    /// rules' guards read.
+    pub range: Range<usize>,
+    /// Where its header ends: the start of the body's first line.
+    pub header_end: usize,
+    /// What the parse leaves out: from just after the body's first three
+    /// bytes (read as `...`) to the body's last line break.
+    pub hole: Range<usize>,
+}
+
+/// One logical line: where its first token starts, the start of its
+/// physical line, its indentation, and its first two tokens.
+struct Line {
+    start: usize,
+    line_start: usize,
+    indent: usize,
+    first: Range<usize>,
+    second: Option<Range<usize>>,
+}
+
+fn logical_lines(b: &[u8]) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut lexer = Lexer::new(b);
+    let mut want_second = false;
+    while let Some(tok) = lexer.next() {
+        if let Some(indent) = tok.first_of_line {
+            let line_start = b[..tok.start]
+                .iter()
+                .rposition(|&c| c == b'\n' || c == b'\r')
+                .map_or(0, |p| p + 1);
+            lines.push(Line {
+                start: tok.start,
+                line_start,
+                indent,
+                first: tok.start..tok.end,
+                second: None,
+            });
+            want_second = true;
+        } else if want_second {
+            if let Some(line) = lines.last_mut() {
+                line.second = Some(tok.start..tok.end);
+            }
+            want_second = false;
+        }
+    }
+    lines
+}
+
+/// The functions of `text` a skimmed parse may leave the body of, in
+/// order (see [`Function`]). A function whose body starts on its header's
+/// line, or whose body's first line holds fewer than three bytes, has
+/// none.
+pub(crate) fn functions(text: &str) -> Vec<Function> {
+    let b = text.as_bytes();
+    let lines = logical_lines(b);
+    let word = |r: &Range<usize>| &b[r.clone()];
+    let is_def = |l: &Line| {
+        word(&l.first) == b"def"
+            || (word(&l.first) == b"async" && l.second.as_ref().is_some_and(|s| word(s) == b"def"))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        if line.indent != 0 {
+            i += 1;
+            continue;
+        }
+        if is_def(line) {
+            if let Some(f) = function(text, &lines, i) {
+                out.push(f);
+            }
+        } else if word(&line.first) == b"class"
+            && let Some(body) = lines.get(i + 1).filter(|l| l.indent > 0)
+        {
+            let direct = body.indent;
+            let mut j = i + 1;
+            while j < lines.len() && lines[j].indent > 0 {
+                if lines[j].indent == direct
+                    && is_def(&lines[j])
+                    && let Some(f) = function(text, &lines, j)
+                {
+                    out.push(f);
+                }
+                j += 1;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The function whose `def` line is `lines[i]`, if its body can be left
+/// out.
+fn function(text: &str, lines: &[Line], i: usize) -> Option<Function> {
+    let b = text.as_bytes();
+    let def = &lines[i];
+    let body = lines.get(i + 1).filter(|l| l.indent > def.indent)?;
+    let mut start = def.line_start;
+    for d in lines[..i].iter().rev() {
+        if d.indent != def.indent || b[d.start] != b'@' {
+            break;
+        }
+        start = d.line_start;
+    }
+    let end = lines[i + 1..]
+        .iter()
+        .find(|l| l.indent <= def.indent)
+        .map_or(b.len(), |l| l.line_start);
+    // The hole ends at the body's last line break, so the next statement
+    // starts a line of its own after the `...`.
+    let last_break = b[..end].iter().rposition(|&c| c == b'\n');
+    let hole_end = match last_break {
+        Some(p) if end < b.len() || p + 1 == b.len() => p,
+        _ => b.len(),
+    };
+    let first = body.start;
+    let room = b.get(first..first + 3)?;
+    if room.iter().any(|&c| c == b'\n' || c == b'\r')
+        || !text.is_char_boundary(first + 3)
+        || first + 3 >= hole_end
+    {
+        return None;
+    }
+    Some(Function {
+        range: start..end,
+        header_end: body.line_start,
+        hole: first + 3..hole_end,
+    })
+}
+
+/// What a rule's guard reads: one function's text and header, and what
+/// the project tells.
+pub(crate) struct Unit<'a> {
+    pub text: &'a str,
+    pub header: &'a str,
+    /// The names of every relation the model index knows (PG601).
+    pub relations: &'a HashSet<String>,
+}
+
+impl Unit<'_> {
+    /// Whether `w` occurs in the function as a whole word.
+    pub fn word(&self, w: &str) -> bool {
+        count_words(self.text, w, 1) >= 1
+    }
+
+    /// How many times (up to `max`) `w` occurs as a whole word.
+    pub fn words(&self, w: &str, max: usize) -> usize {
+        count_words(self.text, w, max)
+    }
+}
+
+fn count_words(text: &str, w: &str, max: usize) -> usize {
+    let b = text.as_bytes();
+    let mut n = 0;
+    for (i, _) in text.match_indices(w) {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + w.len()).copied();
+        if !before.is_some_and(is_ident_byte) && !after.is_some_and(is_ident_byte) {
+            n += 1;
+            if n >= max {
+                break;
+            }
+        }
+    }
+    n
+}
+
+/// A rule's unit guard: false only when no finding of the rule can start
+/// in the function.
+#[derive(Clone, Copy)]
+pub(crate) enum Guard {
+    /// Its findings spell one of its literals in the function they start
+    /// in: one of them occurs there (as the pre-filter reads them in the
+    /// file: as a substring), or the file imports one under another name
+    /// ([`aliased`]).
+    Spelled,
+    /// Its findings spell one of these words in the function, or the file
+    /// imports one under another name.
+    Words(&'static [&'static str]),
+    /// A test of what its construct needs.
+    Test(fn(&Unit) -> bool),
+}
+
+/// Whether a name holding a word of `words` is imported under another
+/// name somewhere in the file (`from x import mark_safe as ms`): a guard
+/// that looks for the word would then miss `ms(...)`. An `as` after a
+/// name holding the word counts when the names before it on the
+/// statement (over brackets and continued lines) lead back to `import`,
+/// or to a comment (it may sit inside a bracketed import).
+fn aliased(text: &str, words: &[&str]) -> bool {
+    let b = text.as_bytes();
+    words.iter().any(|w| {
+        text.match_indices(w).any(|(i, _)| {
+            let mut at = i + w.len();
+            while b.get(at).is_some_and(|&c| is_ident_byte(c)) {
+                at += 1;
+            }
+            while b
+                .get(at)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'\\')
+            {
+                at += 1;
+            }
+            let r#as =
+                b[at..].starts_with(b"as") && !b.get(at + 2).is_some_and(|&c| is_ident_byte(c));
+            r#as && in_import(b, i)
+        })
+    })
+}
+
+/// Whether the name at `i` may be in an import statement (see
+/// [`aliased`]).
+fn in_import(b: &[u8], i: usize) -> bool {
+    let mut at = i;
+    while at > 0 {
+        let c = b[at - 1];
+        if c == b'#' {
+            return true;
+        }
+        if c == b'\n' || c == b'\r' {
+            // A statement goes on over a line only inside brackets or
+            // after a backslash: look at what ends the line above.
+            let mut k = at - 1;
+            while k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'\r' | b'\n') {
+                k -= 1;
+            }
+            if k == 0 || !matches!(b[k - 1], b'(' | b',' | b'\\') && !is_ident_byte(b[k - 1]) {
+                break;
+            }
+            if is_ident_byte(b[k - 1]) && !b[..k].ends_with(b"as") {
+                // A name ending the line above (`a as b` then a newline
+                // in brackets, or a comment's last word).
+                let line = b[..k]
+                    .iter()
+                    .rposition(|&c| c == b'\n')
+                    .map_or(0, |p| p + 1);
+                if b[line..k].contains(&b'#') {
+                    return true;
+                }
+            }
+        } else if !(is_ident_byte(c) || matches!(c, b'.' | b',' | b' ' | b'\t' | b'(' | b'\\')) {
+            break;
+        }
+        at -= 1;
+    }
+    count_words(
+        std::str::from_utf8(&b[at..i]).unwrap_or("import"),
+        "import",
+        1,
+    ) > 0
+}
+
+/// Whether rule `code`'s guard passes on the function of `text` that
+/// holds offset `at` (a finding's start): `None` when the rule has no
+/// guard or `at` is in no function a skimmed parse may leave the body
+/// of. For the tests that hold each guard to its rule.
+pub fn guard_at(text: &str, code: &str, at: usize, relations: &HashSet<String>) -> Option<bool> {
+    let guard = super::rules::unit_guard(code)?;
+    let f = functions(text)
+        .into_iter()
+        .find(|f| f.range.contains(&at))?;
+    let unit = Unit {
+        text: &text[f.range.clone()],
+        header: &text[f.range.start..f.header_end],
+        relations,
+    };
+    Some(match guard {
+        Guard::Spelled => super::rules::literals(code)
+            .iter()
+            .any(|w| unit.text.contains(w)),
+        Guard::Words(words) => words.iter().any(|w| unit.word(w)) || aliased(text, words),
+        Guard::Test(test) => test(&unit),
+    })
+}
+
+/// Whether rule `code` has a unit guard (no file is skimmed for a rule
+/// without one).
+pub fn has_guard(code: &str) -> bool {
+    super::rules::unit_guard(code).is_some()
+}
+
+/// The analysis of `text` with the bodies of the functions where none of
+/// `options`' rules can fire left out of the parse; `None` when it can't
+/// be skimmed (see the module's doc), or when nothing would be left out:
+/// the caller then parses the whole text. `relations` are the relation
+/// names of `models` ([`ModelIndex::relation_names`]); `own_models`
+/// whether `text` declares model classes of its own
+/// ([`super::FileClasses::has_root`] of [`super::scan_classes`]).
+pub fn analyze(
+    text: &Arc<str>,
+    own_models: bool,
+    models: &ModelIndex,
+    relations: &HashSet<String>,
+    options: &Options,
+) -> Option<Vec<Finding>> {
+    let rules = options.rules.as_ref()?;
+    let mut guards: Vec<(Guard, Vec<&'static str>)> = Vec::new();
+    for code in rules.codes() {
+        let guard = super::rules::unit_guard(code)?;
+        let words = match guard {
+            Guard::Words(words) => words.to_vec(),
+            _ => super::rules::literals(code),
+        };
+        if matches!(guard, Guard::Spelled | Guard::Words(_)) && aliased(text, &words) {
+            return None;
+        }
+        guards.push((guard, words));
+    }
+    // A file with model classes of its own: the model index reads their
+    // methods (`self.x = ...`).
+    if own_models {
+        return None;
+    }
+    let mut holes: Vec<Range<usize>> = Vec::new();
+    let mut firsts: Vec<usize> = Vec::new();
+    let mut skipped: Vec<Range<usize>> = Vec::new();
+    for f in functions(text) {
+        let unit = Unit {
+            text: &text[f.range.clone()],
+            header: &text[f.range.start..f.header_end],
+            relations,
+        };
+        let passes = |(g, words): &(Guard, Vec<&str>)| match g {
+            Guard::Spelled => words.iter().any(|w| unit.text.contains(w)),
+            Guard::Words(_) => words.iter().any(|w| unit.word(w)),
+            Guard::Test(test) => test(&unit),
+        };
+        if guards.iter().any(passes) || may_import_or_bind(unit.text) {
+            continue;
+        }
+        firsts.push(f.hole.start - 3);
+        holes.push(f.hole.clone());
+        skipped.push(f.range.clone());
+    }
+    if holes.is_empty() {
+        return None;
+    }
+    let mut masked = String::with_capacity(text.len());
+    let mut at = 0;
+    for &first in &firsts {
+        masked.push_str(&text[at..first]);
+        masked.push_str("...");
+        at = first + 3;
+    }
+    masked.push_str(&text[at..]);
+    let doc = Document::parse_skimmed(text.clone(), &masked, &holes);
+    let root = doc.root();
+    if root.has_error() {
+        return None;
+    }
+    // Each left-out body must read as the `...` of a function's block.
+    for &first in &firsts {
+        let node = root.descendant_for_byte_range(first, first + 3)?;
+        let block = node
+            .parent()
+            .filter(|p| p.kind() == "expression_statement" && node.kind() == "ellipsis")
+            .and_then(|s| s.parent())
+            .filter(|b| b.kind() == "block")?;
+        block
+            .parent()
+            .filter(|f| f.kind() == "function_definition")?;
+    }
+    let mut analyzer = Analyzer::new(options.clone());
+    analyzer.set_skimmed(true);
+    let mut findings = analyzer.analyze(&doc, models);
+    if analyzer.last_other_reads() > 0 {
+        return None;
+    }
+    // By the guards, none can start in a skimmed function; what the `...`
+    // may say there is not the file's.
+    findings.retain(|f| {
+        let i = skipped.partition_point(|r| r.end <= f.range.start);
+        !skipped.get(i).is_some_and(|r| r.contains(&f.range.start))
+    });
+    Some(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The functions of `text`, each as (its text, its header, what the
+    /// parse leaves out).
+    fn check(text: &str, expect: &[(&str, &str, &str)]) {
+        let got: Vec<(&str, &str, &str)> = functions(text)
+            .iter()
+            .map(|f| {
+                (
+                    &text[f.range.clone()],
+                    &text[f.range.start..f.header_end],
+                    &text[f.hole.clone()],
+                )
+            })
+            .collect();
+        assert_eq!(got, expect, "{text:?}");
+    }
+
+    #[test]
+    fn top_level_functions_and_methods() {
+        check(
+            "import os\n\n@dec\ndef f(a,\n      b):\n    x = 1\n    return x\n\nX = 1\n",
+            &[(
+                "@dec\ndef f(a,\n      b):\n    x = 1\n    return x\n\n",
+                "@dec\ndef f(a,\n      b):\n",
+                " 1\n    return x\n",
+            )],
+        );
+        check(
+            "class A(B):\n    y = 2\n\n    async def m(self):\n        await g()\n    # c\n\n    def n(self): return 1\nz = 3",
+            &[(
+                "    async def m(self):\n        await g()\n    # c\n\n",
+                "    async def m(self):\n",
+                "it g()\n    # c\n",
+            )],
+        );
+    }
+
+    #[test]
+    fn bodies_it_does_not_skim() {
+        // On the header's line; too short a first line; nested in an `if`;
+        // a nested class's methods.
+        check("def f(): return 1\n", &[]);
+        check("def f():\n    x\n    y = 2\n", &[]);
+        check("if X:\n    def f():\n        return 1\n", &[]);
+        check(
+            "class A:\n    class B:\n        def f(self):\n            return 1\n",
+            &[],
+        );
+    }
+
+    #[test]
+    fn strings_and_brackets_do_not_cut_a_body() {
+        check(
+            "def f():\n    s = '''\ndef g():\n    pass\n'''\n    return (1,\n2)\nend = 1\n",
+            &[(
+                "def f():\n    s = '''\ndef g():\n    pass\n'''\n    return (1,\n2)\n",
+                "def f():\n",
+                " '''\ndef g():\n    pass\n'''\n    return (1,\n2)",
+            )],
+        );
+    }
+
+    #[test]
+    fn the_last_function_runs_to_the_end() {
+        check(
+            "def f():\n    return 1",
+            &[("def f():\n    return 1", "def f():\n", "urn 1")],
+        );
+    }
+
+    #[test]
+    fn an_alias_is_seen() {
+        assert!(aliased(
+            "from x import (\n  mark_safe  as ms)\n",
+            &["mark_safe"]
+        ));
+        assert!(aliased("from x import executemany as em\n", &["execute"]));
+        assert!(aliased(
+            "from x import (\n    a as b,\n    raw as r,\n)\n",
+            &["raw"]
+        ));
+        assert!(aliased(
+            "from x import (  # c\n    raw as r,\n)\n",
+            &["raw"]
+        ));
+        assert!(aliased("import a.raw as r\n", &["raw"]));
+        assert!(!aliased(
+            "from x import mark_safe\nmark_safe_as = 1\n",
+            &["mark_safe"]
+        ));
+        assert!(!aliased(
+            "try:\n    f()\nexcept (A,\n        CancelledError) as e:\n    pass\n",
+            &["CancelledError"]
+        ));
+        assert!(!aliased("with raw_cursor() as c:\n    pass\n", &["raw"]));
+    }
+}
