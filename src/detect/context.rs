@@ -70,7 +70,10 @@ pub(crate) struct Ctx<'a> {
     other_statement_reads: Cell<u64>,
     /// The tree is skimmed (`detect/skim.rs`): some function bodies were
     /// left out, so every read of the module beyond the statement being
-    /// analysed counts as [`Ctx::reads_other_statements`].
+    /// analysed that may read them counts as
+    /// [`Ctx::reads_other_statements`] (a module fact outside
+    /// `rules::SKIM_EXACT_FACTS`, the serializers, the private names'
+    /// uses).
     skimmed: bool,
 }
 
@@ -328,6 +331,9 @@ impl<'a> Ctx<'a> {
             }
             debug_assert!(false, "module fact {key:?} is not in rules::MODULE_FACTS");
         }
+        if self.skimmed && !super::rules::SKIM_EXACT_FACTS.contains(&key) {
+            self.reads_other_statements();
+        }
         self.node_fact(key, self.root, compute)
     }
 
@@ -339,9 +345,6 @@ impl<'a> Ctx<'a> {
         node: Node,
         compute: impl FnOnce() -> Vec<&'a str>,
     ) -> std::rc::Rc<Vec<&'a str>> {
-        if self.skimmed {
-            self.reads_other_statements();
-        }
         let k = (key, node.id());
         if let Some(v) = self.facts.borrow().get(&k) {
             return v.clone();

@@ -324,6 +324,131 @@ pub(crate) fn may_import_or_bind(t: &str) -> bool {
     })
 }
 
+/// [`may_import_or_bind`] for the text of a function's body, sharper
+/// where a body allows it. A body without `def`, `lambda`, `class` or
+/// `case` holds no parameter list and no capture pattern, so a builtin's
+/// name before `,`, `)`, `]` or `:` binds only as part of an assignment,
+/// `for` or `with`/`except ... as` target, or as an annotated target:
+/// - before `,`, `)` or `]`: the rest of its line holds `=` or `in`, or
+///   ends with `,`, an open bracket or a backslash, or its line holds
+///   `as`, or opens more brackets than it closes (the statement goes on;
+///   strings and the comment left out), or holds a string that does not
+///   end on it, or the punctuation is on a later line;
+/// - before `:`: a walrus (`:=`), a name first on its line, or after `as`.
+///
+/// False only when the walk of [`ImportMap::read`] would find nothing in
+/// `t`; a test holds it to the walk on every function body of the
+/// fixtures.
+pub(crate) fn may_import_or_bind_in_body(t: &str) -> bool {
+    if !may_import_or_bind(t) {
+        return false;
+    }
+    if t.contains("import")
+        || ["def", "lambda", "class", "case"]
+            .iter()
+            .any(|k| has_keyword(t, k))
+    {
+        return true;
+    }
+    static WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(BUILTINS).ok());
+    let Some(words) = WORDS.as_ref() else {
+        return true;
+    };
+    let b = t.as_bytes();
+    let ident = super::model_files::is_ident_byte;
+    words.find_overlapping_iter(t).any(|m| {
+        let (start, end) = (m.start(), m.end());
+        if (start > 0 && ident(b[start - 1])) || b.get(end).is_some_and(|&c| ident(c)) {
+            return false;
+        }
+        let line_start = b[..start]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let line_end = b[end..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |p| end + p);
+        let before = t[line_start..start].trim_end();
+        let after_as = before.ends_with(" as") || before == "as";
+        let first_on_line = before.is_empty();
+        let after = t[end..].trim_start().as_bytes();
+        let on_this_line = t[end..line_end].trim_start().as_bytes();
+        match after.first() {
+            Some(b'=') => after.get(1) != Some(&b'='),
+            Some(b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'<' | b'>') => {
+                after.iter().take(4).any(|&c| c == b'=')
+            }
+            Some(b'i') => after.get(1) == Some(&b'n') && !after.get(2).is_some_and(|&c| ident(c)),
+            Some(b'#' | b'\\') | None => true,
+            Some(b':') => after.get(1) == Some(&b'=') || first_on_line || after_as,
+            Some(b',' | b')' | b']') => {
+                if on_this_line.is_empty() || after_as {
+                    return true;
+                }
+                // The line's code: strings blanked, its comment cut.
+                let Some(code) = line_code(&t[line_start..line_end]) else {
+                    return true;
+                };
+                let rest = code.get(end - line_start..).unwrap_or("");
+                let opens = code.bytes().filter(|c| b"([{".contains(c)).count();
+                let closes = code.bytes().filter(|c| b")]}".contains(c)).count();
+                let trimmed = rest.trim_end();
+                has_assignment(rest)
+                    || has_keyword(rest, "in")
+                    || has_keyword(&code, "as")
+                    || trimmed.ends_with([',', '(', '[', '{', '\\'])
+                    || opens > closes
+            }
+            _ => false,
+        }
+    })
+}
+
+/// `line` with the contents of its strings turned into spaces and its
+/// comment cut off, so brackets and `=` in either do not count; `None`
+/// when a string does not end on the line.
+fn line_code(line: &str) -> Option<String> {
+    let mut out = String::with_capacity(line.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                    continue;
+                }
+                out.push(' ');
+            }
+            None if c == '#' => break,
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    quote.is_none().then_some(out)
+}
+
+/// Whether `t` holds an `=` that is no comparison (`==`, `!=`, `<=`, `>=`).
+fn has_assignment(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'='
+            && b.get(i + 1) != Some(&b'=')
+            && !(i > 0 && matches!(b[i - 1], b'=' | b'!' | b'<' | b'>'))
+    })
+}
+
 /// Whether `keyword` occurs in `t` where it could be the keyword: not
 /// preceded by a letter or `_` and not followed by a letter, digit or `_`
 /// (`format` and `before` do not hold `for`; `1for` may, in old Pythons).
@@ -483,6 +608,63 @@ mod tests {
         }
         // The scan does skip: most nodes import nothing and bind no builtin.
         assert!(skipped * 2 > nodes, "{skipped} of {nodes}");
+    }
+
+    #[test]
+    fn the_body_scan_skips_only_bodies_the_walk_finds_nothing_in() {
+        let mut inputs: Vec<String> = [
+            "def f():\n    a, list = b\n",
+            "def f():\n    (a,\n     list) = b\n",
+            "def f():\n    (a,\n     list,\n     c) = b\n",
+            "def f():\n    ((a, list)\n     , c) = b\n",
+            "def f():\n    [a,\n     list\n    ] = b\n",
+            "def f():\n    for a, str in b:\n        pass\n",
+            "def f():\n    for (a,\n         str) in b:\n        pass\n",
+            "def f():\n    with g() as (a, str):\n        pass\n",
+            "def f():\n    with g() as str:\n        pass\n",
+            "def f():\n    try:\n        pass\n    except E as str:\n        pass\n",
+            "def f():\n    str: int = 1\n    list: int\n",
+            "def f():\n    if (str := g()):\n        pass\n",
+            "def f():\n    x = [y for a, dict in z]\n",
+            "def f():\n    a, *list = b\n",
+            "def f():\n    a = list = b\n",
+            "def f():\n    a, list \\\n        = b\n",
+            "def f():\n    return isinstance(x, str) and g(list, dict)\n",
+            "def f():\n    y = {str: 1, int: 2}[x]\n    z = w[len:]\n",
+            "def f():\n    print(x, list)\n    h(\n        str,\n        int)\n",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        for dir in ["/tests/fixtures", "/examples/blog", "/examples/scripts"] {
+            let dir = format!("{}{dir}", env!("CARGO_MANIFEST_DIR"));
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "py") {
+                    inputs.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let (mut bodies, mut skipped) = (0, 0);
+        for src in &inputs {
+            let doc = Document::parse(src.as_str());
+            crate::python::walk(doc.root(), |node| {
+                if node.kind() == "block"
+                    && node
+                        .parent()
+                        .is_some_and(|p| p.kind() == "function_definition")
+                {
+                    bodies += 1;
+                    let body = text(node, src);
+                    if !may_import_or_bind_in_body(body) {
+                        skipped += 1;
+                        let full = ImportMap::read(node, src, &|_| false, false);
+                        assert!(full.names.is_empty() && full.defined.is_empty(), "{body}");
+                    }
+                }
+                true
+            });
+        }
+        assert!(skipped * 2 > bodies, "{skipped} of {bodies}");
     }
 
     /// Resolves each expression statement of `src` after its imports.

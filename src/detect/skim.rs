@@ -17,7 +17,9 @@
 //! every module-level statement, every class's header and class-level
 //! statements, every function's decorators and signature. A body is never
 //! skimmed when it may import or bind a builtin's name (the file's
-//! imports are read from every statement, `imports::may_import_or_bind`).
+//! imports are read from every statement,
+//! `imports::may_import_or_bind_in_body`; the header, parameters
+//! included, is always parsed).
 //! What rules read of other functions' bodies goes through `Ctx`: the
 //! module facts, the module's serializers, the callers of private
 //! helpers. In a skimmed analysis those reads are counted
@@ -36,7 +38,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::imports::may_import_or_bind;
+use super::imports::may_import_or_bind_in_body;
 use super::model_files::{Lexer, is_ident_byte};
 use super::{Analyzer, Finding, ModelIndex, Options};
 use crate::python::Document;
@@ -53,23 +55,58 @@ pub(crate) struct Function {
     /// What the parse leaves out: from just after the body's first three
     /// bytes (read as `...`) to the body's last line break.
     pub hole: Range<usize>,
+    /// What its tokens hold, decorators included.
+    pub lexed: Lexed,
+    /// Its decorator lines, nested functions' and classes' too: from the
+    /// `@` to the next logical line.
+    pub decorators: Vec<Range<usize>>,
 }
 
 /// One logical line: where its first token starts, the start of its
-/// physical line, its indentation, and its first two tokens.
+/// physical line, its indentation, its first two tokens, and what its
+/// tokens hold (outside strings and comments).
 struct Line {
     start: usize,
     line_start: usize,
     indent: usize,
     first: Range<usize>,
     second: Option<Range<usize>>,
+    lexed: Lexed,
+}
+
+/// What the tokens of some lines hold (strings and comments left out).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Lexed {
+    /// Statements starting with `def` (or `async def`).
+    pub defs: usize,
+    /// Statements starting with `class`.
+    pub classes: usize,
+    pub lambda: bool,
+    pub r#for: bool,
+    pub r#while: bool,
+    /// An `is` PG401's scan finds suspicious ([`super::rules::IsScan`]).
+    pub is_literal: bool,
+}
+
+impl Lexed {
+    fn add(&mut self, other: &Lexed) {
+        self.defs += other.defs;
+        self.classes += other.classes;
+        self.lambda |= other.lambda;
+        self.r#for |= other.r#for;
+        self.r#while |= other.r#while;
+        self.is_literal |= other.is_literal;
+    }
 }
 
 fn logical_lines(b: &[u8]) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     let mut lexer = Lexer::new(b);
     let mut want_second = false;
+    let mut is_scan = super::rules::IsScan::default();
     while let Some(tok) = lexer.next() {
+        let text = &b[tok.start..tok.end];
+        let suspicious = is_scan.token(b, tok.start, tok.end, tok.ident);
         if let Some(indent) = tok.first_of_line {
             let line_start = b[..tok.start]
                 .iter()
@@ -81,13 +118,33 @@ fn logical_lines(b: &[u8]) -> Vec<Line> {
                 indent,
                 first: tok.start..tok.end,
                 second: None,
+                lexed: Lexed {
+                    defs: usize::from(text == b"def"),
+                    classes: usize::from(text == b"class"),
+                    ..Lexed::default()
+                },
             });
             want_second = true;
         } else if want_second {
             if let Some(line) = lines.last_mut() {
                 line.second = Some(tok.start..tok.end);
+                if text == b"def" && &b[line.first.clone()] == b"async" {
+                    line.lexed.defs = 1;
+                }
             }
             want_second = false;
+        }
+        if let Some(line) = lines.last_mut() {
+            let lexed = &mut line.lexed;
+            lexed.is_literal |= suspicious;
+            if tok.ident {
+                match text {
+                    b"lambda" => lexed.lambda = true,
+                    b"for" => lexed.r#for = true,
+                    b"while" => lexed.r#while = true,
+                    _ => {}
+                }
+            }
         }
     }
     lines
@@ -145,17 +202,27 @@ fn function(text: &str, lines: &[Line], i: usize) -> Option<Function> {
     let b = text.as_bytes();
     let def = &lines[i];
     let body = lines.get(i + 1).filter(|l| l.indent > def.indent)?;
-    let mut start = def.line_start;
-    for d in lines[..i].iter().rev() {
+    let (mut start, mut first_line) = (def.line_start, i);
+    for (k, d) in lines[..i].iter().enumerate().rev() {
         if d.indent != def.indent || b[d.start] != b'@' {
             break;
         }
-        start = d.line_start;
+        (start, first_line) = (d.line_start, k);
     }
-    let end = lines[i + 1..]
+    let last_line = lines[i + 1..]
         .iter()
-        .find(|l| l.indent <= def.indent)
-        .map_or(b.len(), |l| l.line_start);
+        .position(|l| l.indent <= def.indent)
+        .map_or(lines.len(), |k| i + 1 + k);
+    let end = lines.get(last_line).map_or(b.len(), |l| l.line_start);
+    let mut lexed = Lexed::default();
+    let mut decorators = Vec::new();
+    for (k, l) in lines[first_line..last_line].iter().enumerate() {
+        lexed.add(&l.lexed);
+        if b[l.start] == b'@' {
+            let next = lines.get(first_line + k + 1).map_or(end, |n| n.line_start);
+            decorators.push(l.start..next);
+        }
+    }
     // The hole ends at the body's last line break, so the next statement
     // starts a line of its own after the `...`.
     let last_break = b[..end].iter().rposition(|&c| c == b'\n');
@@ -175,6 +242,8 @@ fn function(text: &str, lines: &[Line], i: usize) -> Option<Function> {
         range: start..end,
         header_end: body.line_start,
         hole: first + 3..hole_end,
+        lexed,
+        decorators,
     })
 }
 
@@ -183,19 +252,53 @@ fn function(text: &str, lines: &[Line], i: usize) -> Option<Function> {
 pub(crate) struct Unit<'a> {
     pub text: &'a str,
     pub header: &'a str,
+    /// What its tokens hold.
+    pub lexed: Lexed,
+    /// The text of its decorator lines.
+    pub decorators: Vec<&'a str>,
     /// The names of every relation the model index knows (PG601).
     pub relations: &'a HashSet<String>,
 }
 
-impl Unit<'_> {
+impl<'a> Unit<'a> {
+    fn of(text: &'a str, f: &Function, relations: &'a HashSet<String>) -> Unit<'a> {
+        Unit {
+            text: &text[f.range.clone()],
+            header: &text[f.range.start..f.header_end],
+            lexed: f.lexed,
+            decorators: f.decorators.iter().map(|r| &text[r.clone()]).collect(),
+            relations,
+        }
+    }
+
     /// Whether `w` occurs in the function as a whole word.
     pub fn word(&self, w: &str) -> bool {
         count_words(self.text, w, 1) >= 1
     }
 
-    /// How many times (up to `max`) `w` occurs as a whole word.
-    pub fn words(&self, w: &str, max: usize) -> usize {
-        count_words(self.text, w, max)
+    /// Whether `w` occurs as a whole word followed by `(` (over spaces,
+    /// line breaks and closing parentheses: `(qs.raw)(sql)`).
+    pub fn calls(&self, w: &str) -> bool {
+        let b = self.text.as_bytes();
+        self.text.match_indices(w).any(|(i, _)| {
+            let before = i.checked_sub(1).map(|j| b[j]);
+            let mut at = i + w.len();
+            if before.is_some_and(is_ident_byte) || b.get(at).is_some_and(|&c| is_ident_byte(c)) {
+                return false;
+            }
+            while b
+                .get(at)
+                .is_some_and(|&c| c.is_ascii_whitespace() || matches!(c, b'\\' | b')'))
+            {
+                at += 1;
+            }
+            b.get(at) == Some(&b'(')
+        })
+    }
+
+    /// Whether `w` occurs as a whole word on a decorator line.
+    pub fn decorated_by(&self, w: &str) -> bool {
+        self.decorators.iter().any(|d| count_words(d, w, 1) >= 1)
     }
 }
 
@@ -224,9 +327,13 @@ pub(crate) enum Guard {
     /// file: as a substring), or the file imports one under another name
     /// ([`aliased`]).
     Spelled,
-    /// Its findings spell one of these words in the function, or the file
-    /// imports one under another name.
-    Words(&'static [&'static str]),
+    /// Its findings are calls of one of these names (as whole words,
+    /// then `(`), or the file imports one under another name.
+    Calls(&'static [&'static str]),
+    /// Its findings are on functions decorated with one of these names
+    /// (as whole words on a decorator line), or the file imports one
+    /// under another name.
+    DecoratedBy(&'static [&'static str]),
     /// A test of what its construct needs.
     Test(fn(&Unit) -> bool),
 }
@@ -309,16 +416,15 @@ pub fn guard_at(text: &str, code: &str, at: usize, relations: &HashSet<String>) 
     let f = functions(text)
         .into_iter()
         .find(|f| f.range.contains(&at))?;
-    let unit = Unit {
-        text: &text[f.range.clone()],
-        header: &text[f.range.start..f.header_end],
-        relations,
-    };
+    let unit = Unit::of(text, &f, relations);
     Some(match guard {
         Guard::Spelled => super::rules::literals(code)
             .iter()
             .any(|w| unit.text.contains(w)),
-        Guard::Words(words) => words.iter().any(|w| unit.word(w)) || aliased(text, words),
+        Guard::Calls(words) => words.iter().any(|w| unit.calls(w)) || aliased(text, words),
+        Guard::DecoratedBy(words) => {
+            words.iter().any(|w| unit.decorated_by(w)) || aliased(text, words)
+        }
         Guard::Test(test) => test(&unit),
     })
 }
@@ -348,10 +454,10 @@ pub fn analyze(
     for code in rules.codes() {
         let guard = super::rules::unit_guard(code)?;
         let words = match guard {
-            Guard::Words(words) => words.to_vec(),
+            Guard::Calls(words) | Guard::DecoratedBy(words) => words.to_vec(),
             _ => super::rules::literals(code),
         };
-        if matches!(guard, Guard::Spelled | Guard::Words(_)) && aliased(text, &words) {
+        if !matches!(guard, Guard::Test(_)) && aliased(text, &words) {
             return None;
         }
         guards.push((guard, words));
@@ -365,17 +471,20 @@ pub fn analyze(
     let mut firsts: Vec<usize> = Vec::new();
     let mut skipped: Vec<Range<usize>> = Vec::new();
     for f in functions(text) {
-        let unit = Unit {
-            text: &text[f.range.clone()],
-            header: &text[f.range.start..f.header_end],
-            relations,
-        };
+        let unit = Unit::of(text, &f, relations);
         let passes = |(g, words): &(Guard, Vec<&str>)| match g {
             Guard::Spelled => words.iter().any(|w| unit.text.contains(w)),
-            Guard::Words(_) => words.iter().any(|w| unit.word(w)),
+            Guard::Calls(_) => words.iter().any(|w| unit.calls(w)),
+            Guard::DecoratedBy(_) => words.iter().any(|w| unit.decorated_by(w)),
             Guard::Test(test) => test(&unit),
         };
-        if guards.iter().any(passes) || may_import_or_bind(unit.text) {
+        let body = &text[f.header_end..f.range.end];
+        // A body's `global` statements are a module fact
+        // (`rules::SKIM_EXACT_FACTS`).
+        if guards.iter().any(passes)
+            || may_import_or_bind_in_body(body)
+            || count_words(body, "global", 1) > 0
+        {
             continue;
         }
         firsts.push(f.hole.start - 3);

@@ -59,6 +59,9 @@ use tree_sitter::Node;
 
 use super::context::Ctx;
 use super::skim;
+
+/// PG401's token scan, which `detect/skim.rs` runs in its lexer pass.
+pub(crate) use self::core::is_literal::IsScan;
 use super::{Finding, Rule};
 
 /// Every rule, ordered by code.
@@ -765,8 +768,8 @@ pub(crate) fn unit_guard(code: &str) -> Option<skim::Guard> {
         "PG402" => skim::Guard::Test(eq_none::unit_guard),
         "PG525" => skim::Guard::Test(match_statement::unit_guard),
         "PG601" => skim::Guard::Test(n_plus_one::unit_guard),
-        "PG118" => skim::Guard::Words(&["cache", "lru_cache"]),
-        "PG611" => skim::Guard::Words(&["raw", "extra", "execute", "executemany", "RawSQL"]),
+        "PG118" => skim::Guard::DecoratedBy(&["cache", "lru_cache"]),
+        "PG611" => skim::Guard::Calls(&["raw", "extra", "execute", "executemany", "RawSQL"]),
         "PG203" | "PG206" | "PG207" | "PG208" | "PG209" | "PG214" | "PG621" | "PG702" | "PG704"
         | "PG705" | "PG709" | "PG712" | "PG715" | "PG720" | "PG754" | "PG756" => {
             skim::Guard::Spelled
@@ -795,6 +798,21 @@ pub(crate) const MODULE_FACTS: &[(&str, crate::detect::context::ModuleFact)] = &
     ("celery app tasks", tasks::module_app_tasks),
     ("setting names", settings::module_setting_names),
     ("settings set to True", settings::module_settings_true),
+];
+
+/// The module facts a skimmed tree (`detect/skim.rs`) gives exactly: each
+/// reads the module's own statements, compound statements' blocks and
+/// definitions' names (`readers::scope::visit_own`, `settings::collect`),
+/// never a function's body, except `global-names`, whose `global`
+/// statements skimming never leaves out (a body holding `global` is
+/// parsed). The others count as reads of other statements there.
+pub(crate) const SKIM_EXACT_FACTS: &[&str] = &[
+    "match-constants",
+    "star-import",
+    "module-names",
+    "global-names",
+    "setting names",
+    "settings set to True",
 ];
 
 /// The module's serializer classes (`Ctx::module_strings`), given those

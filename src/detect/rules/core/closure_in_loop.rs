@@ -323,5 +323,5 @@ fn bind_fix(ctx: &Ctx, func: Node, defaults: &str) -> Option<Fix> {
 /// The unit guard (`detect/skim.rs`): a closure (a lambda or a second
 /// `def`: the function itself is in no loop) in a loop or comprehension.
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    (unit.word("lambda") || unit.words("def", 2) >= 2) && (unit.word("for") || unit.word("while"))
+    (unit.lexed.lambda || unit.lexed.defs >= 2) && (unit.lexed.r#for || unit.lexed.r#while)
 }

@@ -200,5 +200,5 @@ pub(crate) fn global_names<'a>(ctx: &Ctx<'a>, root: Node) -> Vec<&'a str> {
 /// The unit guard of PG111 (`detect/skim.rs`): a comprehension (`for`) in
 /// the body of a class defined in the function.
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    unit.word("class") && unit.word("for")
+    unit.lexed.classes >= 1 && unit.lexed.r#for
 }

@@ -85,58 +85,106 @@ pub(crate) fn check(ctx: &Ctx, cmp: Node, out: &mut Vec<Finding>) {
     }
 }
 
-/// The unit guard (`detect/skim.rs`): an `is` whose right operand starts
-/// with something other than a name (a number, a string, a bracket, a
-/// sign), or with a string prefix and a quote, or whose left operand ends
-/// with a quote, a closing bracket or a number.
+/// The unit guard (`detect/skim.rs`): the function's tokens hold an `is`
+/// that [`IsScan`] finds suspicious.
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    use crate::detect::model_files::is_ident_byte;
-    let b = unit.text.as_bytes();
-    let space = |c: u8| c.is_ascii_whitespace() || c == b'\\';
-    unit.text.match_indices("is").any(|(i, _)| {
-        let before = i.checked_sub(1).map(|j| b[j]);
-        if before.is_some_and(is_ident_byte) || b.get(i + 2).is_some_and(|&c| is_ident_byte(c)) {
-            return false;
-        }
-        // The right operand, after an optional `not`.
-        let mut at = i + 2;
-        while b.get(at).is_some_and(|&c| space(c)) {
-            at += 1;
-        }
-        if b[at..].starts_with(b"not") && !b.get(at + 3).is_some_and(|&c| is_ident_byte(c)) {
-            at += 3;
-            while b.get(at).is_some_and(|&c| space(c)) {
-                at += 1;
-            }
-        }
-        let word_end = (at..b.len())
-            .find(|&j| !is_ident_byte(b[j]))
-            .unwrap_or(b.len());
-        let right = match b.get(at) {
-            None => false,
-            Some(&c) if is_ident_byte(c) && !c.is_ascii_digit() => {
-                word_end - at <= 2 && matches!(b.get(word_end), Some(b'"' | b'\''))
-            }
-            Some(_) => true,
-        };
-        if right {
-            return true;
-        }
-        // The left operand's end.
-        let mut end = i;
-        while end > 0 && space(b[end - 1]) {
-            end -= 1;
-        }
-        let Some(&last) = end.checked_sub(1).and_then(|j| b.get(j)) else {
-            return false;
-        };
-        if is_ident_byte(last) {
-            let mut start = end;
-            while start > 0 && is_ident_byte(b[start - 1]) {
-                start -= 1;
-            }
-            return b[start].is_ascii_digit();
-        }
-        matches!(last, b'"' | b'\'' | b')' | b']' | b'}')
-    })
+    unit.lexed.is_literal
 }
+
+/// Reads a file's tokens (outside strings and comments, as
+/// `model_files::Lexer` gives them) for an `is` whose right operand
+/// (after an optional `not`) starts with anything but a name, or whose
+/// left operand ends with a string, a number, a `}`, or a bracket that
+/// closes no call or subscript (its opening bracket follows a name that
+/// is no keyword, or another closing bracket): where PG401 may fire.
+#[derive(Default)]
+pub(crate) struct IsScan {
+    /// The previous token: its start, end and whether it is a name.
+    prev: Option<(usize, usize, bool)>,
+    /// For each open bracket: whether it opens a call or a subscript.
+    open: Vec<bool>,
+    last_close_call: bool,
+    /// After `is` (or `is not`): the right operand comes next.
+    right_next: bool,
+}
+
+impl IsScan {
+    /// Reads the next token (`start..end` of `b`); true when it shows a
+    /// suspicious `is`.
+    pub(crate) fn token(&mut self, b: &[u8], start: usize, end: usize, ident: bool) -> bool {
+        let text = &b[start..end];
+        let mut found = false;
+        if self.right_next {
+            if ident && text == b"not" {
+                self.prev = Some((start, end, ident));
+                return false;
+            }
+            found = !ident;
+            self.right_next = false;
+        }
+        if ident && text == b"is" {
+            found |= match self.prev {
+                Some((s, e, false)) => match b[s] {
+                    b')' | b']' if e - s == 1 => !self.last_close_call,
+                    b'}' if e - s == 1 => true,
+                    c => c.is_ascii_digit() || !is_punctuation(c),
+                },
+                _ => false,
+            };
+            self.right_next = true;
+        } else if !ident && end - start == 1 {
+            match text[0] {
+                b'(' | b'[' | b'{' => self.open.push(self.prev.is_some_and(|(s, e, ident)| {
+                    if ident {
+                        !KEYWORDS.contains(&&b[s..e])
+                    } else {
+                        e - s == 1 && matches!(b[s], b')' | b']')
+                    }
+                })),
+                b')' | b']' | b'}' => self.last_close_call = self.open.pop().unwrap_or(false),
+                _ => {}
+            }
+        }
+        self.prev = Some((start, end, ident));
+        found
+    }
+}
+
+/// A one-byte token that is no string or number.
+fn is_punctuation(c: u8) -> bool {
+    !(c == b'"' || c == b'\'' || c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+}
+
+/// Keywords after which a bracket opens a literal (or a parenthesized
+/// expression), not a call or a subscript.
+const KEYWORDS: &[&[u8]] = &[
+    b"and",
+    b"or",
+    b"not",
+    b"in",
+    b"is",
+    b"if",
+    b"elif",
+    b"else",
+    b"while",
+    b"return",
+    b"yield",
+    b"await",
+    b"assert",
+    b"for",
+    b"lambda",
+    b"case",
+    b"match",
+    b"with",
+    b"del",
+    b"from",
+    b"print",
+    b"exec",
+    b"import",
+    b"raise",
+    b"except",
+    b"as",
+    b"async",
+    b"global",
+    b"nonlocal",
+];

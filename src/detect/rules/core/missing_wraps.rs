@@ -300,5 +300,5 @@ fn has_wraps(ctx: &Ctx, decorated: Node) -> bool {
 /// The unit guard (`detect/skim.rs`): a decorator defines the wrapper it
 /// returns, a second `def`.
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    unit.words("def", 2) >= 2
+    unit.lexed.defs >= 2
 }

@@ -176,7 +176,7 @@ fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
 /// in the signature, a mutable default is a `[`, `{` or `(` after an `=`,
 /// or a (dotted) name called there.
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    unit.word("lambda") || unit.words("def", 2) >= 2 || may_default_mutable(unit.header)
+    unit.lexed.lambda || unit.lexed.defs >= 2 || may_default_mutable(unit.header)
 }
 
 /// Whether an `=` in `header` is followed by a bracket or a called name.

@@ -1276,7 +1276,7 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
 /// (`row.<relation>`: a name after a `.`).
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
     use crate::detect::model_files::is_ident_byte;
-    if unit.relations.is_empty() || !unit.word("for") {
+    if unit.relations.is_empty() || !unit.lexed.r#for {
         return false;
     }
     let b = unit.text.as_bytes();
