@@ -260,16 +260,19 @@ fn check_file(
     let (parsed, own_models) = parsed;
     let (selection, prefilter) = selection;
     let text = match text {
-        Ok(t) if !prefilter.may_fire(t) => {
-            // None of the selected rules' literals: nothing to find.
-            return FileResult::Findings {
-                located: Vec::new(),
-                fixed: None,
-            };
-        }
         Ok(t) => t.as_str(),
         Err(e) => return FileResult::Error(e.clone()),
     };
+    // Only the checks of the rules whose literals the file holds run; a
+    // text changed by fixes is analysed with every selected rule.
+    let possible = prefilter.rules_for(text);
+    if possible.is_empty() {
+        // None of the selected rules' literals: nothing to find.
+        return FileResult::Findings {
+            located: Vec::new(),
+            fixed: None,
+        };
+    }
     // A big file is analysed in parts (`detect::analyze_source`).
     let analyse = |text: &str, parsed: Option<Document>, options: &Options| -> Vec<Finding> {
         detect::analyze_source(text, parsed, models, options)
@@ -277,10 +280,8 @@ fn check_file(
             .filter(|f| selection.allows(f.rule))
             .collect()
     };
-    // Only the checks of the rules whose literals the file holds run; a
-    // text changed by fixes is analysed with every selected rule.
     let narrowed = Options {
-        rules: Some(prefilter.rules_for(text)),
+        rules: Some(possible),
         ..options.clone()
     };
     // A file no other pass parsed is parsed skimmed when it can be: the

@@ -355,6 +355,11 @@ impl RuleSet {
     pub fn codes(&self) -> &[&'static str] {
         &self.codes
     }
+
+    /// Whether it holds no rule.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
 }
 
 /// Which codes to report: `select` (prefixes; empty = all) minus `ignore`
