@@ -1,13 +1,15 @@
 //! Skimmed parsing (`detect::skim`) never costs a finding: on every
 //! fixture, example and editor test file, each finding of a rule with a
 //! unit guard starts outside the functions a skimmed parse may leave the
-//! body of, or in one whose text passes the guard; and the skimmed
-//! analysis, wherever it applies, reports exactly what the whole one does.
+//! body of, or in one whose text passes the guard; the skimmed analysis,
+//! wherever it applies, reports exactly what the whole one does; and the
+//! model index read from a tree skimmed for it is the whole tree's.
 
 use std::sync::Arc;
 
 use pyguide::detect::{
-    ModelIndex, Options, Prefilter, RULES, Selection, Severity, analyze_file, scan_classes, skim,
+    ModelIndex, Options, Prefilter, RULES, RuleSet, Selection, Severity, analyze_file,
+    scan_classes, skim,
 };
 use pyguide::python::Document;
 
@@ -68,4 +70,47 @@ fn a_skimmed_analysis_reports_what_the_whole_one_does() {
         }
     }
     assert!(skimmed >= 20, "only {skimmed} analyses were skimmed");
+}
+
+#[test]
+fn a_tree_skimmed_for_the_model_index_gives_the_whole_ones() {
+    // Each model-index reading of a method, in a class's last method too
+    // (where the class's text ends early when its body is left out).
+    let table = [
+        "class PostQuerySet(models.QuerySet):\n    def live(self):\n        return self.filter(live=True)\n\n    def helper(self):\n        return 1\n\n    def get_queryset(self):\n        return super().get_queryset().select_related(\"author\")\n",
+        "class Post(models.Model):\n    author = models.ForeignKey(User, on_delete=models.CASCADE)\n\n    def save(self, *a):\n        self.cached = 1\n        return super().save(*a)\n\n    @property\n    def writer(self):\n        return self.author\n",
+        "class Manager(models.Manager):\n    def other(self):\n        return 2\n\n    def get_queryset(self):\n        return (\n            PostQuerySet(self.model, using=self._db)\n        )\n",
+        "class Post(models.Model):\n    tags = models.ManyToManyField(Tag)\n\n    def n(self):\n        return 1\n\n    def last(self):\n        x = 1\n        return Post.objects.prefetch_related(\"tags\")\n",
+    ];
+    let inputs = table
+        .iter()
+        .map(|t| {
+            // A method the index does not read, so something is left out.
+            let plain = "\n    def plain(self):\n        return 1\n";
+            let (head, rest) = t.split_once('\n').unwrap_or((t, ""));
+            let text = format!("from django.db import models\n\n{head}{plain}\n{rest}");
+            (std::path::PathBuf::from("table.py"), text)
+        })
+        .chain(support::python_inputs());
+    let (mut skimmed, mut models) = (0, 0);
+    for (path, text) in inputs {
+        let shared: Arc<str> = Arc::from(text.as_str());
+        let no_rules = RuleSet::new([]);
+        let Some(tree) = skim::parse(&shared, &no_rules, None, skim::Keep::Models) else {
+            continue;
+        };
+        skimmed += 1;
+        let whole = ModelIndex::from_document(&Document::parse(text.as_str()));
+        models += usize::from(!whole.is_empty());
+        assert_eq!(
+            ModelIndex::from_document(tree.doc()).fingerprint(),
+            whole.fingerprint(),
+            "{}: {text}",
+            path.display()
+        );
+    }
+    assert!(
+        skimmed >= 20 && models >= 4,
+        "{skimmed} skimmed, {models} with models"
+    );
 }

@@ -22,7 +22,7 @@ use super::Style;
 use super::format::{self, CheckFormat};
 use crate::detect::{
     self, Applicability, Finding, ModelIndex, Options, Prefilter, RULES, RuleSet, Selection,
-    Severity,
+    Severity, skim,
 };
 use crate::project::Projects;
 use crate::python::{Document, LineIndex};
@@ -243,6 +243,13 @@ fn read_named_source(path: &Path) -> Result<String, String> {
     crate::files::read_named(path, crate::files::Limit::Source).map_err(|e| e.to_string())
 }
 
+/// A file's tree from the model pass, kept for the detectors.
+enum Tree {
+    Whole(Document),
+    /// Skimmed for the file's rules and the model index (`detect::skim`).
+    Skimmed(skim::Skimmed),
+}
+
 /// Checks one file; `parsed` is its text already parsed (by the model
 /// pass), so no file is parsed twice, and whether it declares model
 /// classes of its own; `models` the project's model index and its
@@ -250,7 +257,7 @@ fn read_named_source(path: &Path) -> Result<String, String> {
 fn check_file(
     shown: &str,
     text: &Result<String, String>,
-    parsed: (Option<Document>, bool),
+    parsed: (Option<Tree>, bool),
     models: (&ModelIndex, &HashSet<String>),
     options: &Options,
     selection: (&Selection, &Prefilter),
@@ -287,17 +294,22 @@ fn check_file(
     // A file no other pass parsed is parsed skimmed when it can be: the
     // bodies of functions none of those rules can fire in are left out
     // (`detect::skim`), else whole.
-    let skimmed = match &parsed {
+    let (skimmed, whole) = match parsed {
+        Some(Tree::Skimmed(tree)) => (skim::analyze_skimmed(&tree, models, &narrowed), None),
+        Some(Tree::Whole(doc)) => (None, Some(doc)),
         None if !detect::is_chunked(text) => {
             let text = Arc::from(text);
-            detect::skim::analyze(&text, own_models, models, relations, &narrowed)
-                .map(|f| f.into_iter().filter(|f| selection.allows(f.rule)).collect())
+            let findings = skim::analyze(&text, own_models, models, relations, &narrowed);
+            (findings, None)
         }
-        _ => None,
+        None => (None, None),
     };
     let findings = match skimmed {
-        Some(findings) => findings,
-        None => analyse(text, parsed, &narrowed),
+        Some(findings) => findings
+            .into_iter()
+            .filter(|f| selection.allows(f.rule))
+            .collect(),
+        None => analyse(text, whole, &narrowed),
     };
     if mode.apply || mode.diff {
         let (new_text, applied) = detect::fix_all(
@@ -371,11 +383,22 @@ fn check_all(
         Ok(t) if *needed => t.len(),
         _ => 0,
     };
-    let per_file: Vec<(Option<ModelIndex>, Mutex<Option<Document>>)> =
+    let per_file: Vec<(Option<ModelIndex>, Mutex<Option<Tree>>)> =
         par_map_costliest_first(&indexed, cost, |(text, needed)| match text {
             Ok(t) if *needed => {
+                // Skimmed when it can be, for the index and the detectors
+                // alike: the bodies neither reads are left out.
+                let rules = prefilter.rules_for(t);
+                if !detect::is_chunked(t) {
+                    let shared: Arc<str> = Arc::from(t.as_str());
+                    if let Some(skimmed) = skim::parse(&shared, &rules, None, skim::Keep::Models) {
+                        let index = ModelIndex::from_document(skimmed.doc());
+                        let tree = (!rules.is_empty()).then_some(Tree::Skimmed(skimmed));
+                        return (Some(index), Mutex::new(tree));
+                    }
+                }
                 let (index, doc) = detect::index_source(t);
-                let doc = doc.filter(|_| prefilter.may_fire(t));
+                let doc = doc.filter(|_| !rules.is_empty()).map(Tree::Whole);
                 (Some(index), Mutex::new(doc))
             }
             _ => (None, Mutex::new(None)),
@@ -406,7 +429,7 @@ fn check_all(
     type Job<'a> = (
         &'a PathBuf,
         &'a Result<String, String>,
-        &'a Mutex<Option<Document>>,
+        &'a Mutex<Option<Tree>>,
         &'a Options,
         bool,
     );

@@ -285,7 +285,7 @@ impl ModelIndex {
     }
 
     /// Changes whenever the index's contents change.
-    pub(crate) fn fingerprint(&self) -> u64 {
+    pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
 
@@ -930,6 +930,41 @@ fn may_assign_self_attribute(t: &str) -> bool {
             Some(b':') => true,
             _ => false,
         }
+    })
+}
+
+/// Whether the model index may read the body of a method (`body`, the
+/// text of `unit` after its header; `detect/skim.rs`): it may assign
+/// `self.x` ([`may_assign_self_attribute`]), the method is a property
+/// (`property` on a decorator line: [`property_relation`]), it mentions
+/// `select_related` or `prefetch_related` (`loads_related`), or it may
+/// return a call chain from `self`, `super()` or a class called with
+/// `self.model` ([`returns_self_queryset`]: a `return` whose line holds
+/// `self` or `super` and a `(`, or goes on to the next line).
+pub(crate) fn may_read_method(unit: &crate::detect::skim::Unit, body: &str) -> bool {
+    // `loads_related` reads the class body's text, which ends early when
+    // the last method's body is left out.
+    if may_assign_self_attribute(body)
+        || unit.decorators.iter().any(|d| d.contains("property"))
+        || body.contains("select_related")
+        || body.contains("prefetch_related")
+    {
+        return true;
+    }
+    let b = body.as_bytes();
+    let ident = super::model_files::is_ident_byte;
+    body.match_indices("return").any(|(at, _)| {
+        if (at > 0 && ident(b[at - 1])) || b.get(at + 6).is_some_and(|&c| ident(c)) {
+            return false;
+        }
+        let end = b[at..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |p| at + p);
+        let line = &body[at + 6..end];
+        let trimmed = line.trim_end();
+        ((line.contains("self") || line.contains("super")) && line.contains('('))
+            || trimmed.ends_with(['(', '[', '{', '\\', ','])
     })
 }
 

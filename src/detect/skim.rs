@@ -60,6 +60,8 @@ pub(crate) struct Function {
     /// Its decorator lines, nested functions' and classes' too: from the
     /// `@` to the next logical line.
     pub decorators: Vec<Range<usize>>,
+    /// A method of a class (else a top-level function).
+    pub method: bool,
 }
 
 /// One logical line: where its first token starts, the start of its
@@ -244,6 +246,7 @@ fn function(text: &str, lines: &[Line], i: usize) -> Option<Function> {
         hole: first + 3..hole_end,
         lexed,
         decorators,
+        method: def.indent > 0,
     })
 }
 
@@ -256,12 +259,13 @@ pub(crate) struct Unit<'a> {
     pub lexed: Lexed,
     /// The text of its decorator lines.
     pub decorators: Vec<&'a str>,
-    /// The names of every relation the model index knows (PG601).
-    pub relations: &'a HashSet<String>,
+    /// The names of every relation the model index knows (PG601), when
+    /// known.
+    pub relations: Option<&'a HashSet<String>>,
 }
 
 impl<'a> Unit<'a> {
-    fn of(text: &'a str, f: &Function, relations: &'a HashSet<String>) -> Unit<'a> {
+    fn of(text: &'a str, f: &Function, relations: Option<&'a HashSet<String>>) -> Unit<'a> {
         Unit {
             text: &text[f.range.clone()],
             header: &text[f.range.start..f.header_end],
@@ -420,6 +424,7 @@ fn in_import(b: &[u8], i: usize) -> bool {
 /// guard or `at` is in no function a skimmed parse may leave the body
 /// of. For the tests that hold each guard to its rule.
 pub fn guard_at(text: &str, code: &str, at: usize, relations: &HashSet<String>) -> Option<bool> {
+    let relations = Some(relations);
     let guard = super::rules::unit_guard(code)?;
     let f = functions(text)
         .into_iter()
@@ -443,21 +448,49 @@ pub fn has_guard(code: &str) -> bool {
     super::rules::unit_guard(code).is_some()
 }
 
-/// The analysis of `text` with the bodies of the functions where none of
-/// `options`' rules can fire left out of the parse; `None` when it can't
-/// be skimmed (see the module's doc), or when nothing would be left out:
-/// the caller then parses the whole text. `relations` are the relation
-/// names of `models` ([`ModelIndex::relation_names`]); `own_models`
-/// whether `text` declares model classes of its own
-/// ([`super::FileClasses::has_root`] of [`super::scan_classes`]).
-pub fn analyze(
+/// A skimmed parse of a file: its document (the file's own text, with
+/// some function bodies left out of the tree) and the functions whose
+/// bodies were left out.
+pub struct Skimmed {
+    doc: Document,
+    /// From each skimmed function's first decorator to its body's end, in
+    /// order.
+    skipped: Vec<Range<usize>>,
+}
+
+impl Skimmed {
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+    pub fn skipped_bytes(&self) -> usize {
+        self.skipped.iter().map(|r| r.len()).sum()
+    }
+}
+
+/// What a skimmed parse must keep beyond what the rules' guards keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Nothing more: the file declares no model class of its own.
+    Rules,
+    /// What the model index reads of methods too (`models.rs`:
+    /// `self.x = ...` targets, `@property` bodies, methods returning a
+    /// queryset built from `self`), so [`ModelIndex::from_document`] of
+    /// the skimmed tree is the whole tree's.
+    Models,
+}
+
+/// `text` parsed with the bodies of the functions where none of `rules`
+/// can fire left out (see the module's doc); `None` when it can't be
+/// skimmed or nothing would be left out: the caller then parses the
+/// whole text. `relations` are the relation names of the project's model
+/// index ([`ModelIndex::relation_names`]), `None` when not yet known
+/// (PG601's guard then keeps every function with a loop).
+pub fn parse(
     text: &Arc<str>,
-    own_models: bool,
-    models: &ModelIndex,
-    relations: &HashSet<String>,
-    options: &Options,
-) -> Option<Vec<Finding>> {
-    let rules = options.rules.as_ref()?;
+    rules: &super::RuleSet,
+    relations: Option<&HashSet<String>>,
+    keep: Keep,
+) -> Option<Skimmed> {
     let mut guards: Vec<(Guard, Vec<&'static str>)> = Vec::new();
     // Read on the first rule that needs them.
     let mut renamed: Option<Vec<&str>> = None;
@@ -474,11 +507,6 @@ pub fn analyze(
             }
         }
         guards.push((guard, words));
-    }
-    // A file with model classes of its own: the model index reads their
-    // methods (`self.x = ...`).
-    if own_models {
-        return None;
     }
     let mut holes: Vec<Range<usize>> = Vec::new();
     let mut firsts: Vec<usize> = Vec::new();
@@ -497,6 +525,7 @@ pub fn analyze(
         if guards.iter().any(passes)
             || may_import_or_bind_in_body(body)
             || count_words(body, "global", 1) > 0
+            || (keep == Keep::Models && f.method && super::models::may_read_method(&unit, body))
         {
             continue;
         }
@@ -532,19 +561,48 @@ pub fn analyze(
             .parent()
             .filter(|f| f.kind() == "function_definition")?;
     }
+    Some(Skimmed { doc, skipped })
+}
+
+/// The findings of `skimmed` for `options`' rules (the rules it was
+/// skimmed for, or fewer), as the whole tree's analysis reports them;
+/// `None` when a rule read what the skimmed tree may not hold (see the
+/// module's doc): the caller then analyses the whole text.
+pub fn analyze_skimmed(
+    skimmed: &Skimmed,
+    models: &ModelIndex,
+    options: &Options,
+) -> Option<Vec<Finding>> {
     let mut analyzer = Analyzer::new(options.clone());
     analyzer.set_skimmed(true);
-    let mut findings = analyzer.analyze(&doc, models);
+    let mut findings = analyzer.analyze(&skimmed.doc, models);
     if analyzer.last_other_reads() > 0 {
         return None;
     }
     // By the guards, none can start in a skimmed function; what the `...`
     // may say there is not the file's.
+    let skipped = &skimmed.skipped;
     findings.retain(|f| {
         let i = skipped.partition_point(|r| r.end <= f.range.start);
         !skipped.get(i).is_some_and(|r| r.contains(&f.range.start))
     });
     Some(findings)
+}
+
+/// [`parse`] then [`analyze_skimmed`], for a file the model index does
+/// not read (`own_models` false; with model classes of its own, `None`).
+pub fn analyze(
+    text: &Arc<str>,
+    own_models: bool,
+    models: &ModelIndex,
+    relations: &HashSet<String>,
+    options: &Options,
+) -> Option<Vec<Finding>> {
+    if own_models {
+        return None;
+    }
+    let skimmed = parse(text, options.rules.as_ref()?, Some(relations), Keep::Rules)?;
+    analyze_skimmed(&skimmed, models, options)
 }
 
 #[cfg(test)]

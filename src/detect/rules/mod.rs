@@ -801,11 +801,12 @@ pub(crate) const MODULE_FACTS: &[(&str, crate::detect::context::ModuleFact)] = &
 ];
 
 /// The module facts a skimmed tree (`detect/skim.rs`) gives exactly: each
-/// reads the module's own statements, compound statements' blocks and
-/// definitions' names (`readers::scope::visit_own`, `settings::collect`),
-/// never a function's body, except `global-names`, whose `global`
-/// statements skimming never leaves out (a body holding `global` is
-/// parsed). The others count as reads of other statements there.
+/// reads the module's own statements, compound statements' blocks,
+/// definitions' names and decorators (`readers::scope::visit_own`,
+/// `settings::collect`, `tasks::learn_module`), never a function's body,
+/// except `global-names`, whose `global` statements skimming never leaves
+/// out (a body holding `global` is parsed). The others count as reads of
+/// other statements there.
 pub(crate) const SKIM_EXACT_FACTS: &[&str] = &[
     "match-constants",
     "star-import",
@@ -813,6 +814,10 @@ pub(crate) const SKIM_EXACT_FACTS: &[&str] = &[
     "global-names",
     "setting names",
     "settings set to True",
+    "celery apps",
+    "celery tasks",
+    "celery task modules",
+    "celery app tasks",
 ];
 
 /// The module's serializer classes (`Ctx::module_strings`), given those

@@ -1271,36 +1271,69 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
     })
 }
 
-/// The unit guard (`detect/skim.rs`): a loop (`for`, of a statement or a
-/// comprehension) and a read of a relation the model index knows
-/// (`row.<relation>`: a name after a `.`).
+/// The unit guard (`detect/skim.rs`): a loop whose variable is one name
+/// (`for row in`, of a statement or a comprehension: [`check`] reads no
+/// other) and a read of a relation the model index knows on that name
+/// (`row.<relation>`); any loop while the index is not known yet.
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
     use crate::detect::model_files::is_ident_byte;
-    if unit.relations.is_empty() || !unit.lexed.r#for {
+    let Some(relations) = unit.relations else {
+        return unit.lexed.r#for;
+    };
+    if relations.is_empty() || !unit.lexed.r#for {
         return false;
     }
-    let b = unit.text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'.' {
-            i += 1;
-            continue;
-        }
-        let mut at = i + 1;
+    let t = unit.text;
+    let b = t.as_bytes();
+    let space = |mut at: usize| {
         while b
             .get(at)
             .is_some_and(|c| c.is_ascii_whitespace() || *c == b'\\')
         {
             at += 1;
         }
-        let start = at;
+        at
+    };
+    let word_end = |mut at: usize| {
         while b.get(at).is_some_and(|&c| is_ident_byte(c)) {
             at += 1;
         }
-        if at > start && unit.relations.contains(&unit.text[start..at]) {
-            return true;
+        at
+    };
+    let whole = |at: usize, end: usize| {
+        let before = at.checked_sub(1).map(|j| b[j]);
+        !before.is_some_and(is_ident_byte) && !b.get(end).is_some_and(|&c| is_ident_byte(c))
+    };
+    // The names loops bind alone.
+    let mut vars: Vec<&str> = Vec::new();
+    for (at, _) in t.match_indices("for") {
+        if !whole(at, at + 3) {
+            continue;
         }
-        i = at.max(i + 1);
+        let start = space(at + 3);
+        let end = word_end(start);
+        if end == start {
+            continue;
+        }
+        let next = space(end);
+        if b[next..].starts_with(b"in") && whole(next, next + 2) && !vars.contains(&&t[start..end])
+        {
+            vars.push(&t[start..end]);
+        }
     }
-    false
+    vars.iter().any(|var| {
+        t.match_indices(var).any(|(at, _)| {
+            let end = at + var.len();
+            if !whole(at, end) {
+                return false;
+            }
+            let dot = space(end);
+            if b.get(dot) != Some(&b'.') {
+                return false;
+            }
+            let start = space(dot + 1);
+            let stop = word_end(start);
+            stop > start && relations.contains(&t[start..stop])
+        })
+    })
 }
