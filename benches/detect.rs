@@ -6,7 +6,9 @@
 //! `cargo bench --bench detect` reports:
 //! 1. parsing every file vs parsing plus every detector (the detectors'
 //!    overhead, target ≤ 25%), and plus the warnings' detectors only (what
-//!    `check` runs without `--hints`), one thread;
+//!    `check` runs without `--hints`), one thread; and that last as `check`
+//!    reads the files (the literal pre-filter, skimmed parses), against the
+//!    bare parse of every file;
 //! 2. `pyguide check` over the whole tree (wall time, all cores), next to
 //!    `ruff check --no-cache --isolated --select F632,E711,E712,ASYNC,DJ`
 //!    when ruff is installed;
@@ -16,9 +18,13 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pyguide::detect::{Analyzer, ModelIndex, Options, RuleSet, analyze_file, analyze_with};
+use pyguide::detect::{
+    Analyzer, ModelIndex, Options, Prefilter, RuleSet, analyze_file, analyze_with, scan_classes,
+    skim,
+};
 use pyguide::python::Document;
 
 fn corpus() -> PathBuf {
@@ -163,6 +169,40 @@ fn main() {
         "parse + the warnings' detectors (check without --hints): {:.0} ms; detectors add {:.0}%",
         ms(warn),
         (ms(warn) / ms(parse) - 1.0) * 100.0
+    );
+    // The same as `check` reads the files: the literal pre-filter, then a
+    // skimmed parse (`detect::skim`) where one applies (files with model
+    // classes of their own are parsed whole here; `check` skims them for
+    // the model index too).
+    let prefilter = Prefilter::for_selection(&Default::default());
+    let relations = models.relation_names();
+    let skim_runs: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            for t in &texts {
+                let rules = prefilter.rules_for(t);
+                if rules.is_empty() {
+                    continue;
+                }
+                let options = Options {
+                    rules: Some(rules),
+                    ..Options::default()
+                };
+                let shared: Arc<str> = Arc::from(t.as_str());
+                let own = scan_classes(t).has_root();
+                if skim::analyze(&shared, own, &models, &relations, &options).is_none() {
+                    let doc = Document::parse(t.as_str());
+                    black_box(analyze_file(&doc, &models, &options));
+                }
+            }
+            start.elapsed()
+        })
+        .collect();
+    let skimmed = median(skim_runs);
+    println!(
+        "the same as check reads the files (pre-filter, skimmed parse): {:.0} ms; {:.0}% of the bare parse",
+        ms(skimmed),
+        ms(skimmed) / ms(parse) * 100.0
     );
 
     // 2. The CLI over the whole tree, and ruff when available.
