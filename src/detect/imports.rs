@@ -281,6 +281,10 @@ fn dotted(node: Node, src: &str) -> String {
     }
 }
 
+/// One automaton over [`BUILTINS`], for the byte scans below.
+static BUILTIN_WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(BUILTINS).ok());
+
 /// Whether `t` may hold an import or bind one of [`BUILTINS`]: the text
 /// `import` anywhere, or a builtin's name where a binding can put it
 /// (after `def` or `class`; before `=` but not `==`, an operator that may
@@ -290,12 +294,10 @@ fn dotted(node: Node, src: &str) -> String {
 /// nothing in `t`; a test holds it to the walk on every node of the
 /// fixtures.
 pub(crate) fn may_import_or_bind(t: &str) -> bool {
-    static WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(BUILTINS).ok());
     if t.contains("import") {
         return true;
     }
-    let Some(words) = WORDS.as_ref() else {
+    let Some(words) = BUILTIN_WORDS.as_ref() else {
         return true;
     };
     let b = t.as_bytes();
@@ -350,9 +352,7 @@ pub(crate) fn may_import_or_bind_in_body(t: &str) -> bool {
     {
         return true;
     }
-    static WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(BUILTINS).ok());
-    let Some(words) = WORDS.as_ref() else {
+    let Some(words) = BUILTIN_WORDS.as_ref() else {
         return true;
     };
     let b = t.as_bytes();
@@ -537,7 +537,7 @@ mod tests {
 
     #[test]
     fn pruned_walk_reads_what_a_full_walk_reads() {
-        let mut inputs: Vec<String> = [
+        let inputs = with_fixtures(&[
             "x = [len for len in y]\nf = lambda list, *dict: list\n",
             "def f(key=lambda sorted: sorted):\n    import os\n    if x:\n        from a import b as c\n",
             "try:\n    import json\nexcept ImportError:\n    json = None\nwith open(p) as f:\n    from x import y\n",
@@ -545,16 +545,7 @@ mod tests {
             "y = {k: v for k, v in ((a, b) for a, b in z)}\nwhile (n := 1):\n    from q import r\n",
             "def broken(:\n    import os\n  x = = 1\n",
             "a = [(x)for sum in y]\nb = {1for any in z}\nc = f(format, before, lambda_)\nd = (x for\\\n min in y)\n",
-        ]
-        .map(str::to_string)
-        .to_vec();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "py") {
-                inputs.push(std::fs::read_to_string(path).unwrap());
-            }
-        }
+        ]);
         for src in &inputs {
             let doc = Document::parse(src.as_str());
             let (pruned, full) = (
@@ -566,20 +557,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_byte_scan_skips_only_nodes_the_walk_finds_nothing_in() {
-        let mut inputs: Vec<String> = [
-            "def list(x): pass\nclass str(Base): pass\nasync def iter(): pass\n",
-            "for list in y: pass\nx = [a for dict in b]\nf = lambda type: type\n",
-            "def f(*, list): pass\ndef g(\n    list\n): pass\ndef h(\n    set  # c\n): pass\n",
-            "list += 1\nsorted //= 2\nmin \\\n    = 1\na, max = b\n[a, sum] = b\n(any) = 1\n",
-            "def f(list: int = 0, **dict): pass\nfor (a,\n tuple) in y: pass\n",
-            "def f():\n    import os\n    return len(x) + list(y) == dict\n",
-            "x = list == y\nf(list=1)\ny = {type: 1}\nz = w[len:]\nprint(x)  # list = 1\n",
-            "class A:\n    def m(self):\n        self.list = 1\n        return str(self)\n",
-        ]
-        .map(str::to_string)
-        .to_vec();
+    /// `table`, then every Python file of the fixtures and examples.
+    fn with_fixtures(table: &[&str]) -> Vec<String> {
+        let mut inputs: Vec<String> = table.iter().map(|t| t.to_string()).collect();
         for dir in ["/tests/fixtures", "/examples/blog", "/examples/scripts"] {
             let dir = format!("{}{dir}", env!("CARGO_MANIFEST_DIR"));
             for entry in std::fs::read_dir(dir).unwrap() {
@@ -589,6 +569,21 @@ mod tests {
                 }
             }
         }
+        inputs
+    }
+
+    #[test]
+    fn the_byte_scan_skips_only_nodes_the_walk_finds_nothing_in() {
+        let inputs = with_fixtures(&[
+            "def list(x): pass\nclass str(Base): pass\nasync def iter(): pass\n",
+            "for list in y: pass\nx = [a for dict in b]\nf = lambda type: type\n",
+            "def f(*, list): pass\ndef g(\n    list\n): pass\ndef h(\n    set  # c\n): pass\n",
+            "list += 1\nsorted //= 2\nmin \\\n    = 1\na, max = b\n[a, sum] = b\n(any) = 1\n",
+            "def f(list: int = 0, **dict): pass\nfor (a,\n tuple) in y: pass\n",
+            "def f():\n    import os\n    return len(x) + list(y) == dict\n",
+            "x = list == y\nf(list=1)\ny = {type: 1}\nz = w[len:]\nprint(x)  # list = 1\n",
+            "class A:\n    def m(self):\n        self.list = 1\n        return str(self)\n",
+        ]);
         let (mut nodes, mut skipped) = (0, 0);
         for src in &inputs {
             let doc = Document::parse(src.as_str());
@@ -612,7 +607,7 @@ mod tests {
 
     #[test]
     fn the_body_scan_skips_only_bodies_the_walk_finds_nothing_in() {
-        let mut inputs: Vec<String> = [
+        let inputs = with_fixtures(&[
             "def f():\n    a, list = b\n",
             "def f():\n    (a,\n     list) = b\n",
             "def f():\n    (a,\n     list,\n     c) = b\n",
@@ -632,18 +627,7 @@ mod tests {
             "def f():\n    return isinstance(x, str) and g(list, dict)\n",
             "def f():\n    y = {str: 1, int: 2}[x]\n    z = w[len:]\n",
             "def f():\n    print(x, list)\n    h(\n        str,\n        int)\n",
-        ]
-        .map(str::to_string)
-        .to_vec();
-        for dir in ["/tests/fixtures", "/examples/blog", "/examples/scripts"] {
-            let dir = format!("{}{dir}", env!("CARGO_MANIFEST_DIR"));
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "py") {
-                    inputs.push(std::fs::read_to_string(path).unwrap());
-                }
-            }
-        }
+        ]);
         let (mut bodies, mut skipped) = (0, 0);
         for src in &inputs {
             let doc = Document::parse(src.as_str());

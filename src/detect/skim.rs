@@ -306,6 +306,18 @@ impl<'a> Unit<'a> {
     }
 }
 
+/// The first byte of `b` at or after `at` that is no whitespace and no
+/// line continuation (a guard's way over the gaps between tokens).
+pub(crate) fn skip_space(b: &[u8], mut at: usize) -> usize {
+    while b
+        .get(at)
+        .is_some_and(|c| c.is_ascii_whitespace() || *c == b'\\')
+    {
+        at += 1;
+    }
+    at
+}
+
 fn count_words(text: &str, w: &str, max: usize) -> usize {
     let b = text.as_bytes();
     let mut n = 0;

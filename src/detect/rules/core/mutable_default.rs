@@ -182,15 +182,7 @@ pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
 /// Whether an `=` in `header` is followed by a bracket or a called name.
 fn may_default_mutable(header: &str) -> bool {
     let b = header.as_bytes();
-    let skip = |mut at: usize| {
-        while b
-            .get(at)
-            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'\\')
-        {
-            at += 1;
-        }
-        at
-    };
+    let skip = |at: usize| crate::detect::skim::skip_space(b, at);
     b.iter().enumerate().any(|(i, &c)| {
         if c != b'=' {
             return false;

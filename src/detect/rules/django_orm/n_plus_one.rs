@@ -1285,15 +1285,7 @@ pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
     }
     let t = unit.text;
     let b = t.as_bytes();
-    let space = |mut at: usize| {
-        while b
-            .get(at)
-            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'\\')
-        {
-            at += 1;
-        }
-        at
-    };
+    let space = |at: usize| crate::detect::skim::skip_space(b, at);
     let word_end = |mut at: usize| {
         while b.get(at).is_some_and(|&c| is_ident_byte(c)) {
             at += 1;
