@@ -285,6 +285,24 @@ fn dotted(node: Node, src: &str) -> String {
 static BUILTIN_WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
     std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(BUILTINS).ok());
 
+/// The whole-word occurrences of [`BUILTINS`] in `t`, as (start, end);
+/// `None` when the automaton did not build (the scans then say "may").
+fn builtin_words(t: &str) -> Option<impl Iterator<Item = (usize, usize)> + '_> {
+    let words = BUILTIN_WORDS.as_ref()?;
+    let b = t.as_bytes();
+    let ident = super::model_files::is_ident_byte;
+    let whole = move |&(start, end): &(usize, usize)| {
+        let before = start.checked_sub(1).map(|i| b[i]);
+        !before.is_some_and(ident) && !b.get(end).is_some_and(|&c| ident(c))
+    };
+    Some(
+        words
+            .find_overlapping_iter(t)
+            .map(|m| (m.start(), m.end()))
+            .filter(whole),
+    )
+}
+
 /// Whether `t` may hold an import or bind one of [`BUILTINS`]: the text
 /// `import` anywhere, or a builtin's name where a binding can put it
 /// (after `def` or `class`; before `=` but not `==`, an operator that may
@@ -297,16 +315,11 @@ pub(crate) fn may_import_or_bind(t: &str) -> bool {
     if t.contains("import") {
         return true;
     }
-    let Some(words) = BUILTIN_WORDS.as_ref() else {
+    let Some(mut words) = builtin_words(t) else {
         return true;
     };
-    let b = t.as_bytes();
     let ident = super::model_files::is_ident_byte;
-    words.find_overlapping_iter(t).any(|m| {
-        let (start, end) = (m.start(), m.end());
-        if (start > 0 && ident(b[start - 1])) || b.get(end).is_some_and(|&c| ident(c)) {
-            return false;
-        }
+    words.any(|(start, end)| {
         let before = t[..start].trim_end();
         if before.ends_with("def") || before.ends_with("class") {
             return true;
@@ -352,16 +365,12 @@ pub(crate) fn may_import_or_bind_in_body(t: &str) -> bool {
     {
         return true;
     }
-    let Some(words) = BUILTIN_WORDS.as_ref() else {
+    let Some(mut words) = builtin_words(t) else {
         return true;
     };
     let b = t.as_bytes();
     let ident = super::model_files::is_ident_byte;
-    words.find_overlapping_iter(t).any(|m| {
-        let (start, end) = (m.start(), m.end());
-        if (start > 0 && ident(b[start - 1])) || b.get(end).is_some_and(|&c| ident(c)) {
-            return false;
-        }
+    words.any(|(start, end)| {
         let line_start = b[..start]
             .iter()
             .rposition(|&c| c == b'\n')
