@@ -362,6 +362,8 @@ pub(crate) struct Lexer<'a> {
     i: usize,
     /// Open brackets: newlines inside them continue the line.
     depth: usize,
+    /// A closing bracket came with none open.
+    stray_close: bool,
     /// The next token starts a logical line.
     line_start: bool,
 }
@@ -377,8 +379,15 @@ impl<'a> Lexer<'a> {
                 0
             },
             depth: 0,
+            stray_close: false,
             line_start: true,
         }
+    }
+
+    /// Whether the brackets read so far balance: none left open, none
+    /// closed that was not open.
+    pub(crate) fn balanced(&self) -> bool {
+        self.depth == 0 && !self.stray_close
     }
 
     pub(crate) fn next(&mut self) -> Option<Tok> {
@@ -460,7 +469,10 @@ impl<'a> Lexer<'a> {
         }
         match c {
             b'(' | b'[' | b'{' => self.depth += 1,
-            b')' | b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+            b')' | b']' | b'}' => {
+                self.stray_close |= self.depth == 0;
+                self.depth = self.depth.saturating_sub(1);
+            }
             _ => {}
         }
         self.i += 1;

@@ -101,7 +101,10 @@ impl Lexed {
     }
 }
 
-fn logical_lines(b: &[u8]) -> Vec<Line> {
+/// The logical lines of `b`; `None` when its brackets do not balance (a
+/// syntax error that may run a statement on to the end of the file, past
+/// what the lines would say is a function's end).
+fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
     let mut lines: Vec<Line> = Vec::new();
     let mut lexer = Lexer::new(b);
     let mut want_second = false;
@@ -149,16 +152,18 @@ fn logical_lines(b: &[u8]) -> Vec<Line> {
             }
         }
     }
-    lines
+    lexer.balanced().then_some(lines)
 }
 
 /// The functions of `text` a skimmed parse may leave the body of, in
 /// order (see [`Function`]). A function whose body starts on its header's
 /// line, or whose body's first line holds fewer than three bytes, has
-/// none.
+/// none; a text whose brackets do not balance has none at all.
 pub(crate) fn functions(text: &str) -> Vec<Function> {
     let b = text.as_bytes();
-    let lines = logical_lines(b);
+    let Some(lines) = logical_lines(b) else {
+        return Vec::new();
+    };
     let word = |r: &Range<usize>| &b[r.clone()];
     let is_def = |l: &Line| {
         word(&l.first) == b"def"
@@ -662,6 +667,12 @@ mod tests {
         // On the header's line; too short a first line; nested in an `if`;
         // a nested class's methods.
         check("def f(): return 1\n", &[]);
+        // Brackets that do not balance: a syntax error that may run on.
+        check(
+            "def f():\n    g(\n    return 1\n\ndef h():\n    return 2\n",
+            &[],
+        );
+        check("def f():\n    g())\n    return 1\n", &[]);
         check("def f():\n    x\n    y = 2\n", &[]);
         check("if X:\n    def f():\n        return 1\n", &[]);
         check(
