@@ -172,8 +172,7 @@ fn main() {
     );
     // The same as `check` reads the files: the literal pre-filter, then a
     // skimmed parse (`detect::skim`) where one applies (files with model
-    // classes of their own are parsed whole here; `check` skims them for
-    // the model index too).
+    // classes of their own keep what the model index reads).
     let prefilter = Prefilter::for_selection(&Default::default());
     let relations = models.relation_names();
     let skim_runs: Vec<Duration> = (0..5)
@@ -189,8 +188,11 @@ fn main() {
                     ..Options::default()
                 };
                 let shared: Arc<str> = Arc::from(t.as_str());
-                let own = scan_classes(t).has_root();
-                if skim::analyze(&shared, own, &models, &relations, &options).is_none() {
+                let keep = match scan_classes(t).has_root() {
+                    true => skim::Keep::Models,
+                    false => skim::Keep::Rules,
+                };
+                if skim::analyze(&shared, keep, &models, &relations, &options).is_none() {
                     let doc = Document::parse(t.as_str());
                     black_box(analyze_file(&doc, &models, &options));
                 }

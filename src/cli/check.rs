@@ -251,20 +251,18 @@ enum Tree {
 }
 
 /// Checks one file; `parsed` is its text already parsed (by the model
-/// pass), so no file is parsed twice, and whether it declares model
-/// classes of its own; `models` the project's model index and its
-/// relation names.
+/// pass), so no file is parsed twice; `models` the project's model index
+/// and its relation names.
 fn check_file(
     shown: &str,
     text: &Result<String, String>,
-    parsed: (Option<Tree>, bool),
+    parsed: Option<Tree>,
     models: (&ModelIndex, &HashSet<String>),
     options: &Options,
     selection: (&Selection, &Prefilter),
     mode: FixMode,
 ) -> FileResult {
     let (models, relations) = models;
-    let (parsed, own_models) = parsed;
     let (selection, prefilter) = selection;
     let text = match text {
         Ok(t) => t.as_str(),
@@ -291,15 +289,17 @@ fn check_file(
         rules: Some(possible),
         ..options.clone()
     };
-    // A file no other pass parsed is parsed skimmed when it can be: the
-    // bodies of functions none of those rules can fire in are left out
-    // (`detect::skim`), else whole.
+    // A file the model pass did not parse is parsed skimmed when it can
+    // be: the bodies of functions none of those rules can fire in are left
+    // out (`detect::skim`), else whole. The model index does not need it,
+    // so it declares no model class of its own.
     let (skimmed, whole) = match parsed {
         Some(Tree::Skimmed(tree)) => (skim::analyze_skimmed(&tree, models, &narrowed), None),
         Some(Tree::Whole(doc)) => (None, Some(doc)),
         None if !detect::is_chunked(text) => {
             let text = Arc::from(text);
-            let findings = skim::analyze(&text, own_models, models, relations, &narrowed);
+            let keep = skim::Keep::Rules;
+            let findings = skim::analyze(&text, keep, models, relations, &narrowed);
             (findings, None)
         }
         None => (None, None),
@@ -373,8 +373,6 @@ fn check_all(
     // Only the files holding classes the model index needs are parsed for
     // it; a tree is kept for the detectors only if they will read it.
     let needed = detect::model_files_needed(&classes);
-    // Files with model classes of their own are never skimmed.
-    let own_models: Vec<bool> = classes.iter().map(detect::FileClasses::has_root).collect();
     drop(classes);
     let prefilter = Prefilter::for_selection(selection);
     let indexed: Vec<(&Result<String, String>, bool)> =
@@ -431,24 +429,21 @@ fn check_all(
         &'a Result<String, String>,
         &'a Mutex<Option<Tree>>,
         &'a Options,
-        bool,
     );
     let jobs: Vec<Job> = files
         .iter()
         .zip(&texts)
         .zip(&parsed)
         .zip(&options)
-        .zip(&own_models)
-        .map(|((((p, t), d), o), m)| (p, t, d, o, *m))
+        .map(|(((p, t), d), o)| (p, t, d, o))
         .collect();
-    let size = |(_, text, _, _, _): &Job| text.as_ref().map_or(0, String::len);
+    let size = |(_, text, _, _): &Job| text.as_ref().map_or(0, String::len);
     let relations = models.relation_names();
-    let results = par_map_costliest_first(&jobs, size, |(path, text, doc, options, own)| {
+    let results = par_map_costliest_first(&jobs, size, |(path, text, doc, options)| {
         let doc = doc.lock().unwrap_or_else(|p| p.into_inner()).take();
         let selected = (selection, &prefilter);
         let models = (&models, &relations);
-        let parsed = (doc, *own);
-        check_file(&shown(path), text, parsed, models, options, selected, mode)
+        check_file(&shown(path), text, doc, models, options, selected, mode)
     });
     (results, projects.problems)
 }

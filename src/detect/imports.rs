@@ -290,16 +290,11 @@ static BUILTIN_WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
 fn builtin_words(t: &str) -> Option<impl Iterator<Item = (usize, usize)> + '_> {
     let words = BUILTIN_WORDS.as_ref()?;
     let b = t.as_bytes();
-    let ident = super::model_files::is_ident_byte;
-    let whole = move |&(start, end): &(usize, usize)| {
-        let before = start.checked_sub(1).map(|i| b[i]);
-        !before.is_some_and(ident) && !b.get(end).is_some_and(|&c| ident(c))
-    };
     Some(
         words
             .find_overlapping_iter(t)
             .map(|m| (m.start(), m.end()))
-            .filter(whole),
+            .filter(move |&(start, end)| super::model_files::is_whole_word(b, start, end)),
     )
 }
 

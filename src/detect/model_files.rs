@@ -324,13 +324,31 @@ fn is_signal(name: &[u8]) -> bool {
 }
 
 /// Whether `word` occurs in `text` as a whole identifier.
-fn contains_word(text: &str, word: &str) -> bool {
+pub(crate) fn contains_word(text: &str, word: &str) -> bool {
+    word_starts(text, word).next().is_some()
+}
+
+/// Where `word` starts in `text` as a whole identifier (no name byte
+/// right before or after it).
+pub(crate) fn word_starts<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = usize> + 't {
     let b = text.as_bytes();
-    text.match_indices(word).any(|(i, _)| {
-        let before = i.checked_sub(1).map(|j| b[j]);
-        let after = b.get(i + word.len()).copied();
-        !before.is_some_and(is_ident_byte) && !after.is_some_and(is_ident_byte)
-    })
+    text.match_indices(word)
+        .map(|(i, _)| i)
+        .filter(move |&i| is_whole_word(b, i, i + word.len()))
+}
+
+/// Whether `b[start..end]` is not part of a longer name.
+pub(crate) fn is_whole_word(b: &[u8], start: usize, end: usize) -> bool {
+    let before = start.checked_sub(1).map(|j| b[j]);
+    !before.is_some_and(is_ident_byte) && !b.get(end).is_some_and(|&c| is_ident_byte(c))
+}
+
+/// The end of the name starting at `at` (`at` itself when none does).
+pub(crate) fn name_end(b: &[u8], mut at: usize) -> usize {
+    while b.get(at).is_some_and(|&c| is_ident_byte(c)) {
+        at += 1;
+    }
+    at
 }
 
 /// Whether byte `c` may be part of a Python name (any non-ASCII byte

@@ -952,11 +952,7 @@ pub(crate) fn may_read_method(unit: &crate::detect::skim::Unit, body: &str) -> b
         return true;
     }
     let b = body.as_bytes();
-    let ident = super::model_files::is_ident_byte;
-    body.match_indices("return").any(|(at, _)| {
-        if (at > 0 && ident(b[at - 1])) || b.get(at + 6).is_some_and(|&c| ident(c)) {
-            return false;
-        }
+    super::model_files::word_starts(body, "return").any(|at| {
         let end = b[at..]
             .iter()
             .position(|&c| c == b'\n')

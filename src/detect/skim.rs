@@ -3,15 +3,15 @@
 //!
 //! Parsing is half of `check`'s time, and most of a file's bytes are
 //! function bodies. Each rule that can be skimmed declares a *unit guard*
-//! ([`guard`]): a test of a function's text (from its first decorator to
-//! the end of its body) that is false only when no finding of the rule
-//! can start in that function. A top-level function or a method of a
-//! top-level class whose text passes no selected rule's guard is
-//! *skimmed*: its header (decorators, signature) is parsed, its body is
-//! not. The parser reads a copy of the text where the body's first three
-//! bytes read `...`, and tree-sitter's included ranges leave out the rest
-//! of the body, so the function parses as `def f(...):\n    ...`. Nodes
-//! keep their offsets, and the document's text is the file's own.
+//! (`rules::unit_guard`, a [`Guard`]): a test of a function's text (from
+//! its first decorator to the end of its body) that is false only when no
+//! finding of the rule can start in that function. A top-level function
+//! or a method of a top-level class whose text passes no selected rule's
+//! guard is *skimmed*: its header (decorators, signature) is parsed, its
+//! body is not. The parser reads a copy of the text where the body's first
+//! three bytes read `...`, and tree-sitter's included ranges leave out the
+//! rest of the body, so the function parses as `def f(...):\n    ...`.
+//! Nodes keep their offsets, and the document's text is the file's own.
 //!
 //! What a rule reads outside the function it reports in stays whole:
 //! every module-level statement, every class's header and class-level
@@ -19,27 +19,27 @@
 //! skimmed when it may import or bind a builtin's name (the file's
 //! imports are read from every statement,
 //! `imports::may_import_or_bind_in_body`; the header, parameters
-//! included, is always parsed).
-//! What rules read of other functions' bodies goes through `Ctx`: the
-//! module facts, the module's serializers, the callers of private
-//! helpers. In a skimmed analysis those reads are counted
-//! (`Ctx::reads_other_statements`), and any of them makes the caller parse
-//! the whole file instead ([`analyze`] returns `None`). So does a tree
-//! with a syntax error, a body the lexer and tree-sitter disagree on, a
-//! file that declares its own Django models (the model index reads
-//! methods), and a selected rule with no guard.
+//! included, is always parsed) or holds `global`; for the model pass
+//! ([`Keep::Models`]), nor when the model index reads it. What rules read
+//! of other functions' bodies goes through `Ctx`: the module facts, the
+//! module's serializers, the callers of private helpers. In a skimmed
+//! analysis those reads are counted (`Ctx::reads_other_statements`), and
+//! any of them makes the caller parse the whole file instead
+//! ([`analyze_skimmed`] returns `None`). [`parse`] gives none for a file
+//! whose brackets do not balance, a tree with a syntax error, a body the
+//! lexer and tree-sitter disagree on, and a selected rule with no guard.
 //!
 //! `tests/skim.rs` holds every guard to its rule on every fixture,
 //! example and real file (each finding starts in a function that passes
-//! its rule's guard, or outside any), and the skimmed analysis to the
-//! whole one.
+//! its rule's guard, or outside any), the skimmed analysis to the whole
+//! one, and the skimmed model index to the whole one.
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
 use super::imports::may_import_or_bind_in_body;
-use super::model_files::{Lexer, is_ident_byte};
+use super::model_files::{Lexer, contains_word, is_ident_byte, word_starts};
 use super::{Analyzer, Finding, ModelIndex, Options};
 use crate::python::Document;
 
@@ -282,19 +282,15 @@ impl<'a> Unit<'a> {
 
     /// Whether `w` occurs in the function as a whole word.
     pub fn word(&self, w: &str) -> bool {
-        count_words(self.text, w, 1) >= 1
+        contains_word(self.text, w)
     }
 
     /// Whether `w` occurs as a whole word followed by `(` (over spaces,
     /// line breaks and closing parentheses: `(qs.raw)(sql)`).
     pub fn calls(&self, w: &str) -> bool {
         let b = self.text.as_bytes();
-        self.text.match_indices(w).any(|(i, _)| {
-            let before = i.checked_sub(1).map(|j| b[j]);
+        word_starts(self.text, w).any(|i| {
             let mut at = i + w.len();
-            if before.is_some_and(is_ident_byte) || b.get(at).is_some_and(|&c| is_ident_byte(c)) {
-                return false;
-            }
             while b
                 .get(at)
                 .is_some_and(|&c| c.is_ascii_whitespace() || matches!(c, b'\\' | b')'))
@@ -307,7 +303,7 @@ impl<'a> Unit<'a> {
 
     /// Whether `w` occurs as a whole word on a decorator line.
     pub fn decorated_by(&self, w: &str) -> bool {
-        self.decorators.iter().any(|d| count_words(d, w, 1) >= 1)
+        self.decorators.iter().any(|d| contains_word(d, w))
     }
 }
 
@@ -321,22 +317,6 @@ pub(crate) fn skip_space(b: &[u8], mut at: usize) -> usize {
         at += 1;
     }
     at
-}
-
-fn count_words(text: &str, w: &str, max: usize) -> usize {
-    let b = text.as_bytes();
-    let mut n = 0;
-    for (i, _) in text.match_indices(w) {
-        let before = i.checked_sub(1).map(|j| b[j]);
-        let after = b.get(i + w.len()).copied();
-        if !before.is_some_and(is_ident_byte) && !after.is_some_and(is_ident_byte) {
-            n += 1;
-            if n >= max {
-                break;
-            }
-        }
-    }
-    n
 }
 
 /// A rule's unit guard: false only when no finding of the rule can start
@@ -359,6 +339,28 @@ pub(crate) enum Guard {
     Test(fn(&Unit) -> bool),
 }
 
+impl Guard {
+    /// The words a guard of rule `code` looks for (none for a test).
+    fn words(self, code: &str) -> Vec<&'static str> {
+        match self {
+            Guard::Spelled => super::rules::literals(code),
+            Guard::Calls(words) | Guard::DecoratedBy(words) => words.to_vec(),
+            Guard::Test(_) => Vec::new(),
+        }
+    }
+
+    /// Whether it passes on `unit` (`words`: [`Guard::words`]); an import
+    /// under another name is not its business (see [`renamed_imports`]).
+    fn passes(self, words: &[&str], unit: &Unit) -> bool {
+        match self {
+            Guard::Spelled => words.iter().any(|w| unit.text.contains(w)),
+            Guard::Calls(_) => words.iter().any(|w| unit.calls(w)),
+            Guard::DecoratedBy(_) => words.iter().any(|w| unit.decorated_by(w)),
+            Guard::Test(test) => test(unit),
+        }
+    }
+}
+
 /// Whether a name holding a word of `words` is imported under another
 /// name somewhere in the file (`from x import mark_safe as ms`): a guard
 /// that looks for the word would then miss `ms(...)`.
@@ -375,10 +377,7 @@ fn aliased(text: &str, words: &[&str]) -> bool {
 fn renamed_imports(text: &str) -> Vec<&str> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    for (i, _) in text.match_indices("as") {
-        if (i > 0 && is_ident_byte(b[i - 1])) || b.get(i + 2).is_some_and(|&c| is_ident_byte(c)) {
-            continue;
-        }
+    for i in word_starts(text, "as") {
         let mut end = i;
         while end > 0 && (b[end - 1].is_ascii_whitespace() || b[end - 1] == b'\\') {
             end -= 1;
@@ -429,11 +428,7 @@ fn in_import(b: &[u8], i: usize) -> bool {
         }
         at -= 1;
     }
-    count_words(
-        std::str::from_utf8(&b[at..i]).unwrap_or("import"),
-        "import",
-        1,
-    ) > 0
+    contains_word(std::str::from_utf8(&b[at..i]).unwrap_or("import"), "import")
 }
 
 /// Whether rule `code`'s guard passes on the function of `text` that
@@ -447,22 +442,9 @@ pub fn guard_at(text: &str, code: &str, at: usize, relations: &HashSet<String>) 
         .into_iter()
         .find(|f| f.range.contains(&at))?;
     let unit = Unit::of(text, &f, relations);
-    Some(match guard {
-        Guard::Spelled => super::rules::literals(code)
-            .iter()
-            .any(|w| unit.text.contains(w)),
-        Guard::Calls(words) => words.iter().any(|w| unit.calls(w)) || aliased(text, words),
-        Guard::DecoratedBy(words) => {
-            words.iter().any(|w| unit.decorated_by(w)) || aliased(text, words)
-        }
-        Guard::Test(test) => test(&unit),
-    })
-}
-
-/// Whether rule `code` has a unit guard (no file is skimmed for a rule
-/// without one).
-pub fn has_guard(code: &str) -> bool {
-    super::rules::unit_guard(code).is_some()
+    let words = guard.words(code);
+    let renamed = !matches!(guard, Guard::Spelled | Guard::Test(_)) && aliased(text, &words);
+    Some(guard.passes(&words, &unit) || renamed)
 }
 
 /// A skimmed parse of a file: its document (the file's own text, with
@@ -479,15 +461,13 @@ impl Skimmed {
     pub fn doc(&self) -> &Document {
         &self.doc
     }
-    pub fn skipped_bytes(&self) -> usize {
-        self.skipped.iter().map(|r| r.len()).sum()
-    }
 }
 
 /// What a skimmed parse must keep beyond what the rules' guards keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
-    /// Nothing more: the file declares no model class of its own.
+    /// Nothing more: the file declares no model class of its own
+    /// ([`super::FileClasses::has_root`] is false).
     Rules,
     /// What the model index reads of methods too (`models.rs`:
     /// `self.x = ...` targets, `@property` bodies, methods returning a
@@ -513,10 +493,7 @@ pub fn parse(
     let mut renamed: Option<Vec<&str>> = None;
     for code in rules.codes() {
         let guard = super::rules::unit_guard(code)?;
-        let words = match guard {
-            Guard::Calls(words) | Guard::DecoratedBy(words) => words.to_vec(),
-            _ => super::rules::literals(code),
-        };
+        let words = guard.words(code);
         if !matches!(guard, Guard::Test(_)) {
             let renamed = renamed.get_or_insert_with(|| renamed_imports(text));
             if renamed.iter().any(|n| words.iter().any(|w| n.contains(w))) {
@@ -530,18 +507,12 @@ pub fn parse(
     let mut skipped: Vec<Range<usize>> = Vec::new();
     for f in functions(text) {
         let unit = Unit::of(text, &f, relations);
-        let passes = |(g, words): &(Guard, Vec<&str>)| match g {
-            Guard::Spelled => words.iter().any(|w| unit.text.contains(w)),
-            Guard::Calls(_) => words.iter().any(|w| unit.calls(w)),
-            Guard::DecoratedBy(_) => words.iter().any(|w| unit.decorated_by(w)),
-            Guard::Test(test) => test(&unit),
-        };
         let body = &text[f.header_end..f.range.end];
         // A body's `global` statements are a module fact
         // (`rules::SKIM_EXACT_FACTS`).
-        if guards.iter().any(passes)
+        if guards.iter().any(|(g, words)| g.passes(words, &unit))
             || may_import_or_bind_in_body(body)
-            || count_words(body, "global", 1) > 0
+            || contains_word(body, "global")
             || (keep == Keep::Models && f.method && super::models::may_read_method(&unit, body))
         {
             continue;
@@ -606,19 +577,17 @@ pub fn analyze_skimmed(
     Some(findings)
 }
 
-/// [`parse`] then [`analyze_skimmed`], for a file the model index does
-/// not read (`own_models` false; with model classes of its own, `None`).
+/// [`parse`] then [`analyze_skimmed`]: `keep` is [`Keep::Models`] for a
+/// file with model classes of its own (the analysis reads its models from
+/// the tree).
 pub fn analyze(
     text: &Arc<str>,
-    own_models: bool,
+    keep: Keep,
     models: &ModelIndex,
     relations: &HashSet<String>,
     options: &Options,
 ) -> Option<Vec<Finding>> {
-    if own_models {
-        return None;
-    }
-    let skimmed = parse(text, options.rules.as_ref()?, Some(relations), Keep::Rules)?;
+    let skimmed = parse(text, options.rules.as_ref()?, Some(relations), keep)?;
     analyze_skimmed(&skimmed, models, options)
 }
 

@@ -81,6 +81,13 @@ fn new_parser() -> Parser {
     parser
 }
 
+thread_local! {
+    /// This thread's parser for [`Document::parse_once`] and
+    /// [`Document::parse_skimmed`] (which sets its included ranges and
+    /// clears them again).
+    static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
+}
+
 /// Parses `text`, reusing `old` (already edited to match) where it can.
 /// tree-sitter only returns `None` when no language is set or a timeout or
 /// cancellation flag is set; this module sets a language and neither of the others.
@@ -107,9 +114,6 @@ impl Document {
     /// does not keep (a first edit makes one): for `check`, which parses
     /// many files once each and edits few, and holds some trees at once.
     pub fn parse_once(text: impl Into<Arc<str>>) -> Document {
-        thread_local! {
-            static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
-        }
         let text = text.into();
         let tree = PARSER.with(|p| parse_with(&mut p.borrow_mut(), &text, None));
         Document {
@@ -129,9 +133,6 @@ impl Document {
     /// own text. The document is not to be edited (an edit reparses the
     /// whole text).
     pub fn parse_skimmed(text: Arc<str>, masked: &str, holes: &[Range<usize>]) -> Document {
-        thread_local! {
-            static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
-        }
         debug_assert_eq!(text.len(), masked.len());
         let bytes = masked.as_bytes();
         // Rows and columns of the ranges' ends, counted in one pass.

@@ -192,13 +192,7 @@ fn may_default_mutable(header: &str) -> bool {
             match b.get(at) {
                 Some(b'[' | b'{' | b'(') => return true,
                 Some(&c) if crate::detect::model_files::is_ident_byte(c) => {
-                    while b
-                        .get(at)
-                        .is_some_and(|&c| crate::detect::model_files::is_ident_byte(c))
-                    {
-                        at += 1;
-                    }
-                    at = skip(at);
+                    at = skip(crate::detect::model_files::name_end(b, at));
                     if b.get(at) == Some(&b'.') {
                         at = skip(at + 1);
                         continue;

@@ -1276,7 +1276,7 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
 /// other) and a read of a relation the model index knows on that name
 /// (`row.<relation>`); any loop while the index is not known yet.
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    use crate::detect::model_files::is_ident_byte;
+    use crate::detect::model_files::{is_whole_word, name_end, word_starts};
     let Some(relations) = unit.relations else {
         return unit.lexed.r#for;
     };
@@ -1286,45 +1286,30 @@ pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
     let t = unit.text;
     let b = t.as_bytes();
     let space = |at: usize| crate::detect::skim::skip_space(b, at);
-    let word_end = |mut at: usize| {
-        while b.get(at).is_some_and(|&c| is_ident_byte(c)) {
-            at += 1;
-        }
-        at
-    };
-    let whole = |at: usize, end: usize| {
-        let before = at.checked_sub(1).map(|j| b[j]);
-        !before.is_some_and(is_ident_byte) && !b.get(end).is_some_and(|&c| is_ident_byte(c))
-    };
     // The names loops bind alone.
     let mut vars: Vec<&str> = Vec::new();
-    for (at, _) in t.match_indices("for") {
-        if !whole(at, at + 3) {
-            continue;
-        }
+    for at in word_starts(t, "for") {
         let start = space(at + 3);
-        let end = word_end(start);
+        let end = name_end(b, start);
         if end == start {
             continue;
         }
         let next = space(end);
-        if b[next..].starts_with(b"in") && whole(next, next + 2) && !vars.contains(&&t[start..end])
+        if b[next..].starts_with(b"in")
+            && is_whole_word(b, next, next + 2)
+            && !vars.contains(&&t[start..end])
         {
             vars.push(&t[start..end]);
         }
     }
     vars.iter().any(|var| {
-        t.match_indices(var).any(|(at, _)| {
-            let end = at + var.len();
-            if !whole(at, end) {
-                return false;
-            }
-            let dot = space(end);
+        word_starts(t, var).any(|at| {
+            let dot = space(at + var.len());
             if b.get(dot) != Some(&b'.') {
                 return false;
             }
             let start = space(dot + 1);
-            let stop = word_end(start);
+            let stop = name_end(b, start);
             stop > start && relations.contains(&t[start..stop])
         })
     })
