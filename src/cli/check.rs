@@ -248,6 +248,8 @@ enum Tree {
     Whole(Document),
     /// Skimmed for the file's rules and the model index (`detect::skim`).
     Skimmed(skim::Skimmed),
+    /// None of the file's rules can fire in it (`skim::Skim::quiet`).
+    Quiet,
 }
 
 /// Checks one file; `parsed` is its text already parsed (by the model
@@ -291,10 +293,15 @@ fn check_file(
     };
     // A file the model pass did not parse is parsed skimmed when it can
     // be: the bodies of functions none of those rules can fire in are left
-    // out (`detect::skim`), else whole. The model index does not need it,
-    // so it declares no model class of its own.
+    // out (`detect::skim`), and a file none can fire in anywhere is not
+    // parsed at all; else whole. The model index does not need it, so it
+    // declares no model class of its own.
     let (skimmed, whole) = match parsed {
-        Some(Tree::Skimmed(tree)) => (skim::analyze_skimmed(&tree, models, &narrowed), None),
+        Some(Tree::Skimmed(tree)) => (
+            skim::analyze_skimmed(&tree, models, relations, &narrowed),
+            None,
+        ),
+        Some(Tree::Quiet) => (Some(Vec::new()), None),
         Some(Tree::Whole(doc)) => (None, Some(doc)),
         None if !detect::is_chunked(text) => {
             let text = Arc::from(text);
@@ -387,17 +394,33 @@ fn check_all(
                 // Skimmed when it can be, for the index and the detectors
                 // alike: the bodies neither reads are left out.
                 let rules = prefilter.rules_for(t);
+                // What the detectors will read of it: nothing when no
+                // selected rule can fire in it.
+                let keep = |tree: Tree| match rules.is_empty() {
+                    true => None,
+                    false => Some(tree),
+                };
+                let mut quiet = false;
                 if !detect::is_chunked(t) {
                     let shared: Arc<str> = Arc::from(t.as_str());
-                    if let Some(skimmed) = skim::parse(&shared, &rules, None, skim::Keep::Models) {
+                    let skim = skim::parse(&shared, &rules, None, skim::Keep::Models);
+                    quiet = skim.quiet;
+                    if let Some(skimmed) = skim.tree {
                         let index = ModelIndex::from_document(skimmed.doc());
-                        let tree = (!rules.is_empty()).then_some(Tree::Skimmed(skimmed));
-                        return (Some(index), Mutex::new(tree));
+                        let tree = match quiet {
+                            true => Tree::Quiet,
+                            false => Tree::Skimmed(skimmed),
+                        };
+                        return (Some(index), Mutex::new(keep(tree)));
                     }
                 }
                 let (index, doc) = detect::index_source(t);
-                let doc = doc.filter(|_| !rules.is_empty()).map(Tree::Whole);
-                (Some(index), Mutex::new(doc))
+                let tree = match (quiet, doc) {
+                    (true, _) => keep(Tree::Quiet),
+                    (false, Some(doc)) => keep(Tree::Whole(doc)),
+                    (false, None) => None,
+                };
+                (Some(index), Mutex::new(tree))
             }
             _ => (None, Mutex::new(None)),
         });

@@ -75,6 +75,9 @@ pub(crate) struct Ctx<'a> {
     /// `rules::SKIM_EXACT_FACTS`, the serializers, the private names'
     /// uses).
     skimmed: bool,
+    /// Where the bodies start that the walk leaves out (sorted): those of
+    /// functions where none of the rules can fire (`detect/skim.rs`).
+    skip_bodies: &'a [usize],
 }
 
 /// A file-wide fact about the module, read from its root (`module_fact`):
@@ -308,12 +311,26 @@ impl<'a> Ctx<'a> {
             private_uses: std::cell::OnceCell::new(),
             other_statement_reads: Cell::new(0),
             skimmed: false,
+            skip_bodies: &[],
         }
     }
 
     /// Marks the tree as skimmed (see the field).
     pub fn set_skimmed(&mut self) {
         self.skimmed = true;
+    }
+
+    /// Leaves the blocks starting at `starts` (sorted) out of the walk.
+    pub fn set_skip_bodies(&mut self, starts: &'a [usize]) {
+        self.skip_bodies = starts;
+    }
+
+    /// Whether the walk leaves `node` out: a function body where none of
+    /// the rules can fire ([`Ctx::set_skip_bodies`]).
+    pub fn skips(&self, node: Node) -> bool {
+        !self.skip_bodies.is_empty()
+            && node.kind_str() == "block"
+            && self.skip_bodies.binary_search(&node.start_byte()).is_ok()
     }
 
     /// A file-wide list of names (`key` names it), computed on first use

@@ -97,6 +97,8 @@ pub struct Analyzer {
     /// How many times the last analysis read other statements
     /// (`Ctx::reads_other_statements`).
     other_reads: u64,
+    /// Where the bodies start that the walk leaves out (`Ctx::skips`).
+    skip_bodies: Vec<usize>,
 }
 
 impl Analyzer {
@@ -110,6 +112,7 @@ impl Analyzer {
             work: 0,
             skimmed: false,
             other_reads: 0,
+            skip_bodies: Vec::new(),
         }
     }
 
@@ -117,6 +120,12 @@ impl Analyzer {
     /// beyond the unit analysed is counted ([`Analyzer::last_other_reads`]).
     pub(crate) fn set_skimmed(&mut self, skimmed: bool) {
         self.skimmed = skimmed;
+    }
+
+    /// Leaves the function bodies starting at `starts` (sorted) out of the
+    /// walk: `detect/skim.rs` knows no finding can start in them.
+    pub(crate) fn set_skip_bodies(&mut self, starts: Vec<usize>) {
+        self.skip_bodies = starts;
     }
 
     /// How many times the last analysis read other statements.
@@ -248,6 +257,7 @@ impl Analyzer {
         if self.skimmed {
             ctx.set_skimmed();
         }
+        ctx.set_skip_bodies(&self.skip_bodies);
         let mut hasher = Xxh3::new();
         self.options.hash(&mut hasher);
         hasher.write_u64(imports_hash);

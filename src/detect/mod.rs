@@ -212,7 +212,8 @@ fn finish_with(
 }
 
 /// Runs the rules on `stmt` and its named descendants in document order
-/// (anonymous nodes, punctuation and keywords, are skipped), keeping the
+/// (anonymous nodes, punctuation and keywords, are skipped, and so are the
+/// bodies the context leaves out: `Ctx::skips`), keeping the
 /// ancestor stack in `ctx` (`parent` is `stmt`'s parent). Every 1,024
 /// nodes it asks `stop`; `false` when it stopped early.
 fn walk_rules<'t>(
@@ -227,7 +228,8 @@ fn walk_rules<'t>(
     let mut seen: u32 = 0;
     'walk: loop {
         let node = cursor.node();
-        if node.is_named() {
+        // A left-out body is neither visited nor entered.
+        if node.is_named() && !ctx.skips(node) {
             seen = seen.wrapping_add(1);
             if seen.is_multiple_of(1024) && stop() {
                 return false;

@@ -13,6 +13,15 @@
 //! rest of the body, so the function parses as `def f(...):\n    ...`.
 //! Nodes keep their offsets, and the document's text is the file's own.
 //!
+//! The code outside those functions (module-level statements, class
+//! bodies, functions nested in a block or on one line) is one more unit
+//! ([`Unit::outside`]). A file where no selected rule's guard passes on
+//! any unit is *quiet*: nothing can be found in it, and `check` does not
+//! parse it at all (unless the model index needs it). Where the analysis
+//! runs, the walk leaves out every body no guard passes on, parsed or
+//! not ([`analyze_skimmed`] asks the guards again once the project's
+//! relations are known).
+//!
 //! What a rule reads outside the function it reports in stays whole:
 //! every module-level statement, every class's header and class-level
 //! statements, every function's decorators and signature. A body is never
@@ -25,14 +34,15 @@
 //! module's serializers, the callers of private helpers. In a skimmed
 //! analysis those reads are counted (`Ctx::reads_other_statements`), and
 //! any of them makes the caller parse the whole file instead
-//! ([`analyze_skimmed`] returns `None`). [`parse`] gives none for a file
-//! whose brackets do not balance, a tree with a syntax error, a body the
-//! lexer and tree-sitter disagree on, and a selected rule with no guard.
+//! ([`analyze_skimmed`] returns `None`). [`parse`] gives no tree for a
+//! file whose brackets do not balance, a tree with a syntax error, a body
+//! the lexer and tree-sitter disagree on, and a selected rule with no
+//! guard.
 //!
 //! `tests/skim.rs` holds every guard to its rule on every fixture,
-//! example and real file (each finding starts in a function that passes
-//! its rule's guard, or outside any), the skimmed analysis to the whole
-//! one, and the skimmed model index to the whole one.
+//! example and editor test file (each finding starts in a unit that
+//! passes its rule's guard), the skimmed analysis to the whole one, and
+//! the skimmed model index to the whole one.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -156,14 +166,13 @@ fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
 }
 
 /// The functions of `text` a skimmed parse may leave the body of, in
-/// order (see [`Function`]). A function whose body starts on its header's
-/// line, or whose body's first line holds fewer than three bytes, has
-/// none; a text whose brackets do not balance has none at all.
-pub(crate) fn functions(text: &str) -> Vec<Function> {
+/// order (see [`Function`]), and what the tokens of the lines outside
+/// them hold. A function whose body starts on its header's line, or
+/// whose body's first line holds fewer than three bytes, is not one;
+/// `None` when the brackets of `text` do not balance.
+fn functions(text: &str) -> Option<(Vec<Function>, Lexed)> {
     let b = text.as_bytes();
-    let Some(lines) = logical_lines(b) else {
-        return Vec::new();
-    };
+    let lines = logical_lines(b)?;
     let word = |r: &Range<usize>| &b[r.clone()];
     let is_def = |l: &Line| {
         word(&l.first) == b"def"
@@ -200,7 +209,18 @@ pub(crate) fn functions(text: &str) -> Vec<Function> {
         }
         i += 1;
     }
-    out
+    // The lines no function holds (functions and lines are in order).
+    let mut outside = Lexed::default();
+    let mut next = out.iter().peekable();
+    for line in &lines {
+        while next.peek().is_some_and(|f| f.range.end <= line.line_start) {
+            next.next();
+        }
+        if next.peek().is_none_or(|f| f.range.start > line.line_start) {
+            outside.add(&line.lexed);
+        }
+    }
+    Some((out, outside))
 }
 
 /// The function whose `def` line is `lines[i]`, if its body can be left
@@ -276,6 +296,25 @@ impl<'a> Unit<'a> {
             header: &text[f.range.start..f.header_end],
             lexed: f.lexed,
             decorators: f.decorators.iter().map(|r| &text[r.clone()]).collect(),
+            relations,
+        }
+    }
+
+    /// What the guards read of the code outside `text`'s [`functions`]:
+    /// its lines' tokens, `outside`, as if in a function of their own (one
+    /// more `def`: a `def` there is a nested one to a guard), and for its
+    /// text and decorators the whole text, a superset of theirs (a guard
+    /// that passes on a text passes on a larger one; the functions'
+    /// guards have all failed when this one is asked).
+    fn outside(text: &'a str, outside: Lexed, relations: Option<&'a HashSet<String>>) -> Unit<'a> {
+        Unit {
+            text,
+            header: "",
+            lexed: Lexed {
+                defs: outside.defs + 1,
+                ..outside
+            },
+            decorators: vec![text],
             relations,
         }
     }
@@ -431,30 +470,38 @@ fn in_import(b: &[u8], i: usize) -> bool {
     contains_word(std::str::from_utf8(&b[at..i]).unwrap_or("import"), "import")
 }
 
-/// Whether rule `code`'s guard passes on the function of `text` that
-/// holds offset `at` (a finding's start): `None` when the rule has no
-/// guard or `at` is in no function a skimmed parse may leave the body
-/// of. For the tests that hold each guard to its rule.
+/// Whether rule `code`'s guard passes on the unit of `text` that holds
+/// offset `at` (a finding's start): the function a skimmed parse may
+/// leave the body of that holds it, else the code outside them
+/// ([`Unit::outside`]). `None` when the rule has no guard or the brackets
+/// of `text` do not balance. For the tests that hold each guard to its
+/// rule.
 pub fn guard_at(text: &str, code: &str, at: usize, relations: &HashSet<String>) -> Option<bool> {
     let relations = Some(relations);
     let guard = super::rules::unit_guard(code)?;
-    let f = functions(text)
-        .into_iter()
-        .find(|f| f.range.contains(&at))?;
-    let unit = Unit::of(text, &f, relations);
+    let (units, outside) = functions(text)?;
+    let unit = match units.iter().find(|f| f.range.contains(&at)) {
+        Some(f) => Unit::of(text, f, relations),
+        None => Unit::outside(text, outside, relations),
+    };
     let words = guard.words(code);
     let renamed = !matches!(guard, Guard::Spelled | Guard::Test(_)) && aliased(text, &words);
     Some(guard.passes(&words, &unit) || renamed)
 }
 
 /// A skimmed parse of a file: its document (the file's own text, with
-/// some function bodies left out of the tree) and the functions whose
-/// bodies were left out.
+/// some function bodies left out of the tree) and what the guards read of
+/// it, to tell again, once the project's relations are known, where the
+/// rules can fire.
 pub struct Skimmed {
     doc: Document,
-    /// From each skimmed function's first decorator to its body's end, in
-    /// order.
-    skipped: Vec<Range<usize>>,
+    /// The file's functions a skimmed parse may leave the body of, and
+    /// what the lines outside them hold ([`functions`]).
+    functions: Vec<Function>,
+    outside: Lexed,
+    /// From each function whose body the parse left out, its first
+    /// decorator to its body's end, in order.
+    left_out: Vec<Range<usize>>,
 }
 
 impl Skimmed {
@@ -476,19 +523,23 @@ pub enum Keep {
     Models,
 }
 
-/// `text` parsed with the bodies of the functions where none of `rules`
-/// can fire left out (see the module's doc); `None` when it can't be
-/// skimmed or nothing would be left out: the caller then parses the
-/// whole text. `relations` are the relation names of the project's model
-/// index ([`ModelIndex::relation_names`]), `None` when not yet known
-/// (PG601's guard then keeps every function with a loop).
-pub fn parse(
-    text: &Arc<str>,
-    rules: &super::RuleSet,
-    relations: Option<&HashSet<String>>,
-    keep: Keep,
-) -> Option<Skimmed> {
-    let mut guards: Vec<(Guard, Vec<&'static str>)> = Vec::new();
+/// What [`parse`] gives.
+pub struct Skim {
+    /// No selected rule's guard passes anywhere in the file: in no
+    /// function and not in the code outside them ([`Unit::outside`]), so
+    /// the rules find nothing in it, whatever they would read.
+    pub quiet: bool,
+    /// The skimmed tree; `None` when the text can't be skimmed (the
+    /// caller then parses the whole text), or is quiet and the parse is
+    /// not for the model index.
+    pub tree: Option<Skimmed>,
+}
+
+/// The selected rules' guards, each with the words it looks for; `None`
+/// when one has no guard, or the file imports one of a guard's names
+/// under another name ([`aliased`]).
+fn guards(text: &str, rules: &super::RuleSet) -> Option<Vec<(Guard, Vec<&'static str>)>> {
+    let mut guards = Vec::new();
     // Read on the first rule that needs them.
     let mut renamed: Option<Vec<&str>> = None;
     for code in rules.codes() {
@@ -502,43 +553,108 @@ pub fn parse(
         }
         guards.push((guard, words));
     }
-    let mut holes: Vec<Range<usize>> = Vec::new();
-    let mut firsts: Vec<usize> = Vec::new();
-    let mut skipped: Vec<Range<usize>> = Vec::new();
-    for f in functions(text) {
-        let unit = Unit::of(text, &f, relations);
+    Some(guards)
+}
+
+/// Where `guards` pass in `text`: for each of `functions`, whether one
+/// passes on it, and whether one passes anywhere (on a function or
+/// outside them).
+fn passing(
+    text: &str,
+    guards: &[(Guard, Vec<&'static str>)],
+    functions: &[Function],
+    outside: Lexed,
+    relations: Option<&HashSet<String>>,
+) -> (Vec<bool>, bool) {
+    let passes = |unit: &Unit| guards.iter().any(|(g, words)| g.passes(words, unit));
+    let each: Vec<bool> = functions
+        .iter()
+        .map(|f| passes(&Unit::of(text, f, relations)))
+        .collect();
+    let any = each.contains(&true) || passes(&Unit::outside(text, outside, relations));
+    (each, any)
+}
+
+/// `text` parsed with the bodies of the functions where none of `rules`
+/// can fire left out (see the module's doc), and whether the rules can
+/// fire anywhere in it. `relations` are the relation names of the
+/// project's model index ([`ModelIndex::relation_names`]), `None` when not
+/// yet known (PG601's guard then keeps every function with a loop).
+pub fn parse(
+    text: &Arc<str>,
+    rules: &super::RuleSet,
+    relations: Option<&HashSet<String>>,
+    keep: Keep,
+) -> Skim {
+    let plan = guards(text, rules).and_then(|guards| {
+        let (functions, outside) = functions(text)?;
+        let (each, any) = passing(text, &guards, &functions, outside, relations);
+        Some((functions, outside, each, any))
+    });
+    let Some((functions, outside, each, any)) = plan else {
+        return Skim {
+            quiet: false,
+            tree: None,
+        };
+    };
+    // A body's `global` statements are a module fact
+    // (`rules::SKIM_EXACT_FACTS`).
+    let kept = |(f, passes): (&Function, &bool)| {
         let body = &text[f.header_end..f.range.end];
-        // A body's `global` statements are a module fact
-        // (`rules::SKIM_EXACT_FACTS`).
-        if guards.iter().any(|(g, words)| g.passes(words, &unit))
+        *passes
             || may_import_or_bind_in_body(body)
             || contains_word(body, "global")
-            || (keep == Keep::Models && f.method && super::models::may_read_method(&unit, body))
-        {
-            continue;
+            || (keep == Keep::Models
+                && f.method
+                && super::models::may_read_method(&Unit::of(text, f, relations), body))
+    };
+    let left_out: Vec<&Function> = functions
+        .iter()
+        .zip(&each)
+        .filter(|&p| !kept(p))
+        .map(|(f, _)| f)
+        .collect();
+    // Nothing reads the tree of a quiet file but the model index.
+    let doc = (any || keep == Keep::Models)
+        .then(|| skimmed(text, &left_out))
+        .flatten();
+    let left_out = left_out.iter().map(|f| f.range.clone()).collect();
+    Skim {
+        quiet: !any,
+        tree: doc.map(|doc| Skimmed {
+            doc,
+            functions,
+            outside,
+            left_out,
+        }),
+    }
+}
+
+/// The tree of `text` without the bodies of `left_out`; `None` when it
+/// is not the whole one's but for them.
+fn skimmed(text: &Arc<str>, left_out: &[&Function]) -> Option<Document> {
+    let firsts = || left_out.iter().map(|f| f.hole.start - 3);
+    let holes: Vec<Range<usize>> = left_out.iter().map(|f| f.hole.clone()).collect();
+    let doc = match holes.is_empty() {
+        true => Document::parse_skimmed(text.clone(), text, &holes),
+        false => {
+            let mut masked = String::with_capacity(text.len());
+            let mut at = 0;
+            for first in firsts() {
+                masked.push_str(&text[at..first]);
+                masked.push_str("...");
+                at = first + 3;
+            }
+            masked.push_str(&text[at..]);
+            Document::parse_skimmed(text.clone(), &masked, &holes)
         }
-        firsts.push(f.hole.start - 3);
-        holes.push(f.hole.clone());
-        skipped.push(f.range.clone());
-    }
-    if holes.is_empty() {
-        return None;
-    }
-    let mut masked = String::with_capacity(text.len());
-    let mut at = 0;
-    for &first in &firsts {
-        masked.push_str(&text[at..first]);
-        masked.push_str("...");
-        at = first + 3;
-    }
-    masked.push_str(&text[at..]);
-    let doc = Document::parse_skimmed(text.clone(), &masked, &holes);
+    };
     let root = doc.root();
     if root.has_error() {
         return None;
     }
     // Each left-out body must read as the `...` of a function's block.
-    for &first in &firsts {
+    for first in firsts() {
         let node = root.descendant_for_byte_range(first, first + 3)?;
         let block = node
             .parent()
@@ -549,37 +665,61 @@ pub fn parse(
             .parent()
             .filter(|f| f.kind() == "function_definition")?;
     }
-    Some(Skimmed { doc, skipped })
+    Some(doc)
 }
 
 /// The findings of `skimmed` for `options`' rules (the rules it was
 /// skimmed for, or fewer), as the whole tree's analysis reports them;
 /// `None` when a rule read what the skimmed tree may not hold (see the
-/// module's doc): the caller then analyses the whole text.
+/// module's doc): the caller then analyses the whole text. The guards
+/// are asked again with the project's `relations`: the walk leaves out
+/// every function body where none passes, parsed or not, and a file
+/// where none passes anywhere is not walked at all.
 pub fn analyze_skimmed(
     skimmed: &Skimmed,
     models: &ModelIndex,
+    relations: &HashSet<String>,
     options: &Options,
 ) -> Option<Vec<Finding>> {
+    let text = skimmed.doc.text();
+    let guards = guards(text, options.rules.as_ref()?)?;
+    let functions = &skimmed.functions;
+    let (each, any) = passing(text, &guards, functions, skimmed.outside, Some(relations));
+    if !any {
+        return Some(Vec::new());
+    }
+    // No finding can start in these: none of their rules' guards pass.
+    let quiet: Vec<&Function> = functions
+        .iter()
+        .zip(&each)
+        .filter(|(_, passes)| !**passes)
+        .map(|(f, _)| f)
+        .collect();
     let mut analyzer = Analyzer::new(options.clone());
-    analyzer.set_skimmed(true);
+    analyzer.set_skimmed(!skimmed.left_out.is_empty());
+    analyzer.set_skip_bodies(quiet.iter().map(|f| f.hole.start - 3).collect());
     let mut findings = analyzer.analyze(&skimmed.doc, models);
     if analyzer.last_other_reads() > 0 {
         return None;
     }
-    // By the guards, none can start in a skimmed function; what the `...`
-    // may say there is not the file's.
-    let skipped = &skimmed.skipped;
+    // Among them the left-out bodies (the guards pass on fewer functions
+    // once the relations are known, and for fewer rules), where what the
+    // `...` may say is not the file's.
+    let ranges: Vec<&Range<usize>> = quiet.iter().map(|f| &f.range).collect();
+    debug_assert!(skimmed.left_out.iter().all(|r| ranges.contains(&r)));
     findings.retain(|f| {
-        let i = skipped.partition_point(|r| r.end <= f.range.start);
-        !skipped.get(i).is_some_and(|r| r.contains(&f.range.start))
+        let i = ranges.partition_point(|r| r.end <= f.range.start);
+        !ranges.get(i).is_some_and(|r| r.contains(&f.range.start))
     });
     Some(findings)
 }
 
-/// [`parse`] then [`analyze_skimmed`]: `keep` is [`Keep::Models`] for a
-/// file with model classes of its own (the analysis reads its models from
-/// the tree).
+/// The findings of `options`' rules in `text` as the whole tree's
+/// analysis reports them: none, unparsed, when the file is quiet for them
+/// ([`Skim::quiet`]), else [`parse`] then [`analyze_skimmed`]. `keep` is
+/// [`Keep::Models`] for a file with model classes of its own (the
+/// analysis reads its models from the tree). `None` when the caller must
+/// analyse the whole text.
 pub fn analyze(
     text: &Arc<str>,
     keep: Keep,
@@ -587,8 +727,11 @@ pub fn analyze(
     relations: &HashSet<String>,
     options: &Options,
 ) -> Option<Vec<Finding>> {
-    let skimmed = parse(text, options.rules.as_ref()?, Some(relations), keep)?;
-    analyze_skimmed(&skimmed, models, options)
+    let skim = parse(text, options.rules.as_ref()?, Some(relations), keep);
+    if skim.quiet {
+        return Some(Vec::new());
+    }
+    analyze_skimmed(&skim.tree?, models, relations, options)
 }
 
 #[cfg(test)]
@@ -599,6 +742,8 @@ mod tests {
     /// parse leaves out).
     fn check(text: &str, expect: &[(&str, &str, &str)]) {
         let got: Vec<(&str, &str, &str)> = functions(text)
+            .map(|(functions, _)| functions)
+            .unwrap_or_default()
             .iter()
             .map(|f| {
                 (
