@@ -75,14 +75,16 @@ pub(crate) struct Function {
 }
 
 /// One logical line: where its first token starts, the start of its
-/// physical line, its indentation, its first two tokens, and what its
-/// tokens hold (outside strings and comments).
+/// physical line, its indentation, its first two tokens, where its first
+/// `lambda` starts, and what its tokens hold (outside strings and
+/// comments).
 struct Line {
     start: usize,
     line_start: usize,
     indent: usize,
     first: Range<usize>,
     second: Option<Range<usize>>,
+    lambda: Option<usize>,
     lexed: Lexed,
 }
 
@@ -98,6 +100,14 @@ pub(crate) struct Lexed {
     pub r#while: bool,
     /// An `is` PG401's scan finds suspicious ([`super::rules::IsScan`]).
     pub is_literal: bool,
+    /// A `def` or `lambda` whose parameters may have a mutable default:
+    /// after the keyword, on its logical line, an `=` then a bracket or a
+    /// called name (PG101's `may_default_mutable`).
+    pub mutable_default: bool,
+    /// A `def` or `lambda` in a loop: on a line inside the block of a
+    /// `for` or `while` statement, or a `lambda` on a line with a `for`
+    /// (a comprehension's).
+    pub closure_in_loop: bool,
 }
 
 impl Lexed {
@@ -108,6 +118,8 @@ impl Lexed {
         self.r#for |= other.r#for;
         self.r#while |= other.r#while;
         self.is_literal |= other.is_literal;
+        self.mutable_default |= other.mutable_default;
+        self.closure_in_loop |= other.closure_in_loop;
     }
 }
 
@@ -133,6 +145,7 @@ fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
                 indent,
                 first: tok.start..tok.end,
                 second: None,
+                lambda: None,
                 lexed: Lexed {
                     defs: usize::from(text == b"def"),
                     classes: usize::from(text == b"class"),
@@ -154,7 +167,10 @@ fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
             lexed.is_literal |= suspicious;
             if tok.ident {
                 match text {
-                    b"lambda" => lexed.lambda = true,
+                    b"lambda" => {
+                        lexed.lambda = true;
+                        line.lambda.get_or_insert(tok.start);
+                    }
                     b"for" => lexed.r#for = true,
                     b"while" => lexed.r#while = true,
                     _ => {}
@@ -162,7 +178,45 @@ fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
             }
         }
     }
-    lexer.balanced().then_some(lines)
+    if !lexer.balanced() {
+        return None;
+    }
+    closures(b, &mut lines);
+    Some(lines)
+}
+
+/// Sets what [`Lexed`] says of the `def`s and `lambda`s of `lines`: their
+/// possibly mutable defaults, and whether they are in a loop.
+fn closures(b: &[u8], lines: &mut [Line]) {
+    // The indentation of each `for` or `while` statement whose block the
+    // line being read may be in.
+    let mut loops: Vec<usize> = Vec::new();
+    for i in 0..lines.len() {
+        let end = lines.get(i + 1).map_or(b.len(), |l| l.line_start);
+        let line = &lines[i];
+        while loops.last().is_some_and(|&indent| line.indent <= indent) {
+            loops.pop();
+        }
+        let first = &b[line.first.clone()];
+        let second = line.second.as_ref().map(|r| &b[r.clone()]);
+        let def = line.lexed.defs > 0;
+        let from = match (def, line.lambda) {
+            (true, _) => Some(line.start),
+            (false, lambda) => lambda,
+        };
+        let mutable_default = from.is_some_and(|from| {
+            std::str::from_utf8(&b[from..end]).is_ok_and(super::rules::may_default_mutable)
+        });
+        let in_loop = !loops.is_empty() || (line.lambda.is_some() && line.lexed.r#for);
+        let opens_loop =
+            matches!(first, b"for" | b"while") || (first == b"async" && second == Some(b"for"));
+        let lexed = &mut lines[i].lexed;
+        lexed.mutable_default = mutable_default;
+        lexed.closure_in_loop = (def || lexed.lambda) && in_loop;
+        if opens_loop {
+            loops.push(lines[i].indent);
+        }
+    }
 }
 
 /// The functions of `text` a skimmed parse may leave the body of, in
@@ -275,11 +329,10 @@ fn function(text: &str, lines: &[Line], i: usize) -> Option<Function> {
     })
 }
 
-/// What a rule's guard reads: one function's text and header, and what
+/// What a rule's guard reads: one function's text and tokens, and what
 /// the project tells.
 pub(crate) struct Unit<'a> {
     pub text: &'a str,
-    pub header: &'a str,
     /// What its tokens hold.
     pub lexed: Lexed,
     /// The text of its decorator lines.
@@ -293,7 +346,6 @@ impl<'a> Unit<'a> {
     fn of(text: &'a str, f: &Function, relations: Option<&'a HashSet<String>>) -> Unit<'a> {
         Unit {
             text: &text[f.range.clone()],
-            header: &text[f.range.start..f.header_end],
             lexed: f.lexed,
             decorators: f.decorators.iter().map(|r| &text[r.clone()]).collect(),
             relations,
@@ -309,7 +361,6 @@ impl<'a> Unit<'a> {
     fn outside(text: &'a str, outside: Lexed, relations: Option<&'a HashSet<String>>) -> Unit<'a> {
         Unit {
             text,
-            header: "",
             lexed: Lexed {
                 defs: outside.defs + 1,
                 ..outside
@@ -502,6 +553,10 @@ pub struct Skimmed {
     /// From each function whose body the parse left out, its first
     /// decorator to its body's end, in order.
     left_out: Vec<Range<usize>>,
+    /// The rules the guards were asked for with the project's relations,
+    /// and what [`passing`] said; `None` when the relations were not
+    /// known yet.
+    passing: Option<(Vec<&'static str>, Passing)>,
 }
 
 impl Skimmed {
@@ -556,23 +611,30 @@ fn guards(text: &str, rules: &super::RuleSet) -> Option<Vec<(Guard, Vec<&'static
     Some(guards)
 }
 
-/// Where `guards` pass in `text`: for each of `functions`, whether one
-/// passes on it, and whether one passes anywhere (on a function or
-/// outside them).
+/// Where the guards pass in a file.
+#[derive(Clone)]
+struct Passing {
+    /// For each of its [`functions`], whether one passes on it.
+    each: Vec<bool>,
+    /// Whether one passes anywhere (on a function or outside them).
+    any: bool,
+}
+
+/// Where `guards` pass in `text` (see [`Passing`]).
 fn passing(
     text: &str,
     guards: &[(Guard, Vec<&'static str>)],
     functions: &[Function],
     outside: Lexed,
     relations: Option<&HashSet<String>>,
-) -> (Vec<bool>, bool) {
+) -> Passing {
     let passes = |unit: &Unit| guards.iter().any(|(g, words)| g.passes(words, unit));
     let each: Vec<bool> = functions
         .iter()
         .map(|f| passes(&Unit::of(text, f, relations)))
         .collect();
     let any = each.contains(&true) || passes(&Unit::outside(text, outside, relations));
-    (each, any)
+    Passing { each, any }
 }
 
 /// `text` parsed with the bodies of the functions where none of `rules`
@@ -588,10 +650,10 @@ pub fn parse(
 ) -> Skim {
     let plan = guards(text, rules).and_then(|guards| {
         let (functions, outside) = functions(text)?;
-        let (each, any) = passing(text, &guards, &functions, outside, relations);
-        Some((functions, outside, each, any))
+        let passing = passing(text, &guards, &functions, outside, relations);
+        Some((functions, outside, passing))
     });
-    let Some((functions, outside, each, any)) = plan else {
+    let Some((functions, outside, passing)) = plan else {
         return Skim {
             quiet: false,
             tree: None,
@@ -610,15 +672,17 @@ pub fn parse(
     };
     let left_out: Vec<&Function> = functions
         .iter()
-        .zip(&each)
+        .zip(&passing.each)
         .filter(|&p| !kept(p))
         .map(|(f, _)| f)
         .collect();
     // Nothing reads the tree of a quiet file but the model index.
-    let doc = (any || keep == Keep::Models)
+    let doc = (passing.any || keep == Keep::Models)
         .then(|| skimmed(text, &left_out))
         .flatten();
     let left_out = left_out.iter().map(|f| f.range.clone()).collect();
+    let any = passing.any;
+    let passing = relations.map(|_| (rules.codes().to_vec(), passing));
     Skim {
         quiet: !any,
         tree: doc.map(|doc| Skimmed {
@@ -626,6 +690,7 @@ pub fn parse(
             functions,
             outside,
             left_out,
+            passing,
         }),
     }
 }
@@ -682,9 +747,16 @@ pub fn analyze_skimmed(
     options: &Options,
 ) -> Option<Vec<Finding>> {
     let text = skimmed.doc.text();
-    let guards = guards(text, options.rules.as_ref()?)?;
+    let rules = options.rules.as_ref()?;
     let functions = &skimmed.functions;
-    let (each, any) = passing(text, &guards, functions, skimmed.outside, Some(relations));
+    // Asked already when the tree was parsed with the relations.
+    let Passing { each, any } = match &skimmed.passing {
+        Some((codes, passing)) if codes == rules.codes() => passing.clone(),
+        _ => {
+            let guards = guards(text, rules)?;
+            passing(text, &guards, functions, skimmed.outside, Some(relations))
+        }
+    };
     if !any {
         return Some(Vec::new());
     }
@@ -813,6 +885,44 @@ mod tests {
             "def f():\n    return 1",
             &[("def f():\n    return 1", "def f():\n", "urn 1")],
         );
+    }
+
+    /// What the lines of `text` say of its closures: (a possibly mutable
+    /// default, a closure in a loop).
+    fn check_closures(text: &str, expect: (bool, bool)) {
+        let mut all = Lexed::default();
+        for line in logical_lines(text.as_bytes()).unwrap_or_default() {
+            all.add(&line.lexed);
+        }
+        let got = (all.mutable_default, all.closure_in_loop);
+        assert_eq!(got, expect, "{text:?}");
+    }
+
+    #[test]
+    fn closures_and_their_defaults() {
+        check_closures("def f(a=[], b=1):\n    pass\n", (true, false));
+        check_closures("def f(a=None,\n      b=dict()):\n    pass\n", (true, false));
+        check_closures("def f(a=x.y.z()):\n    pass\n", (true, false));
+        check_closures("def f(a=None, b=X):\n    x = g()\n", (false, false));
+        // A call's keyword before a lambda is no default of it.
+        check_closures("xs = sorted(ys, key=lambda y: y.f(a=1))\n", (false, false));
+        check_closures("h = lambda a={}: a\n", (true, false));
+        check_closures(
+            "for x in xs:\n    def f():\n        return x\n",
+            (false, true),
+        );
+        check_closures(
+            "async for x in xs:\n    fs.append(lambda: x)\n",
+            (false, true),
+        );
+        check_closures(
+            "while x:\n    if y:\n        def f(): pass\n",
+            (false, true),
+        );
+        check_closures("fs = [\n    lambda: x\n    for x in xs]\n", (false, true));
+        // The loop's block ends before the closure.
+        check_closures("for x in xs:\n    pass\nf = lambda: x\n", (false, false));
+        check_closures("s = 'for x in y'\nf = lambda: 1\n", (false, false));
     }
 
     #[test]

@@ -62,6 +62,7 @@ use super::skim;
 
 /// PG401's token scan, which `detect/skim.rs` runs in its lexer pass.
 pub(crate) use self::core::is_literal::IsScan;
+pub(crate) use self::core::mutable_default::may_default_mutable;
 use super::{Finding, Rule};
 
 /// Every rule, ordered by code.

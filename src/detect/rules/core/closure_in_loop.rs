@@ -320,8 +320,9 @@ fn bind_fix(ctx: &Ctx, func: Node, defaults: &str) -> Option<Fix> {
     })
 }
 
-/// The unit guard (`detect/skim.rs`): a closure (a lambda or a second
-/// `def`: the function itself is in no loop) in a loop or comprehension.
+/// The unit guard (`detect/skim.rs`): a closure (a `lambda` or a `def`)
+/// in the block of a loop, or a `lambda` on a line with a comprehension's
+/// `for` (`Lexed::closure_in_loop`).
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    (unit.lexed.lambda || unit.lexed.defs >= 2) && (unit.lexed.r#for || unit.lexed.r#while)
+    unit.lexed.closure_in_loop
 }

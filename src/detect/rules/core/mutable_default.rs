@@ -171,16 +171,16 @@ fn fix(ctx: &Ctx, param: Node, name: &str, value: Node) -> Option<Fix> {
     })
 }
 
-/// The unit guard (`detect/skim.rs`): a default belongs to the function's
-/// own signature, to a nested function (a second `def`) or to a lambda;
-/// in the signature, a mutable default is a `[`, `{` or `(` after an `=`,
-/// or a (dotted) name called there.
+/// The unit guard (`detect/skim.rs`): a default belongs to the parameters
+/// of a `def` (the function's own or a nested one) or a `lambda`, on the
+/// keyword's logical line; a mutable default is a `[`, `{` or `(` after an
+/// `=`, or a (dotted) name called there (`Lexed::mutable_default`).
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    unit.lexed.lambda || unit.lexed.defs >= 2 || may_default_mutable(unit.header)
+    unit.lexed.mutable_default
 }
 
 /// Whether an `=` in `header` is followed by a bracket or a called name.
-fn may_default_mutable(header: &str) -> bool {
+pub(crate) fn may_default_mutable(header: &str) -> bool {
     let b = header.as_bytes();
     let skip = |at: usize| crate::detect::skim::skip_space(b, at);
     b.iter().enumerate().any(|(i, &c)| {
