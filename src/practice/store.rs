@@ -133,10 +133,13 @@ impl Store {
         let conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
         // The first statement that reads the file: a file that is not SQLite
-        // fails here with "file is not a database".
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(err)?;
+        // fails here with "file is not a database". Switching a new file to
+        // WAL takes a lock SQLite does not wait for (no busy handler): two
+        // processes creating the file at once get "database is locked" at
+        // once, so it is tried again until the busy timeout.
+        let mode: String =
+            retry_while_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)))
+                .map_err(err)?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!("{}: journal mode is {mode}, not WAL", path.display());
         }
@@ -678,6 +681,24 @@ fn parse_ms(s: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|t| t.timestamp_millis())
+}
+
+/// `f`, run again while SQLite says the database is busy, for up to
+/// [`BUSY_TIMEOUT`]: for the statements SQLite does not call the busy
+/// handler for.
+fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            result => return result,
+        }
+    }
 }
 
 /// Turns SQLite's error codes into the messages a user can act on.
