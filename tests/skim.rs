@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use pyguide::detect::{
     ModelIndex, Options, Prefilter, RULES, RuleSet, Selection, Severity, analyze_file,
-    scan_classes, skim,
+    relation_words, scan_classes, skim,
 };
 use pyguide::python::Document;
 
@@ -167,4 +167,37 @@ fn a_finding_outside_the_functions_is_found() {
         let got = skim::analyze(&shared, skim::Keep::Rules, &models, &relations, &options);
         assert_eq!(got.unwrap_or(whole.clone()), whole, "{text:?}");
     }
+}
+
+/// The names `check`'s model pass gives PG601's guard before the model
+/// index exists (`relation_words`, read from bytes) hold every relation
+/// name the index then reads, on every input and on awkward models.
+#[test]
+fn relation_words_hold_every_relation_the_index_reads() {
+    let table = [
+        "class Post(models.Model):\n    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name='posts')\n    tags: models.ManyToManyField = models.ManyToManyField(Tag)\n",
+        "class Profile(models.Model):\n    user = models.OneToOneField(User, models.CASCADE)\n\n    @functools.cached_property\n    @other\n    def owner(self):\n        return self.user\n",
+        "if X:\n    class Entry(Base): blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name=r\"entries\")\n",
+    ];
+    let inputs = table
+        .iter()
+        .map(|t| {
+            let text = format!("from django.db import models\n\n{t}");
+            (std::path::PathBuf::from("table.py"), text)
+        })
+        .chain(support::python_inputs());
+    let mut held = 0;
+    for (path, text) in inputs {
+        let index = ModelIndex::from_document(&Document::parse(text.as_str()));
+        let words: std::collections::HashSet<String> = relation_words(&text).into_iter().collect();
+        for name in index.relation_names() {
+            assert!(
+                words.contains(&name),
+                "{}: relation `{name}` is not among {words:?}",
+                path.display()
+            );
+            held += 1;
+        }
+    }
+    assert!(held >= 20, "only {held} relation names were held");
 }

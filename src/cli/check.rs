@@ -381,6 +381,15 @@ fn check_all(
     // it; a tree is kept for the detectors only if they will read it.
     let needed = detect::model_files_needed(&classes);
     drop(classes);
+    // Every relation name the model index may hold, read from bytes before
+    // it exists: the model pass skims loops no relation is read in too.
+    let words: HashSet<String> = texts
+        .iter()
+        .zip(&needed)
+        .filter(|(_, needed)| **needed)
+        .filter_map(|(text, _)| text.as_deref().ok())
+        .flat_map(detect::relation_words)
+        .collect();
     let prefilter = Prefilter::for_selection(selection);
     let indexed: Vec<(&Result<String, String>, bool)> =
         texts.iter().zip(needed.iter().copied()).collect();
@@ -403,7 +412,7 @@ fn check_all(
                 let mut quiet = false;
                 if !detect::is_chunked(t) {
                     let shared: Arc<str> = Arc::from(t.as_str());
-                    let skim = skim::parse(&shared, &rules, None, skim::Keep::Models);
+                    let skim = skim::parse(&shared, &rules, Some(&words), skim::Keep::Models);
                     quiet = skim.quiet;
                     if let Some(skimmed) = skim.tree {
                         let index = ModelIndex::from_document(skimmed.doc());

@@ -37,7 +37,9 @@ pub use chunked::{
 };
 pub use imports::ImportMap;
 pub use incremental::Analyzer;
-pub use model_files::{FileClasses, needed as model_files_needed, scan as scan_classes};
+pub use model_files::{
+    FileClasses, needed as model_files_needed, relation_words, scan as scan_classes,
+};
 pub use models::{ModelIndex, RelationKind};
 pub use prefilter::{Prefilter, declared_literals};
 pub use rules::RULES;

@@ -112,6 +112,65 @@ pub fn scan(text: &str) -> FileClasses {
     FileClasses { classes }
 }
 
+/// Every name a relation the model index reads from `text` may have
+/// (`ModelIndex::relation_names`), and more, from bytes alone: for each
+/// class with bases, its name lowercased, with and without `_set` (the
+/// default reverse accessors), and in its direct statements every name
+/// before an `=` or a `:` (its fields' names, keyword arguments too), the
+/// string after each `related_name=`, and the name of each method under a
+/// decorator naming `property`.
+pub fn relation_words(text: &str) -> Vec<String> {
+    if !text.contains("class") {
+        return Vec::new();
+    }
+    let (lines, _) = logical_lines(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(head) = line.class.as_ref().filter(|h| !h.bases.is_empty()) else {
+            continue;
+        };
+        let lower = head.name.to_lowercase();
+        out.push(format!("{lower}_set"));
+        out.push(lower);
+        let mut property = false;
+        for (start, end) in body_lines(&lines, i, text.len()) {
+            statement_words(&text[start..end], &mut property, &mut out);
+        }
+    }
+    out
+}
+
+/// What one direct statement of a class body adds to [`relation_words`];
+/// `property` says whether the decorators read so far (the statements
+/// before, up to a `def`) name `property`.
+fn statement_words(statement: &str, property: &mut bool, out: &mut Vec<String>) {
+    let mut lexer = Lexer::new(statement.as_bytes());
+    let tokens: Vec<Tok> = std::iter::from_fn(|| lexer.next()).collect();
+    let text = |t: &Tok| &statement[t.start..t.end];
+    let decorated = *property;
+    *property = tokens.first().is_some_and(|t| text(t) == "@")
+        && (decorated
+            || tokens
+                .iter()
+                .any(|t| t.ident && text(t).contains("property")));
+    for (k, t) in tokens.iter().enumerate().filter(|(_, t)| t.ident) {
+        let next = tokens.get(k + 1);
+        match (text(t), next.map(text)) {
+            ("def", _) if decorated => {
+                out.extend(next.filter(|n| n.ident).map(|n| text(n).to_string()));
+            }
+            ("related_name", Some("=")) => {
+                let value = tokens.get(k + 2).filter(|v| !v.ident).map(text);
+                let unquoted =
+                    value.map(|v| v.trim_start_matches(|c: char| c.is_ascii_alphabetic()));
+                out.extend(unquoted.map(|v| v.trim_matches(['"', '\'']).to_string()));
+            }
+            (name, Some("=" | ":")) => out.push(name.to_string()),
+            _ => {}
+        }
+    }
+}
+
 /// The byte ranges of the statements directly in the body of the class
 /// whose header is `lines[i]`, where `models.rs` reads fields and
 /// managers (the header's own line too: `class A(B): x = F()`).

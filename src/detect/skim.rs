@@ -553,10 +553,6 @@ pub struct Skimmed {
     /// From each function whose body the parse left out, its first
     /// decorator to its body's end, in order.
     left_out: Vec<Range<usize>>,
-    /// The rules the guards were asked for with the project's relations,
-    /// and what [`passing`] said; `None` when the relations were not
-    /// known yet.
-    passing: Option<(Vec<&'static str>, Passing)>,
 }
 
 impl Skimmed {
@@ -612,7 +608,6 @@ fn guards(text: &str, rules: &super::RuleSet) -> Option<Vec<(Guard, Vec<&'static
 }
 
 /// Where the guards pass in a file.
-#[derive(Clone)]
 struct Passing {
     /// For each of its [`functions`], whether one passes on it.
     each: Vec<bool>,
@@ -640,24 +635,36 @@ fn passing(
 /// `text` parsed with the bodies of the functions where none of `rules`
 /// can fire left out (see the module's doc), and whether the rules can
 /// fire anywhere in it. `relations` are the relation names of the
-/// project's model index ([`ModelIndex::relation_names`]), `None` when not
-/// yet known (PG601's guard then keeps every function with a loop).
+/// project's model index ([`ModelIndex::relation_names`]) or more
+/// (`model_files::relation_words`), `None` when not known (PG601's guard
+/// then keeps every function with a loop).
 pub fn parse(
     text: &Arc<str>,
     rules: &super::RuleSet,
     relations: Option<&HashSet<String>>,
     keep: Keep,
 ) -> Skim {
+    parse_passing(text, rules, relations, keep).0
+}
+
+/// [`parse`], and where the guards passed (`None` when it can't skim).
+fn parse_passing(
+    text: &Arc<str>,
+    rules: &super::RuleSet,
+    relations: Option<&HashSet<String>>,
+    keep: Keep,
+) -> (Skim, Option<Passing>) {
     let plan = guards(text, rules).and_then(|guards| {
         let (functions, outside) = functions(text)?;
         let passing = passing(text, &guards, &functions, outside, relations);
         Some((functions, outside, passing))
     });
     let Some((functions, outside, passing)) = plan else {
-        return Skim {
+        let skim = Skim {
             quiet: false,
             tree: None,
         };
+        return (skim, None);
     };
     // A body's `global` statements are a module fact
     // (`rules::SKIM_EXACT_FACTS`).
@@ -681,18 +688,16 @@ pub fn parse(
         .then(|| skimmed(text, &left_out))
         .flatten();
     let left_out = left_out.iter().map(|f| f.range.clone()).collect();
-    let any = passing.any;
-    let passing = relations.map(|_| (rules.codes().to_vec(), passing));
-    Skim {
-        quiet: !any,
+    let skim = Skim {
+        quiet: !passing.any,
         tree: doc.map(|doc| Skimmed {
             doc,
             functions,
             outside,
             left_out,
-            passing,
         }),
-    }
+    };
+    (skim, Some(passing))
 }
 
 /// The tree of `text` without the bodies of `left_out`; `None` when it
@@ -747,23 +752,27 @@ pub fn analyze_skimmed(
     options: &Options,
 ) -> Option<Vec<Finding>> {
     let text = skimmed.doc.text();
-    let rules = options.rules.as_ref()?;
-    let functions = &skimmed.functions;
-    // Asked already when the tree was parsed with the relations.
-    let Passing { each, any } = match &skimmed.passing {
-        Some((codes, passing)) if codes == rules.codes() => passing.clone(),
-        _ => {
-            let guards = guards(text, rules)?;
-            passing(text, &guards, functions, skimmed.outside, Some(relations))
-        }
-    };
-    if !any {
+    let guards = guards(text, options.rules.as_ref()?)?;
+    let outside = skimmed.outside;
+    let passing = passing(text, &guards, &skimmed.functions, outside, Some(relations));
+    analyze_passing(skimmed, &passing, models, options)
+}
+
+/// [`analyze_skimmed`] where the guards pass as `passing` says.
+fn analyze_passing(
+    skimmed: &Skimmed,
+    passing: &Passing,
+    models: &ModelIndex,
+    options: &Options,
+) -> Option<Vec<Finding>> {
+    if !passing.any {
         return Some(Vec::new());
     }
     // No finding can start in these: none of their rules' guards pass.
-    let quiet: Vec<&Function> = functions
+    let quiet: Vec<&Function> = skimmed
+        .functions
         .iter()
-        .zip(&each)
+        .zip(&passing.each)
         .filter(|(_, passes)| !**passes)
         .map(|(f, _)| f)
         .collect();
@@ -799,11 +808,11 @@ pub fn analyze(
     relations: &HashSet<String>,
     options: &Options,
 ) -> Option<Vec<Finding>> {
-    let skim = parse(text, options.rules.as_ref()?, Some(relations), keep);
+    let (skim, passing) = parse_passing(text, options.rules.as_ref()?, Some(relations), keep);
     if skim.quiet {
         return Some(Vec::new());
     }
-    analyze_skimmed(&skim.tree?, models, relations, options)
+    analyze_passing(&skim.tree?, &passing?, models, options)
 }
 
 #[cfg(test)]
