@@ -439,8 +439,22 @@ impl Guard {
         }
     }
 
+    /// Whether one of its `words` is among `renamed`, the names the file
+    /// imports under another name ([`renamed_imports`]:
+    /// `from x import mark_safe as ms`): a guard that looks for the word
+    /// would then miss `ms(...)`. A literal counts when the name holds it
+    /// (the pre-filter reads literals as substrings), a name when it is
+    /// the name.
+    fn renamed(self, words: &[&str], renamed: &[&str]) -> bool {
+        match self {
+            Guard::Spelled => renamed.iter().any(|n| words.iter().any(|w| n.contains(w))),
+            Guard::Calls(_) | Guard::DecoratedBy(_) => renamed.iter().any(|n| words.contains(n)),
+            Guard::Test(_) => false,
+        }
+    }
+
     /// Whether it passes on `unit` (`words`: [`Guard::words`]); an import
-    /// under another name is not its business (see [`renamed_imports`]).
+    /// under another name is not its business (see [`Guard::renamed`]).
     fn passes(self, words: &[&str], unit: &Unit) -> bool {
         match self {
             Guard::Spelled => words.iter().any(|w| unit.text.contains(w)),
@@ -449,15 +463,6 @@ impl Guard {
             Guard::Test(test) => test(unit),
         }
     }
-}
-
-/// Whether a name holding a word of `words` is imported under another
-/// name somewhere in the file (`from x import mark_safe as ms`): a guard
-/// that looks for the word would then miss `ms(...)`.
-fn aliased(text: &str, words: &[&str]) -> bool {
-    renamed_imports(text)
-        .iter()
-        .any(|name| words.iter().any(|w| name.contains(w)))
 }
 
 /// The names before an `as` in the file's imports: an `as` after a name
@@ -536,8 +541,7 @@ pub fn guard_at(text: &str, code: &str, at: usize, relations: &HashSet<String>) 
         None => Unit::outside(text, outside, relations),
     };
     let words = guard.words(code);
-    let renamed = !matches!(guard, Guard::Spelled | Guard::Test(_)) && aliased(text, &words);
-    Some(guard.passes(&words, &unit) || renamed)
+    Some(guard.passes(&words, &unit) || guard.renamed(&words, &renamed_imports(text)))
 }
 
 /// A skimmed parse of a file: its document (the file's own text, with
@@ -596,11 +600,10 @@ fn guards(text: &str, rules: &super::RuleSet) -> Option<Vec<(Guard, Vec<&'static
     for code in rules.codes() {
         let guard = super::rules::unit_guard(code)?;
         let words = guard.words(code);
-        if !matches!(guard, Guard::Test(_)) {
-            let renamed = renamed.get_or_insert_with(|| renamed_imports(text));
-            if renamed.iter().any(|n| words.iter().any(|w| n.contains(w))) {
-                return None;
-            }
+        if !matches!(guard, Guard::Test(_))
+            && guard.renamed(&words, renamed.get_or_insert_with(|| renamed_imports(text)))
+        {
+            return None;
         }
         guards.push((guard, words));
     }
@@ -934,13 +937,25 @@ mod tests {
         check_closures("s = 'for x in y'\nf = lambda: 1\n", (false, false));
     }
 
+    /// Whether a call guard of `words` sees an import of one under
+    /// another name in `text`.
+    fn aliased(text: &str, words: &'static [&'static str]) -> bool {
+        Guard::Calls(words).renamed(words, &renamed_imports(text))
+    }
+
     #[test]
     fn an_alias_is_seen() {
         assert!(aliased(
             "from x import (\n  mark_safe  as ms)\n",
             &["mark_safe"]
         ));
-        assert!(aliased("from x import executemany as em\n", &["execute"]));
+        assert!(aliased(
+            "from x import executemany as em\n",
+            &["executemany"]
+        ));
+        // A name holding the word is another name.
+        assert!(!aliased("from x import executed as e\n", &["execute"]));
+        assert!(Guard::Spelled.renamed(&["mark_safe"], &["mark_safe_lazy"]));
         assert!(aliased(
             "from x import (\n    a as b,\n    raw as r,\n)\n",
             &["raw"]
