@@ -383,12 +383,15 @@ fn check_all(
     drop(classes);
     // Every relation name the model index may hold, read from bytes before
     // it exists: the model pass skims loops no relation is read in too.
-    let words: HashSet<String> = texts
+    let model_texts: Vec<&str> = texts
         .iter()
         .zip(&needed)
         .filter(|(_, needed)| **needed)
         .filter_map(|(text, _)| text.as_deref().ok())
-        .flat_map(detect::relation_words)
+        .collect();
+    let words: HashSet<String> = par_map(&model_texts, |text| detect::relation_words(text))
+        .into_iter()
+        .flatten()
         .collect();
     let prefilter = Prefilter::for_selection(selection);
     let indexed: Vec<(&Result<String, String>, bool)> =
