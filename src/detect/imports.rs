@@ -353,7 +353,7 @@ pub(crate) fn may_import_or_bind_in_body(t: &str) -> bool {
     if !may_import_or_bind(t) {
         return false;
     }
-    if t.contains("import")
+    if has_keyword(t, "import")
         || ["def", "lambda", "class", "case"]
             .iter()
             .any(|k| has_keyword(t, k))
@@ -631,6 +631,10 @@ mod tests {
             "def f():\n    return isinstance(x, str) and g(list, dict)\n",
             "def f():\n    y = {str: 1, int: 2}[x]\n    z = w[len:]\n",
             "def f():\n    print(x, list)\n    h(\n        str,\n        int)\n",
+            "def f():\n    import os\n    return os.sep\n",
+            "def f():\n    from a import(b,\n        c)\n",
+            // `import` in a longer word or a string imports nothing.
+            "def f():\n    important = 'imports'\n    return important\n",
         ]);
         let (mut bodies, mut skipped) = (0, 0);
         for src in &inputs {
