@@ -406,31 +406,28 @@ fn check_all(
                 // Skimmed when it can be, for the index and the detectors
                 // alike: the bodies neither reads are left out.
                 let rules = prefilter.rules_for(t);
-                // What the detectors will read of it: nothing when no
-                // selected rule can fire in it.
-                let keep = |tree: Tree| match rules.is_empty() {
-                    true => None,
-                    false => Some(tree),
-                };
-                let mut quiet = false;
-                if !detect::is_chunked(t) {
+                let skim = (!detect::is_chunked(t)).then(|| {
                     let shared: Arc<str> = Arc::from(t.as_str());
-                    let skim = skim::parse(&shared, &rules, Some(&words), skim::Keep::Models);
-                    quiet = skim.quiet;
-                    if let Some(skimmed) = skim.tree {
+                    skim::parse(&shared, &rules, Some(&words), skim::Keep::Models)
+                });
+                let quiet = skim.as_ref().is_some_and(|s| s.quiet);
+                let (index, tree) = match skim.and_then(|s| s.tree) {
+                    Some(skimmed) => {
                         let index = ModelIndex::from_document(skimmed.doc());
-                        let tree = match quiet {
-                            true => Tree::Quiet,
-                            false => Tree::Skimmed(skimmed),
-                        };
-                        return (Some(index), Mutex::new(keep(tree)));
+                        (index, Some(Tree::Skimmed(skimmed)))
                     }
-                }
-                let (index, doc) = detect::index_source(t);
-                let tree = match (quiet, doc) {
-                    (true, _) => keep(Tree::Quiet),
-                    (false, Some(doc)) => keep(Tree::Whole(doc)),
-                    (false, None) => None,
+                    None => {
+                        let (index, doc) = detect::index_source(t);
+                        (index, doc.map(Tree::Whole))
+                    }
+                };
+                // What the detectors will read of it: nothing when no
+                // selected rule's literal occurs, no tree when none can
+                // fire anywhere in it.
+                let tree = match (rules.is_empty(), quiet) {
+                    (true, _) => None,
+                    (false, true) => Some(Tree::Quiet),
+                    (false, false) => tree,
                 };
                 (Some(index), Mutex::new(tree))
             }

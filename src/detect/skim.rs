@@ -74,6 +74,14 @@ pub(crate) struct Function {
     pub method: bool,
 }
 
+impl Function {
+    /// Where its body's first token starts: the `...` of a skimmed parse,
+    /// and the start of the body's `block` node.
+    fn body_start(&self) -> usize {
+        self.hole.start - 3
+    }
+}
+
 /// One logical line: where its first token starts, the start of its
 /// physical line, its indentation, its first two tokens, where its first
 /// `lambda` starts, and what its tokens hold (outside strings and
@@ -391,10 +399,25 @@ impl<'a> Unit<'a> {
         })
     }
 
+    /// Where the name right after each whole-word `word` in the function
+    /// is ([`name_at`]), as offsets in its text.
+    pub fn names_after<'s>(&'s self, word: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
+        let b = self.text.as_bytes();
+        word_starts(self.text, word).filter_map(move |at| name_at(b, at + word.len()))
+    }
+
     /// Whether `w` occurs as a whole word on a decorator line.
     pub fn decorated_by(&self, w: &str) -> bool {
         self.decorators.iter().any(|d| contains_word(d, w))
     }
+}
+
+/// The name starting at the first byte of `b` at or after `at` that is no
+/// whitespace and no line continuation ([`skip_space`]), if one does.
+pub(crate) fn name_at(b: &[u8], at: usize) -> Option<Range<usize>> {
+    let start = skip_space(b, at);
+    let end = super::model_files::name_end(b, start);
+    (end > start).then_some(start..end)
 }
 
 /// The first byte of `b` at or after `at` that is no whitespace and no
@@ -592,7 +615,7 @@ pub struct Skim {
 
 /// The selected rules' guards, each with the words it looks for; `None`
 /// when one has no guard, or the file imports one of a guard's names
-/// under another name ([`aliased`]).
+/// under another name ([`Guard::renamed`]).
 fn guards(text: &str, rules: &super::RuleSet) -> Option<Vec<(Guard, Vec<&'static str>)>> {
     let mut guards = Vec::new();
     // Read on the first rule that needs them.
@@ -706,7 +729,7 @@ fn parse_passing(
 /// The tree of `text` without the bodies of `left_out`; `None` when it
 /// is not the whole one's but for them.
 fn skimmed(text: &Arc<str>, left_out: &[&Function]) -> Option<Document> {
-    let firsts = || left_out.iter().map(|f| f.hole.start - 3);
+    let firsts = || left_out.iter().map(|f| f.body_start());
     let holes: Vec<Range<usize>> = left_out.iter().map(|f| f.hole.clone()).collect();
     let doc = match holes.is_empty() {
         true => Document::parse_skimmed(text.clone(), text, &holes),
@@ -781,7 +804,7 @@ fn analyze_passing(
         .collect();
     let mut analyzer = Analyzer::new(options.clone());
     analyzer.set_skimmed(!skimmed.left_out.is_empty());
-    analyzer.set_skip_bodies(quiet.iter().map(|f| f.hole.start - 3).collect());
+    analyzer.set_skip_bodies(quiet.iter().map(|f| f.body_start()).collect());
     let mut findings = analyzer.analyze(&skimmed.doc, models);
     if analyzer.last_other_reads() > 0 {
         return None;

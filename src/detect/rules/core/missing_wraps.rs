@@ -301,18 +301,10 @@ fn has_wraps(ctx: &Ctx, decorated: Node) -> bool {
 /// returns, a second `def`, and returns it by name (`return wrapper`: a
 /// name after a `def` follows a `return`).
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    use crate::detect::model_files::{name_end, word_starts};
     if unit.lexed.defs < 2 {
         return false;
     }
-    let (t, b) = (unit.text, unit.text.as_bytes());
-    let names_after = |keyword: &'static str| {
-        word_starts(t, keyword).filter_map(move |at| {
-            let start = crate::detect::skim::skip_space(b, at + keyword.len());
-            let end = name_end(b, start);
-            (end > start).then(|| &t[start..end])
-        })
-    };
-    let defined: Vec<&str> = names_after("def").collect();
-    names_after("return").any(|name| defined.contains(&name))
+    let t = unit.text;
+    let defined: Vec<&str> = unit.names_after("def").map(|r| &t[r]).collect();
+    unit.names_after("return").any(|r| defined.contains(&&t[r]))
 }

@@ -1276,7 +1276,8 @@ fn fix(ctx: &Ctx, qs: &Chain, method: &str, rel: &str) -> Option<Fix> {
 /// other) and a read of a relation the model index knows on that name
 /// (`row.<relation>`); any loop while the index is not known yet.
 pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
-    use crate::detect::model_files::{is_whole_word, name_end, word_starts};
+    use crate::detect::model_files::{is_whole_word, word_starts};
+    use crate::detect::skim::{name_at, skip_space};
     let Some(relations) = unit.relations else {
         return unit.lexed.r#for;
     };
@@ -1285,32 +1286,22 @@ pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
     }
     let t = unit.text;
     let b = t.as_bytes();
-    let space = |at: usize| crate::detect::skim::skip_space(b, at);
     // The names loops bind alone.
     let mut vars: Vec<&str> = Vec::new();
-    for at in word_starts(t, "for") {
-        let start = space(at + 3);
-        let end = name_end(b, start);
-        if end == start {
-            continue;
-        }
-        let next = space(end);
+    for name in unit.names_after("for") {
+        let next = skip_space(b, name.end);
         if b[next..].starts_with(b"in")
             && is_whole_word(b, next, next + 2)
-            && !vars.contains(&&t[start..end])
+            && !vars.contains(&&t[name.clone()])
         {
-            vars.push(&t[start..end]);
+            vars.push(&t[name]);
         }
     }
     vars.iter().any(|var| {
         word_starts(t, var).any(|at| {
-            let dot = space(at + var.len());
-            if b.get(dot) != Some(&b'.') {
-                return false;
-            }
-            let start = space(dot + 1);
-            let stop = name_end(b, start);
-            stop > start && relations.contains(&t[start..stop])
+            let dot = skip_space(b, at + var.len());
+            b.get(dot) == Some(&b'.')
+                && name_at(b, dot + 1).is_some_and(|r| relations.contains(&t[r]))
         })
     })
 }
