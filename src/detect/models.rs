@@ -122,6 +122,9 @@ pub struct ModelIndex {
     reverse: HashMap<String, Vec<(String, FieldKind, String)>>,
     /// Subclasses by base name.
     children: HashMap<String, Vec<String>>,
+    /// [`ModelIndex::relation_names`], kept: `x.<attr>` for an `attr`
+    /// outside it reads no relation, and rules ask that per attribute.
+    relations: std::collections::HashSet<String>,
     /// A hash of the contents, so analyses can tell when it changed.
     fingerprint: u64,
 }
@@ -264,15 +267,12 @@ impl ModelIndex {
     /// only for one of these (what `Models::relation_on` and
     /// `Models::relation_by_name` answer from).
     pub fn relation_names(&self) -> std::collections::HashSet<String> {
-        let mut names = std::collections::HashSet::new();
-        for def in self.by_name.values().flatten() {
-            names.extend(def.fields.iter().map(|f| f.name.clone()));
-            names.extend(def.rel_properties.iter().map(|(p, _)| p.clone()));
-        }
-        for accessors in self.reverse.values() {
-            names.extend(accessors.iter().map(|(a, _, _)| a.clone()));
-        }
-        names
+        self.relations.clone()
+    }
+
+    /// Whether `attr` is one of [`ModelIndex::relation_names`].
+    pub(crate) fn is_relation_name(&self, attr: &str) -> bool {
+        self.relations.contains(attr)
     }
 
     pub(crate) fn from_classes(classes: Vec<ClassDef>) -> ModelIndex {
@@ -330,6 +330,17 @@ impl ModelIndex {
         for list in self.children.values_mut() {
             list.sort();
             list.dedup();
+        }
+        self.relations.clear();
+        for def in self.by_name.values().flatten() {
+            self.relations
+                .extend(def.fields.iter().map(|f| f.name.clone()));
+            self.relations
+                .extend(def.rel_properties.iter().map(|(p, _)| p.clone()));
+        }
+        for accessors in self.reverse.values() {
+            self.relations
+                .extend(accessors.iter().map(|(a, _, _)| a.clone()));
         }
     }
 }
@@ -392,6 +403,15 @@ impl<'a> Models<'a> {
         is_model_in(&self.layers, name, 0)
     }
 
+    /// Whether `x.<attr>` may read a relation at all: only a field, a
+    /// relation property or a reverse accessor of that name gives
+    /// [`Attr::Rel`] (inherited ones are named the same), so for any other
+    /// name [`Models::relation_on`] and [`Models::relation_by_name`] are
+    /// `None` without looking at a class.
+    fn may_be_relation(&self, attr: &str) -> bool {
+        self.layers.iter().any(|l| l.is_relation_name(attr))
+    }
+
     /// What `<instance of model>.<attr>` is, when every definition of that
     /// model name agrees on it; `None` for plain fields, unknown attributes,
     /// unknown or ambiguous models.
@@ -405,6 +425,9 @@ impl<'a> Models<'a> {
     /// hierarchy) are left out; the others must all say it is the same
     /// kind of relation.
     pub fn relation_on(&self, models: &[String], attr: &str) -> Option<Relation> {
+        if !self.may_be_relation(attr) {
+            return None;
+        }
         let mut out: Option<Relation> = None;
         for model in models {
             if !self.is_model(model) {
@@ -442,6 +465,9 @@ impl<'a> Models<'a> {
     /// relation named `attr` is a candidate, and they must agree; a model
     /// that declares `attr` as something else makes it unknown.
     pub fn relation_by_name(&self, attr: &str) -> Option<(Vec<String>, Relation)> {
+        if !self.may_be_relation(attr) {
+            return None;
+        }
         let mut owners = Vec::new();
         let mut names: Vec<&String> = self.layers.iter().flat_map(|l| l.by_name.keys()).collect();
         names.sort();

@@ -116,6 +116,11 @@ pub(crate) struct Lexed {
     /// `for` or `while` statement, or a `lambda` on a line with a `for`
     /// (a comprehension's).
     pub closure_in_loop: bool,
+    /// A string that may have values formatted into it where it stands
+    /// (PG611's `formatted`): an f- or t-string, a `%` or `+` with a
+    /// string or a bracketed expression next to it, or a string's
+    /// `.format`.
+    pub formats_string: bool,
 }
 
 impl Lexed {
@@ -128,6 +133,7 @@ impl Lexed {
         self.is_literal |= other.is_literal;
         self.mutable_default |= other.mutable_default;
         self.closure_in_loop |= other.closure_in_loop;
+        self.formats_string |= other.formats_string;
     }
 }
 
@@ -139,9 +145,11 @@ fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
     let mut lexer = Lexer::new(b);
     let mut want_second = false;
     let mut is_scan = super::rules::IsScan::default();
+    let mut formats = FormatScan::default();
     while let Some(tok) = lexer.next() {
         let text = &b[tok.start..tok.end];
         let suspicious = is_scan.token(b, tok.start, tok.end, tok.ident);
+        let formatting = formats.token(text, tok.ident);
         if let Some(indent) = tok.first_of_line {
             let line_start = b[..tok.start]
                 .iter()
@@ -173,6 +181,7 @@ fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
         if let Some(line) = lines.last_mut() {
             let lexed = &mut line.lexed;
             lexed.is_literal |= suspicious;
+            lexed.formats_string |= formatting;
             if tok.ident {
                 match text {
                     b"lambda" => {
@@ -191,6 +200,58 @@ fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
     }
     closures(b, &mut lines);
     Some(lines)
+}
+
+/// Reads tokens in order for [`Lexed::formats_string`].
+#[derive(Default)]
+struct FormatScan {
+    /// What the last two tokens were.
+    last: [Kind; 2],
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Kind {
+    #[default]
+    Other,
+    /// A string, or a closing bracket (which may close a bracketed one).
+    StringLike,
+    Dot,
+    /// A `+`.
+    Plus,
+}
+
+impl FormatScan {
+    /// Whether the token `text` (`ident`: a name or keyword) makes a
+    /// string formatted where it stands, given the tokens before it.
+    fn token(&mut self, text: &[u8], ident: bool) -> bool {
+        let quote = text.iter().position(|c| matches!(c, b'"' | b'\''));
+        let string = !ident && quote.is_some();
+        let kind = match text {
+            _ if string => Kind::StringLike,
+            b")" | b"]" | b"}" => Kind::StringLike,
+            b"." => Kind::Dot,
+            b"+" => Kind::Plus,
+            _ => Kind::Other,
+        };
+        let found = match text {
+            // An f-string or a t-string (its prefix is before the quote).
+            _ if string => {
+                let prefix = &text[..quote.unwrap_or(0)];
+                prefix
+                    .iter()
+                    .any(|c| matches!(c, b'f' | b'F' | b't' | b'T'))
+                    || self.last[1] == Kind::Plus
+            }
+            // `"..." % x`, `(...) % x`, `"..." + x`.
+            b"%" | b"+" => self.last[1] == Kind::StringLike,
+            // `x + (...)`.
+            b"(" => self.last[1] == Kind::Plus,
+            b"format" => self.last == [Kind::StringLike, Kind::Dot],
+            _ => false,
+        };
+        self.last = [self.last[1], kind];
+        found
+    }
 }
 
 /// Sets what [`Lexed`] says of the `def`s and `lambda`s of `lines`: their
@@ -227,12 +288,23 @@ fn closures(b: &[u8], lines: &mut [Line]) {
     }
 }
 
+/// What the lines outside a file's [`functions`] hold: their tokens,
+/// where their decorator lines are (from the `@` to the next logical
+/// line), and where their import statements are (from the line's start
+/// to the next logical line's).
+#[derive(Debug, Clone, Default)]
+struct Outside {
+    lexed: Lexed,
+    decorators: Vec<Range<usize>>,
+    imports: Vec<Range<usize>>,
+}
+
 /// The functions of `text` a skimmed parse may leave the body of, in
-/// order (see [`Function`]), and what the tokens of the lines outside
-/// them hold. A function whose body starts on its header's line, or
-/// whose body's first line holds fewer than three bytes, is not one;
-/// `None` when the brackets of `text` do not balance.
-fn functions(text: &str) -> Option<(Vec<Function>, Lexed)> {
+/// order (see [`Function`]), and what the lines outside them hold. A
+/// function whose body starts on its header's line, or whose body's
+/// first line holds fewer than three bytes, is not one; `None` when the
+/// brackets of `text` do not balance.
+fn functions(text: &str) -> Option<(Vec<Function>, Outside)> {
     let b = text.as_bytes();
     let lines = logical_lines(b)?;
     let word = |r: &Range<usize>| &b[r.clone()];
@@ -272,14 +344,21 @@ fn functions(text: &str) -> Option<(Vec<Function>, Lexed)> {
         i += 1;
     }
     // The lines no function holds (functions and lines are in order).
-    let mut outside = Lexed::default();
+    let mut outside = Outside::default();
     let mut next = out.iter().peekable();
-    for line in &lines {
+    for (k, line) in lines.iter().enumerate() {
         while next.peek().is_some_and(|f| f.range.end <= line.line_start) {
             next.next();
         }
         if next.peek().is_none_or(|f| f.range.start > line.line_start) {
-            outside.add(&line.lexed);
+            outside.lexed.add(&line.lexed);
+            let end = lines.get(k + 1).map_or(b.len(), |n| n.line_start);
+            if b[line.start] == b'@' {
+                outside.decorators.push(line.start..end);
+            }
+            if matches!(word(&line.first), b"import" | b"from") {
+                outside.imports.push(line.line_start..end);
+            }
         }
     }
     Some((out, outside))
@@ -361,19 +440,26 @@ impl<'a> Unit<'a> {
     }
 
     /// What the guards read of the code outside `text`'s [`functions`]:
-    /// its lines' tokens, `outside`, as if in a function of their own (one
-    /// more `def`: a `def` there is a nested one to a guard), and for its
-    /// text and decorators the whole text, a superset of theirs (a guard
-    /// that passes on a text passes on a larger one; the functions'
-    /// guards have all failed when this one is asked).
-    fn outside(text: &'a str, outside: Lexed, relations: Option<&'a HashSet<String>>) -> Unit<'a> {
+    /// its text, `rest` ([`outside_text`]), its lines' tokens and
+    /// decorator lines, `outside`, as if in a function of their own (one
+    /// more `def`: a `def` there is a nested one to a guard).
+    fn outside(
+        text: &'a str,
+        rest: &'a str,
+        outside: &Outside,
+        relations: Option<&'a HashSet<String>>,
+    ) -> Unit<'a> {
         Unit {
-            text,
+            text: rest,
             lexed: Lexed {
-                defs: outside.defs + 1,
-                ..outside
+                defs: outside.lexed.defs + 1,
+                ..outside.lexed
             },
-            decorators: vec![text],
+            decorators: outside
+                .decorators
+                .iter()
+                .map(|r| &text[r.clone()])
+                .collect(),
             relations,
         }
     }
@@ -412,6 +498,27 @@ impl<'a> Unit<'a> {
     }
 }
 
+/// The text of `text` outside `functions` (in order) and outside the
+/// import statements among it (`outside`): the lines between them,
+/// joined. No guarded rule reports in an import statement (none looks
+/// at one), so what an import spells is no guard's business; the file's
+/// imports under other names are ([`Guard::renamed`]). Each cut starts
+/// and ends at a line's start, so no two words of the result meet that
+/// did not in `text`.
+fn outside_text(text: &str, functions: &[Function], outside: &Outside) -> String {
+    let mut cuts: Vec<&Range<usize>> = functions.iter().map(|f| &f.range).collect();
+    cuts.extend(&outside.imports);
+    cuts.sort_by_key(|r| r.start);
+    let mut rest = String::new();
+    let mut at = 0;
+    for cut in cuts {
+        rest.push_str(&text[at..cut.start.max(at)]);
+        at = at.max(cut.end);
+    }
+    rest.push_str(&text[at..]);
+    rest
+}
+
 /// The name starting at the first byte of `b` at or after `at` that is no
 /// whitespace and no line continuation ([`skip_space`]), if one does.
 pub(crate) fn name_at(b: &[u8], at: usize) -> Option<Range<usize>> {
@@ -441,15 +548,21 @@ pub(crate) enum Guard {
     /// file: as a substring), or the file imports one under another name
     /// ([`aliased`]).
     Spelled,
-    /// Its findings are calls of one of these names (as whole words,
-    /// then `(`), or the file imports one under another name.
-    Calls(&'static [&'static str]),
+    /// Its findings are strings formatted where they stand given to a
+    /// call of one of these names: the function calls one (as a whole
+    /// word, then `(`) and may format a string
+    /// ([`Lexed::formats_string`]), or the file imports one under another
+    /// name.
+    CallsFormatting(&'static [&'static str]),
     /// Its findings are on functions decorated with one of these names
     /// (as whole words on a decorator line), or the file imports one
     /// under another name.
     DecoratedBy(&'static [&'static str]),
     /// A test of what its construct needs.
     Test(fn(&Unit) -> bool),
+    /// A test of what its construct needs, which reads these names as
+    /// spelled: it gives up when the file imports one under another name.
+    TestNaming(fn(&Unit) -> bool, &'static [&'static str]),
 }
 
 impl Guard {
@@ -457,7 +570,9 @@ impl Guard {
     fn words(self, code: &str) -> Vec<&'static str> {
         match self {
             Guard::Spelled => super::rules::literals(code),
-            Guard::Calls(words) | Guard::DecoratedBy(words) => words.to_vec(),
+            Guard::CallsFormatting(words)
+            | Guard::DecoratedBy(words)
+            | Guard::TestNaming(_, words) => words.to_vec(),
             Guard::Test(_) => Vec::new(),
         }
     }
@@ -471,7 +586,9 @@ impl Guard {
     fn renamed(self, words: &[&str], renamed: &[&str]) -> bool {
         match self {
             Guard::Spelled => renamed.iter().any(|n| words.iter().any(|w| n.contains(w))),
-            Guard::Calls(_) | Guard::DecoratedBy(_) => renamed.iter().any(|n| words.contains(n)),
+            Guard::CallsFormatting(_) | Guard::DecoratedBy(_) | Guard::TestNaming(..) => {
+                renamed.iter().any(|n| words.contains(n))
+            }
             Guard::Test(_) => false,
         }
     }
@@ -481,9 +598,11 @@ impl Guard {
     fn passes(self, words: &[&str], unit: &Unit) -> bool {
         match self {
             Guard::Spelled => words.iter().any(|w| unit.text.contains(w)),
-            Guard::Calls(_) => words.iter().any(|w| unit.calls(w)),
+            Guard::CallsFormatting(_) => {
+                unit.lexed.formats_string && words.iter().any(|w| unit.calls(w))
+            }
             Guard::DecoratedBy(_) => words.iter().any(|w| unit.decorated_by(w)),
-            Guard::Test(test) => test(unit),
+            Guard::Test(test) | Guard::TestNaming(test, _) => test(unit),
         }
     }
 }
@@ -515,10 +634,13 @@ fn renamed_imports(text: &str) -> Vec<&str> {
 /// [`renamed_imports`]).
 fn in_import(b: &[u8], i: usize) -> bool {
     let mut at = i;
+    // Whether the walk went up a line: a `#` before the name on its own
+    // line makes the name part of a comment.
+    let mut crossed = false;
     while at > 0 {
         let c = b[at - 1];
         if c == b'#' {
-            return true;
+            return crossed;
         }
         if c == b'\n' || c == b'\r' {
             // A statement goes on over a line only inside brackets or
@@ -530,6 +652,7 @@ fn in_import(b: &[u8], i: usize) -> bool {
             if k == 0 || !matches!(b[k - 1], b'(' | b',' | b'\\') && !is_ident_byte(b[k - 1]) {
                 break;
             }
+            crossed = true;
             if is_ident_byte(b[k - 1]) && !b[..k].ends_with(b"as") {
                 // A name ending the line above (`a as b` then a newline
                 // in brackets, or a comment's last word).
@@ -559,9 +682,10 @@ pub fn guard_at(text: &str, code: &str, at: usize, relations: &HashSet<String>) 
     let relations = Some(relations);
     let guard = super::rules::unit_guard(code)?;
     let (units, outside) = functions(text)?;
+    let rest = outside_text(text, &units, &outside);
     let unit = match units.iter().find(|f| f.range.contains(&at)) {
         Some(f) => Unit::of(text, f, relations),
-        None => Unit::outside(text, outside, relations),
+        None => Unit::outside(text, &rest, &outside, relations),
     };
     let words = guard.words(code);
     Some(guard.passes(&words, &unit) || guard.renamed(&words, &renamed_imports(text)))
@@ -576,7 +700,7 @@ pub struct Skimmed {
     /// The file's functions a skimmed parse may leave the body of, and
     /// what the lines outside them hold ([`functions`]).
     functions: Vec<Function>,
-    outside: Lexed,
+    outside: Outside,
     /// From each function whose body the parse left out, its first
     /// decorator to its body's end, in order.
     left_out: Vec<Range<usize>>,
@@ -646,7 +770,7 @@ fn passing(
     text: &str,
     guards: &[(Guard, Vec<&'static str>)],
     functions: &[Function],
-    outside: Lexed,
+    outside: &Outside,
     relations: Option<&HashSet<String>>,
 ) -> Passing {
     let passes = |unit: &Unit| guards.iter().any(|(g, words)| g.passes(words, unit));
@@ -654,7 +778,10 @@ fn passing(
         .iter()
         .map(|f| passes(&Unit::of(text, f, relations)))
         .collect();
-    let any = each.contains(&true) || passes(&Unit::outside(text, outside, relations));
+    let any = each.contains(&true) || {
+        let rest = outside_text(text, functions, outside);
+        passes(&Unit::outside(text, &rest, outside, relations))
+    };
     Passing { each, any }
 }
 
@@ -682,7 +809,7 @@ fn parse_passing(
 ) -> (Skim, Option<Passing>) {
     let plan = guards(text, rules).and_then(|guards| {
         let (functions, outside) = functions(text)?;
-        let passing = passing(text, &guards, &functions, outside, relations);
+        let passing = passing(text, &guards, &functions, &outside, relations);
         Some((functions, outside, passing))
     });
     let Some((functions, outside, passing)) = plan else {
@@ -779,7 +906,7 @@ pub fn analyze_skimmed(
 ) -> Option<Vec<Finding>> {
     let text = skimmed.doc.text();
     let guards = guards(text, options.rules.as_ref()?)?;
-    let outside = skimmed.outside;
+    let outside = &skimmed.outside;
     let passing = passing(text, &guards, &skimmed.functions, outside, Some(relations));
     analyze_passing(skimmed, &passing, models, options)
 }
@@ -937,7 +1064,15 @@ mod tests {
     fn closures_and_their_defaults() {
         check_closures("def f(a=[], b=1):\n    pass\n", (true, false));
         check_closures("def f(a=None,\n      b=dict()):\n    pass\n", (true, false));
-        check_closures("def f(a=x.y.z()):\n    pass\n", (true, false));
+        check_closures("def f(a=x.y.z()):\n    pass\n", (false, false));
+        check_closures(
+            "def f(a=collections . defaultdict(list)):\n    pass\n",
+            (true, false),
+        );
+        check_closures("def f(a=OrderedDict()):\n    pass\n", (true, false));
+        // A tuple, or anything in parentheses, is no mutable default.
+        check_closures("def f(a=(), b=([])):\n    pass\n", (false, false));
+        check_closures("def f(a=frozenset()):\n    pass\n", (false, false));
         check_closures("def f(a=None, b=X):\n    x = g()\n", (false, false));
         // A call's keyword before a lambda is no default of it.
         check_closures("xs = sorted(ys, key=lambda y: y.f(a=1))\n", (false, false));
@@ -960,10 +1095,42 @@ mod tests {
         check_closures("s = 'for x in y'\nf = lambda: 1\n", (false, false));
     }
 
+    /// Whether each of `texts` may format a string where it stands
+    /// ([`Lexed::formats_string`]).
+    fn check_formats(texts: &[(&str, bool)]) {
+        for (text, expect) in texts {
+            let lines = logical_lines(text.as_bytes()).unwrap();
+            let got = lines.iter().any(|l| l.lexed.formats_string);
+            assert_eq!(got, *expect, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn strings_formatted_where_they_stand() {
+        check_formats(&[
+            ("c.execute(f'SELECT {x}')\n", true),
+            ("c.execute(rF\"SELECT {x}\")\n", true),
+            ("c.execute('SELECT %s' % x)\n", true),
+            ("c.execute(('SELECT ' 'a %s') % x)\n", true),
+            ("c.execute('SELECT ' + x)\n", true),
+            ("c.execute(x + 'SELECT')\n", true),
+            ("c.execute(x + (y))\n", true),
+            ("c.execute('SELECT {}'.format(x))\n", true),
+            ("c.execute('SELECT {}' .\n format(x))\n", true),
+            // Placeholders with separate parameters; formatting a name.
+            ("c.execute('SELECT %s', [x])\n", false),
+            ("c.execute(sql, [x % 2])\n", false),
+            ("c.execute(sql.format(x))\n", false),
+            ("c.execute(sql)  # 'a' % b\n", false),
+            ("c.execute('''a % b''')\n", false),
+            ("n = a + b\n", false),
+        ]);
+    }
+
     /// Whether a call guard of `words` sees an import of one under
     /// another name in `text`.
     fn aliased(text: &str, words: &'static [&'static str]) -> bool {
-        Guard::Calls(words).renamed(words, &renamed_imports(text))
+        Guard::CallsFormatting(words).renamed(words, &renamed_imports(text))
     }
 
     #[test]
@@ -988,6 +1155,9 @@ mod tests {
             &["raw"]
         ));
         assert!(aliased("import a.raw as r\n", &["raw"]));
+        // A comment's `as` is none of an import's.
+        assert!(!aliased("x = 1  # keep a set as the key\n", &["set"]));
+        assert!(!aliased("# from x import raw as r\n", &["raw"]));
         assert!(!aliased(
             "from x import mark_safe\nmark_safe_as = 1\n",
             &["mark_safe"]

@@ -761,7 +761,9 @@ pub(crate) fn literals(code: &str) -> Vec<&'static str> {
 /// [`skim::Guard::Spelled`]; the others test what their construct needs. `tests/skim.rs` holds each to its rule on every fixture.
 pub(crate) fn unit_guard(code: &str) -> Option<skim::Guard> {
     Some(match code {
-        "PG101" => skim::Guard::Test(mutable_default::unit_guard),
+        "PG101" => {
+            skim::Guard::TestNaming(mutable_default::unit_guard, mutable_default::CONSTRUCTORS)
+        }
         "PG105" => skim::Guard::Test(missing_wraps::unit_guard),
         "PG108" => skim::Guard::Test(closure_in_loop::unit_guard),
         "PG111" => skim::Guard::Test(comprehension_scope::unit_guard),
@@ -770,7 +772,9 @@ pub(crate) fn unit_guard(code: &str) -> Option<skim::Guard> {
         "PG525" => skim::Guard::Test(match_statement::unit_guard),
         "PG601" => skim::Guard::Test(n_plus_one::unit_guard),
         "PG118" => skim::Guard::DecoratedBy(&["cache", "lru_cache"]),
-        "PG611" => skim::Guard::Calls(&["raw", "extra", "execute", "executemany", "RawSQL"]),
+        "PG611" => {
+            skim::Guard::CallsFormatting(&["raw", "extra", "execute", "executemany", "RawSQL"])
+        }
         "PG203" | "PG206" | "PG207" | "PG208" | "PG209" | "PG214" | "PG621" | "PG702" | "PG704"
         | "PG705" | "PG709" | "PG712" | "PG715" | "PG720" | "PG754" | "PG756" => {
             skim::Guard::Spelled

@@ -179,7 +179,25 @@ pub(crate) fn unit_guard(unit: &crate::detect::skim::Unit) -> bool {
     unit.lexed.mutable_default
 }
 
-/// Whether an `=` in `header` is followed by a bracket or a called name.
+/// The last part of each of [`MUTABLE_CALLS`]: a call is one only when
+/// its function, as spelled, ends with one of these, or is a name the
+/// file imports one of these as (the guard's [`skim::Guard::TestNaming`]).
+///
+/// [`skim::Guard::TestNaming`]: crate::detect::skim
+pub(crate) const CONSTRUCTORS: &[&str] = &[
+    "list",
+    "dict",
+    "set",
+    "bytearray",
+    "defaultdict",
+    "deque",
+    "OrderedDict",
+    "Counter",
+];
+
+/// Whether an `=` in `header` is followed by a `[` or `{` (a display or a
+/// comprehension), or by a call of a name, dotted or not, ending in one
+/// of [`CONSTRUCTORS`]: the defaults [`is_mutable`] reports.
 pub(crate) fn may_default_mutable(header: &str) -> bool {
     let b = header.as_bytes();
     let skip = |at: usize| crate::detect::skim::skip_space(b, at);
@@ -190,17 +208,33 @@ pub(crate) fn may_default_mutable(header: &str) -> bool {
         let mut at = skip(i + 1);
         loop {
             match b.get(at) {
-                Some(b'[' | b'{' | b'(') => return true,
+                Some(b'[' | b'{') => return true,
                 Some(&c) if crate::detect::model_files::is_ident_byte(c) => {
-                    at = skip(crate::detect::model_files::name_end(b, at));
+                    let end = crate::detect::model_files::name_end(b, at);
+                    let name = &header[at..end];
+                    at = skip(end);
                     if b.get(at) == Some(&b'.') {
                         at = skip(at + 1);
                         continue;
                     }
-                    return b.get(at) == Some(&b'(');
+                    return b.get(at) == Some(&b'(') && CONSTRUCTORS.contains(&name);
                 }
                 _ => return false,
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guards_names_are_the_last_parts_of_the_mutable_calls() {
+        let last: Vec<&str> = MUTABLE_CALLS
+            .iter()
+            .map(|q| q.rsplit('.').next().unwrap_or(q))
+            .collect();
+        assert_eq!(last, CONSTRUCTORS);
+    }
 }
